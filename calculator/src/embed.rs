@@ -1,0 +1,122 @@
+//! Server-side rendering for the generator (feature `ssr`).
+//!
+//! [`render_fragment`] gives the HTML the generator puts where the
+//! maintainer writes `{{ calculateur() }}`: the mount element (with the
+//! encoded model and the Yew SSR markup of the initial state), a
+//! `<noscript>` notice and a static table of estimates for 1 to N parts.
+//! The generator appends the `<script type="module">` tag itself.
+
+use std::future::Future;
+use std::pin::pin;
+use std::rc::Rc;
+use std::sync::Arc;
+use std::task::{Context, Poll, Wake, Waker};
+use std::thread::{self, Thread};
+
+use yew::LocalServerRenderer;
+
+use crate::format::{self as f, html_escape};
+use crate::model::Model;
+use crate::widget::{Calculator, CalculatorProps};
+
+pub use crate::{MODEL_ATTR, MOUNT_CLASS, QUERY_ATTR};
+
+struct ThreadWaker(Thread);
+
+impl Wake for ThreadWaker {
+    fn wake(self: Arc<Self>) {
+        self.0.unpark();
+    }
+    fn wake_by_ref(self: &Arc<Self>) {
+        self.0.unpark();
+    }
+}
+
+/// Minimal executor: Yew's local SSR of a component without suspense
+/// completes without spawning tasks (its native scheduler is synchronous).
+fn block_on<F: Future>(fut: F) -> F::Output {
+    let mut fut = pin!(fut);
+    let waker = Waker::from(Arc::new(ThreadWaker(thread::current())));
+    let mut cx = Context::from_waker(&waker);
+    loop {
+        match fut.as_mut().poll(&mut cx) {
+            Poll::Ready(v) => return v,
+            Poll::Pending => thread::park(),
+        }
+    }
+}
+
+/// The widget's markup for a model and an initial URL query (`""`,
+/// `"parts=3"`…): exactly what the browser renders for the same state.
+pub fn render_widget(model: &Model, query: &str) -> String {
+    let props = CalculatorProps {
+        model: Rc::new(model.clone()),
+        query: query.to_string().into(),
+    };
+    block_on(
+        LocalServerRenderer::<Calculator>::with_props(props)
+            .hydratable(false)
+            .render(),
+    )
+}
+
+/// The static table of estimates for 1 to N parts (N = parts that fund the
+/// job): parts, cost per year, per month, days per year.
+pub fn render_table(model: &Model) -> String {
+    let mut s = String::from("<table class=\"calc-table\">\n<caption>Estimations pour 1 à ");
+    s.push_str(&f::parts(model.total_parts()));
+    s.push_str(" (une part : ");
+    s.push_str(&f::money(model.part_price()));
+    s.push_str(" et ");
+    s.push_str(&f::days(model.days_per_part()));
+    s.push_str(
+        " de travail par an)</caption>\n<thead><tr><th scope=\"col\">Parts</th>\
+         <th scope=\"col\">Coût par an</th><th scope=\"col\">Coût par mois</th>\
+         <th scope=\"col\">Jours de travail par an</th></tr></thead>\n<tbody>\n",
+    );
+    for n in 1..=model.total_parts() {
+        s.push_str("<tr><th scope=\"row\">");
+        s.push_str(&f::parts(n));
+        s.push_str("</th><td>");
+        s.push_str(&f::money(model.cost_of(n)));
+        s.push_str("</td><td>");
+        s.push_str(&f::money(model.monthly_cost_of(n)));
+        s.push_str("</td><td>");
+        s.push_str(&f::days(model.days_of(n)));
+        s.push_str("</td></tr>\n");
+    }
+    s.push_str("</tbody>\n</table>");
+    s
+}
+
+/// The complete fragment for `{{ calculateur() }}`.
+///
+/// `query_defaults` is the initial state as a URL query (usually `""`); it
+/// is stored in `data-calculateur-query` so the browser starts from the same
+/// state (a visitor's own `?parts=…` takes precedence there).
+pub fn render_fragment(model: &Model, query_defaults: &str) -> String {
+    let mut s = String::from("<div class=\"");
+    s.push_str(MOUNT_CLASS);
+    s.push_str("\" ");
+    s.push_str(MODEL_ATTR);
+    s.push_str("=\"");
+    s.push_str(&html_escape(&model.encode()));
+    s.push('"');
+    if !query_defaults.is_empty() {
+        s.push(' ');
+        s.push_str(QUERY_ATTR);
+        s.push_str("=\"");
+        s.push_str(&html_escape(query_defaults));
+        s.push('"');
+    }
+    s.push('>');
+    s.push_str(&render_widget(model, query_defaults));
+    s.push_str(
+        "</div>\n<noscript><p class=\"calc-noscript\">Le calculateur interactif a besoin \
+         de JavaScript. Le tableau ci-dessous donne le coût et le temps de travail pour \
+         chaque nombre de parts.</p></noscript>\n",
+    );
+    s.push_str(&render_table(model));
+    s.push('\n');
+    s
+}

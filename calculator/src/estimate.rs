@@ -1,0 +1,502 @@
+//! Estimates: from a structure's profile, from a number of parts, from a
+//! budget. All three give the same [`Estimate`], with a plain-language
+//! French explanation of how the number was reached.
+
+use crate::format as f;
+use crate::model::{Cents, Centi, Model, Service, ServiceSet};
+
+/// Upper bound of workstations in a profile.
+pub const MAX_POSTES: u32 = 1_000;
+/// Upper bound of servers in a profile.
+pub const MAX_SERVEURS: u32 = 100;
+/// Upper bound of people (staff and volunteers) in a profile.
+pub const MAX_PERSONNES: u32 = 10_000;
+/// Upper bound of a budget per year: 10 million euros, in cents.
+pub const MAX_BUDGET: Cents = 10_000_000 * 100;
+
+/// A structure's profile.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Profile {
+    /// Workstations.
+    pub postes: u32,
+    /// Servers.
+    pub serveurs: u32,
+    /// People: staff and volunteers.
+    pub personnes: u32,
+    /// Services wanted.
+    pub services: ServiceSet,
+    /// Needs a one-off catch-up of its installation.
+    pub rattrapage: bool,
+}
+
+impl Default for Profile {
+    /// The example shown before the visitor types anything: a small
+    /// association with 5 workstations, 1 server, 8 people, wanting
+    /// assistance, maintenance and backups.
+    fn default() -> Self {
+        Profile {
+            postes: 5,
+            serveurs: 1,
+            personnes: 8,
+            services: [
+                Service::Assistance,
+                Service::Maintenance,
+                Service::Sauvegardes,
+            ]
+            .into_iter()
+            .collect(),
+            rattrapage: false,
+        }
+    }
+}
+
+/// The result shown to the visitor, whatever the way in.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Estimate {
+    /// Recommended or chosen parts (≥ 1).
+    pub parts: u32,
+    /// Cost per year, cents.
+    pub cost_per_year: Cents,
+    /// Cost per month (per year ÷ 12), cents.
+    pub cost_per_month: Cents,
+    /// Days of work per year the parts give, hundredths.
+    pub days_per_year: Centi,
+    /// Hours of work per year the parts give, hundredths.
+    pub hours_per_year: Centi,
+    /// Share of the pool, hundredths of a percent (`2500` = 25 %).
+    pub share: Centi,
+    /// More parts than the whole job.
+    pub exceeds_pool: bool,
+    /// Days needed per year by the profile (profile estimates only),
+    /// including the catch-up if any.
+    pub days_needed: Option<Centi>,
+    /// Parts needed after the first year, when a catch-up is counted.
+    pub parts_after_catch_up: Option<u32>,
+    /// How the number was reached, one French sentence per line.
+    pub explanation: Vec<String>,
+}
+
+/// Why a typed value was refused. [`InputError::message`] is the French
+/// inline message.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum InputError {
+    Empty,
+    NotANumber,
+    NotWhole,
+    Negative,
+    TooManyDecimals,
+    /// Below the minimum (shown as is, in the field's unit).
+    TooSmall(String),
+    /// Above the maximum (shown as is, in the field's unit).
+    TooLarge(String),
+}
+
+impl InputError {
+    /// French message for the visitor.
+    pub fn message(&self) -> String {
+        match self {
+            InputError::Empty => "Indiquez un nombre.".into(),
+            InputError::NotANumber => "Ce n'est pas un nombre.".into(),
+            InputError::NotWhole => "Indiquez un nombre entier.".into(),
+            InputError::Negative => "Le nombre ne peut pas être négatif.".into(),
+            InputError::TooManyDecimals => "Au plus deux chiffres après la virgule.".into(),
+            InputError::TooSmall(min) => format!("Au moins {min}."),
+            InputError::TooLarge(max) => format!("Au plus {max}."),
+        }
+    }
+}
+
+impl core::fmt::Display for InputError {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str(&self.message())
+    }
+}
+
+/// Removes blanks (spaces, U+00A0, U+202F, U+2009) that visitors type as
+/// thousands separators.
+fn compact(s: &str) -> String {
+    s.chars()
+        .filter(|c| !matches!(c, ' ' | '\u{A0}' | '\u{202F}' | '\u{2009}' | '\t'))
+        .collect()
+}
+
+/// Parses a whole number typed by a visitor (`12`, `1 000`) within `min..=max`.
+/// Never panics; any input gives a value or an [`InputError`].
+pub fn parse_count(s: &str, min: u32, max: u32) -> Result<u32, InputError> {
+    let s = compact(s);
+    if s.is_empty() {
+        return Err(InputError::Empty);
+    }
+    let (neg, digits) = match s.strip_prefix('-').or_else(|| s.strip_prefix('\u{2212}')) {
+        Some(rest) => (true, rest),
+        None => (false, s.strip_prefix('+').unwrap_or(&s)),
+    };
+    if digits.is_empty() {
+        return Err(InputError::NotANumber);
+    }
+    if !digits.bytes().all(|b| b.is_ascii_digit()) {
+        let decimal = digits
+            .bytes()
+            .all(|b| b.is_ascii_digit() || b == b',' || b == b'.')
+            && digits.bytes().filter(|b| *b == b',' || *b == b'.').count() == 1;
+        return Err(if decimal {
+            InputError::NotWhole
+        } else {
+            InputError::NotANumber
+        });
+    }
+    if neg && digits.bytes().any(|b| b != b'0') {
+        return Err(InputError::Negative);
+    }
+    let trimmed = digits.trim_start_matches('0');
+    if trimmed.len() > 9 {
+        return Err(InputError::TooLarge(f::int(max as i64)));
+    }
+    let n: u32 = trimmed.parse().unwrap_or(0);
+    if n < min {
+        return Err(InputError::TooSmall(f::int(min as i64)));
+    }
+    if n > max {
+        return Err(InputError::TooLarge(f::int(max as i64)));
+    }
+    Ok(n)
+}
+
+/// Parses an amount in euros typed by a visitor (`6000`, `6 000`,
+/// `6000,50`, `6000.5`, `6 000 €`) into cents within `0..=max`.
+pub fn parse_money(s: &str, max: Cents) -> Result<Cents, InputError> {
+    let s = compact(s);
+    let s = s.strip_suffix('€').unwrap_or(&s);
+    let s = s.strip_suffix("EUR").unwrap_or(s);
+    if s.is_empty() {
+        return Err(InputError::Empty);
+    }
+    let (neg, body) = match s.strip_prefix('-').or_else(|| s.strip_prefix('\u{2212}')) {
+        Some(rest) => (true, rest),
+        None => (false, s.strip_prefix('+').unwrap_or(s)),
+    };
+    let (whole, frac) = match body.find([',', '.']) {
+        Some(i) => (&body[..i], &body[i + 1..]),
+        None => (body, ""),
+    };
+    let ok = |p: &str| p.bytes().all(|b| b.is_ascii_digit());
+    if (whole.is_empty() && frac.is_empty()) || !ok(whole) || !ok(frac) {
+        return Err(InputError::NotANumber);
+    }
+    if neg && body.bytes().any(|b| (b'1'..=b'9').contains(&b)) {
+        return Err(InputError::Negative);
+    }
+    if frac.len() > 2 {
+        return Err(InputError::TooManyDecimals);
+    }
+    let whole = whole.trim_start_matches('0');
+    let too_large = || InputError::TooLarge(f::money(max));
+    if whole.len() > 15 {
+        return Err(too_large());
+    }
+    let euros: i64 = if whole.is_empty() {
+        0
+    } else {
+        whole.parse().map_err(|_| too_large())?
+    };
+    let mut cents: i64 = frac.parse().unwrap_or(0);
+    if frac.len() == 1 {
+        cents *= 10;
+    }
+    let total = euros.checked_mul(100).and_then(|e| e.checked_add(cents));
+    match total {
+        Some(t) if t <= max => Ok(t),
+        _ => Err(too_large()),
+    }
+}
+
+impl Profile {
+    /// Days per year one service needs for this profile, hundredths.
+    pub fn service_days(&self, model: &Model, s: Service) -> Centi {
+        let c = model.coefs(s);
+        c.per_year
+            + c.per_poste * self.postes as i64
+            + c.per_serveur * self.serveurs as i64
+            + c.per_personne * self.personnes as i64
+    }
+
+    /// Clamps the counts to their bounds (profiles from code or tests).
+    pub fn clamped(mut self) -> Profile {
+        self.postes = self.postes.min(MAX_POSTES);
+        self.serveurs = self.serveurs.min(MAX_SERVEURS);
+        self.personnes = self.personnes.min(MAX_PERSONNES);
+        self
+    }
+}
+
+/// `a × b` for the explanation: `5 postes × 0,5 jour`.
+fn times(n: u32, singular: &str, plural: &str, coef: Centi) -> String {
+    let mut s = f::count(n as i64, singular, plural);
+    s.push_str(" × ");
+    s.push_str(&f::days(coef));
+    s
+}
+
+impl Model {
+    fn base_estimate(&self, parts: u32) -> Estimate {
+        Estimate {
+            parts,
+            cost_per_year: self.cost_of(parts),
+            cost_per_month: self.monthly_cost_of(parts),
+            days_per_year: self.days_of(parts),
+            hours_per_year: self.hours_of(parts),
+            share: self.share_of(parts),
+            exceeds_pool: parts > self.total_parts(),
+            days_needed: None,
+            parts_after_catch_up: None,
+            explanation: Vec::new(),
+        }
+    }
+
+    /// The closing lines common to every estimate: cost, days, hours, share.
+    fn explain_outputs(&self, e: &mut Estimate) {
+        let p = f::parts(e.parts);
+        let lines = &mut e.explanation;
+        lines.push(format!(
+            "Une part coûte {} par an : {p} × {} = {} par an, soit {} par mois.",
+            f::money(self.part_price()),
+            f::money(self.part_price()),
+            f::money(e.cost_per_year),
+            f::money(e.cost_per_month),
+        ));
+        lines.push(format!(
+            "Une part donne {} de travail par an : {p} × {} = {} par an, soit {} \
+             à raison de {} par jour.",
+            f::days(self.days_per_part()),
+            f::days(self.days_per_part()),
+            f::days(e.days_per_year),
+            f::hours(e.hours_per_year),
+            f::hours(self.hours_per_day()),
+        ));
+        lines.push(format!(
+            "{p} sur {} : {} du poste mutualisé.",
+            f::int(self.total_parts() as i64),
+            f::percent(e.share),
+        ));
+        if e.exceeds_pool {
+            lines.push(format!(
+                "C'est plus que le poste entier ({}) : contactez-nous pour en parler.",
+                f::parts(self.total_parts()),
+            ));
+        } else if let Some(rest) = self.remaining_parts() {
+            if e.parts > rest {
+                lines.push(format!(
+                    "Il ne reste que {} disponible{} sur {} : contactez-nous pour en parler.",
+                    f::parts(rest),
+                    if rest < 2 { "" } else { "s" },
+                    f::parts(self.total_parts()),
+                ));
+            }
+        }
+    }
+
+    /// Estimate from a structure's profile: days needed per service, plus
+    /// the catch-up the first year, ÷ days per part, rounded up, at least 1.
+    pub fn estimate_profile(&self, profile: &Profile) -> Estimate {
+        let profile = profile.clamped();
+        let mut lines = Vec::new();
+        let mut total: Centi = 0;
+        for s in profile.services.iter() {
+            let c = self.coefs(s);
+            let days = profile.service_days(self, s);
+            total += days;
+            let mut terms: Vec<String> = Vec::new();
+            if c.per_year != 0 {
+                terms.push(f::days(c.per_year));
+            }
+            if c.per_poste != 0 {
+                terms.push(times(profile.postes, "poste", "postes", c.per_poste));
+            }
+            if c.per_serveur != 0 {
+                terms.push(times(profile.serveurs, "serveur", "serveurs", c.per_serveur));
+            }
+            if c.per_personne != 0 {
+                terms.push(times(
+                    profile.personnes,
+                    "personne",
+                    "personnes",
+                    c.per_personne,
+                ));
+            }
+            let line = if terms.is_empty() {
+                format!("{} : compris dans les services mutualisés (0 jour).", s.label())
+            } else if terms.len() == 1 && c.per_year != 0 {
+                format!("{} : {} par an.", s.label(), f::days(days))
+            } else {
+                format!(
+                    "{} : {} = {} par an.",
+                    s.label(),
+                    terms.join(" + "),
+                    f::days(days)
+                )
+            };
+            lines.push(line);
+        }
+        if profile.services.is_empty() {
+            lines.push("Aucun service choisi.".into());
+        }
+        let recurring = total;
+        if profile.rattrapage {
+            total += self.catch_up_days();
+            lines.push(format!(
+                "Rattrapage de l'installation : {} de travail, une seule fois, \
+                 comptés la première année.",
+                f::days(self.catch_up_days())
+            ));
+        }
+        lines.push(format!(
+            "Total : {} de travail par an{}.",
+            f::days(total),
+            if profile.rattrapage {
+                " la première année"
+            } else {
+                ""
+            }
+        ));
+        let parts = self.parts_for_days(total);
+        if total <= 0 {
+            lines.push("Il faut au moins une part pour adhérer : 1 part.".into());
+        } else {
+            lines.push(format!(
+                "Une part donne {} par an : {} ÷ {} = {}, arrondi à la part supérieure : {}.",
+                f::days(self.days_per_part()),
+                f::centi(total),
+                f::centi(self.days_per_part()),
+                f::centi(crate::model::div_round(total * 100, self.days_per_part())),
+                f::parts(parts),
+            ));
+        }
+        let mut e = self.base_estimate(parts);
+        e.days_needed = Some(total);
+        if profile.rattrapage {
+            let after = self.parts_for_days(recurring);
+            e.parts_after_catch_up = Some(after);
+            if after < parts {
+                lines.push(format!(
+                    "Les années suivantes, sans le rattrapage ({}), {} suffirai{}.",
+                    f::days(recurring),
+                    f::parts(after),
+                    if after < 2 { "t" } else { "ent" },
+                ));
+            }
+        }
+        e.explanation = lines;
+        self.explain_outputs(&mut e);
+        e
+    }
+
+    /// Estimate for a chosen number of parts (`1..=total parts`).
+    pub fn estimate_parts(&self, parts: u32) -> Result<Estimate, InputError> {
+        if parts < 1 {
+            return Err(InputError::TooSmall(f::parts(1)));
+        }
+        if parts > self.total_parts() {
+            return Err(InputError::TooLarge(f::parts(self.total_parts())));
+        }
+        let mut e = self.base_estimate(parts);
+        e.explanation.push(format!("Vous choisissez {}.", f::parts(parts)));
+        self.explain_outputs(&mut e);
+        Ok(e)
+    }
+
+    /// Estimate for a budget per year (cents, `0..=MAX_BUDGET`): ⌊budget ÷
+    /// part price⌋ parts, at least 1 (explained when the budget is below
+    /// one part), at most the whole job.
+    pub fn estimate_budget(&self, budget: Cents) -> Result<Estimate, InputError> {
+        if budget < 0 {
+            return Err(InputError::Negative);
+        }
+        if budget > MAX_BUDGET {
+            return Err(InputError::TooLarge(f::money(MAX_BUDGET)));
+        }
+        let price = self.part_price();
+        let whole = self.parts_for_budget(budget);
+        let mut lines = Vec::new();
+        let parts = if whole == 0 {
+            lines.push(format!(
+                "Votre budget ({}) est inférieur au prix d'une part ({} par an) : \
+                 il faut au moins une part pour adhérer, soit {} de plus par an.",
+                f::money(budget),
+                f::money(price),
+                f::money(price - budget),
+            ));
+            1
+        } else {
+            lines.push(format!(
+                "Avec {} par an et une part à {} : {} ÷ {} = {}, arrondi à la part \
+                 inférieure.",
+                f::money(budget),
+                f::money(price),
+                f::money(budget),
+                f::money(price),
+                f::parts(whole),
+            ));
+            let cap = self.total_parts();
+            if whole > cap {
+                lines.push(format!(
+                    "Ce budget dépasse le poste entier : {} au plus.",
+                    f::parts(cap)
+                ));
+                cap
+            } else {
+                let rest = budget - self.cost_of(whole);
+                if rest > 0 {
+                    lines.push(format!("Il reste {} non utilisés.", f::money(rest)));
+                }
+                whole
+            }
+        };
+        let mut e = self.base_estimate(parts);
+        e.explanation = lines;
+        self.explain_outputs(&mut e);
+        Ok(e)
+    }
+
+    /// The assumptions behind every estimate, one French sentence per line
+    /// (shown in the widget's "Hypothèses" and usable by the generator).
+    pub fn assumptions(&self) -> Vec<String> {
+        let p = self.params();
+        vec![
+            format!(
+                "Budget du poste : {} par an ({} de salaires + {} de frais de fonctionnement).",
+                f::money(self.budget()),
+                f::money(p.salaries),
+                f::money(p.running_costs),
+            ),
+            format!(
+                "Le poste est financé par {} : une part coûte {} ÷ {} = {} par an.",
+                f::parts(self.total_parts()),
+                f::money(self.budget()),
+                f::int(self.total_parts() as i64),
+                f::money(self.part_price()),
+            ),
+            format!(
+                "Temps de travail : {} par mois × {} = {} par an, dont {} pour les \
+                 services mutualisés et la vie de l'association ; restent {} pour les \
+                 structures, soit {} par part.",
+                f::days(p.days_per_month),
+                f::qty(p.months_per_year, "mois", "mois"),
+                f::days(self.worker_days()),
+                f::days(p.pooled_days),
+                f::days(self.available_days()),
+                f::days(self.days_per_part()),
+            ),
+            format!(
+                "Une journée compte {} : une part donne {} par an ; une journée de \
+                 travail revient à {}.",
+                f::hours(self.hours_per_day()),
+                f::hours(self.hours_per_part()),
+                f::money(self.day_rate()),
+            ),
+            format!(
+                "Rattrapage d'une installation négligée : {}, une seule fois.",
+                f::days(self.catch_up_days()),
+            ),
+        ]
+    }
+}

@@ -1,0 +1,781 @@
+//! Unit and property tests of the model, estimates, formatting, encoding,
+//! query state, data file and SSR.
+
+use proptest::prelude::*;
+
+use crate::estimate::{parse_count, parse_money, InputError, Profile, MAX_BUDGET};
+use crate::format as f;
+use crate::model::*;
+use crate::query::{self, Mode, Query};
+
+/// The published model, typed here independently of the data file.
+fn published() -> Params {
+    let d = |v: i64| v; // hundredths, for readability below
+    let mut services = [ServiceCoefs::default(); 9];
+    services[Service::Assistance.index()] = ServiceCoefs {
+        per_year: 0,
+        per_poste: d(50),
+        per_serveur: 0,
+        per_personne: d(25),
+    };
+    services[Service::Sauvegardes.index()] = ServiceCoefs {
+        per_year: 100,
+        per_poste: 25,
+        per_serveur: 100,
+        per_personne: 0,
+    };
+    services[Service::Maintenance.index()] = ServiceCoefs {
+        per_year: 0,
+        per_poste: 50,
+        per_serveur: 200,
+        per_personne: 0,
+    };
+    Params {
+        parts: 12,
+        salaries: 20_000_00,
+        running_costs: 4_000_00,
+        days_per_month: 1200,
+        months_per_year: 1100,
+        pooled_days: 2400,
+        hours_per_day: 700,
+        subscribed: None,
+        catch_up_days: 1500,
+        services,
+    }
+}
+
+fn model() -> Model {
+    Model::new(published()).expect("published model is valid")
+}
+
+const TARIFS: &str = include_str!("../../content/tarifs.toml");
+
+// ---------------------------------------------------------------- model
+
+#[test]
+fn published_figures() {
+    let m = model();
+    assert_eq!(m.total_parts(), 12);
+    assert_eq!(m.budget(), 24_000_00);
+    assert_eq!(m.part_price(), 2_000_00);
+    assert_eq!(m.worker_days(), 13_200);
+    assert_eq!(m.available_days(), 10_800);
+    assert_eq!(m.days_per_part(), 900);
+    assert_eq!(m.hours_per_part(), 6_300);
+    assert_eq!(m.day_rate(), 222_22);
+    assert_eq!(m.cost_of(11), 22_000_00);
+    assert_eq!(m.days_of(11), 9_900);
+    assert_eq!(m.monthly_cost_of(1), 166_67);
+    assert_eq!(m.share_of(3), 2500);
+    assert_eq!(m.share_of(1), 833);
+}
+
+fn err(p: Params) -> ModelError {
+    Model::new(p).expect_err("should be invalid")
+}
+
+#[test]
+fn validation_errors_name_the_key() {
+    let e = err(Params {
+        parts: 0,
+        ..published()
+    });
+    assert_eq!(e.field, Field::Parts);
+    assert_eq!(e.problem, Problem::NotPositive);
+    assert!(e.to_string().contains("poste.parts"), "{e}");
+
+    let e = err(Params {
+        salaries: -5,
+        ..published()
+    });
+    assert_eq!(e.field, Field::Salaries);
+    assert!(e.to_string().contains("poste.salaires_par_an"));
+
+    let e = err(Params {
+        running_costs: -1,
+        ..published()
+    });
+    assert_eq!((e.field, e.problem), (Field::RunningCosts, Problem::Negative));
+
+    let e = err(Params {
+        pooled_days: 13_200,
+        ..published()
+    });
+    assert_eq!(e.field, Field::PooledDays);
+    assert!(matches!(e.problem, Problem::PooledDaysTooMany { worker_days: 13_200 }));
+    assert!(e.to_string().contains("jours_mutualises_par_an"), "{e}");
+
+    let e = err(Params {
+        subscribed: Some(13),
+        ..published()
+    });
+    assert_eq!(e.field, Field::Subscribed);
+    assert!(matches!(e.problem, Problem::SubscribedExceedsTotal { total: 12 }));
+
+    let e = err(Params {
+        days_per_month: 3200,
+        ..published()
+    });
+    assert!(matches!(e.problem, Problem::TooLarge { .. }));
+
+    let mut p = published();
+    p.services[Service::Formations.index()].per_personne = -25;
+    let e = err(p);
+    assert_eq!(e.field, Field::Service(Service::Formations, Coef::PerPersonne));
+    assert!(e
+        .to_string()
+        .contains("services.formations.jours_par_personne"));
+
+    // Running costs may be 0; subscribed may equal the total.
+    assert!(Model::new(Params {
+        running_costs: 0,
+        subscribed: Some(12),
+        ..published()
+    })
+    .is_ok());
+}
+
+#[test]
+fn zero_rounding_is_an_error() {
+    let e = err(Params {
+        parts: 1000,
+        salaries: 1,
+        running_costs: 0,
+        ..published()
+    });
+    assert_eq!(e.problem, Problem::PartPriceZero);
+    let e = err(Params {
+        parts: 1000,
+        pooled_days: 13_199,
+        ..published()
+    });
+    assert_eq!(e.problem, Problem::DaysPerPartZero);
+}
+
+fn arb_params() -> impl Strategy<Value = Params> {
+    (
+        1i64..=100,
+        1i64..=MAX_MONEY / 1000,
+        0i64..=MAX_MONEY / 1000,
+        1i64..=3100,
+        1i64..=1200,
+        0i64..=36_600,
+        1i64..=2400,
+        proptest::option::of(0i64..=100),
+        0i64..=36_600,
+        proptest::collection::vec(0i64..=5000, 36),
+    )
+        .prop_map(|(parts, sal, run, dpm, months, pooled, hpd, sub, catch, coefs)| {
+            let mut services = [ServiceCoefs::default(); 9];
+            for (i, s) in services.iter_mut().enumerate() {
+                for (j, c) in Coef::ALL.into_iter().enumerate() {
+                    s.set(c, coefs[i * 4 + j]);
+                }
+            }
+            Params {
+                parts,
+                salaries: sal,
+                running_costs: run,
+                days_per_month: dpm,
+                months_per_year: months,
+                pooled_days: pooled,
+                hours_per_day: hpd,
+                subscribed: sub,
+                catch_up_days: catch,
+                services,
+            }
+        })
+}
+
+fn arb_model() -> impl Strategy<Value = Model> {
+    arb_params().prop_filter_map("invalid params", |p| Model::new(p).ok())
+}
+
+fn arb_profile() -> impl Strategy<Value = Profile> {
+    (0u32..=1000, 0u32..=100, 0u32..=10_000, 0u16..512, any::<bool>()).prop_map(
+        |(postes, serveurs, personnes, bits, rattrapage)| Profile {
+            postes,
+            serveurs,
+            personnes,
+            services: Service::ALL
+                .into_iter()
+                .filter(|s| bits & (1 << s.index()) != 0)
+                .collect(),
+            rattrapage,
+        },
+    )
+}
+
+proptest! {
+    #[test]
+    fn new_never_panics(p in arb_params(), parts in any::<i64>(), sal in any::<i64>()) {
+        let _ = Model::new(p.clone());
+        let _ = Model::new(Params { parts, salaries: sal, ..p });
+    }
+
+    #[test]
+    fn cost_and_days_are_linear_and_monotonic(m in arb_model(), n in 0u32..=2000) {
+        prop_assert_eq!(m.cost_of(n), n as i64 * m.part_price());
+        prop_assert_eq!(m.days_of(n), n as i64 * m.days_per_part());
+        prop_assert_eq!(m.hours_of(n), n as i64 * m.hours_per_part());
+        prop_assert!(m.cost_of(n + 1) > m.cost_of(n));
+        prop_assert!(m.days_of(n + 1) > m.days_of(n));
+    }
+
+    #[test]
+    fn budget_round_trips(m in arb_model(), n in 0u32..=2000) {
+        prop_assert_eq!(m.parts_for_budget(m.cost_of(n)), n);
+        // One cent less buys one part less.
+        if n > 0 {
+            prop_assert_eq!(m.parts_for_budget(m.cost_of(n) - 1), n - 1);
+        }
+    }
+
+    #[test]
+    fn estimate_profile_is_consistent(m in arb_model(), p in arb_profile()) {
+        let e = m.estimate_profile(&p);
+        prop_assert!(e.parts >= 1);
+        let needed = e.days_needed.unwrap_or(0);
+        prop_assert!(e.days_per_year >= needed);
+        // The smallest number of parts that covers the need.
+        if e.parts > 1 {
+            prop_assert!(m.days_of(e.parts - 1) < needed);
+        }
+        prop_assert_eq!(e.cost_per_year, m.cost_of(e.parts));
+        prop_assert_eq!(e.days_per_year, m.days_of(e.parts));
+        prop_assert!(!e.explanation.is_empty());
+        if let Some(after) = e.parts_after_catch_up {
+            prop_assert!(after <= e.parts);
+        }
+    }
+
+    #[test]
+    fn estimate_budget_never_panics(m in arb_model(), b in -10i64..=MAX_BUDGET + 10) {
+        match m.estimate_budget(b) {
+            Ok(e) => {
+                prop_assert!(e.parts >= 1 && e.parts <= m.total_parts());
+                prop_assert!(e.parts == 1 || m.cost_of(e.parts) <= b);
+            }
+            Err(_) => prop_assert!(!(0..=MAX_BUDGET).contains(&b)),
+        }
+    }
+
+    #[test]
+    fn more_postes_never_fewer_parts(m in arb_model(), p in arb_profile(), extra in 0u32..50) {
+        let more = Profile { postes: (p.postes + extra).min(1000), ..p };
+        prop_assert!(m.estimate_profile(&more).parts >= m.estimate_profile(&p).parts);
+    }
+
+    #[test]
+    fn encode_decode_round_trip(m in arb_model()) {
+        let text = m.encode();
+        prop_assert!(text.bytes().all(|b| b.is_ascii_alphanumeric() || b == b',' || b == b'-'));
+        prop_assert_eq!(Model::decode(&text), Ok(m));
+    }
+
+    #[test]
+    fn decode_garbage_never_panics(s in "\\PC{0,200}") {
+        let _ = Model::decode(&s);
+        let _ = Model::decode(&["amie1,", &s].concat());
+    }
+
+    #[test]
+    fn decode_mutated_never_panics(m in arb_model(), i in 0usize..400, c in any::<char>()) {
+        let mut t: Vec<char> = m.encode().chars().collect();
+        let i = i % t.len();
+        t[i] = c;
+        let t: String = t.into_iter().collect();
+        if let Ok(d) = Model::decode(&t) {
+            // Whatever decodes is valid.
+            prop_assert!(Model::new(d.params().clone()).is_ok());
+        }
+    }
+
+    #[test]
+    fn query_round_trip(q in arb_query()) {
+        let m = model();
+        let s = q.to_query_string();
+        let (back, warnings) = Query::parse(&s, &m);
+        prop_assert!(warnings.is_empty(), "{:?}", warnings);
+        prop_assert_eq!(back, q);
+    }
+
+    #[test]
+    fn query_garbage_never_panics(s in "\\PC{0,200}") {
+        let m = model();
+        let (q, _) = Query::parse(&s, &m);
+        let _ = q.to_query_string();
+        let _ = query::merge(&s, "parts=3");
+        let _ = query::decode_component(&s);
+    }
+
+    #[test]
+    fn inputs_never_panic(s in "\\PC{0,60}") {
+        let _ = parse_count(&s, 0, 1000);
+        let _ = parse_money(&s, MAX_BUDGET);
+    }
+
+    #[test]
+    fn money_parse_format_round_trip(c in 0i64..=MAX_BUDGET) {
+        prop_assert_eq!(parse_money(&f::money(c), MAX_BUDGET), Ok(c));
+    }
+}
+
+fn arb_query() -> impl Strategy<Value = Query> {
+    (
+        proptest::option::of(prop_oneof![Just(Mode::Profil), Just(Mode::Parts), Just(Mode::Budget)]),
+        proptest::option::of(1u32..=12),
+        proptest::option::of(0i64..=MAX_BUDGET),
+        proptest::option::of(0u32..=1000),
+        proptest::option::of(0u32..=100),
+        proptest::option::of(0u32..=10_000),
+        proptest::option::of(0u16..512),
+        proptest::option::of(any::<bool>()),
+    )
+        .prop_map(|(mode, parts, budget, postes, serveurs, personnes, bits, rattrapage)| Query {
+            mode,
+            parts,
+            budget,
+            postes,
+            serveurs,
+            personnes,
+            services: bits.map(|b| {
+                Service::ALL
+                    .into_iter()
+                    .filter(|s| b & (1 << s.index()) != 0)
+                    .collect()
+            }),
+            rattrapage,
+        })
+}
+
+// ---------------------------------------------------------------- estimates
+
+#[test]
+fn estimate_parts_and_budget() {
+    let m = model();
+    let e = m.estimate_parts(11).unwrap();
+    assert_eq!(e.cost_per_year, 22_000_00);
+    assert_eq!(e.days_per_year, 9_900);
+    assert_eq!(e.hours_per_year, 69_300);
+    assert!(m.estimate_parts(0).is_err());
+    assert!(m.estimate_parts(13).is_err());
+
+    let e = m.estimate_budget(6_000_00).unwrap();
+    assert_eq!(e.parts, 3);
+    let e = m.estimate_budget(6_999_99).unwrap();
+    assert_eq!(e.parts, 3);
+    assert!(e.explanation.iter().any(|l| l.contains("999,99")), "{:?}", e.explanation);
+    // Below one part: one part, explained.
+    let e = m.estimate_budget(1_500_00).unwrap();
+    assert_eq!(e.parts, 1);
+    assert!(
+        e.explanation[0].contains("inférieur au prix d'une part"),
+        "{:?}",
+        e.explanation
+    );
+    // Above the job: capped.
+    let e = m.estimate_budget(100_000_00).unwrap();
+    assert_eq!(e.parts, 12);
+    assert!(m.estimate_budget(-1).is_err());
+}
+
+#[test]
+fn estimate_profile_explained() {
+    let m = model();
+    let p = Profile::default(); // 5 postes, 1 serveur, 8 personnes; assistance, maintenance, sauvegardes
+    let e = m.estimate_profile(&p);
+    // 4,5 + 4,5 + 3,25 = 12,25 days -> 2 parts.
+    assert_eq!(e.days_needed, Some(1225));
+    assert_eq!(e.parts, 2);
+    let text = e.explanation.join("\n");
+    assert!(
+        text.contains("Assistance : 5\u{a0}postes × 0,5\u{a0}jour + 8\u{a0}personnes × 0,25\u{a0}jour = 4,5\u{a0}jours par an."),
+        "{text}"
+    );
+    assert!(text.contains("arrondi à la part supérieure : 2\u{a0}parts"), "{text}");
+
+    let e = m.estimate_profile(&Profile {
+        rattrapage: true,
+        ..p
+    });
+    assert_eq!(e.days_needed, Some(2725));
+    assert_eq!(e.parts, 4);
+    assert_eq!(e.parts_after_catch_up, Some(2));
+
+    let none = Profile {
+        services: ServiceSet::EMPTY,
+        ..p
+    };
+    let e = m.estimate_profile(&none);
+    assert_eq!(e.parts, 1);
+    assert_eq!(e.days_needed, Some(0));
+}
+
+#[test]
+fn remaining_parts_are_mentioned() {
+    let m = Model::new(Params {
+        subscribed: Some(11),
+        ..published()
+    })
+    .unwrap();
+    let e = m.estimate_parts(3).unwrap();
+    assert!(e
+        .explanation
+        .iter()
+        .any(|l| l.contains("Il ne reste que 1\u{a0}part disponible")));
+}
+
+// ---------------------------------------------------------------- inputs
+
+#[test]
+fn typed_inputs() {
+    assert_eq!(parse_count("12", 1, 12), Ok(12));
+    assert_eq!(parse_count(" 1 000 ", 0, 1000), Ok(1000));
+    assert_eq!(parse_count("", 1, 12), Err(InputError::Empty));
+    assert_eq!(parse_count("abc", 1, 12), Err(InputError::NotANumber));
+    assert_eq!(parse_count("-3", 1, 12), Err(InputError::Negative));
+    assert_eq!(parse_count("2,5", 1, 12), Err(InputError::NotWhole));
+    assert_eq!(parse_count("1e5", 1, 12), Err(InputError::NotANumber));
+    assert!(matches!(parse_count("13", 1, 12), Err(InputError::TooLarge(_))));
+    assert!(matches!(
+        parse_count("99999999999999999999999", 1, 12),
+        Err(InputError::TooLarge(_))
+    ));
+    assert!(matches!(parse_count("0", 1, 12), Err(InputError::TooSmall(_))));
+    assert_eq!(parse_count("-0", 0, 12), Ok(0));
+    assert_eq!(parse_count("NaN", 0, 12), Err(InputError::NotANumber));
+
+    assert_eq!(parse_money("6000", MAX_BUDGET), Ok(6_000_00));
+    assert_eq!(parse_money("6 000,5 €", MAX_BUDGET), Ok(6_000_50));
+    assert_eq!(parse_money("6000.05", MAX_BUDGET), Ok(6_000_05));
+    assert_eq!(parse_money(",5", MAX_BUDGET), Ok(50));
+    assert_eq!(parse_money("1,234", MAX_BUDGET), Err(InputError::TooManyDecimals));
+    assert_eq!(parse_money("-20", MAX_BUDGET), Err(InputError::Negative));
+    assert_eq!(parse_money("inf", MAX_BUDGET), Err(InputError::NotANumber));
+    assert_eq!(parse_money("1.2.3", MAX_BUDGET), Err(InputError::NotANumber));
+    assert_eq!(parse_money(" ", MAX_BUDGET), Err(InputError::Empty));
+    assert!(matches!(
+        parse_money("1e308", MAX_BUDGET),
+        Err(InputError::NotANumber)
+    ));
+    assert!(matches!(
+        parse_money("99999999999999999999", MAX_BUDGET),
+        Err(InputError::TooLarge(_))
+    ));
+    assert_eq!(InputError::TooLarge("12".into()).message(), "Au plus 12.");
+}
+
+// ---------------------------------------------------------------- formatting
+
+#[test]
+fn french_formatting() {
+    assert_eq!(f::money(1_234_56), "1\u{202F}234,56\u{A0}€");
+    assert_eq!(f::money(2_000_00), "2\u{202F}000\u{A0}€");
+    assert_eq!(f::money(22_000_00), "22\u{202F}000\u{A0}€");
+    assert_eq!(f::money(166_67), "166,67\u{A0}€");
+    assert_eq!(f::money(50), "0,50\u{A0}€");
+    assert_eq!(f::money(0), "0\u{A0}€");
+    assert_eq!(f::money(-12_30), "-12,30\u{A0}€");
+    assert_eq!(f::money(1_234_567_890_00), "1\u{202F}234\u{202F}567\u{202F}890\u{A0}€");
+    assert_eq!(f::money(i64::MIN).chars().filter(|c| c.is_ascii_digit()).count(), 19);
+    assert_eq!(f::int(999), "999");
+    assert_eq!(f::int(1000), "1\u{202F}000");
+    assert_eq!(f::centi(900), "9");
+    assert_eq!(f::centi(50), "0,5");
+    assert_eq!(f::centi(717), "7,17");
+    assert_eq!(f::centi(5), "0,05");
+    assert_eq!(f::centi(123_450), "1\u{202F}234,5");
+    assert_eq!(f::percent(833), "8,33\u{202F}%");
+    assert_eq!(f::percent(2500), "25\u{202F}%");
+    assert_eq!(f::days(100), "1\u{A0}jour");
+    assert_eq!(f::days(900), "9\u{A0}jours");
+    assert_eq!(f::days(50), "0,5\u{A0}jour");
+    assert_eq!(f::days(150), "1,5\u{A0}jour");
+    assert_eq!(f::days(199), "1,99\u{A0}jour");
+    assert_eq!(f::days(200), "2\u{A0}jours");
+    assert_eq!(f::days(0), "0\u{A0}jour");
+    assert_eq!(f::parts(1), "1\u{A0}part");
+    assert_eq!(f::parts(2), "2\u{A0}parts");
+    assert_eq!(f::hours(6300), "63\u{A0}heures");
+    assert_eq!(f::html_escape("<a href=\"x\">&'"), "&lt;a href=&quot;x&quot;&gt;&amp;&#39;");
+}
+
+// ---------------------------------------------------------------- encoding
+
+#[test]
+fn encode_decode() {
+    let m = model();
+    let t = m.encode();
+    assert!(t.starts_with("amie1,12,2000000,400000,1200,1100,2400,700,,1500,"), "{t}");
+    assert_eq!(Model::decode(&t), Ok(m.clone()));
+    let with_sub = Model::new(Params {
+        subscribed: Some(5),
+        ..published()
+    })
+    .unwrap();
+    assert_eq!(Model::decode(&with_sub.encode()), Ok(with_sub));
+
+    assert_eq!(Model::decode(""), Err(crate::DecodeError::Version));
+    assert_eq!(Model::decode("amie2,1"), Err(crate::DecodeError::Version));
+    assert!(matches!(
+        Model::decode("amie1,1,2"),
+        Err(crate::DecodeError::Length { found: 2 })
+    ));
+    let bad = t.replacen("amie1,12,", "amie1,x,", 1);
+    assert_eq!(
+        Model::decode(&bad),
+        Err(crate::DecodeError::NotANumber { index: 0 })
+    );
+    let plus = t.replacen("amie1,12,", "amie1,+12,", 1);
+    assert!(Model::decode(&plus).is_err());
+    // Decode validates like new().
+    let zero = t.replacen("amie1,12,", "amie1,0,", 1);
+    match Model::decode(&zero) {
+        Err(crate::DecodeError::Invalid(e)) => assert_eq!(e.field, Field::Parts),
+        other => panic!("{other:?}"),
+    }
+    let huge = t.replacen("amie1,12,", "amie1,99999999999999999999,", 1);
+    assert!(Model::decode(&huge).is_err());
+}
+
+// ---------------------------------------------------------------- query
+
+#[test]
+fn query_parse() {
+    let m = model();
+    let (q, w) = Query::parse("?parts=11", &m);
+    assert!(w.is_empty());
+    assert_eq!(q.mode(), Mode::Parts);
+    assert_eq!(q.parts, Some(11));
+    assert_eq!(q.to_query_string(), "parts=11");
+
+    let (q, w) = Query::parse(
+        "postes=5&serveurs=1&personnes=8&services=assistance,sauvegardes&rattrapage=1",
+        &m,
+    );
+    assert!(w.is_empty(), "{w:?}");
+    assert_eq!(q.mode(), Mode::Profil);
+    let p = q.profile();
+    assert_eq!((p.postes, p.serveurs, p.personnes, p.rattrapage), (5, 1, 8, true));
+    assert_eq!(
+        p.services.iter().collect::<Vec<_>>(),
+        [Service::Assistance, Service::Sauvegardes]
+    );
+
+    // Form submission style: repeated keys, encoded commas, accents, empties.
+    let (q, w) = Query::parse(
+        "mode=budget&parts=&budget=6+000%2C50&services=h%C3%A9bergement&services=services-web%2Csupervision",
+        &m,
+    );
+    assert!(w.is_empty(), "{w:?}");
+    assert_eq!(q.mode(), Mode::Budget);
+    assert_eq!(q.budget, Some(6_000_50));
+    assert_eq!(
+        q.services.unwrap().iter().collect::<Vec<_>>(),
+        [Service::Hebergement, Service::ServicesWeb, Service::Supervision]
+    );
+
+    // Garbage: ignored with a message each, never a panic.
+    let (q, w) = Query::parse(
+        "parts=abc&budget=-5&postes=1e9&mode=x&services=foo&rattrapage=peut-etre&%zz=1&parts=99",
+        &m,
+    );
+    assert_eq!(q, Query::default());
+    assert_eq!(w.len(), 7, "{w:?}");
+    assert!(w[0].contains("« parts »"), "{w:?}");
+    assert!(w.iter().any(|m| m.contains("Au plus 12")), "{w:?}");
+
+    let (q, _) = Query::parse("services=", &m);
+    assert_eq!(q.services, Some(ServiceSet::EMPTY));
+    assert_eq!(q.to_query_string(), "services=");
+}
+
+#[test]
+fn query_merge_and_initial() {
+    assert_eq!(query::merge("?utm=x&parts=3&a", "budget=500"), "utm=x&a&budget=500");
+    assert_eq!(query::merge("", ""), "");
+    assert_eq!(query::merge("?parts=3", ""), "");
+    assert_eq!(query::initial("parts=3", "?utm=x"), "parts=3");
+    assert_eq!(query::initial("parts=3", "?budget=10"), "?budget=10");
+    assert!(query::has_known_keys("%70arts=1"));
+}
+
+// ---------------------------------------------------------------- data file
+
+#[cfg(feature = "data")]
+mod data {
+    use super::*;
+    use crate::data::{load, parse, parse_params};
+
+    #[test]
+    fn tarifs_toml_is_the_published_model() {
+        let m = parse(TARIFS, "content/tarifs.toml").unwrap();
+        assert_eq!(m.part_price(), 2_000_00);
+        assert_eq!(m.days_per_part(), 900);
+        assert_eq!(m.cost_of(11), 22_000_00);
+        assert_eq!(m.days_of(11), 9_900);
+        assert_eq!(m.catch_up_days(), 1500);
+        let p = published();
+        for s in [Service::Assistance, Service::Maintenance, Service::Sauvegardes] {
+            assert_eq!(m.coefs(s), p.services[s.index()], "{s:?}");
+        }
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../content/tarifs.toml");
+        assert_eq!(load(path).unwrap(), m);
+    }
+
+    fn set(key: &str, value: &str) -> String {
+        let mut done = false;
+        let out: Vec<String> = TARIFS
+            .lines()
+            .map(|l| {
+                if !done && l.starts_with(&format!("{key} =")) {
+                    done = true;
+                    format!("{key} = {value}")
+                } else {
+                    l.to_string()
+                }
+            })
+            .collect();
+        assert!(done, "{key} not in tarifs.toml");
+        out.join("\n")
+    }
+
+    fn line_of(text: &str, needle: &str) -> usize {
+        text.lines().position(|l| l.starts_with(needle)).unwrap() + 1
+    }
+
+    #[test]
+    fn unknown_key() {
+        let text = TARIFS.replace("heures_par_jour = 7", "heures_par_jour = 7\nheure_par_jour = 7");
+        let e = parse(&text, "content/tarifs.toml").unwrap_err();
+        assert_eq!(e.line, Some(line_of(&text, "heure_par_jour")));
+        assert!(e.message.contains("clé inconnue « heure_par_jour »"), "{e}");
+        assert!(e.to_string().starts_with("content/tarifs.toml, ligne "), "{e}");
+
+        let text = TARIFS.replace("[services.assistance]", "[services.assistanse]");
+        let e = parse(&text, "t.toml").unwrap_err();
+        assert!(e.message.contains("assistanse"), "{e}");
+    }
+
+    #[test]
+    fn negative_price() {
+        let text = set("salaires_par_an", "-20000");
+        let e = parse(&text, "content/tarifs.toml").unwrap_err();
+        assert_eq!(e.key.as_deref(), Some("poste.salaires_par_an"));
+        assert_eq!(e.line, Some(line_of(&text, "salaires_par_an")));
+        assert!(e.message.contains("strictement positive"), "{e}");
+    }
+
+    #[test]
+    fn zero_parts() {
+        let text = set("parts", "0");
+        let e = parse(&text, "content/tarifs.toml").unwrap_err();
+        assert_eq!(e.key.as_deref(), Some("poste.parts"));
+        assert_eq!(e.line, Some(line_of(&text, "parts =")));
+        assert!(
+            e.to_string()
+                .contains("ligne 24 : clé « poste.parts » (valeur : 0) : doit être strictement positive"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn other_errors() {
+        let e = parse(&set("parts", "12.5"), "t").unwrap_err();
+        assert!(e.message.contains("entier"), "{e}");
+        let e = parse(&set("jours_par_mois", "12.345"), "t").unwrap_err();
+        assert!(e.message.contains("deux chiffres"), "{e}");
+        let e = parse(&set("jours_par_mois", "\"douze\""), "t").unwrap_err();
+        assert!(e.message.contains("un nombre"), "{e}");
+        assert!(e.line.is_some());
+        let e = parse(&set("jours_mutualises_par_an", "200"), "t").unwrap_err();
+        assert_eq!(e.key.as_deref(), Some("poste.jours_mutualises_par_an"));
+        let e = parse(&set("# parts_souscrites", "13").replace("# parts_souscrites", "parts_souscrites"), "t");
+        assert_eq!(e.unwrap_err().key.as_deref(), Some("poste.parts_souscrites"));
+        let e = parse("[poste]\nparts = 12\n", "t").unwrap_err();
+        assert!(e.message.contains("clé obligatoire manquante"), "{e}");
+        let e = parse("parts = = 3", "t").unwrap_err();
+        assert_eq!(e.line, Some(1));
+        let e = load("/nonexistent/tarifs.toml").unwrap_err();
+        assert!(e.message.contains("lecture impossible"), "{e}");
+        // Decimal money is fine; float parts that are whole too.
+        let p = parse_params(&set("salaires_par_an", "20000.50"), "t").unwrap();
+        assert_eq!(p.salaries, 20_000_50);
+        let p = parse_params(&set("parts", "12.0"), "t").unwrap();
+        assert_eq!(p.parts, 12);
+    }
+}
+
+// ---------------------------------------------------------------- SSR
+
+#[cfg(all(feature = "ssr", feature = "data"))]
+mod ssr {
+    use super::*;
+    use crate::embed::{render_fragment, render_table, render_widget};
+
+    fn m() -> Model {
+        crate::data::parse(TARIFS, "content/tarifs.toml").unwrap()
+    }
+
+    #[test]
+    fn fragment_has_the_figures() {
+        let m = m();
+        let html = render_fragment(&m, "");
+        assert!(html.starts_with(&format!(
+            "<div class=\"calculateur\" data-calculateur-model=\"{}\">",
+            m.encode()
+        )));
+        assert!(html.contains("<noscript>"));
+        assert!(html.contains(
+            "<tr><th scope=\"row\">11\u{a0}parts</th><td>22\u{202f}000\u{a0}€</td>\
+             <td>1\u{202f}833,33\u{a0}€</td><td>99\u{a0}jours</td></tr>"
+        ), "{html}");
+        assert!(html.contains("<th scope=\"row\">1\u{a0}part</th><td>2\u{202f}000\u{a0}€</td>"));
+        // The widget's initial state: the default profile, 2 parts.
+        assert!(html.contains("aria-live=\"polite\""));
+        assert!(html.contains("<output for=\"calc-postes calc-serveurs calc-personnes\">2\u{a0}parts</output>"), "{html}");
+        // No hydration markers, no inline script or style.
+        assert!(!html.contains("<!--"));
+        assert!(!html.contains("<script"));
+        assert!(!html.contains("style="));
+    }
+
+    #[test]
+    fn widget_with_query() {
+        let m = m();
+        let html = render_widget(&m, "parts=11");
+        assert!(html.contains("<output for=\"calc-parts\">22\u{202f}000\u{a0}€</output>"), "{html}");
+        assert!(html.contains("<output for=\"calc-parts\">99\u{a0}jours</output>"));
+        assert!(html.contains("<output for=\"calc-parts\">693\u{a0}heures</output>"));
+        assert!(html.contains("value=\"11\""));
+
+        let frag = render_fragment(&m, "budget=6000&x=\"<");
+        assert!(frag.contains("data-calculateur-query=\"budget=6000&amp;x=&quot;&lt;\""), "{frag}");
+        assert!(frag.contains("<output for=\"calc-budget\">3\u{a0}parts</output>"));
+
+        let html = render_widget(&m, "parts=abc");
+        assert!(html.contains("class=\"calc-warnings\""), "{html}");
+
+        let html = render_widget(&m, "mode=parts&parts=");
+        assert!(html.contains("<output for=\"calc-parts\">1\u{a0}part</output>"), "{html}");
+    }
+
+    #[test]
+    fn table_lists_every_part() {
+        let t = render_table(&m());
+        assert_eq!(t.matches("<tr><th scope=\"row\">").count(), 12);
+    }
+
+    #[test]
+    fn gauge_when_subscribed() {
+        let m = crate::data::parse(
+            &TARIFS.replace("# parts_souscrites = 5", "parts_souscrites = 5"),
+            "t",
+        )
+        .unwrap();
+        let html = render_widget(&m, "");
+        assert!(html.contains("<meter min=\"0\" max=\"12\" aria-labelledby=\"calc-jauge\" value=\"5\" class=\"calc-gauge-meter\">"), "{html}");
+        assert!(html.contains("7\u{a0}parts disponibles"));
+    }
+}

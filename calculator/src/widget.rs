@@ -1,0 +1,550 @@
+//! The Yew widget (features `ssr` and/or `csr`).
+//!
+//! The same component renders on the server ([`crate::embed`]) and in the
+//! browser (`calculator-wasm`), from the same [`CalculatorProps`], so the
+//! markup is identical for the same state. CSS hooks: every class starts
+//! with `calc-`. No inline script or style.
+
+use std::rc::Rc;
+
+use web_sys::HtmlInputElement;
+use yew::prelude::*;
+
+use crate::estimate::{
+    parse_count, parse_money, Estimate, InputError, Profile, MAX_BUDGET, MAX_PERSONNES,
+    MAX_POSTES, MAX_SERVEURS,
+};
+use crate::format as f;
+use crate::model::{Coef, Model, Service, ServiceSet};
+use crate::query::{Mode, Query};
+
+/// Properties of [`Calculator`].
+#[derive(Properties, PartialEq, Clone)]
+pub struct CalculatorProps {
+    /// The pricing model.
+    pub model: Rc<Model>,
+    /// The initial state as a URL query (`parts=3`, see [`crate::query`]).
+    #[prop_or_default]
+    pub query: AttrValue,
+}
+
+/// A text field of the form.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Text {
+    Parts,
+    Budget,
+    Postes,
+    Serveurs,
+    Personnes,
+}
+
+/// The form's state: raw text as typed, so that invalid input is kept and
+/// explained rather than lost.
+#[derive(Clone, Debug, PartialEq)]
+struct Form {
+    model: Rc<Model>,
+    mode: Mode,
+    parts: String,
+    budget: String,
+    postes: String,
+    serveurs: String,
+    personnes: String,
+    services: ServiceSet,
+    rattrapage: bool,
+    warnings: Rc<Vec<String>>,
+}
+
+enum Action {
+    Mode(Mode),
+    Text(Text, String),
+    Service(Service, bool),
+    Rattrapage(bool),
+}
+
+/// Plain number for an input's value: `2000`, `2000,5` (no separators).
+fn plain_euros(cents: i64) -> String {
+    let mut s = (cents / 100).to_string();
+    let c = cents % 100;
+    if c != 0 {
+        s.push(',');
+        s.push((b'0' + (c / 10) as u8) as char);
+        if c % 10 != 0 {
+            s.push((b'0' + (c % 10) as u8) as char);
+        }
+    }
+    s
+}
+
+impl Form {
+    fn new(model: Rc<Model>, query: &str) -> Form {
+        let (q, warnings) = Query::parse(query, &model);
+        let p = q.profile();
+        Form {
+            mode: q.mode(),
+            parts: q.parts.unwrap_or(1).to_string(),
+            budget: plain_euros(q.budget.unwrap_or(model.part_price())),
+            postes: p.postes.to_string(),
+            serveurs: p.serveurs.to_string(),
+            personnes: p.personnes.to_string(),
+            services: p.services,
+            rattrapage: p.rattrapage,
+            warnings: Rc::new(warnings),
+            model,
+        }
+    }
+
+    fn parts(&self) -> Result<u32, InputError> {
+        parse_count(&self.parts, 1, self.model.total_parts())
+    }
+    fn budget(&self) -> Result<i64, InputError> {
+        parse_money(&self.budget, MAX_BUDGET)
+    }
+    fn postes(&self) -> Result<u32, InputError> {
+        parse_count(&self.postes, 0, MAX_POSTES)
+    }
+    fn serveurs(&self) -> Result<u32, InputError> {
+        parse_count(&self.serveurs, 0, MAX_SERVEURS)
+    }
+    fn personnes(&self) -> Result<u32, InputError> {
+        parse_count(&self.personnes, 0, MAX_PERSONNES)
+    }
+
+    /// The estimate for the active mode, or `None` while a field is invalid.
+    fn estimate(&self) -> Option<Estimate> {
+        let m = &self.model;
+        match self.mode {
+            Mode::Parts => m.estimate_parts(self.parts().ok()?).ok(),
+            Mode::Budget => m.estimate_budget(self.budget().ok()?).ok(),
+            Mode::Profil => Some(m.estimate_profile(&Profile {
+                postes: self.postes().ok()?,
+                serveurs: self.serveurs().ok()?,
+                personnes: self.personnes().ok()?,
+                services: self.services,
+                rattrapage: self.rattrapage,
+            })),
+        }
+    }
+
+    /// The URL query of the active mode's valid values.
+    #[cfg_attr(not(all(feature = "csr", target_arch = "wasm32")), allow(dead_code))]
+    fn query(&self) -> Query {
+        let mut q = Query::default();
+        match self.mode {
+            Mode::Parts => {
+                q.parts = self.parts().ok();
+                q.mode = q.parts.is_none().then_some(Mode::Parts);
+            }
+            Mode::Budget => {
+                q.budget = self.budget().ok();
+                q.mode = q.budget.is_none().then_some(Mode::Budget);
+            }
+            Mode::Profil => {
+                q.postes = self.postes().ok();
+                q.serveurs = self.serveurs().ok();
+                q.personnes = self.personnes().ok();
+                q.services = Some(self.services);
+                q.rattrapage = Some(self.rattrapage);
+            }
+        }
+        q
+    }
+}
+
+impl Reducible for Form {
+    type Action = Action;
+    fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
+        let mut f = (*self).clone();
+        match action {
+            Action::Mode(m) => f.mode = m,
+            Action::Text(t, v) => {
+                // Bound what is kept from a pasted novel.
+                let v: String = v.chars().take(40).collect();
+                match t {
+                    Text::Parts => f.parts = v,
+                    Text::Budget => f.budget = v,
+                    Text::Postes => f.postes = v,
+                    Text::Serveurs => f.serveurs = v,
+                    Text::Personnes => f.personnes = v,
+                }
+            }
+            Action::Service(s, on) => f.services.set(s, on),
+            Action::Rattrapage(on) => f.rattrapage = on,
+        }
+        if f == *self {
+            self
+        } else {
+            Rc::new(f)
+        }
+    }
+}
+
+/// Writes the state in the address bar (history.replaceState), keeping the
+/// page's other query keys and its fragment.
+#[cfg(all(feature = "csr", target_arch = "wasm32"))]
+fn sync_url(ours: &str) {
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    let loc = window.location();
+    let (Ok(path), Ok(search), Ok(hash)) = (loc.pathname(), loc.search(), loc.hash()) else {
+        return;
+    };
+    let q = crate::query::merge(&search, ours);
+    let mut url = path;
+    if !q.is_empty() {
+        url.push('?');
+        url.push_str(&q);
+    }
+    url.push_str(&hash);
+    if let Ok(h) = window.history() {
+        let _ = h.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&url));
+    }
+}
+
+const ID: &str = "calc";
+
+fn id(suffix: &str) -> AttrValue {
+    let mut s = String::from(ID);
+    s.push('-');
+    s.push_str(suffix);
+    AttrValue::from(s)
+}
+
+struct NumberField<'a> {
+    key: &'static str,
+    label: &'static str,
+    unit: &'a str,
+    value: &'a str,
+    min: i64,
+    max: i64,
+    error: Option<InputError>,
+    text: Text,
+    decimal: bool,
+}
+
+fn number_field(fd: NumberField<'_>, dispatch: &UseReducerDispatcher<Form>) -> Html {
+    let input_id = id(fd.key);
+    let unit_id = id(&[fd.key, "-unite"].concat());
+    let err_id = id(&[fd.key, "-erreur"].concat());
+    let described = if fd.error.is_some() {
+        AttrValue::from([unit_id.as_str(), " ", err_id.as_str()].concat())
+    } else {
+        unit_id.clone()
+    };
+    let text = fd.text;
+    let oninput = {
+        let dispatch = dispatch.clone();
+        Callback::from(move |e: InputEvent| {
+            let input: HtmlInputElement = e.target_unchecked_into();
+            dispatch.dispatch(Action::Text(text, input.value()));
+        })
+    };
+    let (ty, inputmode, step) = if fd.decimal {
+        ("text", "decimal", None)
+    } else {
+        ("number", "numeric", Some("1"))
+    };
+    let (min, max) = if fd.decimal {
+        (None, None)
+    } else {
+        (Some(fd.min.to_string()), Some(fd.max.to_string()))
+    };
+    html! {
+        <div class={classes!("calc-field", ["calc-field-", fd.key].concat())}>
+            <label class="calc-label" for={input_id.clone()}>{ fd.label }</label>
+            <span class="calc-control">
+                <input
+                    class="calc-input"
+                    id={input_id}
+                    name={fd.key}
+                    type={ty}
+                    inputmode={inputmode}
+                    autocomplete="off"
+                    min={min}
+                    max={max}
+                    step={step}
+                    value={fd.value.to_string()}
+                    aria-invalid={fd.error.is_some().then_some("true")}
+                    aria-describedby={described}
+                    {oninput}
+                />
+                <span class="calc-unit" id={unit_id}>{ fd.unit }</span>
+            </span>
+            if let Some(e) = &fd.error {
+                <p class="calc-error" id={err_id}>{ e.message() }</p>
+            }
+        </div>
+    }
+}
+
+fn figure(class: &'static str, label: &'static str, value: String, for_ids: &AttrValue) -> Html {
+    html! {
+        <div class={classes!("calc-figure", class)}>
+            <dt>{ label }</dt>
+            <dd><output for={for_ids.clone()}>{ value }</output></dd>
+        </div>
+    }
+}
+
+fn coef_cell(v: i64) -> Html {
+    if v == 0 {
+        html! { <td>{ "—" }</td> }
+    } else {
+        html! { <td>{ f::centi(v) }</td> }
+    }
+}
+
+/// The pricing calculator.
+#[function_component(Calculator)]
+pub fn calculator(props: &CalculatorProps) -> Html {
+    let form = {
+        let model = props.model.clone();
+        let query = props.query.clone();
+        use_reducer(move || Form::new(model, &query))
+    };
+
+    #[cfg(all(feature = "csr", target_arch = "wasm32"))]
+    {
+        // Skip the first render: the address bar already holds the state.
+        let first = use_mut_ref(|| true);
+        use_effect_with(form.query().to_query_string(), move |q| {
+            if !std::mem::replace(&mut *first.borrow_mut(), false) {
+                sync_url(q);
+            }
+        });
+    }
+
+    let model = &props.model;
+    let dispatch = form.dispatcher();
+    let estimate = form.estimate();
+
+    let onsubmit = Callback::from(|e: SubmitEvent| e.prevent_default());
+
+    let modes = Mode::ALL.iter().map(|&m| {
+        let input_id = id(&["mode-", m.key()].concat());
+        let label = match m {
+            Mode::Profil => "les besoins de votre structure",
+            Mode::Parts => "un nombre de parts",
+            Mode::Budget => "votre budget annuel",
+        };
+        let onchange = {
+            let dispatch = dispatch.clone();
+            Callback::from(move |_: Event| dispatch.dispatch(Action::Mode(m)))
+        };
+        html! {
+            <div class="calc-mode">
+                <input type="radio" id={input_id.clone()} name="mode" value={m.key()}
+                    checked={form.mode == m} {onchange} />
+                <label for={input_id}>{ label }</label>
+            </div>
+        }
+    });
+
+    let (fields, for_ids): (Html, AttrValue) = match form.mode {
+        Mode::Parts => (
+            number_field(
+                NumberField {
+                    key: "parts",
+                    label: "Nombre de parts",
+                    unit: &["parts (de 1 à ", &model.total_parts().to_string(), ")"].concat(),
+                    value: &form.parts,
+                    min: 1,
+                    max: model.total_parts() as i64,
+                    error: form.parts().err(),
+                    text: Text::Parts,
+                    decimal: false,
+                },
+                &dispatch,
+            ),
+            id("parts"),
+        ),
+        Mode::Budget => (
+            number_field(
+                NumberField {
+                    key: "budget",
+                    label: "Budget annuel",
+                    unit: "€ par an",
+                    value: &form.budget,
+                    min: 0,
+                    max: MAX_BUDGET / 100,
+                    error: form.budget().err(),
+                    text: Text::Budget,
+                    decimal: true,
+                },
+                &dispatch,
+            ),
+            id("budget"),
+        ),
+        Mode::Profil => {
+            let services = Service::ALL.iter().map(|&s| {
+                let input_id = id(&["service-", s.key()].concat());
+                let onchange = {
+                    let dispatch = dispatch.clone();
+                    Callback::from(move |e: Event| {
+                        let input: HtmlInputElement = e.target_unchecked_into();
+                        dispatch.dispatch(Action::Service(s, input.checked()));
+                    })
+                };
+                html! {
+                    <li class="calc-service">
+                        <input type="checkbox" id={input_id.clone()} name="services"
+                            value={s.key()} checked={form.services.contains(s)} {onchange} />
+                        <label for={input_id}>{ s.label() }</label>
+                    </li>
+                }
+            });
+            let onrattrapage = {
+                let dispatch = dispatch.clone();
+                Callback::from(move |e: Event| {
+                    let input: HtmlInputElement = e.target_unchecked_into();
+                    dispatch.dispatch(Action::Rattrapage(input.checked()));
+                })
+            };
+            let html = html! {
+                <>
+                    { number_field(NumberField {
+                        key: "postes", label: "Postes de travail", unit: "ordinateurs",
+                        value: &form.postes, min: 0, max: MAX_POSTES as i64,
+                        error: form.postes().err(), text: Text::Postes, decimal: false,
+                    }, &dispatch) }
+                    { number_field(NumberField {
+                        key: "serveurs", label: "Serveurs", unit: "serveurs (0 si aucun)",
+                        value: &form.serveurs, min: 0, max: MAX_SERVEURS as i64,
+                        error: form.serveurs().err(), text: Text::Serveurs, decimal: false,
+                    }, &dispatch) }
+                    { number_field(NumberField {
+                        key: "personnes", label: "Personnes", unit: "salariés et bénévoles",
+                        value: &form.personnes, min: 0, max: MAX_PERSONNES as i64,
+                        error: form.personnes().err(), text: Text::Personnes, decimal: false,
+                    }, &dispatch) }
+                    <fieldset class="calc-services">
+                        <legend>{ "Services souhaités" }</legend>
+                        <ul class="calc-service-list">{ for services }</ul>
+                    </fieldset>
+                    <div class="calc-field calc-field-rattrapage">
+                        <input type="checkbox" id={id("rattrapage")} name="rattrapage" value="1"
+                            checked={form.rattrapage} onchange={onrattrapage} />
+                        <label for={id("rattrapage")}>
+                            { "Notre installation a besoin d'une remise à niveau (rattrapage d'environ " }
+                            { f::days(model.catch_up_days()) }
+                            { ", la première année)" }
+                        </label>
+                    </div>
+                </>
+            };
+            (
+                html,
+                AttrValue::from(
+                    [
+                        id("postes").as_str(),
+                        id("serveurs").as_str(),
+                        id("personnes").as_str(),
+                    ]
+                    .join(" "),
+                ),
+            )
+        }
+    };
+
+    let results = match &estimate {
+        Some(e) => html! {
+            <>
+                <dl class="calc-figures">
+                    { figure("calc-figure-parts", "Parts", f::parts(e.parts), &for_ids) }
+                    { figure("calc-figure-cost-year", "Coût par an", f::money(e.cost_per_year), &for_ids) }
+                    { figure("calc-figure-cost-month", "Coût par mois", f::money(e.cost_per_month), &for_ids) }
+                    { figure("calc-figure-days", "Jours de travail par an", f::days(e.days_per_year), &for_ids) }
+                    { figure("calc-figure-hours", "Heures de travail par an", f::hours(e.hours_per_year), &for_ids) }
+                    { figure("calc-figure-share", "Part du poste mutualisé", f::percent(e.share), &for_ids) }
+                </dl>
+                <ul class="calc-explanation">
+                    { for e.explanation.iter().map(|l| html! { <li>{ l.clone() }</li> }) }
+                </ul>
+            </>
+        },
+        None => html! {
+            <p class="calc-invalid">{ "Corrigez le champ signalé pour voir l'estimation." }</p>
+        },
+    };
+
+    let gauge = model.subscribed().map(|sub| {
+        let total = model.total_parts();
+        let text = [
+            "Parts déjà souscrites : ",
+            &f::int(sub as i64),
+            " sur ",
+            &f::int(total as i64),
+            " (",
+            &f::parts(total - sub),
+            if total - sub < 2 { " disponible)." } else { " disponibles)." },
+        ]
+        .concat();
+        html! {
+            <div class="calc-gauge">
+                <p class="calc-gauge-label" id={id("jauge")}>{ text }</p>
+                <meter class="calc-gauge-meter" min="0" max={total.to_string()}
+                    value={sub.to_string()} aria-labelledby={id("jauge")}>
+                    { [f::int(sub as i64), " / ".into(), f::int(total as i64)].concat() }
+                </meter>
+            </div>
+        }
+    });
+
+    let coef_rows = Service::ALL.iter().map(|&s| {
+        let c = model.coefs(s);
+        html! {
+            <tr>
+                <th scope="row">{ s.label() }</th>
+                { for Coef::ALL.iter().map(|&k| coef_cell(c.get(k))) }
+            </tr>
+        }
+    });
+
+    html! {
+        <div class="calc">
+            if !form.warnings.is_empty() {
+                <ul class="calc-warnings">
+                    { for form.warnings.iter().map(|w| html! { <li>{ w.clone() }</li> }) }
+                </ul>
+            }
+            <form class="calc-form" method="get" {onsubmit}>
+                <fieldset class="calc-modes">
+                    <legend>{ "Estimer le nombre de parts d'après" }</legend>
+                    { for modes }
+                </fieldset>
+                <fieldset class={classes!("calc-fields", ["calc-fields-", form.mode.key()].concat())}>
+                    <legend>{ match form.mode {
+                        Mode::Profil => "Votre structure",
+                        Mode::Parts => "Parts souhaitées",
+                        Mode::Budget => "Votre budget",
+                    } }</legend>
+                    { fields }
+                </fieldset>
+            </form>
+            <div class="calc-results" aria-live="polite">
+                <p class="calc-results-title">{ "Estimation" }</p>
+                { results }
+            </div>
+            { for gauge }
+            <details class="calc-assumptions">
+                <summary>{ "Hypothèses du calcul" }</summary>
+                <ul class="calc-assumption-list">
+                    { for model.assumptions().into_iter().map(|l| html! { <li>{ l }</li> }) }
+                </ul>
+                <table class="calc-coefs">
+                    <caption>{ "Temps de travail estimé par service, en jours par an" }</caption>
+                    <thead>
+                        <tr>
+                            <th scope="col">{ "Service" }</th>
+                            <th scope="col">{ "Par an" }</th>
+                            <th scope="col">{ "Par poste" }</th>
+                            <th scope="col">{ "Par serveur" }</th>
+                            <th scope="col">{ "Par personne" }</th>
+                        </tr>
+                    </thead>
+                    <tbody>{ for coef_rows }</tbody>
+                </table>
+            </details>
+        </div>
+    }
+}

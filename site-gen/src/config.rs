@@ -1,0 +1,192 @@
+//! The optional site configuration, `site.toml` at the site root.
+//!
+//! Strict: unknown keys are errors, so a typo never goes unnoticed.
+
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+
+use crate::diagnostics::{line_col, Diagnostic};
+
+/// File name of the site configuration, at the site root.
+pub const CONFIG_FILE: &str = "site.toml";
+
+/// How page URLs look.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum UrlStyle {
+    /// `/combien-ca-coute/` (a folder with `index.html`).
+    #[default]
+    Pretty,
+    /// `/combien-ca-coute.html`, like the association's original site.
+    Html,
+}
+
+/// One entry of the navigation menu; `url` may be a source path (`@/faq.md`).
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct MenuItem {
+    pub name: String,
+    pub url: String,
+}
+
+/// The organisation publishing the site (footer, structured data).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Organisation {
+    pub name: Option<String>,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    pub address: Option<String>,
+    pub url: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Config {
+    pub title: String,
+    pub description: String,
+    /// Absolute URL the site is published at, e.g. `https://amie.example`.
+    pub base_url: String,
+    pub language: String,
+    pub author: Option<String>,
+    /// Theme folder name under `themes/`; the built-in theme when absent.
+    pub theme: Option<String>,
+    pub url_style: UrlStyle,
+    /// Narrow no-break spaces before `; : ! ?` and inside « ».
+    pub french_typography: bool,
+    /// Raw HTML in Markdown is passed through (true) or escaped (safe mode).
+    pub raw_html: bool,
+    /// Atom feed of dated pages at `/atom.xml`.
+    pub generate_feed: bool,
+    /// At most this many entries in the feed.
+    pub feed_limit: usize,
+    /// The pricing data file, relative to the site root.
+    pub pricing_data: String,
+    pub menu: Vec<MenuItem>,
+    pub organisation: Organisation,
+    /// Free data for templates.
+    pub extra: toml::Table,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            title: "Amie".into(),
+            description: String::new(),
+            base_url: "http://127.0.0.1:1111".into(),
+            language: "fr".into(),
+            author: None,
+            theme: None,
+            url_style: UrlStyle::Pretty,
+            french_typography: true,
+            raw_html: true,
+            generate_feed: true,
+            feed_limit: 20,
+            pricing_data: "content/tarifs.toml".into(),
+            menu: Vec::new(),
+            organisation: Organisation::default(),
+            extra: toml::Table::new(),
+        }
+    }
+}
+
+impl Config {
+    /// Reads `site.toml` under `root`, or the defaults when there is none.
+    pub fn load(root: &Path) -> Result<Config, Diagnostic> {
+        let path = root.join(CONFIG_FILE);
+        match std::fs::read_to_string(&path) {
+            Ok(text) => Config::parse(&text, Path::new(CONFIG_FILE)),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Config::default()),
+            Err(e) => Err(Diagnostic::new(CONFIG_FILE, format!("lecture impossible : {e}"))),
+        }
+    }
+
+    /// Parses and validates the configuration text; `file` names it in errors.
+    pub fn parse(text: &str, file: &Path) -> Result<Config, Diagnostic> {
+        let config: Config = toml::from_str(text).map_err(|e| toml_diagnostic(file, text, &e))?;
+        config.validate(file)?;
+        Ok(config)
+    }
+
+    pub(crate) fn validate(&self, file: &Path) -> Result<(), Diagnostic> {
+        let base = self.base_url.as_str();
+        if !(base.starts_with("http://") || base.starts_with("https://")) {
+            return Err(Diagnostic::new(
+                file,
+                format!("base_url doit commencer par http:// ou https:// (trouvé « {base} »)"),
+            ));
+        }
+        if self.feed_limit == 0 {
+            return Err(Diagnostic::new(file, "feed_limit doit être au moins 1"));
+        }
+        if let Some(theme) = &self.theme {
+            if !is_plain_name(theme) {
+                return Err(Diagnostic::new(
+                    file,
+                    format!("theme doit être un nom de dossier sous themes/ (trouvé « {theme} »)"),
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    /// `base_url` without a trailing slash.
+    pub fn base_url(&self) -> &str {
+        self.base_url.trim_end_matches('/')
+    }
+}
+
+/// A single path component: no separators, not `.` or `..`.
+fn is_plain_name(name: &str) -> bool {
+    !name.is_empty()
+        && name != "."
+        && name != ".."
+        && !name.contains(['/', '\\', '\0'])
+}
+
+/// A TOML error as a diagnostic at its line and column.
+pub(crate) fn toml_diagnostic(file: &Path, text: &str, e: &toml::de::Error) -> Diagnostic {
+    let message = e.message().to_string();
+    let d = Diagnostic::new(file, message);
+    match e.span() {
+        Some(span) => {
+            let (line, col) = line_col(text, span.start);
+            d.at(line, col)
+        }
+        None => d,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn empty_config_is_the_defaults() {
+        let c = Config::parse("", Path::new("site.toml")).unwrap();
+        assert_eq!(c, Config::default());
+    }
+
+    #[test]
+    fn unknown_key_is_an_error_at_its_line() {
+        let text = "title = \"Amie\"\ntitel = \"x\"\n";
+        let e = Config::parse(text, Path::new("site.toml")).unwrap_err();
+        assert_eq!(e.line, Some(2));
+        assert!(e.message.contains("titel"), "{}", e.message);
+    }
+
+    #[test]
+    fn menu_and_url_style_parse() {
+        let text = "url_style = \"html\"\n[[menu]]\nname = \"FAQ\"\nurl = \"@/faq.md\"\n";
+        let c = Config::parse(text, Path::new("site.toml")).unwrap();
+        assert_eq!(c.url_style, UrlStyle::Html);
+        assert_eq!(c.menu[0].url, "@/faq.md");
+    }
+
+    #[test]
+    fn bad_base_url_and_theme_are_refused() {
+        assert!(Config::parse("base_url = \"amie.example\"", Path::new("site.toml")).is_err());
+        assert!(Config::parse("theme = \"../x\"", Path::new("site.toml")).is_err());
+    }
+}

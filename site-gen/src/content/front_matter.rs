@@ -1,0 +1,329 @@
+//! Front matter: TOML between `+++` lines or YAML between `---` lines.
+//!
+//! Strict like the config: an unknown key is an error with a suggestion,
+//! free data goes in `[extra]`.
+
+use std::fmt;
+
+use jiff::civil::Date;
+use serde::de::{self, Deserializer, MapAccess, Visitor};
+use serde::Deserialize;
+
+/// How a section orders its pages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SortBy {
+    Date,
+    Weight,
+    Title,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FrontMatter {
+    pub title: Option<String>,
+    pub description: Option<String>,
+    #[serde(default, deserialize_with = "date")]
+    pub date: Option<Date>,
+    #[serde(default, deserialize_with = "date")]
+    pub updated: Option<Date>,
+    pub slug: Option<String>,
+    pub template: Option<String>,
+    #[serde(default)]
+    pub draft: bool,
+    pub weight: Option<i64>,
+    #[serde(default)]
+    pub aliases: Vec<String>,
+    /// Sections only: how pages are ordered.
+    pub sort_by: Option<SortBy>,
+    #[serde(default)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+/// Every key a front matter may hold, for suggestions.
+const KEYS: &[&str] = &[
+    "title",
+    "description",
+    "date",
+    "updated",
+    "slug",
+    "template",
+    "draft",
+    "weight",
+    "aliases",
+    "sort_by",
+    "extra",
+];
+
+/// A front matter problem, at a line of the file (1-based) when known.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FrontMatterError {
+    pub line: Option<usize>,
+    pub column: Option<usize>,
+    pub message: String,
+}
+
+impl FrontMatterError {
+    fn new(message: impl Into<String>) -> Self {
+        FrontMatterError {
+            line: None,
+            column: None,
+            message: message.into(),
+        }
+    }
+}
+
+/// A file split into its front matter and its Markdown body.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Split<'a> {
+    pub front_matter: FrontMatter,
+    pub body: &'a str,
+    /// 1-based line of the file where the body starts.
+    pub body_line: usize,
+}
+
+/// Splits `text` (a whole `.md` file, BOM and CRLF allowed) and parses its
+/// front matter. A file without front matter has the default one.
+pub fn split(text: &str) -> Result<Split<'_>, FrontMatterError> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let first = text.lines().next().unwrap_or("");
+    let delimiter = match first.trim_end() {
+        "+++" => "+++",
+        "---" => "---",
+        _ => {
+            return Ok(Split {
+                front_matter: FrontMatter::default(),
+                body: text,
+                body_line: 1,
+            })
+        }
+    };
+    // Find the closing delimiter on a line of its own.
+    let after_open = first.len() + line_ending_len(&text[first.len()..]);
+    let mut offset = after_open;
+    let mut line_no = 2;
+    for line in text[after_open..].split_inclusive('\n') {
+        if line.trim_end() == delimiter {
+            let raw = &text[after_open..offset];
+            let body_start = offset + line.len();
+            let front_matter = if delimiter == "+++" {
+                parse_toml(raw)?
+            } else {
+                parse_yaml(raw)?
+            };
+            return Ok(Split {
+                front_matter,
+                body: &text[body_start..],
+                body_line: line_no + 1,
+            });
+        }
+        offset += line.len();
+        line_no += 1;
+    }
+    Err(FrontMatterError {
+        line: Some(1),
+        column: Some(1),
+        message: format!("front matter non fermé : il manque la ligne « {delimiter} » de fin"),
+    })
+}
+
+fn line_ending_len(rest: &str) -> usize {
+    if rest.starts_with("\r\n") {
+        2
+    } else if rest.starts_with('\n') {
+        1
+    } else {
+        0
+    }
+}
+
+/// Front matter lines start at line 2 of the file.
+const FIRST_LINE: usize = 2;
+
+fn parse_toml(raw: &str) -> Result<FrontMatter, FrontMatterError> {
+    toml::from_str(raw).map_err(|e| {
+        let mut err = FrontMatterError::new(explain(e.message()));
+        if let Some(span) = e.span() {
+            let (line, col) = crate::diagnostics::line_col(raw, span.start);
+            err.line = Some(line + FIRST_LINE - 1);
+            err.column = Some(col);
+        }
+        err
+    })
+}
+
+fn parse_yaml(raw: &str) -> Result<FrontMatter, FrontMatterError> {
+    if raw.trim().is_empty() {
+        return Ok(FrontMatter::default());
+    }
+    serde_yaml_ng::from_str(raw).map_err(|e| {
+        let mut err = FrontMatterError::new(explain(&e.to_string()));
+        if let Some(loc) = e.location() {
+            err.line = Some(loc.line() + FIRST_LINE - 1);
+            err.column = Some(loc.column());
+        }
+        err
+    })
+}
+
+/// Turns serde's messages into French ones a maintainer understands, with
+/// a did-you-mean suggestion for unknown keys.
+fn explain(message: &str) -> String {
+    let message = message.trim();
+    if let Some(rest) = message.strip_prefix("unknown field `") {
+        let key = rest.split('`').next().unwrap_or("");
+        let mut out = format!("clé inconnue « {key} »");
+        if let Some(best) = suggest(key) {
+            out.push_str(&format!(" ; vouliez-vous dire « {best} » ?"));
+        }
+        out.push_str(" (les données libres vont dans [extra])");
+        return out;
+    }
+    if let Some(rest) = message.strip_prefix("invalid type: ") {
+        return format!("type invalide : {rest}");
+    }
+    message.to_string()
+}
+
+/// The known key closest to `key`, if it is close enough to be a typo.
+pub(crate) fn suggest(key: &str) -> Option<&'static str> {
+    KEYS.iter()
+        .map(|k| (levenshtein(key, k), *k))
+        .filter(|(d, k)| *d <= 2.max(k.len() / 3))
+        .min()
+        .map(|(_, k)| k)
+}
+
+fn levenshtein(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut prev = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let cur = row[j + 1];
+            row[j + 1] = (prev + usize::from(ca != *cb)).min(row[j] + 1).min(cur + 1);
+            prev = cur;
+        }
+    }
+    row[b.len()]
+}
+
+/// Accepts a TOML date (`date = 2025-01-18`), a TOML datetime, or a string
+/// holding either (YAML); keeps the calendar date.
+fn date<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Date>, D::Error> {
+    struct DateVisitor;
+    impl<'de> Visitor<'de> for DateVisitor {
+        type Value = Option<Date>;
+        fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+            f.write_str("une date AAAA-MM-JJ")
+        }
+        fn visit_str<E: de::Error>(self, s: &str) -> Result<Self::Value, E> {
+            parse_date(s).map(Some).map_err(E::custom)
+        }
+        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+            // The toml crate hands datetimes over as a one-entry map.
+            let Some((_, value)) = map.next_entry::<String, String>()? else {
+                return Err(de::Error::custom("date vide"));
+            };
+            parse_date(&value).map(Some).map_err(de::Error::custom)
+        }
+        fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+        fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+        fn visit_some<D2: Deserializer<'de>>(self, d: D2) -> Result<Self::Value, D2::Error> {
+            d.deserialize_any(DateVisitor)
+        }
+    }
+    d.deserialize_any(DateVisitor)
+}
+
+/// `2025-01-18`, or a datetime starting with it (`2025-01-18T10:00:00Z`).
+pub fn parse_date(s: &str) -> Result<Date, String> {
+    let s = s.trim();
+    let day = s.get(..10).unwrap_or(s);
+    let rest = s.get(10..).unwrap_or("");
+    let valid_rest = rest.is_empty() || rest.starts_with(['T', 't', ' ']);
+    match day.parse::<Date>() {
+        Ok(date) if valid_rest && day.len() == 10 => Ok(date),
+        _ => Err(format!(
+            "date invalide « {s} » : attendu AAAA-MM-JJ, par exemple 2025-03-19"
+        )),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn toml_front_matter_with_date_and_extra() {
+        let text = "+++\ntitle = \"Actu\"\ndate = 2025-01-18\n[extra]\nimage = \"x.png\"\n+++\n# Corps\n";
+        let s = split(text).unwrap();
+        assert_eq!(s.front_matter.title.as_deref(), Some("Actu"));
+        assert_eq!(s.front_matter.date, Some(jiff::civil::date(2025, 1, 18)));
+        assert_eq!(s.front_matter.extra["image"], "x.png");
+        assert_eq!(s.body, "# Corps\n");
+        assert_eq!(s.body_line, 7);
+    }
+
+    #[test]
+    fn yaml_front_matter_and_crlf_and_bom() {
+        let text = "\u{feff}---\r\ntitle: Bonjour\r\ndate: 2024-11-02\r\n---\r\nTexte\r\n";
+        let s = split(text).unwrap();
+        assert_eq!(s.front_matter.title.as_deref(), Some("Bonjour"));
+        assert_eq!(s.front_matter.date, Some(jiff::civil::date(2024, 11, 2)));
+        assert_eq!(s.body, "Texte\r\n");
+        assert_eq!(s.body_line, 5);
+    }
+
+    #[test]
+    fn no_front_matter_is_the_default() {
+        let s = split("# Titre\n").unwrap();
+        assert_eq!(s.front_matter, FrontMatter::default());
+        assert_eq!(s.body_line, 1);
+    }
+
+    #[test]
+    fn unclosed_front_matter_is_an_error() {
+        let e = split("+++\ntitle = \"x\"\n# Corps\n").unwrap_err();
+        assert!(e.message.contains("non fermé"), "{}", e.message);
+    }
+
+    #[test]
+    fn unknown_key_suggests_the_right_one_at_its_line() {
+        let e = split("+++\ntitle = \"x\"\ntitel = \"y\"\n+++\n").unwrap_err();
+        assert_eq!(e.line, Some(3));
+        assert!(e.message.contains("« titel »"), "{}", e.message);
+        assert!(e.message.contains("« title »"), "{}", e.message);
+    }
+
+    #[test]
+    fn wrong_types_say_what_was_expected() {
+        let e = split("+++\ndate = \"hier\"\n+++\n").unwrap_err();
+        assert!(e.message.contains("AAAA-MM-JJ"), "{}", e.message);
+        assert_eq!(e.line, Some(2));
+        let e = split("+++\ndraft = \"oui\"\n+++\n").unwrap_err();
+        assert!(e.message.contains("type invalide"), "{}", e.message);
+    }
+
+    #[test]
+    fn yaml_unknown_key_has_a_line() {
+        let e = split("---\ntitle: x\nslgu: y\n---\n").unwrap_err();
+        assert_eq!(e.line, Some(3));
+        assert!(e.message.contains("« slug »"), "{}", e.message);
+    }
+
+    #[test]
+    fn datetimes_keep_their_day() {
+        assert_eq!(
+            parse_date("2025-03-19T10:00:00Z").unwrap(),
+            jiff::civil::date(2025, 3, 19)
+        );
+        assert!(parse_date("2025-02-30").is_err());
+        assert!(parse_date("19/03/2025").is_err());
+    }
+}

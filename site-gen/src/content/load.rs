@@ -1,0 +1,518 @@
+//! Reading `content/`: walk the folder, parse every file in parallel, then
+//! place each document (URL, section) and check that no two collide.
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+use walkdir::WalkDir;
+
+use super::front_matter::{self, FrontMatter, SortBy};
+use super::paths::{alias_output, UrlPaths};
+use super::{Document, Kind};
+use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::markdown::first_heading;
+use crate::slug::slugify;
+
+/// A file of `content/` that is not Markdown, copied beside its page.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Asset {
+    pub source: PathBuf,
+    /// Output file relative to the output folder.
+    pub output: String,
+}
+
+/// Everything under `content/`, placed.
+#[derive(Debug, Default)]
+pub struct Loaded {
+    pub docs: Vec<Document>,
+    pub assets: Vec<Asset>,
+    /// Document index by source path (`services/_index.md`).
+    pub by_source: HashMap<String, usize>,
+    /// Alias redirects: (output file, target document).
+    pub aliases: Vec<(String, usize)>,
+}
+
+impl Loaded {
+    pub fn home(&self) -> &Document {
+        // `load` always creates the home section first.
+        &self.docs[0]
+    }
+
+    pub fn pages(&self) -> impl Iterator<Item = &Document> {
+        self.docs.iter().filter(|d| d.kind == Kind::Page)
+    }
+
+    pub fn sections(&self) -> impl Iterator<Item = &Document> {
+        self.docs.iter().filter(|d| d.kind == Kind::Section)
+    }
+}
+
+/// How to load: which drafts, which URL style, which file is not content.
+pub struct LoadOptions<'a> {
+    pub root: &'a Path,
+    pub include_drafts: bool,
+    pub urls: UrlPaths,
+    /// Files under `content/` that are data, not published (the pricing data).
+    pub skip: Vec<PathBuf>,
+    pub site_title: &'a str,
+}
+
+struct Source {
+    /// Relative to content/, `/`-separated.
+    rel: String,
+    file: PathBuf,
+    text: String,
+}
+
+/// Loads `root/content`, reporting every problem found.
+pub fn load(opts: &LoadOptions) -> Result<Loaded, Diagnostics> {
+    let content = opts.root.join("content");
+    let mut diags = Diagnostics::default();
+    let (markdown_files, other_files) = walk(opts.root, &content, &opts.skip, &mut diags);
+
+    let read: Vec<Result<Source, Diagnostic>> = markdown_files
+        .into_par_iter()
+        .map(|(rel, path)| read_source(opts.root, rel, &path))
+        .collect();
+    let mut sources = Vec::new();
+    for r in read {
+        match r {
+            Ok(s) => sources.push(s),
+            Err(d) => diags.push(d),
+        }
+    }
+
+    let parsed: Vec<(Source, Result<(FrontMatter, String, usize), Diagnostic>)> = sources
+        .into_par_iter()
+        .map(|s| {
+            let r = front_matter::split(&s.text)
+                .map(|sp| (sp.front_matter, sp.body.to_string(), sp.body_line))
+                .map_err(|e| {
+                    let d = Diagnostic::new(&s.file, e.message);
+                    match (e.line, e.column) {
+                        (Some(l), Some(c)) => d.at(l, c),
+                        (Some(l), None) => d.at_line(l),
+                        _ => d,
+                    }
+                });
+            (s, r)
+        })
+        .collect();
+
+    let mut loaded = place(parsed, opts, &mut diags);
+    loaded.assets = place_assets(opts.root, other_files, &loaded, &mut diags);
+    check_collisions(&loaded, &mut diags);
+    diags.into_result().map(|()| loaded)
+}
+
+/// Markdown files and other files under `content/`, sorted, hidden ones
+/// skipped; symlinks are followed only to files inside `content/`.
+fn walk(
+    root: &Path,
+    content: &Path,
+    skip: &[PathBuf],
+    diags: &mut Diagnostics,
+) -> (Vec<(String, PathBuf)>, Vec<(String, PathBuf)>) {
+    let mut markdown = Vec::new();
+    let mut other = Vec::new();
+    if !content.is_dir() {
+        diags.push(Diagnostic::new(
+            crate::diagnostics::display_path(root, content),
+            "dossier introuvable : le site a besoin d’un dossier content/ contenant des fichiers .md",
+        ));
+        return (markdown, other);
+    }
+    let content_real = content.canonicalize().unwrap_or_else(|_| content.to_path_buf());
+    let skip: Vec<PathBuf> = skip.iter().filter_map(|p| p.canonicalize().ok()).collect();
+    let walker = WalkDir::new(content)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
+    for entry in walker {
+        let entry = match entry {
+            Ok(e) => e,
+            Err(e) => {
+                let path = e.path().map(Path::to_path_buf).unwrap_or_else(|| content.into());
+                diags.push(Diagnostic::new(
+                    crate::diagnostics::display_path(root, &path),
+                    format!("lecture impossible : {e}"),
+                ));
+                continue;
+            }
+        };
+        let path = entry.path();
+        let shown = crate::diagnostics::display_path(root, path);
+        if entry.path_is_symlink() {
+            match path.canonicalize() {
+                Err(_) => {
+                    diags.push(Diagnostic::new(
+                        shown,
+                        "lien symbolique cassé ou en boucle",
+                    ));
+                    continue;
+                }
+                Ok(target) if !target.starts_with(&content_real) => {
+                    diags.push(Diagnostic::new(
+                        shown,
+                        "lien symbolique vers l’extérieur de content/ refusé",
+                    ));
+                    continue;
+                }
+                Ok(target) if target.is_dir() => {
+                    diags.push(Diagnostic::new(
+                        shown,
+                        "lien symbolique vers un dossier non pris en charge : copiez le dossier",
+                    ));
+                    continue;
+                }
+                Ok(_) => {}
+            }
+        } else if !entry.file_type().is_file() {
+            continue;
+        }
+        let Ok(rel) = path.strip_prefix(content) else {
+            continue;
+        };
+        let Some(rel) = rel.to_str().map(|s| s.replace('\\', "/")) else {
+            diags.push(Diagnostic::new(shown, "nom de fichier qui n’est pas en UTF-8"));
+            continue;
+        };
+        if rel.ends_with(".md") {
+            markdown.push((rel, path.to_path_buf()));
+        } else if !skip.iter().any(|s| path.canonicalize().ok().as_ref() == Some(s)) {
+            other.push((rel, path.to_path_buf()));
+        }
+    }
+    (markdown, other)
+}
+
+fn read_source(root: &Path, rel: String, path: &Path) -> Result<Source, Diagnostic> {
+    let file = crate::diagnostics::display_path(root, path);
+    let bytes = std::fs::read(path)
+        .map_err(|e| Diagnostic::new(&file, format!("lecture impossible : {e}")))?;
+    if bytes.contains(&0) {
+        return Err(Diagnostic::new(
+            &file,
+            "fichier binaire (octet nul) : un fichier .md doit être du texte",
+        ));
+    }
+    let text = String::from_utf8(bytes).map_err(|e| {
+        let valid = e.utf8_error().valid_up_to();
+        let (line, col) =
+            crate::diagnostics::line_col(&String::from_utf8_lossy(&e.as_bytes()[..valid]), valid);
+        Diagnostic::new(
+            &file,
+            "le fichier n’est pas en UTF-8 : réenregistrez-le en UTF-8",
+        )
+        .at(line, col)
+    })?;
+    Ok(Source { rel, file, text })
+}
+
+/// Creates the documents, computes their URLs and links sections to pages.
+fn place(
+    parsed: Vec<(Source, Result<(FrontMatter, String, usize), Diagnostic>)>,
+    opts: &LoadOptions,
+    diags: &mut Diagnostics,
+) -> Loaded {
+    // Section folders first: their slugs shape the URLs of what they hold.
+    let mut ok: Vec<(Source, FrontMatter, String, usize)> = Vec::new();
+    for (s, r) in parsed {
+        match r {
+            Ok((fm, body, line)) => ok.push((s, fm, body, line)),
+            Err(d) => diags.push(d),
+        }
+    }
+    let mut draft_dirs: Vec<String> = Vec::new();
+    let mut dir_slugs: BTreeMap<String, String> = BTreeMap::new();
+    for (s, fm, _, _) in &ok {
+        if let Some(dir) = s.rel.strip_suffix("_index.md") {
+            let dir = dir.trim_end_matches('/').to_string();
+            if fm.draft && !opts.include_drafts {
+                draft_dirs.push(dir.clone());
+            }
+            if let Some(slug) = &fm.slug {
+                dir_slugs.insert(dir, slugify(slug));
+            }
+        }
+    }
+    let in_draft = |rel: &str| {
+        draft_dirs
+            .iter()
+            .any(|d| !d.is_empty() && rel.starts_with(&format!("{d}/")))
+    };
+
+    let mut loaded = Loaded::default();
+    for (s, fm, body, body_line) in ok {
+        if (fm.draft && !opts.include_drafts) || in_draft(&s.rel) {
+            continue;
+        }
+        let is_section = s.rel == "_index.md" || s.rel.ends_with("/_index.md");
+        let dir_parts: Vec<&str> = match s.rel.rfind('/') {
+            Some(i) => s.rel[..i].split('/').collect(),
+            None => Vec::new(),
+        };
+        // Slug of each folder on the way, honouring a section's own `slug`.
+        let mut dirs = Vec::new();
+        let mut bad = false;
+        for i in 0..dir_parts.len() {
+            let key = dir_parts[..=i].join("/");
+            let slug = dir_slugs
+                .get(&key)
+                .cloned()
+                .unwrap_or_else(|| slugify(dir_parts[i]));
+            if slug.is_empty() {
+                diags.push(Diagnostic::new(
+                    &s.file,
+                    format!("le nom de dossier « {} » ne donne aucune adresse : utilisez des lettres ou des chiffres", dir_parts[i]),
+                ));
+                bad = true;
+            }
+            dirs.push(slug);
+        }
+        if bad {
+            continue;
+        }
+        let stem = s
+            .rel
+            .rsplit('/')
+            .next()
+            .unwrap_or(&s.rel)
+            .trim_end_matches(".md");
+        let title = fm
+            .title
+            .clone()
+            .or_else(|| first_heading(&body))
+            .unwrap_or_else(|| {
+                if is_section && dirs.is_empty() {
+                    opts.site_title.to_string()
+                } else {
+                    stem.replace(['-', '_'], " ")
+                }
+            });
+        let (kind, slug, (path, output)) = if is_section {
+            let slug = dirs.last().cloned().unwrap_or_default();
+            (Kind::Section, slug, opts.urls.section(&dirs))
+        } else {
+            let slug = slugify(fm.slug.as_deref().unwrap_or(stem));
+            if slug.is_empty() {
+                diags.push(Diagnostic::new(
+                    &s.file,
+                    "ni le nom du fichier ni `slug` ne donnent une adresse : utilisez des lettres ou des chiffres",
+                ));
+                continue;
+            }
+            (Kind::Page, slug.clone(), opts.urls.page(&dirs, &slug))
+        };
+        if fm.sort_by.is_some() && kind == Kind::Page {
+            diags.push(Diagnostic::new(
+                &s.file,
+                "`sort_by` ne s’utilise que dans un _index.md (une section)",
+            ));
+        }
+        loaded.by_source.insert(s.rel.clone(), loaded.docs.len());
+        loaded.docs.push(Document {
+            kind,
+            file: s.file,
+            source_path: s.rel,
+            meta: fm,
+            title,
+            slug,
+            path,
+            output,
+            body,
+            body_line,
+            parent: None,
+            pages: Vec::new(),
+            subsections: Vec::new(),
+        });
+    }
+    ensure_home_first(&mut loaded, opts);
+    link_sections(&mut loaded);
+    collect_aliases(&mut loaded, diags);
+    loaded
+}
+
+/// The home section exists (an empty one when `content/_index.md` is
+/// missing) and comes first.
+fn ensure_home_first(loaded: &mut Loaded, opts: &LoadOptions) {
+    let home = match loaded.by_source.get("_index.md") {
+        Some(&i) => loaded.docs.remove(i),
+        None => {
+            let (path, output) = opts.urls.section(&[]);
+            Document {
+                kind: Kind::Section,
+                file: PathBuf::from("content/_index.md"),
+                source_path: "_index.md".into(),
+                meta: FrontMatter::default(),
+                title: opts.site_title.to_string(),
+                slug: String::new(),
+                path,
+                output,
+                body: String::new(),
+                body_line: 1,
+                parent: None,
+                pages: Vec::new(),
+                subsections: Vec::new(),
+            }
+        }
+    };
+    loaded.docs.insert(0, home);
+    loaded.by_source = loaded
+        .docs
+        .iter()
+        .enumerate()
+        .map(|(i, d)| (d.source_path.clone(), i))
+        .collect();
+}
+
+/// Each document's parent is the nearest enclosing folder with `_index.md`.
+fn link_sections(loaded: &mut Loaded) {
+    for i in 1..loaded.docs.len() {
+        let rel = &loaded.docs[i].source_path;
+        let mut dir = match rel.strip_suffix("/_index.md") {
+            Some(section_dir) => parent_dir(section_dir),
+            None => parent_dir(rel),
+        };
+        let parent = loop {
+            let index = if dir.is_empty() {
+                "_index.md".to_string()
+            } else {
+                format!("{dir}/_index.md")
+            };
+            if let Some(&p) = loaded.by_source.get(&index) {
+                break p;
+            }
+            dir = parent_dir(&dir);
+        };
+        loaded.docs[i].parent = Some(parent);
+        if loaded.docs[i].kind == Kind::Section {
+            loaded.docs[parent].subsections.push(i);
+        } else {
+            loaded.docs[parent].pages.push(i);
+        }
+    }
+    for s in 0..loaded.docs.len() {
+        if loaded.docs[s].kind != Kind::Section {
+            continue;
+        }
+        let mut pages = std::mem::take(&mut loaded.docs[s].pages);
+        sort_pages(&mut pages, &loaded.docs, loaded.docs[s].sort_by());
+        loaded.docs[s].pages = pages;
+        let mut subs = std::mem::take(&mut loaded.docs[s].subsections);
+        sort_pages(&mut subs, &loaded.docs, Some(SortBy::Weight));
+        loaded.docs[s].subsections = subs;
+    }
+}
+
+fn parent_dir(rel: &str) -> String {
+    rel.rfind('/').map_or(String::new(), |i| rel[..i].to_string())
+}
+
+/// Newest first when every page is dated (or `sort_by = "date"`), else by
+/// weight then title; the source path breaks ties so output is deterministic.
+fn sort_pages(pages: &mut [usize], docs: &[Document], sort_by: Option<SortBy>) {
+    let all_dated = pages.iter().all(|&p| docs[p].date().is_some());
+    let sort_by = sort_by.unwrap_or(if all_dated && !pages.is_empty() {
+        SortBy::Date
+    } else {
+        SortBy::Weight
+    });
+    pages.sort_by(|&a, &b| {
+        let (a, b) = (&docs[a], &docs[b]);
+        let by = match sort_by {
+            SortBy::Date => b.date().cmp(&a.date()),
+            SortBy::Weight => {
+                let w = |d: &Document| (d.meta.weight.is_none(), d.meta.weight);
+                w(a).cmp(&w(b)).then_with(|| a.title.cmp(&b.title))
+            }
+            SortBy::Title => a.title.cmp(&b.title),
+        };
+        by.then_with(|| a.source_path.cmp(&b.source_path))
+    });
+}
+
+fn collect_aliases(loaded: &mut Loaded, diags: &mut Diagnostics) {
+    for (i, doc) in loaded.docs.iter().enumerate() {
+        for alias in &doc.meta.aliases {
+            match alias_output(alias) {
+                Ok((_, output)) => loaded.aliases.push((output, i)),
+                Err(message) => diags.push(Diagnostic::new(&doc.file, message)),
+            }
+        }
+    }
+}
+
+fn place_assets(
+    root: &Path,
+    files: Vec<(String, PathBuf)>,
+    loaded: &Loaded,
+    diags: &mut Diagnostics,
+) -> Vec<Asset> {
+    let mut assets = Vec::new();
+    for (rel, source) in files {
+        // Next to the section of its folder, under the folder's URL.
+        let dir = parent_dir(&rel);
+        let name = rel.rsplit('/').next().unwrap_or(&rel);
+        let index = if dir.is_empty() {
+            "_index.md".to_string()
+        } else {
+            format!("{dir}/_index.md")
+        };
+        let url_dir = match loaded.by_source.get(&index) {
+            Some(&s) => loaded.docs[s].path.trim_matches('/').to_string(),
+            None => dir
+                .split('/')
+                .filter(|p| !p.is_empty())
+                .map(slugify)
+                .collect::<Vec<_>>()
+                .join("/"),
+        };
+        let wanted = if url_dir.is_empty() {
+            name.to_string()
+        } else {
+            format!("{url_dir}/{name}")
+        };
+        match alias_output(&wanted) {
+            Ok((_, output)) if output == wanted => assets.push(Asset { source, output }),
+            _ => diags.push(Diagnostic::new(
+                crate::diagnostics::display_path(root, &source),
+                "nom de fichier refusé (caractère spécial, nom réservé ou fichier caché)",
+            )),
+        }
+    }
+    assets
+}
+
+/// Two documents, aliases or files may not produce the same output file.
+fn check_collisions(loaded: &Loaded, diags: &mut Diagnostics) {
+    let mut owners: HashMap<&str, &Path> = HashMap::new();
+    let outputs = loaded
+        .docs
+        .iter()
+        .map(|d| (d.output.as_str(), d.file.as_path(), "la page"))
+        .chain(
+            loaded
+                .aliases
+                .iter()
+                .map(|(o, i)| (o.as_str(), loaded.docs[*i].file.as_path(), "l’alias")),
+        )
+        .chain(
+            loaded
+                .assets
+                .iter()
+                .map(|a| (a.output.as_str(), a.source.as_path(), "le fichier")),
+        );
+    for (output, file, what) in outputs {
+        if let Some(first) = owners.insert(output, file) {
+            diags.push(Diagnostic::new(
+                file,
+                format!(
+                    "{what} produit {output}, déjà produit par {} : deux contenus à la même adresse",
+                    first.display()
+                ),
+            ));
+        }
+    }
+}

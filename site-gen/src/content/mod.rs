@@ -1,0 +1,67 @@
+//! The site's content: every Markdown file under `content/` loaded into
+//! pages and sections, with their URLs, before anything is rendered.
+
+pub mod front_matter;
+mod load;
+mod paths;
+
+pub use load::{load, Asset, LoadOptions, Loaded};
+pub use paths::{alias_output, UrlPaths};
+
+use std::path::PathBuf;
+
+use jiff::civil::Date;
+
+use front_matter::{FrontMatter, SortBy};
+
+/// Whether a document is a page or a section (`_index.md`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Page,
+    Section,
+}
+
+/// One Markdown file, loaded and placed but not yet rendered.
+#[derive(Debug, Clone)]
+pub struct Document {
+    pub kind: Kind,
+    /// Path shown to the user, e.g. `content/services/assistance.md`.
+    pub file: PathBuf,
+    /// Source path relative to `content/` with `/` separators, as used by
+    /// `@/` links: `services/assistance.md`, `_index.md`.
+    pub source_path: String,
+    pub meta: FrontMatter,
+    pub title: String,
+    pub slug: String,
+    /// URL path from the site root: `/services/assistance/`.
+    pub path: String,
+    /// Output file relative to the output folder: `services/assistance/index.html`.
+    pub output: String,
+    pub body: String,
+    /// 1-based line of the file where `body` starts.
+    pub body_line: usize,
+    /// Index of the section this document belongs to (none for the home page).
+    pub parent: Option<usize>,
+    /// Sections only: their pages (sorted) and sub-sections.
+    pub pages: Vec<usize>,
+    pub subsections: Vec<usize>,
+}
+
+impl Document {
+    pub fn is_section(&self) -> bool {
+        self.kind == Kind::Section
+    }
+
+    pub fn date(&self) -> Option<Date> {
+        self.meta.date
+    }
+
+    /// The last time the document changed, for the sitemap and feed.
+    pub fn last_modified(&self) -> Option<Date> {
+        self.meta.updated.or(self.meta.date)
+    }
+
+    pub fn sort_by(&self) -> Option<SortBy> {
+        self.meta.sort_by
+    }
+}

@@ -1,0 +1,22 @@
+//! site-gen: builds the Amie website from `content/` (Markdown) and a Tera
+//! theme, and embeds the pricing widget. See ARCHITECTURE.md for the map:
+//! load (config, content, theme, pricing data) → check → render → write.
+
+pub mod config;
+pub mod content;
+pub mod dates;
+pub mod diagnostics;
+pub mod markdown;
+pub mod output;
+pub mod pricing;
+pub mod render;
+pub mod shortcodes;
+pub mod site;
+pub mod slug;
+pub mod templates;
+pub mod theme;
+pub mod urls;
+pub mod widget;
+
+pub use diagnostics::{Diagnostic, Diagnostics};
+pub use site::{build, BuildOptions, BuiltSite};

@@ -1,0 +1,317 @@
+//! Markdown to HTML: pulldown-cmark with the site's extensions (heading ids,
+//! table of contents, `@/` internal links, shortcodes, French typography).
+//!
+//! INTERFACE (fixed; the implementation lives in this folder):
+
+use serde::Serialize;
+
+/// How Markdown is turned into HTML, from the site config.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct MarkdownOptions {
+    /// Narrow no-break spaces before `; : ! ?` and inside « » (never in code,
+    /// URLs or attributes).
+    pub french_typography: bool,
+    /// Raw HTML in Markdown is passed through (trusted maintainers) or escaped (safe mode).
+    pub raw_html: bool,
+}
+
+/// A shortcode's arguments, `{{ name(key="value", n=3, ok=true) }}`.
+pub type ShortcodeArgs = serde_json::Map<String, serde_json::Value>;
+
+/// What rendering one page needs from the rest of the site.
+pub trait RenderEnv: Sync {
+    /// Final URL of the page or section whose source path, relative to
+    /// `content/`, is `source_path` (e.g. `services/_index.md`), if it exists.
+    fn page_url(&self, source_path: &str) -> Option<String>;
+    /// HTML of a shortcode call; `Err(message)` becomes an error at the call.
+    fn shortcode(&self, name: &str, args: &ShortcodeArgs) -> Result<String, String>;
+}
+
+/// One heading of the table of contents, with its sub-headings.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Heading {
+    pub level: u8,
+    pub id: String,
+    pub title: String,
+    pub children: Vec<Heading>,
+}
+
+/// A link to another page (`@/path.md#anchor` or a site-relative URL), kept
+/// so that anchors and URLs can be checked once every page is rendered.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LinkRef {
+    /// `@/` source path (without `@/`) or the URL as written.
+    pub target: String,
+    pub anchor: Option<String>,
+    /// True for `@/` links (target is a source path).
+    pub by_source_path: bool,
+    pub line: usize,
+    pub column: usize,
+}
+
+/// A problem at a position of the Markdown file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MarkdownError {
+    pub line: usize,
+    pub column: usize,
+    pub message: String,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Rendered {
+    pub html: String,
+    /// Nested table of contents.
+    pub toc: Vec<Heading>,
+    /// Every id given to a heading (for anchor checks).
+    pub heading_ids: Vec<String>,
+    /// Internal links (`@/…` and `/…`), to check after all pages are rendered.
+    pub links: Vec<LinkRef>,
+    /// HTML before `<!-- more -->`, if present.
+    pub summary: Option<String>,
+    pub word_count: usize,
+}
+
+// ---------------------------------------------------------------------------
+// Implementation.
+
+mod headings;
+mod links;
+mod position;
+mod raw_html;
+mod shortcodes;
+mod summary;
+mod typography;
+
+#[cfg(test)]
+mod tests;
+
+use std::borrow::Cow;
+
+use pulldown_cmark::{BrokenLink, CowStr, Event, LinkType, Options, Parser, Tag, TagEnd};
+
+use position::{LineIndex, OffsetMap};
+
+/// The pulldown-cmark extensions used for every page.
+fn parser_options() -> Options {
+    Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_TASKLISTS
+        | Options::ENABLE_SMART_PUNCTUATION
+        | Options::ENABLE_HEADING_ATTRIBUTES
+}
+
+/// The private-use characters used as markers while rendering; the source's
+/// own are replaced by U+FFFD (same UTF-8 length, so offsets are kept).
+fn neutralize_markers(markdown: &str) -> Cow<'_, str> {
+    let is_marker = |c: char| ('\u{E000}'..='\u{E003}').contains(&c);
+    if markdown.contains(is_marker) {
+        Cow::Owned(markdown.replace(is_marker, "\u{FFFD}"))
+    } else {
+        Cow::Borrowed(markdown)
+    }
+}
+
+/// Positions and errors of the page being rendered.
+pub(crate) struct Ctx<'s> {
+    index: LineIndex<'s>,
+    map: &'s OffsetMap,
+    errors: Vec<MarkdownError>,
+}
+
+impl<'s> Ctx<'s> {
+    /// File position of an offset of the parsed text (placeholders).
+    pub(crate) fn position(&self, text_offset: usize) -> (usize, usize) {
+        self.index.position(self.map.to_source(text_offset))
+    }
+
+    /// An error at an offset of the parsed text.
+    pub(crate) fn error_at(&mut self, text_offset: usize, message: String) {
+        let source_offset = self.map.to_source(text_offset);
+        self.error_at_source(source_offset, message);
+    }
+
+    /// An error at an offset of the source.
+    pub(crate) fn error_at_source(&mut self, source_offset: usize, message: String) {
+        let (line, column) = self.index.position(source_offset);
+        self.errors.push(MarkdownError {
+            line,
+            column,
+            message,
+        });
+    }
+}
+
+/// Renders a page's Markdown (the file's text after its front matter, which
+/// starts at line `first_line` of the file). Errors carry positions in the
+/// file; all the page's errors are returned together.
+pub fn render(
+    markdown: &str,
+    first_line: usize,
+    opts: &MarkdownOptions,
+    env: &dyn RenderEnv,
+) -> Result<Rendered, Vec<MarkdownError>> {
+    let source = neutralize_markers(markdown);
+    let options = parser_options();
+
+    // Shortcodes are taken out of the source first (outside code).
+    let code = shortcodes::code_ranges(&source, options);
+    let extracted = shortcodes::extract(&source, &code);
+    let mut ctx = Ctx {
+        index: LineIndex::new(&source, first_line),
+        map: &extracted.map,
+        errors: Vec::new(),
+    };
+    let mut shortcode_errors = extracted.errors.clone();
+    let resolved = shortcodes::resolve_all(&extracted.items, env, &mut shortcode_errors);
+    for (offset, message) in shortcode_errors {
+        ctx.error_at_source(offset, message);
+    }
+
+    // The real parse, on the text with placeholders.
+    let mut broken_references: Vec<(usize, String)> = Vec::new();
+    let (mut events, ranges, defs) = {
+        let callback = |link: BrokenLink<'_>| {
+            if matches!(link.link_type, LinkType::Reference | LinkType::Collapsed) {
+                broken_references.push((link.span.start, link.reference.to_string()));
+            }
+            None
+        };
+        let iter = Parser::new_with_broken_link_callback(&extracted.text, options, Some(callback))
+            .into_offset_iter();
+        let mut defs: Vec<links::RefDef> = iter
+            .reference_definitions()
+            .iter()
+            .map(|(_, def)| links::RefDef {
+                dest: def.dest.to_string(),
+                offset: def.span.start,
+            })
+            .collect();
+        defs.sort_by_key(|d| d.offset);
+        let (events, ranges): (Vec<Event<'_>>, Vec<_>) = iter.unzip();
+        (events, ranges, defs)
+    };
+    for (offset, reference) in broken_references {
+        ctx.error_at(
+            offset,
+            format!(
+                "référence de lien inconnue : [{reference}] (il manque une ligne « [{reference}]: adresse »)"
+            ),
+        );
+    }
+
+    let word_count = count_words(&events);
+    let mut links = Vec::new();
+    links::process(
+        &mut events,
+        &ranges,
+        &defs,
+        !opts.raw_html,
+        env,
+        &mut ctx,
+        &mut links,
+    );
+    if opts.french_typography {
+        typography::apply(&mut events);
+    }
+
+    // Heading ids and table of contents.
+    let found = headings::find(&events);
+    let (ids, duplicates) = headings::assign_ids(&found);
+    for d in duplicates {
+        if let (Some(h), Some(id)) = (found.get(d), ids.get(d)) {
+            let offset = ranges.get(h.event).map_or(0, |r| r.start);
+            ctx.error_at(
+                offset,
+                format!("identifiant de titre en double : #{id} est déjà utilisé dans la page"),
+            );
+        }
+    }
+    for (h, id) in found.iter().zip(&ids) {
+        if let Some(Event::Start(Tag::Heading { id: slot, .. })) = events.get_mut(h.event) {
+            *slot = Some(CowStr::from(id.clone()));
+        }
+    }
+    let toc = headings::build_toc(found.iter().zip(&ids).map(|(h, id)| Heading {
+        level: h.level,
+        id: id.clone(),
+        title: h.title.clone(),
+        children: Vec::new(),
+    }));
+    drop(ranges);
+
+    let (mut events, marked) = summary::mark(events);
+    if !opts.raw_html {
+        events = raw_html::escape(events);
+    }
+    let events = shortcodes::substitute(events, &extracted.items, &resolved);
+
+    let mut html = String::with_capacity(source.len() + source.len() / 2);
+    pulldown_cmark::html::push_html(&mut html, events.into_iter());
+    let (html, summary) = summary::split(html, marked);
+
+    if !ctx.errors.is_empty() {
+        let mut errors = ctx.errors;
+        errors.sort_by_key(|e| (e.line, e.column));
+        errors.dedup();
+        return Err(errors);
+    }
+    Ok(Rendered {
+        html,
+        toc,
+        heading_ids: ids,
+        links,
+        summary,
+        word_count,
+    })
+}
+
+/// Words of the page's text (inline code included, code blocks and
+/// shortcodes not).
+fn count_words(events: &[Event<'_>]) -> usize {
+    let mut in_code_block = false;
+    let mut count = 0;
+    for event in events {
+        match event {
+            Event::Start(Tag::CodeBlock(_)) => in_code_block = true,
+            Event::End(TagEnd::CodeBlock) => in_code_block = false,
+            Event::Text(t) | Event::Code(t) if !in_code_block => {
+                count += shortcodes::strip_placeholders(t)
+                    .split(|c: char| c.is_whitespace())
+                    .filter(|w| w.chars().any(char::is_alphanumeric))
+                    .count();
+            }
+            _ => {}
+        }
+    }
+    count
+}
+
+/// Plain text of the first (non-empty) heading, to title a page without
+/// front matter. Shortcode calls are left out.
+pub fn first_heading(markdown: &str) -> Option<String> {
+    let source = neutralize_markers(markdown);
+    let options = parser_options();
+    let code = shortcodes::code_ranges(&source, options);
+    let extracted = shortcodes::extract(&source, &code);
+    let mut in_heading = false;
+    let mut text: Vec<Event<'_>> = Vec::new();
+    for event in Parser::new_ext(&extracted.text, options) {
+        match event {
+            Event::Start(Tag::Heading { .. }) => {
+                in_heading = true;
+                text.clear();
+            }
+            Event::End(TagEnd::Heading(_)) => {
+                in_heading = false;
+                let title = headings::plain_text(&text);
+                if !title.is_empty() {
+                    return Some(title);
+                }
+            }
+            other if in_heading => text.push(other),
+            _ => {}
+        }
+    }
+    None
+}

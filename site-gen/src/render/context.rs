@@ -1,0 +1,78 @@
+//! What templates see: small JSON views of documents, built once per
+//! document and shared by every listing that shows it.
+
+use serde_json::{json, Map, Value};
+
+use crate::config::Config;
+use crate::content::Document;
+use crate::markdown::Rendered;
+use crate::urls::Urls;
+
+/// Words read per minute, for `reading_time`.
+const WORDS_PER_MINUTE: usize = 200;
+
+/// A document's fields without its content (for listings).
+pub fn summary(doc: &Document, rendered: &Rendered, urls: &Urls) -> Map<String, Value> {
+    let date = |d: Option<jiff::civil::Date>| d.map(|d| d.to_string());
+    let mut m = Map::new();
+    m.insert("title".into(), doc.title.clone().into());
+    m.insert(
+        "description".into(),
+        doc.meta.description.clone().map_or(Value::Null, Value::String),
+    );
+    m.insert("date".into(), date(doc.meta.date).map_or(Value::Null, Value::String));
+    m.insert(
+        "updated".into(),
+        date(doc.meta.updated).map_or(Value::Null, Value::String),
+    );
+    m.insert("slug".into(), doc.slug.clone().into());
+    m.insert("path".into(), doc.path.clone().into());
+    m.insert("permalink".into(), urls.permalink(&doc.path).into());
+    m.insert(
+        "summary".into(),
+        rendered.summary.clone().map_or(Value::Null, Value::String),
+    );
+    m.insert("word_count".into(), rendered.word_count.into());
+    m.insert(
+        "reading_time".into(),
+        rendered.word_count.div_ceil(WORDS_PER_MINUTE).max(1).into(),
+    );
+    m.insert("draft".into(), doc.meta.draft.into());
+    m.insert("weight".into(), doc.meta.weight.map_or(Value::Null, Value::from));
+    m.insert("extra".into(), Value::Object(doc.meta.extra.clone()));
+    m
+}
+
+/// A document's full view: its summary plus content and table of contents.
+pub fn full(summary: &Map<String, Value>, rendered: &Rendered) -> Map<String, Value> {
+    let mut m = summary.clone();
+    m.insert("content".into(), rendered.html.clone().into());
+    m.insert(
+        "toc".into(),
+        serde_json::to_value(&rendered.toc).unwrap_or(Value::Array(Vec::new())),
+    );
+    m
+}
+
+/// The site config as templates see it, menu URLs resolved.
+pub fn config_value(config: &Config, menu: Vec<(String, String)>, feed_url: Option<String>) -> Value {
+    let menu: Vec<Value> = menu
+        .into_iter()
+        .map(|(name, url)| json!({ "name": name, "url": url }))
+        .collect();
+    let o = &config.organisation;
+    json!({
+        "title": config.title,
+        "description": config.description,
+        "base_url": config.base_url(),
+        "language": config.language,
+        "author": config.author,
+        "feed_url": feed_url,
+        "menu": menu,
+        "organisation": {
+            "name": o.name, "email": o.email, "phone": o.phone,
+            "address": o.address, "url": o.url,
+        },
+        "extra": serde_json::to_value(&config.extra).unwrap_or(Value::Null),
+    })
+}

@@ -1,0 +1,172 @@
+//! Tera, set up once per build: the theme's templates plus the built-in
+//! ones, the `date_fr` filter and the `get_url` / `asset_url` functions.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use tera::{Tera, Value};
+
+use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::theme::Theme;
+use crate::urls::Urls;
+
+/// Templates the generator provides when the theme has none of that name.
+const BUILTIN: &[(&str, &str)] = &[
+    ("sitemap.xml", include_str!("builtin/sitemap.xml")),
+    ("atom.xml", include_str!("builtin/atom.xml")),
+    ("robots.txt", include_str!("builtin/robots.txt")),
+    ("alias.html", include_str!("builtin/alias.html")),
+];
+
+/// Templates every theme must have.
+pub const REQUIRED: &[&str] = &["index.html", "section.html", "page.html", "404.html"];
+
+/// Compiles every template of `theme` (reporting all syntax errors with
+/// their file and line) and registers the site's filters and functions.
+pub fn compile(theme: &Theme, urls: Arc<Urls>) -> Result<Tera, Diagnostics> {
+    let mut diags = Diagnostics::default();
+    let mut sources: Vec<(String, String)> = Vec::new();
+    for (name, file) in &theme.templates {
+        match String::from_utf8(file.bytes.clone()) {
+            Ok(text) => sources.push((name.clone(), text)),
+            Err(_) => diags.push(Diagnostic::new(&file.origin, "gabarit qui n’est pas en UTF-8")),
+        }
+    }
+    for (name, text) in BUILTIN {
+        if !theme.templates.contains_key(*name) {
+            sources.push((name.to_string(), text.to_string()));
+        }
+    }
+    for required in REQUIRED {
+        if !theme.templates.contains_key(*required) {
+            diags.push(Diagnostic::new(
+                "templates",
+                format!("le thème n’a pas de gabarit « {required} »"),
+            ));
+        }
+    }
+    // Parse each template alone first, so every syntax error is reported
+    // with its own file and line, not just the first one.
+    for (name, text) in &sources {
+        if let Err(e) = tera::Template::new(name, None, text) {
+            diags.push(template_error(theme, name, &e));
+        }
+    }
+    if !diags.is_empty() {
+        return Err(diags);
+    }
+    let mut tera = Tera::default();
+    tera.autoescape_on(vec![".html", ".htm", ".xml"]);
+    tera.set_escape_fn(escape);
+    if let Err(e) = tera.add_raw_templates(sources) {
+        // Inheritance problems (a missing parent template, a cycle).
+        return Err(Diagnostic::new("templates", error_chain(&e)).into());
+    }
+    register(&mut tera, urls);
+    Ok(tera)
+}
+
+/// Escapes text for HTML and XML; unlike Tera's default, leaves `/` alone
+/// (it needs no escaping and `&#x2F;` bloats every URL).
+pub fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Where a template came from, for messages.
+pub fn origin(theme: &Theme, name: &str) -> String {
+    theme
+        .templates
+        .get(name)
+        .map(|f| f.origin.display().to_string())
+        .unwrap_or_else(|| format!("(gabarit intégré) {name}"))
+}
+
+fn template_error(theme: &Theme, name: &str, e: &tera::Error) -> Diagnostic {
+    let chain = error_chain(e);
+    let d = Diagnostic::new(origin(theme, name), chain.clone());
+    // Tera's parser reports ` --> line:column`.
+    match chain.split_once("--> ").and_then(|(_, rest)| {
+        let pos = rest.split_whitespace().next()?;
+        let (l, c) = pos.split_once(':')?;
+        Some((l.parse().ok()?, c.parse().ok()?))
+    }) {
+        Some((line, column)) => d.at(line, column),
+        None => d,
+    }
+}
+
+/// Tera's error with all its causes, on one line each.
+pub fn error_chain(e: &dyn std::error::Error) -> String {
+    let mut out = e.to_string();
+    let mut source = e.source();
+    while let Some(s) = source {
+        out.push_str(" : ");
+        out.push_str(s.to_string().trim());
+        source = s.source();
+    }
+    out
+}
+
+fn register(tera: &mut Tera, urls: Arc<Urls>) {
+    tera.register_filter("date_fr", date_fr);
+    let u = Arc::clone(&urls);
+    // `required=false` gives an empty URL for a page that does not exist,
+    // so a theme can link to optional pages (`{% if url %}`).
+    tera.register_function("get_url", move |args: &HashMap<String, Value>| {
+        let path = string_arg(args, "path", "get_url")?;
+        let required = args.get("required").and_then(Value::as_bool).unwrap_or(true);
+        match u.resolve(path) {
+            Ok(url) => Ok(Value::String(url)),
+            Err(_) if !required => Ok(Value::String(String::new())),
+            Err(e) => Err(tera::Error::msg(e)),
+        }
+    });
+    tera.register_function("asset_url", move |args: &HashMap<String, Value>| {
+        let path = string_arg(args, "path", "asset_url")?;
+        urls.asset(path).map(Value::String).map_err(tera::Error::msg)
+    });
+}
+
+fn string_arg<'a>(
+    args: &'a HashMap<String, Value>,
+    key: &str,
+    function: &str,
+) -> tera::Result<&'a str> {
+    args.get(key).and_then(Value::as_str).ok_or_else(|| {
+        tera::Error::msg(format!("{function} attend un argument {key}=\"…\" (texte)"))
+    })
+}
+
+/// `{{ page.date | date_fr }}` → `jeu. 19 mars 2015`;
+/// `date_fr(format="long")` → `jeudi 19 mars 2015`.
+fn date_fr(value: &Value, args: &HashMap<String, Value>) -> tera::Result<Value> {
+    let text = value
+        .as_str()
+        .ok_or_else(|| tera::Error::msg("date_fr s’applique à une date AAAA-MM-JJ"))?;
+    let date = crate::content::front_matter::parse_date(text).map_err(tera::Error::msg)?;
+    let long = match args.get("format").and_then(Value::as_str) {
+        None | Some("court") => false,
+        Some("long") => true,
+        Some(other) => {
+            return Err(tera::Error::msg(format!(
+                "date_fr : format « {other} » inconnu (court ou long)"
+            )))
+        }
+    };
+    Ok(Value::String(if long {
+        crate::dates::long(date)
+    } else {
+        crate::dates::short(date)
+    }))
+}

@@ -1,0 +1,114 @@
+//! The theme's files: templates and static assets, from `themes/<name>/`
+//! or the built-in default theme, overridden by the site's own
+//! `templates/` and `static/` folders.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use walkdir::WalkDir;
+
+use crate::config::{Config, CONFIG_FILE};
+use crate::diagnostics::{display_path, Diagnostic, Diagnostics};
+
+mod builtin {
+    include!(concat!(env!("OUT_DIR"), "/builtin_theme.rs"));
+}
+
+/// A file of the theme or site, with where it came from (for errors).
+#[derive(Debug, Clone)]
+pub struct ThemeFile {
+    pub origin: PathBuf,
+    pub bytes: Vec<u8>,
+}
+
+/// Templates by name (`page.html`, `shortcodes/x.html`) and static files
+/// by output path (`style.css`).
+#[derive(Debug, Default)]
+pub struct Theme {
+    pub templates: BTreeMap<String, ThemeFile>,
+    pub statics: BTreeMap<String, ThemeFile>,
+}
+
+impl Theme {
+    pub fn load(root: &Path, config: &Config) -> Result<Theme, Diagnostics> {
+        let mut theme = Theme::default();
+        let mut diags = Diagnostics::default();
+        let name = config.theme.as_deref().unwrap_or("default");
+        let dir = root.join("themes").join(name);
+        if dir.is_dir() {
+            read_dir_into(root, &dir.join("templates"), &mut theme.templates, &mut diags);
+            read_dir_into(root, &dir.join("static"), &mut theme.statics, &mut diags);
+        } else if config.theme.is_some() {
+            diags.push(Diagnostic::new(
+                CONFIG_FILE,
+                format!("thème « {name} » introuvable : le dossier themes/{name}/ n’existe pas"),
+            ));
+        } else {
+            for (rel, bytes) in builtin::FILES {
+                let file = ThemeFile {
+                    origin: PathBuf::from("(thème intégré)").join(rel),
+                    bytes: bytes.to_vec(),
+                };
+                if let Some(t) = rel.strip_prefix("templates/") {
+                    theme.templates.insert(t.to_string(), file);
+                } else if let Some(s) = rel.strip_prefix("static/") {
+                    theme.statics.insert(s.to_string(), file);
+                }
+            }
+        }
+        read_dir_into(root, &root.join("templates"), &mut theme.templates, &mut diags);
+        read_dir_into(root, &root.join("static"), &mut theme.statics, &mut diags);
+        diags.into_result().map(|()| theme)
+    }
+}
+
+/// Adds every file under `dir` (if it exists), replacing same-named ones.
+fn read_dir_into(
+    root: &Path,
+    dir: &Path,
+    into: &mut BTreeMap<String, ThemeFile>,
+    diags: &mut Diagnostics,
+) {
+    if !dir.is_dir() {
+        return;
+    }
+    let walker = WalkDir::new(dir)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
+    for entry in walker {
+        match entry {
+            Ok(e) if e.file_type().is_file() => {
+                let path = e.path();
+                let Some(rel) = path
+                    .strip_prefix(dir)
+                    .ok()
+                    .and_then(|r| r.to_str())
+                    .map(|r| r.replace('\\', "/"))
+                else {
+                    continue;
+                };
+                match std::fs::read(path) {
+                    Ok(bytes) => {
+                        into.insert(
+                            rel,
+                            ThemeFile {
+                                origin: display_path(root, path),
+                                bytes,
+                            },
+                        );
+                    }
+                    Err(err) => diags.push(Diagnostic::new(
+                        display_path(root, path),
+                        format!("lecture impossible : {err}"),
+                    )),
+                }
+            }
+            Ok(_) => {}
+            Err(err) => diags.push(Diagnostic::new(
+                display_path(root, dir),
+                format!("lecture impossible : {err}"),
+            )),
+        }
+    }
+}

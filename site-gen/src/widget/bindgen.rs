@@ -1,0 +1,61 @@
+//! The wasm-bindgen step (library `wasm-bindgen-cli-support`, pinned to
+//! the same version as the `wasm-bindgen` crate).
+
+use std::path::Path;
+
+use wasm_bindgen_cli_support::Bindgen;
+
+use super::error::WidgetError;
+
+/// The stem of the files wasm-bindgen writes in its scratch directory.
+const STEM: &str = "calculateur";
+
+/// What wasm-bindgen produced, before renaming.
+#[derive(Debug)]
+pub(crate) struct Bindings {
+    /// The `--target web` loader (exports `__wbg_init` as default).
+    pub js: String,
+    pub wasm: Vec<u8>,
+}
+
+/// Runs wasm-bindgen on `module` for `--target web`, without TypeScript,
+/// debug sections, names or producers sections; `scratch` receives its files.
+pub(crate) fn generate(module: Vec<u8>, scratch: &Path) -> Result<Bindings, WidgetError> {
+    let err = |e: anyhow::Error| WidgetError::Bindgen(format!("{e:#}"));
+    let mut bindgen = Bindgen::new();
+    bindgen
+        .input_bytes(STEM, module)
+        .out_name(STEM)
+        .web(true)
+        .map_err(err)?
+        .typescript(false)
+        .debug(false)
+        .keep_debug(false)
+        .remove_name_section(true)
+        .remove_producers_section(true)
+        .omit_default_module_path(true);
+    let mut output = bindgen.generate_output().map_err(err)?;
+
+    let mut extra = Vec::new();
+    if !output.snippets().is_empty() || !output.local_modules().is_empty() {
+        extra.push("JS snippets (`inline_js` or `#[wasm_bindgen(module = ...)]`)");
+    }
+    if !output.npm_dependencies().is_empty() {
+        extra.push("npm dependencies");
+    }
+    if output.start().is_some() {
+        extra.push("a separate start script");
+    }
+    if !extra.is_empty() {
+        return Err(WidgetError::UnsupportedOutput(extra.join(" and ")));
+    }
+
+    output.emit(scratch).map_err(err)?;
+    let js_path = scratch.join(format!("{STEM}.js"));
+    let wasm_path = scratch.join(format!("{STEM}_bg.wasm"));
+    let js = std::fs::read_to_string(&js_path)
+        .map_err(|e| WidgetError::io("cannot read wasm-bindgen's", js_path, e))?;
+    let wasm =
+        std::fs::read(&wasm_path).map_err(|e| WidgetError::io("cannot read wasm-bindgen's", wasm_path, e))?;
+    Ok(Bindings { js, wasm })
+}

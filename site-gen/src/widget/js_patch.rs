@@ -1,0 +1,79 @@
+//! Makes wasm-bindgen's `--target web` loader start the widget by itself.
+//!
+//! The loader of wasm-bindgen 0.2.130 defines `async function
+//! __wbg_init(module_or_path)` (which instantiates the module and runs its
+//! `#[wasm_bindgen(start)]` function) and ends with
+//! `export { initSync, __wbg_init as default };`; the page would normally
+//! import it and call it from an inline script. Instead, the loader calls
+//! it itself with the URL of the hashed module, resolved against its own
+//! URL, so the page needs only `<script type="module" src="…">`.
+
+use super::error::WidgetError;
+
+/// The definition of the init function, as wasm-bindgen 0.2.130 writes it.
+pub(crate) const INIT_DEFINITION: &str = "async function __wbg_init(module_or_path";
+/// The loader's exports, as wasm-bindgen 0.2.130 writes them.
+pub(crate) const EXPORTS: &str = "export { initSync, __wbg_init as default };";
+
+/// `js` followed by a call of its init function with `./{wasm_file_name}`.
+pub(crate) fn self_starting(js: &str, wasm_file_name: &str) -> Result<String, WidgetError> {
+    for pattern in [INIT_DEFINITION, EXPORTS] {
+        let count = js.matches(pattern).count();
+        if count != 1 {
+            return Err(WidgetError::JsPatternMissing { pattern, count });
+        }
+    }
+    let mut out = String::with_capacity(js.len() + 160);
+    out.push_str(js.trim_end());
+    out.push_str(&format!(
+        "\n\n// Added by site-gen: the widget starts by itself, wherever the site is served from.\n\
+         __wbg_init({{ module_or_path: new URL('./{wasm_file_name}', import.meta.url) }});\n"
+    ));
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The real output of wasm-bindgen 0.2.130 (`--target web`, no
+    /// TypeScript) for the placeholder `calculator-wasm` crate.
+    const SAMPLE: &str = include_str!("testdata/calculateur-web-0.2.130.js");
+
+    #[test]
+    fn the_sample_is_patched_to_load_the_hashed_module() {
+        let js = self_starting(SAMPLE, "calculateur.0123456789abcdef.wasm").expect("patchable");
+        assert!(js.starts_with(SAMPLE.trim_end()));
+        assert!(js.ends_with(
+            "__wbg_init({ module_or_path: new URL('./calculateur.0123456789abcdef.wasm', import.meta.url) });\n"
+        ));
+        // Only the added call names the module; nothing else loads a default path.
+        assert_eq!(js.matches("import.meta.url").count(), 1);
+        assert_eq!(js.matches(".wasm").count(), 1);
+    }
+
+    #[test]
+    fn the_sample_runs_the_start_function_from_init() {
+        // What the patch relies on: init instantiates and runs the start function.
+        assert!(SAMPLE.contains("wasm.__wbindgen_start();"));
+        assert!(SAMPLE.contains("return __wbg_finalize_init(instance, module);"));
+    }
+
+    #[test]
+    fn a_changed_loader_is_refused() {
+        let renamed = SAMPLE.replace("__wbg_init", "__wbg_load_and_init");
+        let err = self_starting(&renamed, "x.wasm").expect_err("refused");
+        assert!(matches!(
+            err,
+            WidgetError::JsPatternMissing {
+                pattern: INIT_DEFINITION,
+                count: 0
+            }
+        ));
+        let doubled = format!("{SAMPLE}\n{EXPORTS}\n");
+        assert!(matches!(
+            self_starting(&doubled, "x.wasm"),
+            Err(WidgetError::JsPatternMissing { count: 2, .. })
+        ));
+    }
+}

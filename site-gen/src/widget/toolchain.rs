@@ -1,0 +1,527 @@
+//! Which toolchain builds the widget, and how it is called.
+//!
+//! Detection is split in two so that the choice can be tested: [`detect`]
+//! looks at the machine and fills a [`ToolchainProbe`]; [`decide`] turns
+//! any probe into a [`Plan`] without touching the machine.
+
+use std::ffi::OsString;
+use std::fmt;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Duration;
+
+use super::error::WidgetError;
+use super::process::{self, RunError};
+
+/// The target the widget is compiled for.
+pub const WASM_TARGET: &str = "wasm32-unknown-unknown";
+/// The oldest Debian `rustc-web` accepted (the workspace's `rust-version`).
+pub const MIN_DEBIAN_RUSTC: (u32, u32) = (1, 85);
+/// Where Debian's `rustc-web` and `cargo-web` install their programs.
+pub const DEBIAN_RUSTC: &str = "/usr/bin/rustc";
+pub const DEBIAN_CARGO: &str = "/usr/bin/cargo";
+/// wasm linkers looked up on `PATH`, preferred first (Debian's `lld-19`).
+pub const WASM_LINKERS: [&str; 2] = ["wasm-ld-19", "wasm-ld"];
+/// The crate and profile built.
+const PACKAGE: &str = "calculator-wasm";
+const PROFILE: &str = "wasm";
+/// Time allowed to rustup's quick queries.
+const QUERY_TIMEOUT: Duration = Duration::from_secs(60);
+
+/// What is installed on the machine, as far as the widget is concerned.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct ToolchainProbe {
+    /// `None` when rustup is not installed.
+    pub rustup: Option<RustupProbe>,
+    pub debian: DebianProbe,
+}
+
+/// The active rustup toolchain.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RustupProbe {
+    /// `rustup target list --installed` lists wasm32-unknown-unknown.
+    pub wasm_target_installed: bool,
+    /// The cargo to run: `$CARGO` when set (under `cargo run`/`cargo test`), else `cargo`.
+    pub cargo: PathBuf,
+}
+
+/// Debian's toolchain (packages rustc-web, cargo-web, rust-web-src, lld-19).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct DebianProbe {
+    /// The release of `/usr/bin/rustc`, when it runs.
+    pub rustc_release: Option<(u32, u32, u32)>,
+    /// `/usr/bin/cargo` exists.
+    pub cargo: bool,
+    /// The standard library's sources exist (needed by `-Z build-std`).
+    pub std_sources: bool,
+    /// A wasm linker found on `PATH`.
+    pub linker: Option<PathBuf>,
+}
+
+impl DebianProbe {
+    fn rustc_recent_enough(&self) -> bool {
+        self.rustc_release
+            .is_some_and(|(major, minor, _)| (major, minor) >= MIN_DEBIAN_RUSTC)
+    }
+
+    fn complete(&self) -> bool {
+        self.rustc_recent_enough() && self.cargo && self.std_sources && self.linker.is_some()
+    }
+}
+
+/// How the widget will be compiled.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Plan {
+    /// rustup's toolchain already has the wasm target: a plain cargo build.
+    Rustup { cargo: PathBuf },
+    /// Debian's rustc-web, rebuilding std for wasm (`-Z build-std`) and
+    /// linking with lld's `wasm-ld`.
+    DebianBuildStd { linker: PathBuf },
+    /// `rustup target add wasm32-unknown-unknown` first, then as [`Plan::Rustup`].
+    RustupAddTarget { cargo: PathBuf },
+}
+
+impl fmt::Display for Plan {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Plan::Rustup { .. } => write!(f, "rustup toolchain with the {WASM_TARGET} target"),
+            Plan::DebianBuildStd { linker } => write!(
+                f,
+                "Debian rustc-web with -Z build-std, linked by {}",
+                linker.display()
+            ),
+            Plan::RustupAddTarget { .. } => {
+                write!(f, "rustup toolchain, after adding the {WASM_TARGET} target")
+            }
+        }
+    }
+}
+
+/// Chooses how to build, in this order: rustup if it already has the wasm
+/// target; else Debian's toolchain if complete; else rustup after adding
+/// the target; else an error saying what to install.
+pub fn decide(probe: &ToolchainProbe) -> Result<Plan, WidgetError> {
+    if let Some(rustup) = &probe.rustup {
+        if rustup.wasm_target_installed {
+            return Ok(Plan::Rustup {
+                cargo: rustup.cargo.clone(),
+            });
+        }
+    }
+    if probe.debian.complete() {
+        if let Some(linker) = &probe.debian.linker {
+            return Ok(Plan::DebianBuildStd {
+                linker: linker.clone(),
+            });
+        }
+    }
+    if let Some(rustup) = &probe.rustup {
+        return Ok(Plan::RustupAddTarget {
+            cargo: rustup.cargo.clone(),
+        });
+    }
+    Err(WidgetError::NoToolchain {
+        found: describe_missing(&probe.debian),
+    })
+}
+
+fn describe_missing(debian: &DebianProbe) -> String {
+    let mut found = vec!["rustup not installed".to_string()];
+    match debian.rustc_release {
+        None => found.push(format!("no {DEBIAN_RUSTC}")),
+        Some((a, b, c)) if !debian.rustc_recent_enough() => found.push(format!(
+            "{DEBIAN_RUSTC} is {a}.{b}.{c}, older than {}.{}",
+            MIN_DEBIAN_RUSTC.0, MIN_DEBIAN_RUSTC.1
+        )),
+        Some(_) => {}
+    }
+    if !debian.cargo {
+        found.push(format!("no {DEBIAN_CARGO}"));
+    }
+    if !debian.std_sources {
+        found.push("no standard library sources (rust-web-src)".into());
+    }
+    if debian.linker.is_none() {
+        found.push(format!("no {} on PATH", WASM_LINKERS.join(" or ")));
+    }
+    found.join("; ")
+}
+
+/// Looks at this machine.
+pub fn detect(workspace: &Path) -> ToolchainProbe {
+    ToolchainProbe {
+        rustup: detect_rustup(workspace),
+        debian: detect_debian(),
+    }
+}
+
+fn detect_rustup(workspace: &Path) -> Option<RustupProbe> {
+    let mut cmd = Command::new("rustup");
+    cmd.args(["target", "list", "--installed"])
+        .current_dir(workspace);
+    sanitize_env(&mut cmd, std::env::vars_os().map(|(k, _)| k));
+    let wasm_target_installed = match process::run(&mut cmd, Some(QUERY_TIMEOUT)) {
+        Err(e) if e.not_found() => return None,
+        Err(_) => false,
+        Ok(out) => out.status.success() && out.stdout_text().lines().any(|l| l.trim() == WASM_TARGET),
+    };
+    let cargo = std::env::var_os("CARGO")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from("cargo"));
+    Some(RustupProbe {
+        wasm_target_installed,
+        cargo,
+    })
+}
+
+fn detect_debian() -> DebianProbe {
+    let rustc = Path::new(DEBIAN_RUSTC);
+    let rustc_release = process::is_executable(rustc)
+        .then(|| query(Command::new(rustc).arg("-vV")).ok())
+        .flatten()
+        .and_then(|vv| parse_release(&vv));
+    let std_sources = rustc_release.is_some()
+        && query(Command::new(rustc).args(["--print", "sysroot"]))
+            .is_ok_and(|sysroot| std_sources_dir(Path::new(sysroot.trim())).is_dir());
+    DebianProbe {
+        rustc_release,
+        cargo: process::is_executable(Path::new(DEBIAN_CARGO)),
+        std_sources,
+        linker: WASM_LINKERS.iter().find_map(|name| process::which(name)),
+    }
+}
+
+/// Where `-Z build-std` expects the standard library's sources.
+fn std_sources_dir(sysroot: &Path) -> PathBuf {
+    sysroot.join("lib/rustlib/src/rust/library/std")
+}
+
+/// Runs a quick query and returns its stdout, or an error if it fails.
+fn query(cmd: &mut Command) -> Result<String, WidgetError> {
+    let out = process::run(cmd, Some(QUERY_TIMEOUT)).map_err(|e| e.into_widget_error(cmd))?;
+    if out.status.success() {
+        Ok(out.stdout_text())
+    } else {
+        Err(WidgetError::Toolchain {
+            command: process::describe(cmd),
+            problem: format!("failed ({})", out.status),
+            stderr_tail: out.stderr_tail(),
+        })
+    }
+}
+
+/// `release: 1.96.0` in `rustc -vV`'s output.
+pub(crate) fn parse_release(rustc_vv: &str) -> Option<(u32, u32, u32)> {
+    let release = rustc_vv
+        .lines()
+        .find_map(|l| l.strip_prefix("release:"))?
+        .trim();
+    let mut parts = release
+        .split(|c: char| !c.is_ascii_digit())
+        .map(|p| p.parse::<u32>().ok());
+    Some((parts.next()??, parts.next()??, parts.next()??))
+}
+
+/// The identity of the chosen toolchain, for the cache key: the compiler's
+/// `-vV`, cargo's `-V` and, for Debian, the linker's `--version`.
+pub(crate) fn identity(plan: &Plan, workspace: &Path) -> Result<String, WidgetError> {
+    let mut id = String::new();
+    match plan {
+        Plan::Rustup { cargo } | Plan::RustupAddTarget { cargo } => {
+            // Both produce the same build: same key, so that a target added
+            // by hand later still finds the cache.
+            id.push_str("rustup\n");
+            let mut rustc = Command::new("rustc");
+            rustc.arg("-vV").current_dir(workspace);
+            sanitize_env(&mut rustc, std::env::vars_os().map(|(k, _)| k));
+            id.push_str(&query(&mut rustc)?);
+            let mut cargo = Command::new(cargo);
+            cargo.arg("-V").current_dir(workspace);
+            sanitize_env(&mut cargo, std::env::vars_os().map(|(k, _)| k));
+            id.push_str(&query(&mut cargo)?);
+        }
+        Plan::DebianBuildStd { linker } => {
+            id.push_str("debian build-std\n");
+            id.push_str(&query(Command::new(DEBIAN_RUSTC).arg("-vV"))?);
+            id.push_str(&query(Command::new(DEBIAN_CARGO).arg("-V"))?);
+            id.push_str(&query(Command::new(linker).arg("--version"))?);
+        }
+    }
+    Ok(id)
+}
+
+/// `rustup target add wasm32-unknown-unknown`, killed after `timeout`.
+pub(crate) fn add_wasm_target(workspace: &Path, timeout: Duration) -> Result<(), WidgetError> {
+    let mut cmd = Command::new("rustup");
+    cmd.args(["target", "add", WASM_TARGET]).current_dir(workspace);
+    sanitize_env(&mut cmd, std::env::vars_os().map(|(k, _)| k));
+    match process::run(&mut cmd, Some(timeout)) {
+        Ok(out) if out.status.success() => Ok(()),
+        Ok(out) => Err(WidgetError::TargetAdd {
+            outcome: format!("failed ({})", out.status),
+            stderr_tail: out.stderr_tail(),
+        }),
+        Err(RunError::TimedOut { stderr_tail }) => Err(WidgetError::TargetAdd {
+            outcome: format!("did not finish within {} s and was stopped", timeout.as_secs()),
+            stderr_tail,
+        }),
+        Err(e) => Err(e.into_widget_error(&cmd)),
+    }
+}
+
+/// Variables of an outer `cargo run`/`cargo test` (or of the user's shell)
+/// that would change or break the wasm build: host flags, wrappers, target
+/// and directory overrides, profile overrides, unstable flags.
+const LEAKY_VARS: [&str; 11] = [
+    "RUSTFLAGS",
+    "CARGO_ENCODED_RUSTFLAGS",
+    "RUSTDOCFLAGS",
+    "CARGO_ENCODED_RUSTDOCFLAGS",
+    "RUSTC",
+    "RUSTDOC",
+    "RUSTC_WRAPPER",
+    "RUSTC_WORKSPACE_WRAPPER",
+    "RUSTC_LINKER",
+    "RUSTC_BOOTSTRAP",
+    "CARGO_TARGET_DIR",
+];
+const LEAKY_PREFIXES: [&str; 5] = [
+    "CARGO_BUILD_",
+    "CARGO_TARGET_",
+    "CARGO_PROFILE_",
+    "CARGO_UNSTABLE_",
+    "__CARGO_",
+];
+
+fn is_leaky(name: &str) -> bool {
+    LEAKY_VARS.contains(&name) || LEAKY_PREFIXES.iter().any(|p| name.starts_with(p))
+}
+
+/// Removes from `cmd` the leaky variables among `inherited` (the names of
+/// the current environment, passed in for testing).
+pub(crate) fn sanitize_env(cmd: &mut Command, inherited: impl IntoIterator<Item = OsString>) {
+    for name in inherited {
+        if name.to_str().is_some_and(is_leaky) {
+            cmd.env_remove(name);
+        }
+    }
+}
+
+/// The cargo invocation that compiles the widget (not yet run).
+pub(crate) fn cargo_build_command(
+    plan: &Plan,
+    workspace: &Path,
+    target_dir: &Path,
+    inherited: impl IntoIterator<Item = OsString>,
+) -> Command {
+    let mut cmd = match plan {
+        Plan::Rustup { cargo } | Plan::RustupAddTarget { cargo } => Command::new(cargo),
+        Plan::DebianBuildStd { .. } => Command::new(DEBIAN_CARGO),
+    };
+    cmd.current_dir(workspace);
+    sanitize_env(&mut cmd, inherited);
+    cmd.args([
+        "build",
+        "-p",
+        PACKAGE,
+        "--profile",
+        PROFILE,
+        "--target",
+        WASM_TARGET,
+        "--color",
+        "never",
+    ]);
+    if let Plan::DebianBuildStd { linker } = plan {
+        cmd.args(["-Z", "build-std=std,panic_abort"])
+            .env("RUSTC_BOOTSTRAP", "1")
+            .env("RUSTC", DEBIAN_RUSTC)
+            .env("CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_LINKER", linker)
+            .env_remove("RUSTUP_TOOLCHAIN");
+    }
+    // Its own directory: never waits on, nor invalidates, the native build.
+    cmd.env("CARGO_TARGET_DIR", target_dir);
+    cmd
+}
+
+/// Where cargo leaves the module.
+pub(crate) fn built_wasm_path(target_dir: &Path) -> PathBuf {
+    target_dir
+        .join(WASM_TARGET)
+        .join(PROFILE)
+        .join(format!("{}.wasm", PACKAGE.replace('-', "_")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rustup(wasm_target_installed: bool) -> Option<RustupProbe> {
+        Some(RustupProbe {
+            wasm_target_installed,
+            cargo: PathBuf::from("/rustup/cargo"),
+        })
+    }
+
+    fn debian_complete() -> DebianProbe {
+        DebianProbe {
+            rustc_release: Some((1, 96, 0)),
+            cargo: true,
+            std_sources: true,
+            linker: Some(PathBuf::from("/usr/bin/wasm-ld-19")),
+        }
+    }
+
+    #[test]
+    fn rustup_with_the_target_comes_first() {
+        let probe = ToolchainProbe {
+            rustup: rustup(true),
+            debian: debian_complete(),
+        };
+        assert_eq!(
+            decide(&probe).ok(),
+            Some(Plan::Rustup {
+                cargo: "/rustup/cargo".into()
+            })
+        );
+    }
+
+    #[test]
+    fn debian_comes_before_adding_the_target() {
+        let probe = ToolchainProbe {
+            rustup: rustup(false),
+            debian: debian_complete(),
+        };
+        assert_eq!(
+            decide(&probe).ok(),
+            Some(Plan::DebianBuildStd {
+                linker: "/usr/bin/wasm-ld-19".into()
+            })
+        );
+    }
+
+    #[test]
+    fn an_incomplete_debian_toolchain_falls_back_to_rustup_target_add() {
+        let incomplete = [
+            DebianProbe {
+                linker: None,
+                ..debian_complete()
+            },
+            DebianProbe {
+                std_sources: false,
+                ..debian_complete()
+            },
+            DebianProbe {
+                cargo: false,
+                ..debian_complete()
+            },
+            DebianProbe {
+                rustc_release: Some((1, 63, 0)),
+                ..debian_complete()
+            },
+            DebianProbe::default(),
+        ];
+        for debian in incomplete {
+            let probe = ToolchainProbe {
+                rustup: rustup(false),
+                debian,
+            };
+            assert_eq!(
+                decide(&probe).ok(),
+                Some(Plan::RustupAddTarget {
+                    cargo: "/rustup/cargo".into()
+                })
+            );
+        }
+    }
+
+    #[test]
+    fn nothing_usable_says_what_to_install() {
+        let probe = ToolchainProbe {
+            rustup: None,
+            debian: DebianProbe {
+                std_sources: false,
+                ..debian_complete()
+            },
+        };
+        let err = decide(&probe).expect_err("no toolchain");
+        let msg = err.to_string();
+        assert!(msg.contains("rustup target add wasm32-unknown-unknown"), "{msg}");
+        assert!(
+            msg.contains("apt-get install rustc-web cargo-web rust-web-src lld-19"),
+            "{msg}"
+        );
+        assert!(msg.contains("rust-web-src)"), "{msg}");
+    }
+
+    #[test]
+    fn rustc_release_is_parsed() {
+        let vv = "rustc 1.96.0 (ac68faa20 2026-05-25) (built from a source tarball)\n\
+                  binary: rustc\nrelease: 1.96.0\nLLVM version: 22.1.8\n";
+        assert_eq!(parse_release(vv), Some((1, 96, 0)));
+        assert_eq!(parse_release("release: 1.97.0-nightly\n"), Some((1, 97, 0)));
+        assert_eq!(parse_release("rustc 1.96.0\n"), None);
+    }
+
+    fn env_of(cmd: &Command, name: &str) -> Option<Option<String>> {
+        cmd.get_envs()
+            .find(|(k, _)| *k == name)
+            .map(|(_, v)| v.map(|v| v.to_string_lossy().into_owned()))
+    }
+
+    #[test]
+    fn the_debian_command_bootstraps_std_and_drops_leaky_variables() {
+        let inherited = [
+            "RUSTFLAGS",
+            "CARGO_BUILD_TARGET",
+            "CARGO_TARGET_DIR",
+            "RUSTC_WRAPPER",
+            "CARGO_PROFILE_RELEASE_LTO",
+            "CARGO_HOME",
+            "PATH",
+        ]
+        .map(OsString::from);
+        let plan = Plan::DebianBuildStd {
+            linker: "/usr/bin/wasm-ld-19".into(),
+        };
+        let cmd = cargo_build_command(&plan, Path::new("/ws"), Path::new("/ws/target/widget"), inherited);
+        assert_eq!(cmd.get_program(), DEBIAN_CARGO);
+        let args: Vec<_> = cmd.get_args().map(|a| a.to_string_lossy().into_owned()).collect();
+        assert_eq!(
+            args.join(" "),
+            "build -p calculator-wasm --profile wasm --target wasm32-unknown-unknown \
+             --color never -Z build-std=std,panic_abort"
+        );
+        assert_eq!(env_of(&cmd, "RUSTC_BOOTSTRAP"), Some(Some("1".into())));
+        assert_eq!(env_of(&cmd, "RUSTC"), Some(Some(DEBIAN_RUSTC.into())));
+        assert_eq!(
+            env_of(&cmd, "CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_LINKER"),
+            Some(Some("/usr/bin/wasm-ld-19".into()))
+        );
+        assert_eq!(
+            env_of(&cmd, "CARGO_TARGET_DIR"),
+            Some(Some("/ws/target/widget".into()))
+        );
+        for leaky in ["RUSTFLAGS", "CARGO_BUILD_TARGET", "RUSTC_WRAPPER", "CARGO_PROFILE_RELEASE_LTO"] {
+            assert_eq!(env_of(&cmd, leaky), Some(None), "{leaky}");
+        }
+        for kept in ["CARGO_HOME", "PATH"] {
+            assert_eq!(env_of(&cmd, kept), None, "{kept}");
+        }
+    }
+
+    #[test]
+    fn the_rustup_command_is_a_plain_build() {
+        let plan = Plan::Rustup {
+            cargo: "/rustup/cargo".into(),
+        };
+        let cmd = cargo_build_command(&plan, Path::new("/ws"), Path::new("/t"), [OsString::from("RUSTC")]);
+        assert_eq!(cmd.get_program(), "/rustup/cargo");
+        assert!(!cmd.get_args().any(|a| a == "-Z"));
+        assert_eq!(env_of(&cmd, "RUSTC"), Some(None));
+        assert_eq!(env_of(&cmd, "RUSTC_BOOTSTRAP"), None);
+        assert_eq!(
+            built_wasm_path(Path::new("/t")),
+            Path::new("/t/wasm32-unknown-unknown/wasm/calculator_wasm.wasm")
+        );
+    }
+}

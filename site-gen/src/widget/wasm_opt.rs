@@ -1,0 +1,179 @@
+//! The optional `wasm-opt -Oz` pass (binaryen ≥ 116), and the check that
+//! the final module only uses what the target browsers support.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Duration;
+
+use wasmparser::{Validator, WasmFeatures};
+
+use super::error::WidgetError;
+use super::process;
+
+/// Older binaryen releases (Debian 12 ships 108) mishandle the features
+/// rustc now enables by default.
+pub const MIN_BINARYEN: u32 = 116;
+/// The features rustc enables by default for wasm32-unknown-unknown (and
+/// that every browser of the last years supports): what wasm-opt may use.
+pub const FEATURE_FLAGS: [&str; 6] = [
+    "--enable-bulk-memory",
+    "--enable-nontrapping-float-to-int",
+    "--enable-sign-ext",
+    "--enable-mutable-globals",
+    "--enable-reference-types",
+    "--enable-multivalue",
+];
+const VERSION_TIMEOUT: Duration = Duration::from_secs(60);
+const OPTIMIZE_TIMEOUT: Duration = Duration::from_secs(600);
+
+/// The same feature set, for validation.
+fn browser_features() -> WasmFeatures {
+    WasmFeatures::MVP
+        | WasmFeatures::MUTABLE_GLOBAL
+        | WasmFeatures::SATURATING_FLOAT_TO_INT
+        | WasmFeatures::SIGN_EXTENSION
+        | WasmFeatures::REFERENCE_TYPES
+        | WasmFeatures::MULTI_VALUE
+        | WasmFeatures::BULK_MEMORY
+}
+
+/// Checks that `wasm` is valid and needs only the features of [`FEATURE_FLAGS`].
+pub(crate) fn validate(wasm: &[u8]) -> Result<(), String> {
+    Validator::new_with_features(browser_features())
+        .validate_all(wasm)
+        .map(|_| ())
+        .map_err(|e| e.to_string())
+}
+
+/// A usable wasm-opt.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct WasmOpt {
+    pub path: PathBuf,
+    pub version: u32,
+}
+
+/// The result of looking for wasm-opt: the tool, if any, and why others
+/// were not used.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Lookup {
+    pub tool: Option<WasmOpt>,
+    pub notes: Vec<String>,
+}
+
+impl Lookup {
+    /// What goes into the cache key.
+    pub fn identity(&self) -> String {
+        match &self.tool {
+            Some(t) => format!("wasm-opt {} {}", t.version, FEATURE_FLAGS.join(" ")),
+            None => "no wasm-opt".into(),
+        }
+    }
+}
+
+/// Looks for `<workspace>/node_modules/.bin/wasm-opt` (npm package
+/// `binaryen`), then `wasm-opt` on `PATH`, and keeps the first recent enough.
+pub(crate) fn find(workspace: &Path) -> Lookup {
+    let local = workspace.join("node_modules/.bin/wasm-opt");
+    let candidates = [
+        process::is_executable(&local).then_some(local),
+        process::which("wasm-opt"),
+    ];
+    let mut lookup = Lookup::default();
+    for path in candidates.into_iter().flatten() {
+        let out = process::run(Command::new(&path).arg("--version"), Some(VERSION_TIMEOUT));
+        match out.ok().and_then(|o| parse_version(&o.stdout_text())) {
+            Some(version) if version >= MIN_BINARYEN => {
+                lookup.tool = Some(WasmOpt { path, version });
+                break;
+            }
+            Some(version) => lookup.notes.push(format!(
+                "ignored {} (binaryen {version}, {MIN_BINARYEN} or newer needed)",
+                path.display()
+            )),
+            None => lookup
+                .notes
+                .push(format!("ignored {} (unknown version)", path.display())),
+        }
+    }
+    if lookup.tool.is_none() {
+        lookup.notes.push(format!(
+            "wasm-opt skipped: no binaryen {MIN_BINARYEN}+ (`npm install` at the workspace root provides one)"
+        ));
+    }
+    lookup
+}
+
+/// `wasm-opt version 132 (version_132)` → 132.
+pub(crate) fn parse_version(text: &str) -> Option<u32> {
+    let after = text.split("version").nth(1)?.trim_start();
+    let digits: String = after.chars().take_while(char::is_ascii_digit).collect();
+    digits.parse().ok()
+}
+
+/// Runs `wasm-opt -Oz` on `wasm` (files in `scratch`). Returns the smaller
+/// valid module and a note saying what happened.
+pub(crate) fn optimize(tool: &WasmOpt, wasm: Vec<u8>, scratch: &Path) -> Result<(Vec<u8>, String), WidgetError> {
+    let input = scratch.join("in.wasm");
+    let output = scratch.join("out.wasm");
+    std::fs::write(&input, &wasm).map_err(|e| WidgetError::io("cannot write", &input, e))?;
+    let mut cmd = Command::new(&tool.path);
+    cmd.arg("-Oz")
+        .args(FEATURE_FLAGS)
+        .arg(&input)
+        .arg("-o")
+        .arg(&output);
+    let skipped = |why: String| Ok((wasm.clone(), format!("wasm-opt {} skipped: {why}", tool.version)));
+    let out = match process::run(&mut cmd, Some(OPTIMIZE_TIMEOUT)) {
+        Ok(out) => out,
+        Err(e) => return skipped(e.into_widget_error(&cmd).to_string()),
+    };
+    if !out.status.success() {
+        return skipped(format!("it failed ({}): {}", out.status, out.stderr_tail()));
+    }
+    let optimized = std::fs::read(&output).map_err(|e| WidgetError::io("cannot read", &output, e))?;
+    if let Err(e) = validate(&optimized) {
+        return skipped(format!("its output does not validate: {e}"));
+    }
+    if optimized.len() >= wasm.len() {
+        return skipped(format!(
+            "no gain ({} bytes → {} bytes)",
+            wasm.len(),
+            optimized.len()
+        ));
+    }
+    let note = format!(
+        "wasm-opt {} -Oz: {} bytes → {} bytes",
+        tool.version,
+        wasm.len(),
+        optimized.len()
+    );
+    Ok((optimized, note))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn versions_are_parsed() {
+        assert_eq!(parse_version("wasm-opt version 132 (version_132)\n"), Some(132));
+        assert_eq!(parse_version("wasm-opt version 108\n"), Some(108));
+        assert_eq!(parse_version("wasm-opt version_116\n"), None);
+        assert_eq!(parse_version("nonsense"), None);
+    }
+
+    #[test]
+    fn validation_rejects_garbage_and_unsupported_features() {
+        assert!(validate(b"\0asm\x01\0\0\0").is_ok());
+        assert!(validate(b"not wasm").is_err());
+        // A module using a SIMD instruction (v128.const) is outside the baseline.
+        let simd: &[u8] = &[
+            0, 0x61, 0x73, 0x6d, 1, 0, 0, 0, // header
+            1, 4, 1, 0x60, 0, 0, // type: () -> ()
+            3, 2, 1, 0, // one function
+            10, 23, 1, 21, 0, 0xfd, 0x0c, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x1a, 0x0b,
+        ];
+        let err = validate(simd).expect_err("simd refused");
+        assert!(err.contains("SIMD"), "{err}");
+    }
+}
