@@ -114,8 +114,11 @@ pub fn build(opts: &BuildOptions) -> Result<BuiltSite, Diagnostics> {
         french_typography: config.french_typography,
         raw_html: config.raw_html,
     };
-    let rendered = render::markdown_all(&loaded, &md_opts, &env)?;
-    render::check_anchors(&loaded, &rendered)?;
+    let (rendered, mut diags) = render::markdown_all(&loaded, &md_opts, &env);
+    if let Err(anchors) = render::check_anchors(&loaded, &rendered) {
+        diags.extend(anchors.0);
+    }
+    diags.into_result()?;
 
     let views = Views::new(&loaded, &rendered, &urls);
     let feed = feed_pages(&config, &loaded);

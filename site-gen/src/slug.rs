@@ -24,9 +24,9 @@ pub fn slugify(s: &str) -> String {
             } else if is_combining_mark(lc) {
                 // Decomposed accents (NFD text, e.g. from macOS): `e` + U+0301.
                 continue;
-            } else if lc.is_ascii_alphanumeric() {
-                push_char(&mut out, &mut pending_sep, lc);
-            } else if lc.is_alphanumeric() && lc.to_lowercase().eq(std::iter::once(lc)) {
+            } else if lc.is_ascii_alphanumeric()
+                || (lc.is_alphanumeric() && lc.to_lowercase().eq(std::iter::once(lc)))
+            {
                 push_char(&mut out, &mut pending_sep, lc);
             } else {
                 pending_sep = true;

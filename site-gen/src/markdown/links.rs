@@ -64,7 +64,10 @@ pub(crate) fn process(
         if safe_mode && is_script_url(dest_url, image) {
             ctx.error_at(
                 offset,
-                format!("adresse refusée (script) : « {} »", dest_url.chars().take(40).collect::<String>()),
+                format!(
+                    "adresse refusée (script) : « {} »",
+                    dest_url.chars().take(40).collect::<String>()
+                ),
             );
             *dest_url = CowStr::Borrowed("#");
         }
@@ -176,7 +179,11 @@ pub(crate) fn classify(dest: &str) -> Target<'_> {
 
 /// French message for a `@/` link whose file does not exist.
 pub(crate) fn broken_message(path: &str, image: bool) -> String {
-    let what = if image { "image cassée" } else { "lien cassé" };
+    let what = if image {
+        "image cassée"
+    } else {
+        "lien cassé"
+    };
     format!("{what} : @/{path} n'existe pas (chemin relatif au dossier content/)")
 }
 

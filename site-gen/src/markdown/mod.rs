@@ -151,6 +151,23 @@ pub fn render(
     opts: &MarkdownOptions,
     env: &dyn RenderEnv,
 ) -> Result<Rendered, Vec<MarkdownError>> {
+    let (rendered, errors) = render_partial(markdown, first_line, opts, env);
+    if errors.is_empty() {
+        Ok(rendered)
+    } else {
+        Err(errors)
+    }
+}
+
+/// Like [`render`], but keeps what could be rendered beside the errors, so
+/// the site can still check the links and anchors of a page with errors
+/// and report every problem of a run together.
+pub fn render_partial(
+    markdown: &str,
+    first_line: usize,
+    opts: &MarkdownOptions,
+    env: &dyn RenderEnv,
+) -> (Rendered, Vec<MarkdownError>) {
     let source = neutralize_markers(markdown);
     let options = parser_options();
 
@@ -250,20 +267,18 @@ pub fn render(
     pulldown_cmark::html::push_html(&mut html, events.into_iter());
     let (html, summary) = summary::split(html, marked);
 
-    if !ctx.errors.is_empty() {
-        let mut errors = ctx.errors;
-        errors.sort_by_key(|e| (e.line, e.column));
-        errors.dedup();
-        return Err(errors);
-    }
-    Ok(Rendered {
+    let mut errors = ctx.errors;
+    errors.sort_by_key(|e| (e.line, e.column));
+    errors.dedup();
+    let rendered = Rendered {
         html,
         toc,
         heading_ids: ids,
         links,
         summary,
         word_count,
-    })
+    };
+    (rendered, errors)
 }
 
 /// Words of the page's text (inline code included, code blocks and

@@ -25,7 +25,10 @@ pub(crate) const PH_CLOSE: char = '\u{E001}';
 /// What a placeholder stands for.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) enum ItemKind {
-    Call { name: String, args: ShortcodeArgs },
+    Call {
+        name: String,
+        args: ShortcodeArgs,
+    },
     /// `{{/* … */}}`: text written as is.
     Literal(String),
 }
@@ -270,7 +273,9 @@ pub(crate) fn substitute<'a>(
                 j += 1;
             }
             if matches!(events.get(j), Some(Event::End(TagEnd::Paragraph))) {
-                if let Some(Resolved::Html(html)) = sole_placeholder(&text).and_then(|k| resolved.get(k)) {
+                if let Some(Resolved::Html(html)) =
+                    sole_placeholder(&text).and_then(|k| resolved.get(k))
+                {
                     let mut html = html.clone();
                     if !html.ends_with('\n') {
                         html.push('\n');
@@ -329,19 +334,27 @@ pub(crate) fn substitute<'a>(
                         match piece {
                             Piece::Str(s) => out.push(Event::Text(s.to_string().into())),
                             Piece::Placeholder(k) => match resolved.get(k) {
-                                Some(Resolved::Html(h)) => out.push(Event::InlineHtml(h.clone().into())),
+                                Some(Resolved::Html(h)) => {
+                                    out.push(Event::InlineHtml(h.clone().into()))
+                                }
                                 Some(Resolved::Text(s)) => out.push(Event::Text(s.clone().into())),
-                                None => out.push(Event::Text(format!("{PH_OPEN}{k}{PH_CLOSE}").into())),
+                                None => {
+                                    out.push(Event::Text(format!("{PH_OPEN}{k}{PH_CLOSE}").into()))
+                                }
                             },
                         }
                     }
                 }
             }
-            Event::Html(t) if t.contains(PH_OPEN) => out.push(Event::Html(replace_in(&t, html_of).into())),
+            Event::Html(t) if t.contains(PH_OPEN) => {
+                out.push(Event::Html(replace_in(&t, html_of).into()))
+            }
             Event::InlineHtml(t) if t.contains(PH_OPEN) => {
                 out.push(Event::InlineHtml(replace_in(&t, html_of).into()))
             }
-            Event::Code(t) if t.contains(PH_OPEN) => out.push(Event::Code(replace_in(&t, literal_of).into())),
+            Event::Code(t) if t.contains(PH_OPEN) => {
+                out.push(Event::Code(replace_in(&t, literal_of).into()))
+            }
             other => out.push(other),
         }
     }
@@ -361,7 +374,10 @@ fn literal_cow<'a>(s: CowStr<'a>, literal_of: &impl Fn(usize) -> Option<String>)
 enum Scan {
     /// Ordinary text (e.g. `{{ ` followed by something else than a name).
     NotShortcode,
-    Found { end: usize, kind: ItemKind },
+    Found {
+        end: usize,
+        kind: ItemKind,
+    },
     Error(String),
 }
 
@@ -439,8 +455,8 @@ impl<'s> Scanner<'s> {
                 Ok(v) => v,
                 Err(reason) => {
                     return Scan::Error(format!(
-                        "shortcode « {name} » : valeur invalide pour l'argument « {key} » ({reason})"
-                    ))
+                    "shortcode « {name} » : valeur invalide pour l'argument « {key} » ({reason})"
+                ))
                 }
             };
             if args.insert(key.clone(), value).is_some() {
@@ -509,6 +525,7 @@ impl<'s> Scanner<'s> {
             return Err("rien avant la fin du texte".into());
         };
         match first {
+            ',' | ')' | ']' => Err("valeur manquante".into()),
             '"' | '\'' | '`' => self.string(pos, first),
             '[' if allow_array => {
                 let mut items = Vec::new();
@@ -723,7 +740,7 @@ mod tests {
         assert!(error("{{ a(x=bonjour) }}").contains("« bonjour »"));
         assert!(error("{{ a(x=true_) }}").contains("guillemets"));
         assert!(error("{{ a(x=Paris) }}").contains("« Paris » : mettez le texte entre guillemets"));
-        assert!(error("{{ a(x=) }}").contains("« ) »"));
+        assert!(error("{{ a(x=) }}").contains("valeur manquante"));
         assert!(error("{{ a(x=1, x=2) }}").contains("deux fois"));
         assert!(error("{{ a(x 1) }}").contains("« = » attendu"));
         assert!(error("{{ a(\"x\"=1) }}").contains("nom d'argument attendu"));
@@ -770,7 +787,10 @@ mod tests {
         assert_eq!(ex.items[1].start, src.len() - "{{ w(n=1) }}".len());
         // Offsets map back to the source.
         assert_eq!(ex.map.to_source(ex.text.len() - 1), ex.items[1].start);
-        assert_eq!(ex.map.to_source(ex.text.find('`').unwrap_or(0)), src.find('`').unwrap_or(0));
+        assert_eq!(
+            ex.map.to_source(ex.text.find('`').unwrap_or(0)),
+            src.find('`').unwrap_or(0)
+        );
     }
 
     #[test]

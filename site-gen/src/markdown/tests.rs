@@ -1,0 +1,530 @@
+//! Tests of the whole rendering (`render`, `first_heading`).
+
+use super::*;
+
+/// Pages and shortcodes of a small test site.
+struct TestEnv;
+
+impl RenderEnv for TestEnv {
+    fn page_url(&self, source_path: &str) -> Option<String> {
+        match source_path {
+            "combien-ca-coute.md" => Some("/combien-ca-coute/".into()),
+            "services/_index.md" => Some("/services/".into()),
+            "images/logo.png" => Some("/images/logo.png".into()),
+            _ => None,
+        }
+    }
+
+    fn shortcode(&self, name: &str, args: &ShortcodeArgs) -> Result<String, String> {
+        match name {
+            "video" => match args.get("id").and_then(|v| v.as_str()) {
+                Some(id) => Ok(format!("<div class=\"video\" data-id=\"{id}\"></div>")),
+                None => Err("argument « id » manquant".into()),
+            },
+            "prix" => Ok("<strong>42 €</strong>".into()),
+            "echo" => Ok(format!(
+                "<code>{}</code>",
+                serde_json::Value::Object(args.clone())
+            )),
+            _ => Err(format!("shortcode inconnu : {name}")),
+        }
+    }
+}
+
+const FR: MarkdownOptions = MarkdownOptions {
+    french_typography: true,
+    raw_html: true,
+};
+const PLAIN: MarkdownOptions = MarkdownOptions {
+    french_typography: false,
+    raw_html: true,
+};
+const SAFE: MarkdownOptions = MarkdownOptions {
+    french_typography: false,
+    raw_html: false,
+};
+
+fn ok(md: &str, opts: MarkdownOptions) -> Rendered {
+    match render(md, 1, &opts, &TestEnv) {
+        Ok(r) => r,
+        Err(e) => panic!("unexpected errors: {e:#?}"),
+    }
+}
+
+fn html(md: &str) -> String {
+    ok(md, PLAIN).html
+}
+
+fn errors(md: &str, first_line: usize) -> Vec<(usize, usize, String)> {
+    match render(md, first_line, &PLAIN, &TestEnv) {
+        Ok(r) => panic!("expected errors, got {}", r.html),
+        Err(e) => e
+            .into_iter()
+            .map(|e| (e.line, e.column, e.message))
+            .collect(),
+    }
+}
+
+// ----- headings ---------------------------------------------------------
+
+#[test]
+fn heading_ids_dedup_and_custom() {
+    let r = ok(
+        "# Combien ça coûte ?\n\n## Exemples\n\n## Exemples\n\n## Autre {#tarifs}\n\n### L'équipe d'Amie\n",
+        FR,
+    );
+    assert_eq!(
+        r.heading_ids,
+        [
+            "combien-ca-coute",
+            "exemples",
+            "exemples-1",
+            "tarifs",
+            "l-equipe-d-amie"
+        ]
+    );
+    assert!(r.html.starts_with(
+        "<h1 id=\"combien-ca-coute\">Combien ça coûte\u{202F}?</h1>\n<h2 id=\"exemples\">"
+    ));
+    assert!(r.html.contains("<h2 id=\"tarifs\">Autre</h2>"));
+    assert!(r
+        .html
+        .contains("<h3 id=\"l-equipe-d-amie\">L’équipe d’Amie</h3>"));
+}
+
+#[test]
+fn toc_is_nested() {
+    let r = ok(
+        "# Titre\n\n## A\n\n### A1\n\n### A2\n\n## B `code`\n\n#### B profond\n",
+        PLAIN,
+    );
+    assert_eq!(r.toc.len(), 1);
+    let top = &r.toc[0];
+    assert_eq!((top.level, top.id.as_str()), (1, "titre"));
+    let kids: Vec<_> = top.children.iter().map(|h| h.title.as_str()).collect();
+    assert_eq!(kids, ["A", "B code"]);
+    assert_eq!(top.children[0].children.len(), 2);
+    assert_eq!(top.children[1].children[0].id, "b-profond");
+    assert_eq!(top.children[1].children[0].level, 4);
+}
+
+#[test]
+fn duplicate_custom_ids_are_errors() {
+    let e = errors("## Un {#x}\n\n## Deux {#x}\n", 3);
+    assert_eq!(e.len(), 1);
+    assert_eq!((e[0].0, e[0].1), (5, 1));
+    assert!(e[0].2.contains("#x"), "{}", e[0].2);
+}
+
+#[test]
+fn first_heading_text() {
+    assert_eq!(
+        first_heading("Intro\n\n#\n\n## Combien *ça* `coûte` ?\n\n# Autre\n").as_deref(),
+        Some("Combien ça coûte ?")
+    );
+    assert_eq!(first_heading("Titre\n=====\n").as_deref(), Some("Titre"));
+    assert_eq!(
+        first_heading("# Vidéo {{ video(id=\"x\") }}\n").as_deref(),
+        Some("Vidéo")
+    );
+    assert_eq!(first_heading("pas de titre\n"), None);
+    assert_eq!(first_heading("```\n# pas un titre\n```\n"), None);
+}
+
+// ----- links --------------------------------------------------------------
+
+#[test]
+fn source_links_are_resolved_and_recorded() {
+    let r = ok(
+        "Voir [les prix](@/combien-ca-coute.md#exemples) et\n[nos services](@/services/_index.md).\n\n\
+         ![logo](@/images/logo.png)\n",
+        PLAIN,
+    );
+    assert!(r
+        .html
+        .contains("<a href=\"/combien-ca-coute/#exemples\">les prix</a>"));
+    assert!(r.html.contains("<a href=\"/services/\">nos services</a>"));
+    assert!(r
+        .html
+        .contains("<img src=\"/images/logo.png\" alt=\"logo\" />"));
+    assert_eq!(
+        r.links,
+        [
+            LinkRef {
+                target: "combien-ca-coute.md".into(),
+                anchor: Some("exemples".into()),
+                by_source_path: true,
+                line: 1,
+                column: 6
+            },
+            LinkRef {
+                target: "services/_index.md".into(),
+                anchor: None,
+                by_source_path: true,
+                line: 2,
+                column: 1
+            },
+            LinkRef {
+                target: "images/logo.png".into(),
+                anchor: None,
+                by_source_path: true,
+                line: 4,
+                column: 1
+            },
+        ]
+    );
+}
+
+#[test]
+fn site_relative_and_same_page_links_are_recorded() {
+    let r = ok(
+        "[a](/services/#tarifs) [b](#haut) [c](https://exemple.fr/x) [d](mailto:a@b.fr) [e](#)\n",
+        PLAIN,
+    );
+    let got: Vec<_> = r
+        .links
+        .iter()
+        .map(|l| {
+            (
+                l.target.as_str(),
+                l.anchor.as_deref(),
+                l.by_source_path,
+                l.column,
+            )
+        })
+        .collect();
+    assert_eq!(
+        got,
+        [
+            ("/services/", Some("tarifs"), false, 1),
+            ("", Some("haut"), false, 24)
+        ]
+    );
+    assert!(r.html.contains("href=\"/services/#tarifs\""));
+}
+
+#[test]
+fn broken_links_are_reported_at_their_file_position() {
+    // The Markdown starts at line 10 of the file (after the front matter).
+    let md = "Intro.\n\n  Voir [ceci](@/xyz.md) et [cela](@/abc.md#x).\n\n> ![img](@/manque.png)\n";
+    let e = errors(md, 10);
+    assert_eq!(e.len(), 3, "{e:#?}");
+    assert_eq!((e[0].0, e[0].1), (12, 8));
+    assert!(
+        e[0].2.starts_with("lien cassé : @/xyz.md n'existe pas"),
+        "{}",
+        e[0].2
+    );
+    assert_eq!((e[1].0, e[1].1), (12, 28));
+    assert!(e[1].2.contains("@/abc.md"));
+    assert_eq!((e[2].0, e[2].1), (14, 3));
+    assert!(e[2].2.starts_with("image cassée : @/manque.png"));
+}
+
+#[test]
+fn columns_count_characters_and_follow_shortcodes() {
+    // "Été {{ prix() }} " shifts the link: columns are in characters of the file.
+    let e = errors("Été {{ prix() }} é [x](@/nope.md)\n", 7);
+    assert_eq!(e.len(), 1);
+    assert_eq!((e[0].0, e[0].1), (7, 20));
+}
+
+#[test]
+fn reference_definitions() {
+    let md =
+        "Voir [les prix][p] et [encore][p].\n\n[p]: @/combien-ca-coute.md#x\n[q]: @/absent.md\n";
+    let e = errors(md, 2);
+    // The broken definition is reported once, at the definition.
+    assert_eq!(e.len(), 1, "{e:#?}");
+    assert_eq!((e[0].0, e[0].1), (5, 1));
+    assert!(e[0].2.contains("@/absent.md"));
+
+    let r = ok(
+        "Voir [les prix][p] et [encore][p].\n\n[p]: @/combien-ca-coute.md#x\n",
+        PLAIN,
+    );
+    assert_eq!(r.html.matches("href=\"/combien-ca-coute/#x\"").count(), 2);
+    assert_eq!(r.links.len(), 1);
+    assert_eq!((r.links[0].line, r.links[0].column), (3, 1));
+}
+
+#[test]
+fn unknown_reference_and_relative_md_are_reported() {
+    let e = errors(
+        "[x][nulle-part] et [y](autre.md)\n\n[sic] reste du texte.\n",
+        1,
+    );
+    assert_eq!(e.len(), 2, "{e:#?}");
+    assert_eq!((e[0].0, e[0].1), (1, 1));
+    assert!(e[0].2.contains("[nulle-part]"));
+    assert_eq!((e[1].0, e[1].1), (1, 20));
+    assert!(e[1].2.contains("@/"));
+}
+
+// ----- shortcodes -------------------------------------------------------------
+
+#[test]
+fn shortcode_block_replaces_paragraph() {
+    let h = html("Avant.\n\n{{ video(id=\"abc\") }}\n\nAprès.\n");
+    assert_eq!(
+        h,
+        "<p>Avant.</p>\n<div class=\"video\" data-id=\"abc\"></div>\n<p>Après.</p>\n"
+    );
+}
+
+#[test]
+fn shortcode_inline() {
+    let h = html("Le prix : {{ prix() }} par mois.\n");
+    assert_eq!(h, "<p>Le prix : <strong>42 €</strong> par mois.</p>\n");
+    let h = html("- {{ prix() }}\n- b\n");
+    assert_eq!(
+        h,
+        "<ul>\n<li><strong>42 €</strong></li>\n<li>b</li>\n</ul>\n"
+    );
+}
+
+#[test]
+fn shortcode_arguments_survive_smart_punctuation_and_typography() {
+    let r = ok(
+        "{{ echo(t=\"l'été -- \\\"oui\\\"... : !\", n=3, f=1.5, ok=true) }}\n",
+        FR,
+    );
+    assert_eq!(
+        r.html,
+        "<code>{\"f\":1.5,\"n\":3,\"ok\":true,\"t\":\"l'été -- \\\"oui\\\"... : !\"}</code>\n"
+    );
+}
+
+#[test]
+fn shortcode_in_code_is_left_alone() {
+    let h =
+        html("`{{ video(id=\"x\") }}`\n\n```\n{{ video(id=\"y\") }}\n```\n\n    {{ nope() }}\n");
+    assert_eq!(
+        h,
+        "<p><code>{{ video(id=\"x\") }}</code></p>\n\
+         <pre><code>{{ video(id=\"y\") }}\n</code></pre>\n\
+         <pre><code>{{ nope() }}\n</code></pre>\n"
+    );
+}
+
+#[test]
+fn shortcode_literal_escape() {
+    let h = html("Écrivez {{/* video(id=\"x\") */}} pour une vidéo.\n");
+    assert_eq!(h, "<p>Écrivez {{ video(id=\"x\") }} pour une vidéo.</p>\n");
+}
+
+#[test]
+fn shortcode_in_heading_does_not_pollute_id() {
+    let r = ok("## Tarif {{ prix() }}\n", PLAIN);
+    assert_eq!(r.heading_ids, ["tarif"]);
+    assert_eq!(r.toc[0].title, "Tarif");
+    assert_eq!(
+        r.html,
+        "<h2 id=\"tarif\">Tarif <strong>42 €</strong></h2>\n"
+    );
+}
+
+#[test]
+fn shortcode_errors_are_all_collected_with_positions() {
+    let md =
+        "Texte\n\n{{ video(id=abc) }}\n\nEt {{ video() }} puis {{ inconnu(a=1) }}\n\n{{ prix(\n";
+    let e = errors(md, 4);
+    assert_eq!(e.len(), 4, "{e:#?}");
+    assert_eq!((e[0].0, e[0].1), (6, 1));
+    assert!(e[0].2.contains("« abc »"), "{}", e[0].2);
+    assert_eq!((e[1].0, e[1].1), (8, 4));
+    assert!(e[1].2.contains("argument « id » manquant"), "{}", e[1].2);
+    assert_eq!((e[2].0, e[2].1), (8, 23));
+    assert!(e[2].2.contains("inconnu"), "{}", e[2].2);
+    assert_eq!((e[3].0, e[3].1), (10, 1));
+    assert!(e[3].2.contains("non fermé"), "{}", e[3].2);
+}
+
+#[test]
+fn shortcode_inside_raw_html() {
+    let h = html("<div class=\"x\">\n{{ prix() }}\n</div>\n");
+    assert_eq!(h, "<div class=\"x\">\n<strong>42 €</strong>\n</div>\n");
+}
+
+#[test]
+fn braces_that_are_not_shortcodes_stay_text() {
+    assert_eq!(
+        html("a {{ b c }} {{ 1 }}\n"),
+        "<p>a {{ b c }} {{ 1 }}</p>\n"
+    );
+}
+
+#[test]
+fn private_use_characters_in_source_are_harmless() {
+    let h = html("x \u{E000}0\u{E001} {{ prix() }} \u{E002}\n");
+    assert_eq!(
+        h,
+        "<p>x \u{FFFD}0\u{FFFD} <strong>42 €</strong> \u{FFFD}</p>\n"
+    );
+}
+
+// ----- typography -----------------------------------------------------------
+
+#[test]
+fn french_typography_in_text_only() {
+    let r = ok(
+        "Attention : voir \"ceci\" ! À 10:30 sur https://exemple.fr/a?b=1 ?\n\n\
+         `a : b` [lien](https://x.fr/?q=1 \"titre : oui\")\n\n\
+         ```\nx : y !\n```\n\n<p title=\"a : b\">c : d</p>\n",
+        FR,
+    );
+    let n = '\u{202F}';
+    assert_eq!(
+        r.html,
+        format!(
+            "<p>Attention{n}: voir «{n}ceci{n}»{n}! À 10:30 sur https://exemple.fr/a?b=1{n}?</p>\n\
+             <p><code>a : b</code> <a href=\"https://x.fr/?q=1\" title=\"titre : oui\">lien</a></p>\n\
+             <pre><code>x : y !\n</code></pre>\n<p title=\"a : b\">c : d</p>\n"
+        )
+    );
+}
+
+#[test]
+fn no_typography_when_disabled() {
+    assert_eq!(html("Quoi ?\n"), "<p>Quoi ?</p>\n");
+}
+
+// ----- raw HTML ---------------------------------------------------------------
+
+#[test]
+fn safe_mode_escapes_html() {
+    let r = ok(
+        "Texte <b onmouseover=\"x()\">gras</b>.\n\n<script>alert(1)</script>\n\n{{ prix() }}\n",
+        SAFE,
+    );
+    assert_eq!(
+        r.html,
+        "<p>Texte &lt;b onmouseover=\"x()\"&gt;gras&lt;/b&gt;.</p>\n\
+         <p>&lt;script&gt;alert(1)&lt;/script&gt;\n</p>\n\
+         <strong>42 €</strong>\n"
+    );
+}
+
+#[test]
+fn safe_mode_refuses_script_urls() {
+    match render("[x](javascript:alert(1))\n", 1, &SAFE, &TestEnv) {
+        Err(e) => assert!(e[0].message.contains("refusée"), "{e:?}"),
+        Ok(r) => panic!("{}", r.html),
+    }
+}
+
+#[test]
+fn raw_mode_passes_html() {
+    assert_eq!(
+        html("Texte <b>gras</b>.\n\n<div>\nbloc\n</div>\n"),
+        "<p>Texte <b>gras</b>.</p>\n<div>\nbloc\n</div>\n"
+    );
+}
+
+// ----- summary, word count, extensions ------------------------------------
+
+#[test]
+fn summary_before_more() {
+    let r = ok(
+        "Intro **importante**.\n\n<!-- more -->\n\nLa suite.\n",
+        SAFE,
+    );
+    assert_eq!(
+        r.summary.as_deref(),
+        Some("<p>Intro <strong>importante</strong>.</p>\n")
+    );
+    assert_eq!(
+        r.html,
+        "<p>Intro <strong>importante</strong>.</p>\n<span id=\"continue-reading\"></span>\n<p>La suite.</p>\n"
+    );
+    assert_eq!(ok("Pas de coupure.\n", PLAIN).summary, None);
+}
+
+#[test]
+fn word_count() {
+    let r = ok(
+        "# Un titre\n\nL’équipe d’Amie répare vos `ordinateurs` ! {{ prix() }}\n\n```\nnot counted\n```\n",
+        FR,
+    );
+    assert_eq!(r.word_count, 2 + 5);
+}
+
+#[test]
+fn extensions() {
+    let h = html(
+        "| a | b |\n|---|---|\n| 1 | 2 |\n\n~~barré~~\n\n- [x] fait\n\nNote[^1].\n\n[^1]: La note.\n",
+    );
+    assert!(h.contains("<table>"), "{h}");
+    assert!(h.contains("<del>barré</del>"), "{h}");
+    assert!(
+        h.contains("<input disabled=\"\" type=\"checkbox\" checked=\"\"/>"),
+        "{h}"
+    );
+    assert!(h.contains("footnote-definition"), "{h}");
+}
+
+// ----- robustness ---------------------------------------------------------
+
+#[test]
+fn deeply_nested_input_does_not_crash() {
+    let quotes = ">".repeat(10_000) + " fond\n";
+    let r = ok(&quotes, FR);
+    assert!(r.html.contains("fond"));
+
+    let lists = "- ".repeat(10_000) + "fond\n";
+    let r = ok(&lists, FR);
+    assert!(r.html.contains("fond"));
+
+    let ordered = "1. ".repeat(10_000) + "# fond !\n";
+    let r = ok(&ordered, FR);
+    assert!(r.html.contains("fond"));
+
+    let mixed = "> - ".repeat(5_000) + "{{ prix() }}\n";
+    let r = ok(&mixed, FR);
+    assert!(r.html.contains("42"));
+
+    let indented: String = (0..2_000)
+        .map(|i| format!("{}- niveau {i} :\n", "  ".repeat(i)))
+        .collect();
+    let r = ok(&indented, FR);
+    assert!(r.html.contains("niveau 1999"));
+}
+
+#[test]
+fn pathological_emphasis_and_brackets() {
+    let md = "*a **b ".repeat(20_000)
+        + &"[".repeat(20_000)
+        + &"](".repeat(10_000)
+        + &"`".repeat(5_000)
+        + &"{{ a(".repeat(5_000)
+        + "\n";
+    let _ = render(&md, 1, &FR, &TestEnv);
+}
+
+#[test]
+fn huge_file() {
+    let para = "## Section « test » : ok ?\n\nDu texte avec un [lien](@/combien-ca-coute.md#x), \
+                du `code` et {{ prix() }} !\n\n";
+    let md = para.repeat(20_000);
+    let r = ok(&md, FR);
+    assert_eq!(r.heading_ids.len(), 20_000);
+    assert_eq!(r.heading_ids[19_999], "section-test-ok-19999");
+    assert_eq!(r.links.len(), 20_000);
+    assert_eq!(r.links[19_999].line, 4 * 19_999 + 3);
+}
+
+#[test]
+fn empty_input() {
+    let r = ok("", FR);
+    assert_eq!(r.html, "");
+    assert!(r.toc.is_empty());
+    assert_eq!(r.word_count, 0);
+}
+
+#[test]
+fn crlf_line_endings() {
+    let e = errors("Titre\r\n\r\n{{ video(\r\n id=1) }} [x](@/n.md)\r\n", 3);
+    assert_eq!(e.len(), 2, "{e:#?}");
+    assert_eq!((e[0].0, e[0].1), (5, 1));
+    assert_eq!((e[1].0, e[1].1), (6, 11));
+}

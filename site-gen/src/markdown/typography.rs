@@ -78,7 +78,12 @@ pub(crate) fn apply(events: &mut [Event<'_>]) {
             }
             Event::End(TagEnd::Link) => in_autolink = false,
             Event::Start(
-                Tag::Emphasis | Tag::Strong | Tag::Strikethrough | Tag::Superscript | Tag::Subscript | Tag::Image { .. },
+                Tag::Emphasis
+                | Tag::Strong
+                | Tag::Strikethrough
+                | Tag::Superscript
+                | Tag::Subscript
+                | Tag::Image { .. },
             )
             | Event::End(
                 TagEnd::Emphasis
@@ -225,7 +230,10 @@ fn space_before(out: &mut Vec<Unit>, owner: Owner) {
 
 fn transform(input: &[Unit]) -> Vec<Unit> {
     let mut units = input.to_vec();
-    for u in units.iter_mut().filter(|u| matches!(u.owner, Owner::Text(_))) {
+    for u in units
+        .iter_mut()
+        .filter(|u| matches!(u.owner, Owner::Text(_)))
+    {
         match u.c {
             '“' => u.c = '«',
             '”' => u.c = '»',
@@ -302,7 +310,10 @@ mod tests {
     fn punctuation() {
         assert_eq!(fr("Attention !"), "Attention_!");
         assert_eq!(fr("Attention!"), "Attention_!");
-        assert_eq!(fr("Vraiment ? Oui ; non : peut-être"), "Vraiment_? Oui_; non_: peut-être");
+        assert_eq!(
+            fr("Vraiment ? Oui ; non : peut-être"),
+            "Vraiment_? Oui_; non_: peut-être"
+        );
         assert_eq!(fr("Quoi ?!"), "Quoi_?!");
         assert_eq!(fr("Quoi?!!"), "Quoi_?!!");
         assert_eq!(fr("Prix\u{A0}: 10 €"), "Prix_: 10 €");
@@ -343,15 +354,27 @@ mod tests {
 
     #[test]
     fn across_inline_markup() {
-        assert_eq!(render("**Attention**!"), "<p><strong>Attention</strong>_!</p>\n");
+        assert_eq!(
+            render("**Attention**!"),
+            "<p><strong>Attention</strong>_!</p>\n"
+        );
         assert_eq!(render("Il a dit \"oui\" !"), "<p>Il a dit «_oui_»_!</p>\n");
-        assert_eq!(render("*Note* : [voir](https://x.fr/?a=b) ?"), "<p><em>Note</em>_: <a href=\"https://x.fr/?a=b\">voir</a>_?</p>\n");
-        assert_eq!(render("le `code`: oui"), "<p>le <code>code</code>_: oui</p>\n");
+        assert_eq!(
+            render("*Note* : [voir](https://x.fr/?a=b) ?"),
+            "<p><em>Note</em>_: <a href=\"https://x.fr/?a=b\">voir</a>_?</p>\n"
+        );
+        assert_eq!(
+            render("le `code`: oui"),
+            "<p>le <code>code</code>_: oui</p>\n"
+        );
     }
 
     #[test]
     fn code_and_html_untouched() {
-        assert_eq!(render("`a : b ?` ok !"), "<p><code>a : b ?</code> ok_!</p>\n");
+        assert_eq!(
+            render("`a : b ?` ok !"),
+            "<p><code>a : b ?</code> ok_!</p>\n"
+        );
         assert_eq!(
             render("```\nx : y ?\n« z »\n```\n"),
             "<pre><code>x : y ?\n« z »\n</code></pre>\n"
@@ -373,6 +396,9 @@ mod tests {
     #[test]
     fn blocks_are_separate() {
         assert_eq!(render("a\n\n! b"), "<p>a</p>\n<p>! b</p>\n");
-        assert_eq!(render("- Oui\n- ? non"), "<ul>\n<li>Oui</li>\n<li>? non</li>\n</ul>\n");
+        assert_eq!(
+            render("- Oui\n- ? non"),
+            "<ul>\n<li>Oui</li>\n<li>? non</li>\n</ul>\n"
+        );
     }
 }

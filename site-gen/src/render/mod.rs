@@ -16,36 +16,33 @@ use crate::markdown::{self, MarkdownOptions, RenderEnv, Rendered};
 use crate::templates::error_chain;
 use crate::urls::Urls;
 
-/// Renders every document's Markdown, reporting all errors.
+/// Renders every document's Markdown; a document with errors keeps what
+/// could be rendered, so the later checks still run on it.
 pub fn markdown_all(
     loaded: &Loaded,
     opts: &MarkdownOptions,
     env: &dyn RenderEnv,
-) -> Result<Vec<Rendered>, Diagnostics> {
-    let results: Vec<Result<Rendered, Vec<Diagnostic>>> = loaded
+) -> (Vec<Rendered>, Diagnostics) {
+    let results: Vec<(Rendered, Vec<Diagnostic>)> = loaded
         .docs
         .par_iter()
         .map(|doc| {
-            markdown::render(&doc.body, doc.body_line, opts, env).map_err(|errors| {
-                errors
-                    .into_iter()
-                    .map(|e| Diagnostic::new(&doc.file, e.message).at(e.line, e.column))
-                    .collect()
-            })
+            let (rendered, errors) =
+                markdown::render_partial(&doc.body, doc.body_line, opts, env);
+            let diags = errors
+                .into_iter()
+                .map(|e| Diagnostic::new(&doc.file, e.message).at(e.line, e.column))
+                .collect();
+            (rendered, diags)
         })
         .collect();
     let mut diags = Diagnostics::default();
     let mut rendered = Vec::with_capacity(results.len());
-    for r in results {
-        match r {
-            Ok(r) => rendered.push(r),
-            Err(d) => {
-                diags.extend(d);
-                rendered.push(Rendered::default());
-            }
-        }
+    for (r, d) in results {
+        rendered.push(r);
+        diags.extend(d);
     }
-    diags.into_result().map(|()| rendered)
+    (rendered, diags)
 }
 
 /// Every `@/page.md#anchor` and `#anchor` link points at a heading that exists.
