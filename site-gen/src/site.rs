@@ -47,6 +47,9 @@ impl BuildOptions {
 #[derive(Debug, Default)]
 pub struct BuiltSite {
     pub files: BTreeMap<String, Vec<u8>>,
+    /// The Markdown file each page was made from, by output path (for
+    /// messages about the output that point at the source).
+    pub sources: BTreeMap<String, PathBuf>,
     pub pages: usize,
     pub sections: usize,
     /// True when the widget's WebAssembly was compiled (not taken from cache).
@@ -74,6 +77,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuiltSite, Diagnostics> {
         },
         skip: vec![pricing_path],
         site_title: &config.title,
+        french_typography: config.french_typography,
     });
     let pricing = pricing.map_err(|d| diags.push(d)).ok().flatten();
     let theme = theme.map_err(|d| diags.extend(d.0)).ok();
@@ -193,8 +197,14 @@ pub fn build(opts: &BuildOptions) -> Result<BuiltSite, Diagnostics> {
     let widget_compiled = env.add_widget_files(&mut files);
     extra.into_result()?;
 
+    let sources = loaded
+        .docs
+        .iter()
+        .map(|d| (d.output.clone(), d.file.clone()))
+        .collect();
     Ok(BuiltSite {
         files,
+        sources,
         pages: loaded.pages().count(),
         sections: loaded.sections().count(),
         widget_compiled,
@@ -234,7 +244,14 @@ fn resolve_menu(config: &Config, urls: &Urls) -> Result<Vec<(String, String)>, D
     let mut menu = Vec::new();
     for item in &config.menu {
         match urls.resolve(&item.url) {
-            Ok(url) => menu.push((item.name.clone(), url)),
+            Ok(url) => {
+                let name = if config.french_typography {
+                    crate::markdown::french_spacing(&item.name)
+                } else {
+                    item.name.clone()
+                };
+                menu.push((name, url));
+            }
             Err(e) => diags.push(Diagnostic::new(
                 CONFIG_FILE,
                 format!("menu « {} » : {e}", item.name),

@@ -11,7 +11,7 @@ use super::front_matter::{self, FrontMatter, SortBy};
 use super::paths::{alias_output, UrlPaths};
 use super::{Document, Kind};
 use crate::diagnostics::{Diagnostic, Diagnostics};
-use crate::markdown::first_heading;
+use crate::markdown::{first_heading, french_spacing};
 use crate::slug::slugify;
 
 /// A file of `content/` that is not Markdown, copied beside its page.
@@ -56,6 +56,8 @@ pub struct LoadOptions<'a> {
     /// Files under `content/` that are data, not published (the pricing data).
     pub skip: Vec<PathBuf>,
     pub site_title: &'a str,
+    /// Titles get the same French spacing as the text.
+    pub french_typography: bool,
 }
 
 struct Source {
@@ -284,6 +286,13 @@ fn place(
             .title
             .clone()
             .or_else(|| first_heading(&body))
+            .map(|t| {
+                if opts.french_typography {
+                    french_spacing(&t)
+                } else {
+                    t
+                }
+            })
             .unwrap_or_else(|| {
                 if is_section && dirs.is_empty() {
                     opts.site_title.to_string()

@@ -82,6 +82,8 @@ mod shortcodes;
 mod summary;
 mod typography;
 
+pub use typography::french_spacing;
+
 #[cfg(test)]
 mod tests;
 

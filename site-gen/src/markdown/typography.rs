@@ -147,9 +147,8 @@ fn write_back(events: &mut [Event<'_>], idx: usize, text: String) {
     }
 }
 
-/// French spacing of a plain string (one block of text).
-#[cfg(test)]
-pub(crate) fn french_spacing(s: &str) -> String {
+/// French spacing of a plain string (one block of text), e.g. a title.
+pub fn french_spacing(s: &str) -> String {
     let units: Vec<Unit> = s
         .chars()
         .map(|c| Unit {
@@ -228,6 +227,24 @@ fn space_before(out: &mut Vec<Unit>, owner: Owner) {
     }
 }
 
+/// Is a space after `before` and before `after` inside a number (`24 000`)
+/// or between a number and its unit (`2 000 €`, `15 %`)?
+fn keeps_number_together(before: &[Unit], after: &[Unit]) -> bool {
+    if !before.last().is_some_and(|u| u.c.is_ascii_digit()) {
+        return false;
+    }
+    match after.first().map(|u| u.c) {
+        Some('€' | '%') => true,
+        Some(c) if c.is_ascii_digit() => {
+            // Groups of three after a lead of at most three: not `2025 120`.
+            let lead = before.iter().rev().take_while(|u| u.c.is_ascii_digit()).count();
+            let digits = after.iter().take_while(|u| u.c.is_ascii_digit()).count();
+            lead <= 3 && digits == 3
+        }
+        _ => false,
+    }
+}
+
 fn transform(input: &[Unit]) -> Vec<Unit> {
     let mut units = input.to_vec();
     for u in units
@@ -275,6 +292,15 @@ fn transform(input: &[Unit]) -> Vec<Unit> {
                     }),
                     _ => {}
                 }
+            }
+            ' ' if keeps_number_together(&out, &units[i + 1..]) => {
+                // `24 000 €`: never split a number or its unit across lines.
+                let c = if units.get(i + 1).is_some_and(|n| n.c.is_ascii_digit()) {
+                    NNBSP
+                } else {
+                    '\u{A0}'
+                };
+                out.push(Unit { c, ..u });
             }
             '»' => {
                 match out.last_mut() {
@@ -329,6 +355,15 @@ mod tests {
         assert_eq!(fr("«\u{A0}bonjour\u{A0}»"), "«_bonjour_»");
         assert_eq!(fr("“bonjour”"), "«_bonjour_»");
         assert_eq!(fr("«_ok_»".replace('_', "\u{202F}").as_str()), "«_ok_»");
+    }
+
+    #[test]
+    fn numbers_and_their_units_stay_together() {
+        assert_eq!(fr("24 000 € par an"), "24\u{202f}000\u{a0}€ par an");
+        assert_eq!(fr("1 234 567 parts"), "1\u{202f}234\u{202f}567 parts");
+        assert_eq!(fr("15 % du temps"), "15\u{a0}% du temps");
+        assert_eq!(fr("en 2025 12 parts"), "en 2025 12 parts");
+        assert_eq!(fr("en 2025 120 parts"), "en 2025 120 parts");
     }
 
     #[test]
