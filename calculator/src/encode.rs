@@ -36,13 +36,19 @@ pub enum DecodeError {
 impl fmt::Display for DecodeError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            DecodeError::Version => f.write_str("données du calculateur illisibles (version inconnue)"),
+            DecodeError::Version => {
+                f.write_str("données du calculateur illisibles (version inconnue)")
+            }
             DecodeError::Length { found } => write!(
                 f,
                 "données du calculateur incomplètes ({found} valeurs au lieu de {COUNT})"
             ),
             DecodeError::NotANumber { index } => {
-                write!(f, "données du calculateur illisibles (valeur n° {})", index + 1)
+                write!(
+                    f,
+                    "données du calculateur illisibles (valeur n° {})",
+                    index + 1
+                )
             }
             DecodeError::Invalid(e) => write!(f, "données du calculateur invalides : {e}"),
         }
@@ -95,7 +101,10 @@ impl Model {
     /// Reads [`Model::encode`]'s output back, validating like [`Model::new`].
     /// Never panics, whatever the input.
     pub fn decode(text: &str) -> Result<Model, DecodeError> {
-        let body = text.trim().strip_prefix(PREFIX).ok_or(DecodeError::Version)?;
+        let body = text
+            .trim()
+            .strip_prefix(PREFIX)
+            .ok_or(DecodeError::Version)?;
         let fields: Vec<&str> = body.split(',').collect();
         if fields.len() != COUNT {
             return Err(DecodeError::Length {

@@ -3,7 +3,7 @@
 //! French explanation of how the number was reached.
 
 use crate::format as f;
-use crate::model::{Cents, Centi, Model, Service, ServiceSet};
+use crate::model::{Centi, Cents, Model, Service, ServiceSet};
 
 /// Upper bound of workstations in a profile.
 pub const MAX_POSTES: u32 = 1_000;
@@ -313,7 +313,12 @@ impl Model {
                 terms.push(times(profile.postes, "poste", "postes", c.per_poste));
             }
             if c.per_serveur != 0 {
-                terms.push(times(profile.serveurs, "serveur", "serveurs", c.per_serveur));
+                terms.push(times(
+                    profile.serveurs,
+                    "serveur",
+                    "serveurs",
+                    c.per_serveur,
+                ));
             }
             if c.per_personne != 0 {
                 terms.push(times(
@@ -324,7 +329,10 @@ impl Model {
                 ));
             }
             let line = if terms.is_empty() {
-                format!("{} : compris dans les services mutualisés (0 jour).", s.label())
+                format!(
+                    "{} : compris dans les services mutualisés (0 jour).",
+                    s.label()
+                )
             } else if terms.len() == 1 && c.per_year != 0 {
                 format!("{} : {} par an.", s.label(), f::days(days))
             } else {
@@ -399,7 +407,8 @@ impl Model {
             return Err(InputError::TooLarge(f::parts(self.total_parts())));
         }
         let mut e = self.base_estimate(parts);
-        e.explanation.push(format!("Vous choisissez {}.", f::parts(parts)));
+        e.explanation
+            .push(format!("Vous choisissez {}.", f::parts(parts)));
         self.explain_outputs(&mut e);
         Ok(e)
     }

@@ -114,7 +114,11 @@ pub fn qty(v: i64, singular: &str, plural: &str) -> String {
 pub fn count(n: i64, singular: &str, plural: &str) -> String {
     let mut s = int(n);
     s.push(NBSP);
-    s.push_str(if n.unsigned_abs() < 2 { singular } else { plural });
+    s.push_str(if n.unsigned_abs() < 2 {
+        singular
+    } else {
+        plural
+    });
     s
 }
 

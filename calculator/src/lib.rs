@@ -30,7 +30,9 @@ pub mod widget;
 
 pub use encode::DecodeError;
 pub use estimate::{Estimate, InputError, Profile};
-pub use model::{Cents, Centi, Field, Model, ModelError, Params, Service, ServiceCoefs, ServiceSet};
+pub use model::{
+    Centi, Cents, Field, Model, ModelError, Params, Service, ServiceCoefs, ServiceSet,
+};
 pub use query::{Mode, Query};
 
 /// Class of the mount element written by the generator.

@@ -166,7 +166,12 @@ pub enum Coef {
 }
 
 impl Coef {
-    pub const ALL: [Coef; 4] = [Coef::PerYear, Coef::PerPoste, Coef::PerServeur, Coef::PerPersonne];
+    pub const ALL: [Coef; 4] = [
+        Coef::PerYear,
+        Coef::PerPoste,
+        Coef::PerServeur,
+        Coef::PerPersonne,
+    ];
 
     /// Key in the data file.
     pub const fn key(self) -> &'static str {
@@ -439,7 +444,12 @@ impl Model {
         check(Field::MonthsPerYear, p.months_per_year, true, 12 * 100)?;
         check(Field::PooledDays, p.pooled_days, false, MAX_DAYS_PER_YEAR)?;
         check(Field::HoursPerDay, p.hours_per_day, true, 24 * 100)?;
-        check(Field::CatchUpDays, p.catch_up_days, false, MAX_DAYS_PER_YEAR)?;
+        check(
+            Field::CatchUpDays,
+            p.catch_up_days,
+            false,
+            MAX_DAYS_PER_YEAR,
+        )?;
         for s in Service::ALL {
             for c in Coef::ALL {
                 check(

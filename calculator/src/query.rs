@@ -18,7 +18,9 @@
 //! French message; parsing never panics. The keys are also the `name`s of the
 //! widget's form fields, so a submitted form gives a URL this module reads.
 
-use crate::estimate::{parse_count, parse_money, Profile, MAX_BUDGET, MAX_PERSONNES, MAX_POSTES, MAX_SERVEURS};
+use crate::estimate::{
+    parse_count, parse_money, Profile, MAX_BUDGET, MAX_PERSONNES, MAX_POSTES, MAX_SERVEURS,
+};
 use crate::model::{Cents, Model, Service, ServiceSet};
 
 /// The three ways in.
@@ -96,15 +98,13 @@ pub fn decode_component(s: &str) -> String {
     while i < b.len() {
         match b[i] {
             b'+' => out.push(b' '),
-            b'%' if i + 2 < b.len() => {
-                match (hex(b[i + 1]), hex(b[i + 2])) {
-                    (Some(h), Some(l)) => {
-                        out.push(h * 16 + l);
-                        i += 2;
-                    }
-                    _ => out.push(b'%'),
+            b'%' if i + 2 < b.len() => match (hex(b[i + 1]), hex(b[i + 2])) {
+                (Some(h), Some(l)) => {
+                    out.push(h * 16 + l);
+                    i += 2;
                 }
-            }
+                _ => out.push(b'%'),
+            },
             c => out.push(c),
         }
         i += 1;
@@ -162,7 +162,9 @@ impl Query {
             if value.trim().is_empty() && key != "services" {
                 continue;
             }
-            let count = |min: u32, max: u32, warnings: &mut Vec<String>| match parse_count(&value, min, max) {
+            let count = |min: u32, max: u32, warnings: &mut Vec<String>| match parse_count(
+                &value, min, max,
+            ) {
                 Ok(n) => Some(n),
                 Err(e) => {
                     warnings.push(ignored(&key, &value, &e.message()));

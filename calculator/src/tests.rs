@@ -1,6 +1,9 @@
 //! Unit and property tests of the model, estimates, formatting, encoding,
 //! query state, data file and SSR.
 
+// Amounts are written `euros_cents` (`2_000_00` = 2 000 €) on purpose.
+#![allow(clippy::inconsistent_digit_grouping)]
+
 use proptest::prelude::*;
 
 use crate::estimate::{parse_count, parse_money, InputError, Profile, MAX_BUDGET};
@@ -95,14 +98,22 @@ fn validation_errors_name_the_key() {
         running_costs: -1,
         ..published()
     });
-    assert_eq!((e.field, e.problem), (Field::RunningCosts, Problem::Negative));
+    assert_eq!(
+        (e.field, e.problem),
+        (Field::RunningCosts, Problem::Negative)
+    );
 
     let e = err(Params {
         pooled_days: 13_200,
         ..published()
     });
     assert_eq!(e.field, Field::PooledDays);
-    assert!(matches!(e.problem, Problem::PooledDaysTooMany { worker_days: 13_200 }));
+    assert!(matches!(
+        e.problem,
+        Problem::PooledDaysTooMany {
+            worker_days: 13_200
+        }
+    ));
     assert!(e.to_string().contains("jours_mutualises_par_an"), "{e}");
 
     let e = err(Params {
@@ -110,7 +121,10 @@ fn validation_errors_name_the_key() {
         ..published()
     });
     assert_eq!(e.field, Field::Subscribed);
-    assert!(matches!(e.problem, Problem::SubscribedExceedsTotal { total: 12 }));
+    assert!(matches!(
+        e.problem,
+        Problem::SubscribedExceedsTotal { total: 12 }
+    ));
 
     let e = err(Params {
         days_per_month: 3200,
@@ -121,7 +135,10 @@ fn validation_errors_name_the_key() {
     let mut p = published();
     p.services[Service::Formations.index()].per_personne = -25;
     let e = err(p);
-    assert_eq!(e.field, Field::Service(Service::Formations, Coef::PerPersonne));
+    assert_eq!(
+        e.field,
+        Field::Service(Service::Formations, Coef::PerPersonne)
+    );
     assert!(e
         .to_string()
         .contains("services.formations.jours_par_personne"));
@@ -165,26 +182,28 @@ fn arb_params() -> impl Strategy<Value = Params> {
         0i64..=36_600,
         proptest::collection::vec(0i64..=5000, 36),
     )
-        .prop_map(|(parts, sal, run, dpm, months, pooled, hpd, sub, catch, coefs)| {
-            let mut services = [ServiceCoefs::default(); 9];
-            for (i, s) in services.iter_mut().enumerate() {
-                for (j, c) in Coef::ALL.into_iter().enumerate() {
-                    s.set(c, coefs[i * 4 + j]);
+        .prop_map(
+            |(parts, sal, run, dpm, months, pooled, hpd, sub, catch, coefs)| {
+                let mut services = [ServiceCoefs::default(); 9];
+                for (i, s) in services.iter_mut().enumerate() {
+                    for (j, c) in Coef::ALL.into_iter().enumerate() {
+                        s.set(c, coefs[i * 4 + j]);
+                    }
                 }
-            }
-            Params {
-                parts,
-                salaries: sal,
-                running_costs: run,
-                days_per_month: dpm,
-                months_per_year: months,
-                pooled_days: pooled,
-                hours_per_day: hpd,
-                subscribed: sub,
-                catch_up_days: catch,
-                services,
-            }
-        })
+                Params {
+                    parts,
+                    salaries: sal,
+                    running_costs: run,
+                    days_per_month: dpm,
+                    months_per_year: months,
+                    pooled_days: pooled,
+                    hours_per_day: hpd,
+                    subscribed: sub,
+                    catch_up_days: catch,
+                    services,
+                }
+            },
+        )
 }
 
 fn arb_model() -> impl Strategy<Value = Model> {
@@ -192,8 +211,14 @@ fn arb_model() -> impl Strategy<Value = Model> {
 }
 
 fn arb_profile() -> impl Strategy<Value = Profile> {
-    (0u32..=1000, 0u32..=100, 0u32..=10_000, 0u16..512, any::<bool>()).prop_map(
-        |(postes, serveurs, personnes, bits, rattrapage)| Profile {
+    (
+        0u32..=1000,
+        0u32..=100,
+        0u32..=10_000,
+        0u16..512,
+        any::<bool>(),
+    )
+        .prop_map(|(postes, serveurs, personnes, bits, rattrapage)| Profile {
             postes,
             serveurs,
             personnes,
@@ -202,8 +227,7 @@ fn arb_profile() -> impl Strategy<Value = Profile> {
                 .filter(|s| bits & (1 << s.index()) != 0)
                 .collect(),
             rattrapage,
-        },
-    )
+        })
 }
 
 proptest! {
@@ -323,7 +347,11 @@ proptest! {
 
 fn arb_query() -> impl Strategy<Value = Query> {
     (
-        proptest::option::of(prop_oneof![Just(Mode::Profil), Just(Mode::Parts), Just(Mode::Budget)]),
+        proptest::option::of(prop_oneof![
+            Just(Mode::Profil),
+            Just(Mode::Parts),
+            Just(Mode::Budget)
+        ]),
         proptest::option::of(1u32..=12),
         proptest::option::of(0i64..=MAX_BUDGET),
         proptest::option::of(0u32..=1000),
@@ -332,21 +360,23 @@ fn arb_query() -> impl Strategy<Value = Query> {
         proptest::option::of(0u16..512),
         proptest::option::of(any::<bool>()),
     )
-        .prop_map(|(mode, parts, budget, postes, serveurs, personnes, bits, rattrapage)| Query {
-            mode,
-            parts,
-            budget,
-            postes,
-            serveurs,
-            personnes,
-            services: bits.map(|b| {
-                Service::ALL
-                    .into_iter()
-                    .filter(|s| b & (1 << s.index()) != 0)
-                    .collect()
-            }),
-            rattrapage,
-        })
+        .prop_map(
+            |(mode, parts, budget, postes, serveurs, personnes, bits, rattrapage)| Query {
+                mode,
+                parts,
+                budget,
+                postes,
+                serveurs,
+                personnes,
+                services: bits.map(|b| {
+                    Service::ALL
+                        .into_iter()
+                        .filter(|s| b & (1 << s.index()) != 0)
+                        .collect()
+                }),
+                rattrapage,
+            },
+        )
 }
 
 // ---------------------------------------------------------------- estimates
@@ -365,7 +395,11 @@ fn estimate_parts_and_budget() {
     assert_eq!(e.parts, 3);
     let e = m.estimate_budget(6_999_99).unwrap();
     assert_eq!(e.parts, 3);
-    assert!(e.explanation.iter().any(|l| l.contains("999,99")), "{:?}", e.explanation);
+    assert!(
+        e.explanation.iter().any(|l| l.contains("999,99")),
+        "{:?}",
+        e.explanation
+    );
     // Below one part: one part, explained.
     let e = m.estimate_budget(1_500_00).unwrap();
     assert_eq!(e.parts, 1);
@@ -393,7 +427,10 @@ fn estimate_profile_explained() {
         text.contains("Assistance : 5\u{a0}postes × 0,5\u{a0}jour + 8\u{a0}personnes × 0,25\u{a0}jour = 4,5\u{a0}jours par an."),
         "{text}"
     );
-    assert!(text.contains("arrondi à la part supérieure : 2\u{a0}parts"), "{text}");
+    assert!(
+        text.contains("arrondi à la part supérieure : 2\u{a0}parts"),
+        "{text}"
+    );
 
     let e = m.estimate_profile(&Profile {
         rattrapage: true,
@@ -437,12 +474,18 @@ fn typed_inputs() {
     assert_eq!(parse_count("-3", 1, 12), Err(InputError::Negative));
     assert_eq!(parse_count("2,5", 1, 12), Err(InputError::NotWhole));
     assert_eq!(parse_count("1e5", 1, 12), Err(InputError::NotANumber));
-    assert!(matches!(parse_count("13", 1, 12), Err(InputError::TooLarge(_))));
+    assert!(matches!(
+        parse_count("13", 1, 12),
+        Err(InputError::TooLarge(_))
+    ));
     assert!(matches!(
         parse_count("99999999999999999999999", 1, 12),
         Err(InputError::TooLarge(_))
     ));
-    assert!(matches!(parse_count("0", 1, 12), Err(InputError::TooSmall(_))));
+    assert!(matches!(
+        parse_count("0", 1, 12),
+        Err(InputError::TooSmall(_))
+    ));
     assert_eq!(parse_count("-0", 0, 12), Ok(0));
     assert_eq!(parse_count("NaN", 0, 12), Err(InputError::NotANumber));
 
@@ -450,10 +493,16 @@ fn typed_inputs() {
     assert_eq!(parse_money("6 000,5 €", MAX_BUDGET), Ok(6_000_50));
     assert_eq!(parse_money("6000.05", MAX_BUDGET), Ok(6_000_05));
     assert_eq!(parse_money(",5", MAX_BUDGET), Ok(50));
-    assert_eq!(parse_money("1,234", MAX_BUDGET), Err(InputError::TooManyDecimals));
+    assert_eq!(
+        parse_money("1,234", MAX_BUDGET),
+        Err(InputError::TooManyDecimals)
+    );
     assert_eq!(parse_money("-20", MAX_BUDGET), Err(InputError::Negative));
     assert_eq!(parse_money("inf", MAX_BUDGET), Err(InputError::NotANumber));
-    assert_eq!(parse_money("1.2.3", MAX_BUDGET), Err(InputError::NotANumber));
+    assert_eq!(
+        parse_money("1.2.3", MAX_BUDGET),
+        Err(InputError::NotANumber)
+    );
     assert_eq!(parse_money(" ", MAX_BUDGET), Err(InputError::Empty));
     assert!(matches!(
         parse_money("1e308", MAX_BUDGET),
@@ -477,8 +526,17 @@ fn french_formatting() {
     assert_eq!(f::money(50), "0,50\u{A0}€");
     assert_eq!(f::money(0), "0\u{A0}€");
     assert_eq!(f::money(-12_30), "-12,30\u{A0}€");
-    assert_eq!(f::money(1_234_567_890_00), "1\u{202F}234\u{202F}567\u{202F}890\u{A0}€");
-    assert_eq!(f::money(i64::MIN).chars().filter(|c| c.is_ascii_digit()).count(), 19);
+    assert_eq!(
+        f::money(1_234_567_890_00),
+        "1\u{202F}234\u{202F}567\u{202F}890\u{A0}€"
+    );
+    assert_eq!(
+        f::money(i64::MIN)
+            .chars()
+            .filter(|c| c.is_ascii_digit())
+            .count(),
+        19
+    );
     assert_eq!(f::int(999), "999");
     assert_eq!(f::int(1000), "1\u{202F}000");
     assert_eq!(f::centi(900), "9");
@@ -498,7 +556,10 @@ fn french_formatting() {
     assert_eq!(f::parts(1), "1\u{A0}part");
     assert_eq!(f::parts(2), "2\u{A0}parts");
     assert_eq!(f::hours(6300), "63\u{A0}heures");
-    assert_eq!(f::html_escape("<a href=\"x\">&'"), "&lt;a href=&quot;x&quot;&gt;&amp;&#39;");
+    assert_eq!(
+        f::html_escape("<a href=\"x\">&'"),
+        "&lt;a href=&quot;x&quot;&gt;&amp;&#39;"
+    );
 }
 
 // ---------------------------------------------------------------- encoding
@@ -507,7 +568,10 @@ fn french_formatting() {
 fn encode_decode() {
     let m = model();
     let t = m.encode();
-    assert!(t.starts_with("amie1,12,2000000,400000,1200,1100,2400,700,,1500,"), "{t}");
+    assert!(
+        t.starts_with("amie1,12,2000000,400000,1200,1100,2400,700,,1500,"),
+        "{t}"
+    );
     assert_eq!(Model::decode(&t), Ok(m.clone()));
     let with_sub = Model::new(Params {
         subscribed: Some(5),
@@ -557,7 +621,10 @@ fn query_parse() {
     assert!(w.is_empty(), "{w:?}");
     assert_eq!(q.mode(), Mode::Profil);
     let p = q.profile();
-    assert_eq!((p.postes, p.serveurs, p.personnes, p.rattrapage), (5, 1, 8, true));
+    assert_eq!(
+        (p.postes, p.serveurs, p.personnes, p.rattrapage),
+        (5, 1, 8, true)
+    );
     assert_eq!(
         p.services.iter().collect::<Vec<_>>(),
         [Service::Assistance, Service::Sauvegardes]
@@ -573,7 +640,11 @@ fn query_parse() {
     assert_eq!(q.budget, Some(6_000_50));
     assert_eq!(
         q.services.unwrap().iter().collect::<Vec<_>>(),
-        [Service::Hebergement, Service::ServicesWeb, Service::Supervision]
+        [
+            Service::Hebergement,
+            Service::ServicesWeb,
+            Service::Supervision
+        ]
     );
 
     // Garbage: ignored with a message each, never a panic.
@@ -593,7 +664,10 @@ fn query_parse() {
 
 #[test]
 fn query_merge_and_initial() {
-    assert_eq!(query::merge("?utm=x&parts=3&a", "budget=500"), "utm=x&a&budget=500");
+    assert_eq!(
+        query::merge("?utm=x&parts=3&a", "budget=500"),
+        "utm=x&a&budget=500"
+    );
     assert_eq!(query::merge("", ""), "");
     assert_eq!(query::merge("?parts=3", ""), "");
     assert_eq!(query::initial("parts=3", "?utm=x"), "parts=3");
@@ -617,7 +691,11 @@ mod data {
         assert_eq!(m.days_of(11), 9_900);
         assert_eq!(m.catch_up_days(), 1500);
         let p = published();
-        for s in [Service::Assistance, Service::Maintenance, Service::Sauvegardes] {
+        for s in [
+            Service::Assistance,
+            Service::Maintenance,
+            Service::Sauvegardes,
+        ] {
             assert_eq!(m.coefs(s), p.services[s.index()], "{s:?}");
         }
         let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../content/tarifs.toml");
@@ -647,11 +725,17 @@ mod data {
 
     #[test]
     fn unknown_key() {
-        let text = TARIFS.replace("heures_par_jour = 7", "heures_par_jour = 7\nheure_par_jour = 7");
+        let text = TARIFS.replace(
+            "heures_par_jour = 7",
+            "heures_par_jour = 7\nheure_par_jour = 7",
+        );
         let e = parse(&text, "content/tarifs.toml").unwrap_err();
         assert_eq!(e.line, Some(line_of(&text, "heure_par_jour")));
         assert!(e.message.contains("clé inconnue « heure_par_jour »"), "{e}");
-        assert!(e.to_string().starts_with("content/tarifs.toml, ligne "), "{e}");
+        assert!(
+            e.to_string().starts_with("content/tarifs.toml, ligne "),
+            "{e}"
+        );
 
         let text = TARIFS.replace("[services.assistance]", "[services.assistanse]");
         let e = parse(&text, "t.toml").unwrap_err();
@@ -674,8 +758,9 @@ mod data {
         assert_eq!(e.key.as_deref(), Some("poste.parts"));
         assert_eq!(e.line, Some(line_of(&text, "parts =")));
         assert!(
-            e.to_string()
-                .contains("ligne 24 : clé « poste.parts » (valeur : 0) : doit être strictement positive"),
+            e.to_string().contains(
+                "ligne 24 : clé « poste.parts » (valeur : 0) : doit être strictement positive"
+            ),
             "{e}"
         );
     }
@@ -691,8 +776,14 @@ mod data {
         assert!(e.line.is_some());
         let e = parse(&set("jours_mutualises_par_an", "200"), "t").unwrap_err();
         assert_eq!(e.key.as_deref(), Some("poste.jours_mutualises_par_an"));
-        let e = parse(&set("# parts_souscrites", "13").replace("# parts_souscrites", "parts_souscrites"), "t");
-        assert_eq!(e.unwrap_err().key.as_deref(), Some("poste.parts_souscrites"));
+        let e = parse(
+            &set("# parts_souscrites", "13").replace("# parts_souscrites", "parts_souscrites"),
+            "t",
+        );
+        assert_eq!(
+            e.unwrap_err().key.as_deref(),
+            Some("poste.parts_souscrites")
+        );
         let e = parse("[poste]\nparts = 12\n", "t").unwrap_err();
         assert!(e.message.contains("clé obligatoire manquante"), "{e}");
         let e = parse("parts = = 3", "t").unwrap_err();
@@ -727,14 +818,22 @@ mod ssr {
             m.encode()
         )));
         assert!(html.contains("<noscript>"));
-        assert!(html.contains(
-            "<tr><th scope=\"row\">11\u{a0}parts</th><td>22\u{202f}000\u{a0}€</td>\
+        assert!(
+            html.contains(
+                "<tr><th scope=\"row\">11\u{a0}parts</th><td>22\u{202f}000\u{a0}€</td>\
              <td>1\u{202f}833,33\u{a0}€</td><td>99\u{a0}jours</td></tr>"
-        ), "{html}");
+            ),
+            "{html}"
+        );
         assert!(html.contains("<th scope=\"row\">1\u{a0}part</th><td>2\u{202f}000\u{a0}€</td>"));
         // The widget's initial state: the default profile, 2 parts.
         assert!(html.contains("aria-live=\"polite\""));
-        assert!(html.contains("<output for=\"calc-postes calc-serveurs calc-personnes\">2\u{a0}parts</output>"), "{html}");
+        assert!(
+            html.contains(
+                "<output for=\"calc-postes calc-serveurs calc-personnes\">2\u{a0}parts</output>"
+            ),
+            "{html}"
+        );
         // No hydration markers, no inline script or style.
         assert!(!html.contains("<!--"));
         assert!(!html.contains("<script"));
@@ -745,20 +844,29 @@ mod ssr {
     fn widget_with_query() {
         let m = m();
         let html = render_widget(&m, "parts=11");
-        assert!(html.contains("<output for=\"calc-parts\">22\u{202f}000\u{a0}€</output>"), "{html}");
+        assert!(
+            html.contains("<output for=\"calc-parts\">22\u{202f}000\u{a0}€</output>"),
+            "{html}"
+        );
         assert!(html.contains("<output for=\"calc-parts\">99\u{a0}jours</output>"));
         assert!(html.contains("<output for=\"calc-parts\">693\u{a0}heures</output>"));
         assert!(html.contains("value=\"11\""));
 
         let frag = render_fragment(&m, "budget=6000&x=\"<");
-        assert!(frag.contains("data-calculateur-query=\"budget=6000&amp;x=&quot;&lt;\""), "{frag}");
+        assert!(
+            frag.contains("data-calculateur-query=\"budget=6000&amp;x=&quot;&lt;\""),
+            "{frag}"
+        );
         assert!(frag.contains("<output for=\"calc-budget\">3\u{a0}parts</output>"));
 
         let html = render_widget(&m, "parts=abc");
         assert!(html.contains("class=\"calc-warnings\""), "{html}");
 
         let html = render_widget(&m, "mode=parts&parts=");
-        assert!(html.contains("<output for=\"calc-parts\">1\u{a0}part</output>"), "{html}");
+        assert!(
+            html.contains("<output for=\"calc-parts\">1\u{a0}part</output>"),
+            "{html}"
+        );
     }
 
     #[test]

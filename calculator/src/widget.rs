@@ -11,8 +11,8 @@ use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
 use crate::estimate::{
-    parse_count, parse_money, Estimate, InputError, Profile, MAX_BUDGET, MAX_PERSONNES,
-    MAX_POSTES, MAX_SERVEURS,
+    parse_count, parse_money, Estimate, InputError, Profile, MAX_BUDGET, MAX_PERSONNES, MAX_POSTES,
+    MAX_SERVEURS,
 };
 use crate::format as f;
 use crate::model::{Coef, Model, Service, ServiceSet};
@@ -476,7 +476,11 @@ pub fn calculator(props: &CalculatorProps) -> Html {
             &f::int(total as i64),
             " (",
             &f::parts(total - sub),
-            if total - sub < 2 { " disponible)." } else { " disponibles)." },
+            if total - sub < 2 {
+                " disponible)."
+            } else {
+                " disponibles)."
+            },
         ]
         .concat();
         html! {

@@ -2,6 +2,7 @@
 //! theme, and embeds the pricing widget. See ARCHITECTURE.md for the map:
 //! load (config, content, theme, pricing data) → check → render → write.
 
+pub mod check;
 pub mod config;
 pub mod content;
 pub mod dates;
@@ -10,6 +11,8 @@ pub mod markdown;
 pub mod output;
 pub mod pricing;
 pub mod render;
+pub mod scaffold;
+pub mod serve;
 pub mod shortcodes;
 pub mod site;
 pub mod slug;

@@ -1,13 +1,15 @@
 //! The `site-gen` command line.
 
 use std::io::IsTerminal;
+use std::net::IpAddr;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::Arc;
 use std::time::Instant;
 
 use anyhow::Context as _;
 use clap::{Parser, Subcommand};
-use site_gen::{BuildOptions, Diagnostics};
+use site_gen::{BuildOptions, Diagnostic, Diagnostics};
 
 #[derive(Parser)]
 #[command(name = "site-gen", version, about = "Construit le site de l’Amie à partir de content/ (Markdown) et d’un thème Tera")]
@@ -16,8 +18,12 @@ struct Cli {
     #[arg(long, global = true, default_value = ".")]
     root: PathBuf,
     /// N’affiche que les erreurs.
-    #[arg(long, short, global = true)]
+    #[arg(long, short, global = true, conflicts_with = "verbose")]
     quiet: bool,
+    /// Affiche le détail : fichiers écrits (build), requêtes (serve),
+    /// nombre de liens vérifiés (check).
+    #[arg(long, short, global = true)]
+    verbose: bool,
     #[command(subcommand)]
     command: Command,
 }
@@ -40,23 +46,74 @@ enum Command {
         #[arg(long)]
         no_widget: bool,
     },
+    /// Sert le site depuis la mémoire sur http://127.0.0.1:1111, le
+    /// reconstruit à chaque modification et recharge les pages ouvertes.
+    Serve {
+        /// Port d’écoute (0 : un port libre au hasard).
+        #[arg(long, short, default_value_t = 1111)]
+        port: u16,
+        /// Adresse d’écoute. 0.0.0.0 rend le site accessible depuis le
+        /// réseau : seulement si c’est voulu.
+        #[arg(long, default_value = "127.0.0.1")]
+        bind: IpAddr,
+        /// Inclut les brouillons (draft = true).
+        #[arg(long)]
+        drafts: bool,
+        /// Adresse du site dans ses liens (par défaut http://<bind>:<port>),
+        /// par exemple pour un téléphone avec --bind 0.0.0.0.
+        #[arg(long)]
+        base_url: Option<String>,
+        /// Ne compile pas le calculateur en WebAssembly.
+        #[arg(long)]
+        no_widget: bool,
+    },
+    /// Construit le site en mémoire et vérifie ses liens : pages et ancres
+    /// internes, id en double, pages orphelines (et, sur demande, les liens
+    /// vers d’autres sites).
+    Check {
+        /// Inclut les brouillons (draft = true).
+        #[arg(long)]
+        drafts: bool,
+        /// Vérifie aussi les liens vers d’autres sites (10 s par lien, 4 à la fois).
+        #[arg(long)]
+        external: bool,
+        /// Ne vérifie pas les liens externes contenant ce texte (répétable).
+        #[arg(long, value_name = "MOTIF", requires = "external")]
+        skip: Vec<String>,
+        /// Ne compile pas le calculateur en WebAssembly.
+        #[arg(long)]
+        no_widget: bool,
+    },
+    /// Crée une page (brouillon) : site-gen new actualites/assemblee-generale
+    New {
+        /// Chemin de la page dans content/, sans .md.
+        #[arg(value_name = "CHEMIN")]
+        path: String,
+    },
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match run(&cli) {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(code) => code,
         Err(e) => {
             match e.downcast_ref::<Diagnostics>() {
-                Some(diags) => print_diagnostics(&cli.root, diags),
-                None => eprintln!("erreur : {e:#}"),
+                Some(diags) => {
+                    print_problems(&cli.root, diags.iter(), Level::Error, |_| true);
+                    let trailer = match cli.command {
+                        Command::Build { .. } => " ; le site précédent n’a pas été modifié",
+                        _ => "",
+                    };
+                    print_trailer(diags.len(), "erreur", trailer);
+                }
+                None => eprintln!("{}erreur{} : {e:#}", Style::get().red, Style::get().reset),
             }
             ExitCode::FAILURE
         }
     }
 }
 
-fn run(cli: &Cli) -> anyhow::Result<()> {
+fn run(cli: &Cli) -> anyhow::Result<ExitCode> {
     match &cli.command {
         Command::Build {
             output,
@@ -73,8 +130,18 @@ fn run(cli: &Cli) -> anyhow::Result<()> {
             };
             let out = output.clone().unwrap_or_else(|| cli.root.join("public"));
             let site = site_gen::build(&opts)?;
+            let built_ms = start.elapsed().as_millis();
             site_gen::output::write_site(&cli.root, &out, &site.files)
                 .with_context(|| format!("le site n’a pas été écrit dans {}", out.display()))?;
+            if cli.verbose {
+                for (path, bytes) in &site.files {
+                    println!("  {path} ({})", size(bytes.len()));
+                }
+                println!(
+                    "Construit en mémoire en {built_ms} ms, écrit en {} ms",
+                    start.elapsed().as_millis() - built_ms
+                );
+            }
             if !cli.quiet {
                 println!(
                     "Site construit : {} pages, {} sections, {} fichiers en {} ms → {}",
@@ -85,22 +152,174 @@ fn run(cli: &Cli) -> anyhow::Result<()> {
                     out.display()
                 );
             }
-            Ok(())
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Serve {
+            port,
+            bind,
+            drafts,
+            base_url,
+            no_widget,
+        } => {
+            let root = cli.root.clone();
+            let report: site_gen::serve::Reporter = Arc::new(move |diags: &Diagnostics| {
+                print_problems(&root, diags.iter(), Level::Error, |_| true);
+            });
+            site_gen::serve::run(site_gen::serve::ServeOptions {
+                root: cli.root.clone(),
+                bind: *bind,
+                port: *port,
+                include_drafts: *drafts,
+                widget: !no_widget,
+                base_url: base_url.clone(),
+                quiet: cli.quiet,
+                verbose: cli.verbose,
+                report,
+            })?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Check {
+            drafts,
+            external,
+            skip,
+            no_widget,
+        } => {
+            let start = Instant::now();
+            let report = site_gen::check::check(&site_gen::check::CheckOptions {
+                root: cli.root.clone(),
+                include_drafts: *drafts,
+                widget: !no_widget,
+                external: *external,
+                skip: skip.clone(),
+            })?;
+            // Lines of the sources are shown; output files are in memory only.
+            let in_sources = |d: &Diagnostic| d.file.starts_with("content");
+            if !cli.quiet {
+                print_problems(&cli.root, report.warnings.iter(), Level::Warning, in_sources);
+            }
+            print_problems(&cli.root, report.problems.iter(), Level::Error, in_sources);
+            if cli.verbose {
+                println!(
+                    "{} pages, {} liens internes{} vérifiés en {} ms",
+                    report.pages,
+                    report.internal_links,
+                    if *external {
+                        format!(", {} adresses externes", report.external_links)
+                    } else {
+                        String::new()
+                    },
+                    start.elapsed().as_millis()
+                );
+            }
+            if report.problems.is_empty() {
+                if !cli.quiet {
+                    println!(
+                        "Vérification terminée : aucun lien cassé ({} pages{})",
+                        report.pages,
+                        if report.warnings.is_empty() {
+                            String::new()
+                        } else {
+                            format!(", {} avertissement(s)", report.warnings.len())
+                        }
+                    );
+                }
+                Ok(ExitCode::SUCCESS)
+            } else {
+                print_trailer(report.problems.len(), "problème", "");
+                Ok(ExitCode::FAILURE)
+            }
+        }
+        Command::New { path } => {
+            let today = jiff::ZonedDateTime::now().date();
+            let created = site_gen::scaffold::new_page(&cli.root, path, today)
+                .map_err(|e| anyhow::anyhow!(e))?;
+            let style = Style::get();
+            for w in &created.warnings {
+                eprintln!("{}attention{} : {w}", style.yellow, style.reset);
+            }
+            if cli.quiet {
+                println!("{}", created.path.display());
+            } else {
+                println!("Page créée : {}", created.path.display());
+                println!("C’est un brouillon (draft = true) : il se voit avec « site-gen serve --drafts » ; supprimez la ligne draft pour le publier.");
+            }
+            Ok(ExitCode::SUCCESS)
         }
     }
 }
 
-/// Compiler-like output: `file:line:col: message`, the offending line and a
-/// caret under the column; colours only on a terminal.
-fn print_diagnostics(root: &Path, diags: &Diagnostics) {
-    let colour = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
-    let (red, bold, blue, reset) = if colour {
-        ("\x1b[1;31m", "\x1b[1m", "\x1b[1;34m", "\x1b[0m")
+/// `12,3 Kio`
+fn size(bytes: usize) -> String {
+    if bytes < 1024 {
+        format!("{bytes} o")
     } else {
-        ("", "", "", "")
+        format!("{:.1} Kio", bytes as f64 / 1024.0).replace('.', ",")
+    }
+}
+
+/// Terminal colours, only on a terminal and without NO_COLOR.
+struct Style {
+    red: &'static str,
+    yellow: &'static str,
+    bold: &'static str,
+    blue: &'static str,
+    reset: &'static str,
+}
+
+impl Style {
+    fn get() -> Style {
+        let colour = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+        if colour {
+            Style {
+                red: "\x1b[1;31m",
+                yellow: "\x1b[1;33m",
+                bold: "\x1b[1m",
+                blue: "\x1b[1;34m",
+                reset: "\x1b[0m",
+            }
+        } else {
+            Style {
+                red: "",
+                yellow: "",
+                bold: "",
+                blue: "",
+                reset: "",
+            }
+        }
+    }
+}
+
+#[derive(Clone, Copy)]
+enum Level {
+    Error,
+    Warning,
+}
+
+/// Compiler-like output: `file:line:col: message`, the offending line and a
+/// caret under the column (when `show_source` says the file is a source);
+/// colours only on a terminal.
+fn print_problems<'a>(
+    root: &Path,
+    diags: impl IntoIterator<Item = &'a Diagnostic>,
+    level: Level,
+    show_source: impl Fn(&Diagnostic) -> bool,
+) {
+    let Style {
+        red,
+        yellow,
+        bold,
+        blue,
+        reset,
+    } = Style::get();
+    let (colour, label) = match level {
+        Level::Error => (red, "erreur"),
+        Level::Warning => (yellow, "attention"),
     };
-    for d in diags.iter() {
-        eprintln!("{red}erreur{reset} {bold}{d}{reset}");
+    for d in diags {
+        eprintln!("{colour}{label}{reset} {bold}{d}{reset}");
+        if !show_source(d) {
+            continue;
+        }
         let source = std::fs::read_to_string(root.join(&d.file)).ok();
         if let (Some(line), Some(text)) = (d.line, source.as_deref().and_then(|s| d.source_line(s))) {
             eprintln!("{blue}{line:>5} |{reset} {text}");
@@ -110,13 +329,14 @@ fn print_diagnostics(root: &Path, diags: &Diagnostics) {
                     .take(col.saturating_sub(1))
                     .map(|c| if c == '\t' { '\t' } else { ' ' })
                     .collect();
-                eprintln!("{blue}      |{reset} {pad}{red}^{reset}");
+                eprintln!("{blue}      |{reset} {pad}{colour}^{reset}");
             }
         }
     }
-    let n = diags.len();
-    eprintln!(
-        "{red}échec{reset} : {n} {} ; le site précédent n’a pas été modifié",
-        if n > 1 { "erreurs" } else { "erreur" }
-    );
+}
+
+/// `échec : 3 erreurs{trailer}`
+fn print_trailer(n: usize, noun: &str, trailer: &str) {
+    let Style { red, reset, .. } = Style::get();
+    eprintln!("{red}échec{reset} : {n} {noun}{}{trailer}", if n > 1 { "s" } else { "" });
 }

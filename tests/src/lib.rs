@@ -1,1 +1,20 @@
-//! Helpers for the end-to-end tests. (Being written.)
+//! Helpers for the end-to-end tests: build the real site (the repository's
+//! `content/`), serve it on 127.0.0.1, and drive Debian's headless Chromium
+//! through chromedriver.
+//!
+//! - [`site`]: builds with the `site_gen` library into temporary folders;
+//! - [`server`]: a small static file server (bounded, stopped on drop);
+//! - [`webdriver`]: a minimal W3C WebDriver client (`ureq` + `serde_json`);
+//! - [`html`]: crude but sufficient HTML scanning for assertions.
+//!
+//! Chromium and chromedriver are required: without them the browser tests
+//! fail with a message saying what to install, they never skip.
+
+pub mod html;
+pub mod server;
+pub mod site;
+pub mod webdriver;
+
+pub use server::StaticServer;
+pub use site::{repo_root, ServedSite};
+pub use webdriver::{keys, wait_until, Browser, ChromeDriver, Element, LogEntry, Session, SessionOptions, MAX_WAIT};

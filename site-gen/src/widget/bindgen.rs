@@ -36,15 +36,24 @@ pub(crate) fn generate(module: Vec<u8>, scratch: &Path) -> Result<Bindings, Widg
         .omit_default_module_path(true);
     let mut output = bindgen.generate_output().map_err(err)?;
 
+    // Every crate has an entry in `snippets()`, most of them empty.
+    let mut modules: Vec<String> = output
+        .snippets()
+        .iter()
+        .filter(|(_, list)| !list.is_empty())
+        .map(|(krate, list)| format!("{} inline_js of {krate}", list.len()))
+        .chain(output.local_modules().keys().cloned())
+        .collect();
+    modules.sort();
     let mut extra = Vec::new();
-    if !output.snippets().is_empty() || !output.local_modules().is_empty() {
-        extra.push("JS snippets (`inline_js` or `#[wasm_bindgen(module = ...)]`)");
+    if !modules.is_empty() {
+        extra.push(format!("JS snippets ({})", modules.join(", ")));
     }
     if !output.npm_dependencies().is_empty() {
-        extra.push("npm dependencies");
+        extra.push("npm dependencies".into());
     }
     if output.start().is_some() {
-        extra.push("a separate start script");
+        extra.push("a separate start script".into());
     }
     if !extra.is_empty() {
         return Err(WidgetError::UnsupportedOutput(extra.join(" and ")));
@@ -55,7 +64,7 @@ pub(crate) fn generate(module: Vec<u8>, scratch: &Path) -> Result<Bindings, Widg
     let wasm_path = scratch.join(format!("{STEM}_bg.wasm"));
     let js = std::fs::read_to_string(&js_path)
         .map_err(|e| WidgetError::io("cannot read wasm-bindgen's", js_path, e))?;
-    let wasm =
-        std::fs::read(&wasm_path).map_err(|e| WidgetError::io("cannot read wasm-bindgen's", wasm_path, e))?;
+    let wasm = std::fs::read(&wasm_path)
+        .map_err(|e| WidgetError::io("cannot read wasm-bindgen's", wasm_path, e))?;
     Ok(Bindings { js, wasm })
 }

@@ -27,7 +27,7 @@ pub(crate) fn load(entry: &Path) -> Option<WidgetBundle> {
     let wasm = fs::read(entry.join(&manifest.wasm_name)).ok()?;
     let intact = manifest.wasm_name == content_name(&wasm, "wasm")
         && manifest.js_name == content_name(&js, "js");
-    intact.then(|| WidgetBundle {
+    intact.then_some(WidgetBundle {
         js_name: manifest.js_name,
         wasm_name: manifest.wasm_name,
         js,
@@ -53,9 +53,8 @@ pub(crate) fn store(cache_dir: &Path, key: &str, bundle: &WidgetBundle) -> Resul
         toolchain: bundle.toolchain.clone(),
         notes: bundle.notes.clone(),
     };
-    let manifest = serde_json::to_vec_pretty(&manifest).map_err(|e| {
-        WidgetError::io("cannot serialize", tmp.path().join(MANIFEST), e.into())
-    })?;
+    let manifest = serde_json::to_vec_pretty(&manifest)
+        .map_err(|e| WidgetError::io("cannot serialize", tmp.path().join(MANIFEST), e.into()))?;
     for (name, bytes) in [
         (bundle.wasm_name.as_str(), bundle.wasm.as_slice()),
         (bundle.js_name.as_str(), bundle.js.as_slice()),

@@ -30,7 +30,10 @@ pub enum WidgetError {
          Run it by hand, or on Debian `apt-get install {DEBIAN_PACKAGES}`",
         tail_suffix(stderr_tail)
     )]
-    TargetAdd { outcome: String, stderr_tail: String },
+    TargetAdd {
+        outcome: String,
+        stderr_tail: String,
+    },
 
     /// A program could not be started.
     #[error("cannot run `{program}`: {source}")]
@@ -49,7 +52,10 @@ pub enum WidgetError {
     },
 
     /// The wasm build itself failed.
-    #[error("building the pricing widget failed ({status}): `{command}`{}", tail_suffix(stderr_tail))]
+    #[error(
+        "building the pricing widget failed ({status}): `{command}`{}",
+        tail_suffix(stderr_tail)
+    )]
     Cargo {
         command: String,
         status: String,
@@ -90,7 +96,11 @@ pub enum WidgetError {
 }
 
 impl WidgetError {
-    pub(crate) fn io(action: &'static str, path: impl Into<PathBuf>, source: std::io::Error) -> Self {
+    pub(crate) fn io(
+        action: &'static str,
+        path: impl Into<PathBuf>,
+        source: std::io::Error,
+    ) -> Self {
         WidgetError::Io {
             action,
             path: path.into(),

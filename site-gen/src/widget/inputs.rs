@@ -9,7 +9,11 @@ use super::error::WidgetError;
 /// Directories whose every file is an input (relative to the workspace).
 const SOURCE_DIRS: [&str; 2] = ["calculator/src", "calculator/wasm/src"];
 /// Files that must exist.
-const REQUIRED_FILES: [&str; 3] = ["Cargo.toml", "calculator/Cargo.toml", "calculator/wasm/Cargo.toml"];
+const REQUIRED_FILES: [&str; 3] = [
+    "Cargo.toml",
+    "calculator/Cargo.toml",
+    "calculator/wasm/Cargo.toml",
+];
 /// Files that change the build when present (an absent one hashes as absent).
 const OPTIONAL_FILES: [&str; 7] = [
     "Cargo.lock",
@@ -54,10 +58,7 @@ pub(crate) fn hash_sources(workspace: &Path) -> Result<blake3::Hash, WidgetError
             add_file(&mut hasher, dir, None);
             continue;
         }
-        for entry in WalkDir::new(&root)
-            .follow_links(true)
-            .sort_by_file_name()
-        {
+        for entry in WalkDir::new(&root).follow_links(true).sort_by_file_name() {
             let entry = entry.map_err(|e| {
                 let path = e.path().unwrap_or(&root).to_path_buf();
                 WidgetError::io("cannot list", path, e.into())
@@ -117,7 +118,12 @@ mod tests {
     fn workspace() -> tempfile::TempDir {
         let ws = tempfile::tempdir().expect("temp dir");
         let root = ws.path();
-        for dir in ["calculator/src/widget", "calculator/wasm/src", "site-gen/src", "content"] {
+        for dir in [
+            "calculator/src/widget",
+            "calculator/wasm/src",
+            "site-gen/src",
+            "content",
+        ] {
             fs::create_dir_all(root.join(dir)).expect("mkdir");
         }
         for (file, text) in [
@@ -204,8 +210,14 @@ mod tests {
     fn the_key_covers_the_toolchain() {
         let ws = workspace();
         let h = hash(&ws);
-        assert_eq!(cache_key(&h, &["rustc 1.96", "opt"]), cache_key(&h, &["rustc 1.96", "opt"]));
-        assert_ne!(cache_key(&h, &["rustc 1.96", "opt"]), cache_key(&h, &["rustc 1.95", "opt"]));
+        assert_eq!(
+            cache_key(&h, &["rustc 1.96", "opt"]),
+            cache_key(&h, &["rustc 1.96", "opt"])
+        );
+        assert_ne!(
+            cache_key(&h, &["rustc 1.96", "opt"]),
+            cache_key(&h, &["rustc 1.95", "opt"])
+        );
         assert_ne!(cache_key(&h, &["ab", "c"]), cache_key(&h, &["a", "bc"]));
         assert_eq!(cache_key(&h, &[]).len(), 32);
     }

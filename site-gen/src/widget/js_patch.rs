@@ -37,7 +37,7 @@ mod tests {
     use super::*;
 
     /// The real output of wasm-bindgen 0.2.130 (`--target web`, no
-    /// TypeScript) for the placeholder `calculator-wasm` crate.
+    /// TypeScript) for the `calculator-wasm` crate (Yew widget).
     const SAMPLE: &str = include_str!("testdata/calculateur-web-0.2.130.js");
 
     #[test]
@@ -49,7 +49,7 @@ mod tests {
         ));
         // Only the added call names the module; nothing else loads a default path.
         assert_eq!(js.matches("import.meta.url").count(), 1);
-        assert_eq!(js.matches(".wasm").count(), 1);
+        assert_eq!(js.matches(".wasm'").count(), 1);
     }
 
     #[test]

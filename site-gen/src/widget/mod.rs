@@ -58,7 +58,9 @@ impl Progress {
     /// The line to print.
     pub fn message(self) -> &'static str {
         match self {
-            Progress::InstallingWasmTarget => "Installation de la cible wasm32-unknown-unknown (rustup)…",
+            Progress::InstallingWasmTarget => {
+                "Installation de la cible wasm32-unknown-unknown (rustup)…"
+            }
             Progress::Compiling => "Compilation du calculateur (WebAssembly)…",
         }
     }
@@ -115,10 +117,7 @@ impl BuildOptions {
     /// The workspace site-gen was built from.
     pub fn default_workspace() -> PathBuf {
         let manifest_dir = Path::new(env!("CARGO_MANIFEST_DIR"));
-        manifest_dir
-            .parent()
-            .unwrap_or(manifest_dir)
-            .to_path_buf()
+        manifest_dir.parent().unwrap_or(manifest_dir).to_path_buf()
     }
 }
 
@@ -173,7 +172,10 @@ pub(crate) fn content_name(bytes: &[u8], ext: &str) -> String {
 
 /// Produces the widget's files, from the cache when its inputs did not
 /// change. `progress` hears about the slow steps actually taken.
-pub fn build(opts: &BuildOptions, mut progress: impl FnMut(Progress)) -> Result<WidgetBundle, WidgetError> {
+pub fn build(
+    opts: &BuildOptions,
+    mut progress: impl FnMut(Progress),
+) -> Result<WidgetBundle, WidgetError> {
     let workspace = opts.workspace.as_path();
     inputs::check_workspace(workspace)?;
     let probe = match &opts.toolchain {
@@ -211,7 +213,13 @@ pub fn build(opts: &BuildOptions, mut progress: impl FnMut(Progress)) -> Result<
     let scratch = tempfile::Builder::new()
         .prefix("site-gen-widget-")
         .tempdir()
-        .map_err(|e| WidgetError::io("cannot create a temporary directory in", std::env::temp_dir(), e))?;
+        .map_err(|e| {
+            WidgetError::io(
+                "cannot create a temporary directory in",
+                std::env::temp_dir(),
+                e,
+            )
+        })?;
     let bindings = bindgen::generate(module, scratch.path())?;
     wasm_opt::validate(&bindings.wasm).map_err(WidgetError::InvalidWasm)?;
     let mut notes: Vec<String> = wasm_opt.notes;
@@ -259,7 +267,9 @@ fn compile(plan: &Plan, opts: &BuildOptions) -> Result<Vec<u8>, WidgetError> {
     let path = toolchain::built_wasm_path(&opts.target_dir);
     match std::fs::read(&path) {
         Ok(bytes) => Ok(bytes),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Err(WidgetError::WasmNotFound { path }),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            Err(WidgetError::WasmNotFound { path })
+        }
         Err(e) => Err(WidgetError::io("cannot read", path, e)),
     }
 }
@@ -312,8 +322,16 @@ mod tests {
         };
         let runtime = versions("wasm-bindgen");
         let support = versions("wasm-bindgen-cli-support");
-        assert_eq!(runtime.len(), 1, "one wasm-bindgen in Cargo.lock: {runtime:?}");
-        assert_eq!(support.len(), 1, "one wasm-bindgen-cli-support: {support:?}");
+        assert_eq!(
+            runtime.len(),
+            1,
+            "one wasm-bindgen in Cargo.lock: {runtime:?}"
+        );
+        assert_eq!(
+            support.len(),
+            1,
+            "one wasm-bindgen-cli-support: {support:?}"
+        );
         assert_eq!(runtime, support);
     }
 }

@@ -94,9 +94,8 @@ pub(crate) fn run(cmd: &mut Command, timeout: Option<Duration>) -> Result<Captur
         thread::sleep(Duration::from_millis(20));
     };
 
-    let collect = |h: Option<thread::JoinHandle<Vec<u8>>>| {
-        h.and_then(|h| h.join().ok()).unwrap_or_default()
-    };
+    let collect =
+        |h: Option<thread::JoinHandle<Vec<u8>>>| h.and_then(|h| h.join().ok()).unwrap_or_default();
     Ok(Captured {
         status,
         stdout: collect(stdout),

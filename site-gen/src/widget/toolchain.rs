@@ -163,7 +163,9 @@ fn detect_rustup(workspace: &Path) -> Option<RustupProbe> {
     let wasm_target_installed = match process::run(&mut cmd, Some(QUERY_TIMEOUT)) {
         Err(e) if e.not_found() => return None,
         Err(_) => false,
-        Ok(out) => out.status.success() && out.stdout_text().lines().any(|l| l.trim() == WASM_TARGET),
+        Ok(out) => {
+            out.status.success() && out.stdout_text().lines().any(|l| l.trim() == WASM_TARGET)
+        }
     };
     let cargo = std::env::var_os("CARGO")
         .map(PathBuf::from)
@@ -253,7 +255,8 @@ pub(crate) fn identity(plan: &Plan, workspace: &Path) -> Result<String, WidgetEr
 /// `rustup target add wasm32-unknown-unknown`, killed after `timeout`.
 pub(crate) fn add_wasm_target(workspace: &Path, timeout: Duration) -> Result<(), WidgetError> {
     let mut cmd = Command::new("rustup");
-    cmd.args(["target", "add", WASM_TARGET]).current_dir(workspace);
+    cmd.args(["target", "add", WASM_TARGET])
+        .current_dir(workspace);
     sanitize_env(&mut cmd, std::env::vars_os().map(|(k, _)| k));
     match process::run(&mut cmd, Some(timeout)) {
         Ok(out) if out.status.success() => Ok(()),
@@ -262,7 +265,10 @@ pub(crate) fn add_wasm_target(workspace: &Path, timeout: Duration) -> Result<(),
             stderr_tail: out.stderr_tail(),
         }),
         Err(RunError::TimedOut { stderr_tail }) => Err(WidgetError::TargetAdd {
-            outcome: format!("did not finish within {} s and was stopped", timeout.as_secs()),
+            outcome: format!(
+                "did not finish within {} s and was stopped",
+                timeout.as_secs()
+            ),
             stderr_tail,
         }),
         Err(e) => Err(e.into_widget_error(&cmd)),
@@ -445,7 +451,10 @@ mod tests {
         };
         let err = decide(&probe).expect_err("no toolchain");
         let msg = err.to_string();
-        assert!(msg.contains("rustup target add wasm32-unknown-unknown"), "{msg}");
+        assert!(
+            msg.contains("rustup target add wasm32-unknown-unknown"),
+            "{msg}"
+        );
         assert!(
             msg.contains("apt-get install rustc-web cargo-web rust-web-src lld-19"),
             "{msg}"
@@ -483,9 +492,17 @@ mod tests {
         let plan = Plan::DebianBuildStd {
             linker: "/usr/bin/wasm-ld-19".into(),
         };
-        let cmd = cargo_build_command(&plan, Path::new("/ws"), Path::new("/ws/target/widget"), inherited);
+        let cmd = cargo_build_command(
+            &plan,
+            Path::new("/ws"),
+            Path::new("/ws/target/widget"),
+            inherited,
+        );
         assert_eq!(cmd.get_program(), DEBIAN_CARGO);
-        let args: Vec<_> = cmd.get_args().map(|a| a.to_string_lossy().into_owned()).collect();
+        let args: Vec<_> = cmd
+            .get_args()
+            .map(|a| a.to_string_lossy().into_owned())
+            .collect();
         assert_eq!(
             args.join(" "),
             "build -p calculator-wasm --profile wasm --target wasm32-unknown-unknown \
@@ -501,7 +518,12 @@ mod tests {
             env_of(&cmd, "CARGO_TARGET_DIR"),
             Some(Some("/ws/target/widget".into()))
         );
-        for leaky in ["RUSTFLAGS", "CARGO_BUILD_TARGET", "RUSTC_WRAPPER", "CARGO_PROFILE_RELEASE_LTO"] {
+        for leaky in [
+            "RUSTFLAGS",
+            "CARGO_BUILD_TARGET",
+            "RUSTC_WRAPPER",
+            "CARGO_PROFILE_RELEASE_LTO",
+        ] {
             assert_eq!(env_of(&cmd, leaky), Some(None), "{leaky}");
         }
         for kept in ["CARGO_HOME", "PATH"] {
@@ -514,7 +536,12 @@ mod tests {
         let plan = Plan::Rustup {
             cargo: "/rustup/cargo".into(),
         };
-        let cmd = cargo_build_command(&plan, Path::new("/ws"), Path::new("/t"), [OsString::from("RUSTC")]);
+        let cmd = cargo_build_command(
+            &plan,
+            Path::new("/ws"),
+            Path::new("/t"),
+            [OsString::from("RUSTC")],
+        );
         assert_eq!(cmd.get_program(), "/rustup/cargo");
         assert!(!cmd.get_args().any(|a| a == "-Z"));
         assert_eq!(env_of(&cmd, "RUSTC"), Some(None));

@@ -112,7 +112,11 @@ pub(crate) fn parse_version(text: &str) -> Option<u32> {
 
 /// Runs `wasm-opt -Oz` on `wasm` (files in `scratch`). Returns the smaller
 /// valid module and a note saying what happened.
-pub(crate) fn optimize(tool: &WasmOpt, wasm: Vec<u8>, scratch: &Path) -> Result<(Vec<u8>, String), WidgetError> {
+pub(crate) fn optimize(
+    tool: &WasmOpt,
+    wasm: Vec<u8>,
+    scratch: &Path,
+) -> Result<(Vec<u8>, String), WidgetError> {
     let input = scratch.join("in.wasm");
     let output = scratch.join("out.wasm");
     std::fs::write(&input, &wasm).map_err(|e| WidgetError::io("cannot write", &input, e))?;
@@ -122,7 +126,12 @@ pub(crate) fn optimize(tool: &WasmOpt, wasm: Vec<u8>, scratch: &Path) -> Result<
         .arg(&input)
         .arg("-o")
         .arg(&output);
-    let skipped = |why: String| Ok((wasm.clone(), format!("wasm-opt {} skipped: {why}", tool.version)));
+    let skipped = |why: String| {
+        Ok((
+            wasm.clone(),
+            format!("wasm-opt {} skipped: {why}", tool.version),
+        ))
+    };
     let out = match process::run(&mut cmd, Some(OPTIMIZE_TIMEOUT)) {
         Ok(out) => out,
         Err(e) => return skipped(e.into_widget_error(&cmd).to_string()),
@@ -130,7 +139,8 @@ pub(crate) fn optimize(tool: &WasmOpt, wasm: Vec<u8>, scratch: &Path) -> Result<
     if !out.status.success() {
         return skipped(format!("it failed ({}): {}", out.status, out.stderr_tail()));
     }
-    let optimized = std::fs::read(&output).map_err(|e| WidgetError::io("cannot read", &output, e))?;
+    let optimized =
+        std::fs::read(&output).map_err(|e| WidgetError::io("cannot read", &output, e))?;
     if let Err(e) = validate(&optimized) {
         return skipped(format!("its output does not validate: {e}"));
     }
@@ -156,7 +166,10 @@ mod tests {
 
     #[test]
     fn versions_are_parsed() {
-        assert_eq!(parse_version("wasm-opt version 132 (version_132)\n"), Some(132));
+        assert_eq!(
+            parse_version("wasm-opt version 132 (version_132)\n"),
+            Some(132)
+        );
         assert_eq!(parse_version("wasm-opt version 108\n"), Some(108));
         assert_eq!(parse_version("wasm-opt version_116\n"), None);
         assert_eq!(parse_version("nonsense"), None);
@@ -171,7 +184,8 @@ mod tests {
             0, 0x61, 0x73, 0x6d, 1, 0, 0, 0, // header
             1, 4, 1, 0x60, 0, 0, // type: () -> ()
             3, 2, 1, 0, // one function
-            10, 23, 1, 21, 0, 0xfd, 0x0c, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x1a, 0x0b,
+            10, 23, 1, 21, 0, 0xfd, 0x0c, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x1a,
+            0x0b,
         ];
         let err = validate(simd).expect_err("simd refused");
         assert!(err.contains("SIMD"), "{err}");
