@@ -12,7 +12,11 @@ use clap::{Parser, Subcommand};
 use site_gen::{BuildOptions, Diagnostic, Diagnostics};
 
 #[derive(Parser)]
-#[command(name = "site-gen", version, about = "Construit le site de l’Amie à partir de content/ (Markdown) et d’un thème Tera")]
+#[command(
+    name = "site-gen",
+    version,
+    about = "Construit le site de l’Amie à partir de content/ (Markdown) et d’un thème Tera"
+)]
 struct Cli {
     /// Dossier du site (contenant content/ et, s’il existe, site.toml).
     #[arg(long, global = true, default_value = ".")]
@@ -195,7 +199,12 @@ fn run(cli: &Cli) -> anyhow::Result<ExitCode> {
             // Lines of the sources are shown; output files are in memory only.
             let in_sources = |d: &Diagnostic| d.file.starts_with("content");
             if !cli.quiet {
-                print_problems(&cli.root, report.warnings.iter(), Level::Warning, in_sources);
+                print_problems(
+                    &cli.root,
+                    report.warnings.iter(),
+                    Level::Warning,
+                    in_sources,
+                );
             }
             print_problems(&cli.root, report.problems.iter(), Level::Error, in_sources);
             if cli.verbose {
@@ -321,7 +330,8 @@ fn print_problems<'a>(
             continue;
         }
         let source = std::fs::read_to_string(root.join(&d.file)).ok();
-        if let (Some(line), Some(text)) = (d.line, source.as_deref().and_then(|s| d.source_line(s))) {
+        if let (Some(line), Some(text)) = (d.line, source.as_deref().and_then(|s| d.source_line(s)))
+        {
             eprintln!("{blue}{line:>5} |{reset} {text}");
             if let Some(col) = d.column {
                 let pad: String = text
@@ -338,5 +348,8 @@ fn print_problems<'a>(
 /// `échec : 3 erreurs{trailer}`
 fn print_trailer(n: usize, noun: &str, trailer: &str) {
     let Style { red, reset, .. } = Style::get();
-    eprintln!("{red}échec{reset} : {n} {noun}{}{trailer}", if n > 1 { "s" } else { "" });
+    eprintln!(
+        "{red}échec{reset} : {n} {noun}{}{trailer}",
+        if n > 1 { "s" } else { "" }
+    );
 }

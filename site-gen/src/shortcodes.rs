@@ -76,7 +76,7 @@ impl<'a> SiteEnv<'a> {
                 .permalink(&format!("/assets/{}", built.bundle.js_name));
             html.push_str(&format!(
                 "\n<script type=\"module\" src=\"{}\"></script>",
-                tera::escape_html(&src)
+                crate::templates::escape(&src)
             ));
         }
         Ok(html)

@@ -1,0 +1,261 @@
+//! Watching the site's sources: which folders and files, which events
+//! matter, and the debouncing of editors that write a file several times.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+use std::sync::mpsc::{Receiver, RecvTimeoutError};
+use std::time::{Duration, Instant};
+
+use notify::{Event, EventKind, RecursiveMode, Watcher};
+
+use crate::config::{Config, CONFIG_FILE};
+
+/// Quiet time after the last change before rebuilding.
+pub const DEBOUNCE: Duration = Duration::from_millis(100);
+/// A burst of changes longer than this is rebuilt anyway.
+pub const MAX_WAIT: Duration = Duration::from_secs(2);
+
+/// Folders of the site watched with everything under them.
+const SOURCE_DIRS: &[&str] = &["content", "themes", "templates", "static"];
+/// The widget's sources (rebuilt through the normal build when they exist).
+const WIDGET_DIRS: &[&str] = &["calculator/src", "calculator/wasm/src"];
+
+/// What to watch: folders (recursively) and single files (through their
+/// folder, so that editors replacing the file by a rename are seen).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct WatchSet {
+    pub dirs: BTreeSet<PathBuf>,
+    /// Files watched through their parent folder (not recursively).
+    pub files: BTreeSet<PathBuf>,
+}
+
+impl WatchSet {
+    /// The sources of the site at `root`, as they are now.
+    pub fn for_site(root: &Path) -> WatchSet {
+        let mut set = WatchSet::default();
+        for dir in SOURCE_DIRS.iter().chain(WIDGET_DIRS) {
+            let path = root.join(dir);
+            if path.is_dir() {
+                set.dirs.insert(path);
+            }
+        }
+        set.files.insert(root.join(CONFIG_FILE));
+        let pricing = Config::load(root)
+            .map(|c| c.pricing_data)
+            .unwrap_or_else(|_| Config::default().pricing_data);
+        set.files.insert(root.join(pricing));
+        set
+    }
+
+    /// Folders watched without recursion: the site root (for `site.toml`
+    /// and source folders that appear) and the parents of watched files.
+    fn flat_dirs(&self, root: &Path) -> BTreeSet<PathBuf> {
+        let mut flat = BTreeSet::from([root.to_path_buf()]);
+        for f in &self.files {
+            if let Some(parent) = f.parent() {
+                if parent.is_dir() && !self.covered(parent) {
+                    flat.insert(parent.to_path_buf());
+                }
+            }
+        }
+        flat
+    }
+
+    fn covered(&self, path: &Path) -> bool {
+        self.dirs.iter().any(|d| path.starts_with(d))
+    }
+
+    /// Whether a change at `path` concerns the site.
+    pub fn is_relevant(&self, root: &Path, path: &Path) -> bool {
+        if ignored_name(path) {
+            return false;
+        }
+        if self.files.contains(path) || self.covered(path) {
+            return true;
+        }
+        // A source folder created or removed at the root.
+        path.parent() == Some(root)
+            && path
+                .file_name()
+                .and_then(|n| n.to_str())
+                .is_some_and(|n| SOURCE_DIRS.contains(&n) || n == "calculator")
+    }
+}
+
+/// Editors' temporary and backup files, hidden files.
+fn ignored_name(path: &Path) -> bool {
+    let Some(name) = path.file_name().and_then(|n| n.to_str()) else {
+        return false;
+    };
+    name.starts_with('.')
+        || name.ends_with('~')
+        || name == "4913"
+        || [".swp", ".swx", ".swo", ".tmp", ".kate-swp", ".bak"]
+            .iter()
+            .any(|ext| name.ends_with(ext))
+}
+
+/// A watcher whose watches follow the site's sources.
+pub struct SourceWatcher {
+    root: PathBuf,
+    watcher: notify::RecommendedWatcher,
+    set: WatchSet,
+    recursive: BTreeSet<PathBuf>,
+    flat: BTreeSet<PathBuf>,
+}
+
+impl SourceWatcher {
+    pub fn new(
+        root: &Path,
+        events: std::sync::mpsc::Sender<notify::Result<Event>>,
+    ) -> notify::Result<SourceWatcher> {
+        let watcher = notify::recommended_watcher(events)?;
+        let mut w = SourceWatcher {
+            root: root.to_path_buf(),
+            watcher,
+            set: WatchSet::default(),
+            recursive: BTreeSet::new(),
+            flat: BTreeSet::new(),
+        };
+        w.refresh()?;
+        Ok(w)
+    }
+
+    pub fn set(&self) -> &WatchSet {
+        &self.set
+    }
+
+    /// Like [`refresh`](Self::refresh), watching again the folders that
+    /// were themselves removed, created or renamed (`changed`): a folder
+    /// deleted then made again (a `git checkout`) is a new folder.
+    pub fn refresh_after(&mut self, changed: &BTreeSet<PathBuf>) -> notify::Result<()> {
+        for path in changed {
+            for known in [&mut self.recursive, &mut self.flat] {
+                if known.remove(path) {
+                    let _ = self.watcher.unwatch(path);
+                }
+            }
+        }
+        self.refresh()
+    }
+
+    /// Brings the watches up to date (folders created or removed since,
+    /// another pricing file in `site.toml`).
+    pub fn refresh(&mut self) -> notify::Result<()> {
+        self.set = WatchSet::for_site(&self.root);
+        let flat = self.set.flat_dirs(&self.root);
+        let wanted: Vec<(PathBuf, RecursiveMode)> = self
+            .set
+            .dirs
+            .iter()
+            .map(|d| (d.clone(), RecursiveMode::Recursive))
+            .chain(
+                flat.iter()
+                    .map(|d| (d.clone(), RecursiveMode::NonRecursive)),
+            )
+            .collect();
+        for old in self.recursive.clone() {
+            if !self.set.dirs.contains(&old) {
+                let _ = self.watcher.unwatch(&old);
+                self.recursive.remove(&old);
+            }
+        }
+        for old in self.flat.clone() {
+            if !flat.contains(&old) {
+                let _ = self.watcher.unwatch(&old);
+                self.flat.remove(&old);
+            }
+        }
+        let mut first_error = None;
+        for (path, mode) in wanted {
+            let known = match mode {
+                RecursiveMode::Recursive => &mut self.recursive,
+                RecursiveMode::NonRecursive => &mut self.flat,
+            };
+            if known.contains(&path) {
+                continue;
+            }
+            match self.watcher.watch(&path, mode) {
+                Ok(()) => {
+                    known.insert(path);
+                }
+                Err(e) => {
+                    first_error.get_or_insert(e);
+                }
+            }
+        }
+        first_error.map_or(Ok(()), Err)
+    }
+}
+
+/// The relevant paths of one event (nothing for reads).
+pub fn relevant_paths(set: &WatchSet, root: &Path, event: &Event) -> Vec<PathBuf> {
+    if matches!(event.kind, EventKind::Access(_)) {
+        return Vec::new();
+    }
+    if event.need_rescan() {
+        return vec![root.to_path_buf()];
+    }
+    event
+        .paths
+        .iter()
+        .filter(|p| set.is_relevant(root, p))
+        .cloned()
+        .collect()
+}
+
+/// Waits for the next change, then for `DEBOUNCE` of quiet (at most
+/// `MAX_WAIT`); returns the changed paths, or `None` when the watcher is gone.
+pub fn next_change(
+    rx: &Receiver<notify::Result<Event>>,
+    set: &WatchSet,
+    root: &Path,
+) -> Option<BTreeSet<PathBuf>> {
+    let mut changed = BTreeSet::new();
+    while changed.is_empty() {
+        match rx.recv() {
+            Ok(Ok(event)) => changed.extend(relevant_paths(set, root, &event)),
+            Ok(Err(e)) => eprintln!("attention : surveillance des fichiers : {e}"),
+            Err(_) => return None,
+        }
+    }
+    let start = Instant::now();
+    loop {
+        let left = MAX_WAIT.saturating_sub(start.elapsed());
+        if left.is_zero() {
+            break;
+        }
+        match rx.recv_timeout(DEBOUNCE.min(left)) {
+            Ok(Ok(event)) => changed.extend(relevant_paths(set, root, &event)),
+            Ok(Err(_)) => {}
+            Err(RecvTimeoutError::Timeout) => break,
+            Err(RecvTimeoutError::Disconnected) => break,
+        }
+    }
+    Some(changed)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn relevance() {
+        let root = Path::new("/site");
+        let set = WatchSet {
+            dirs: BTreeSet::from([root.join("content"), root.join("static")]),
+            files: BTreeSet::from([root.join("site.toml"), root.join("data/tarifs.toml")]),
+        };
+        assert!(set.is_relevant(root, &root.join("content/faq.md")));
+        assert!(set.is_relevant(root, &root.join("content/img/a.png")));
+        assert!(set.is_relevant(root, &root.join("site.toml")));
+        assert!(set.is_relevant(root, &root.join("data/tarifs.toml")));
+        assert!(set.is_relevant(root, &root.join("templates")));
+        assert!(!set.is_relevant(root, &root.join("content/.faq.md.swp")));
+        assert!(!set.is_relevant(root, &root.join("content/faq.md~")));
+        assert!(!set.is_relevant(root, &root.join("content/4913")));
+        assert!(!set.is_relevant(root, &root.join("public/index.html")));
+        assert!(!set.is_relevant(root, &root.join("target/x")));
+        assert!(!set.is_relevant(root, &root.join("README.md")));
+    }
+}

@@ -1,0 +1,210 @@
+//! `site-gen serve`: serves from memory on the loopback interface, follows
+//! edits, shows build errors in the page, refuses paths leaving the site.
+
+mod common;
+use std::io::{BufRead, BufReader, Write};
+use std::net::TcpStream;
+use std::time::Duration;
+
+use common::{request, request_to, wait_for, Server, Site};
+
+const HOME: &str = "+++\ntitle = \"Accueil\"\n+++\n\nBienvenue à l’Amie.\n";
+const FAQ: &str = "+++\ntitle = \"FAQ\"\n+++\n\nPremière version.\n";
+
+#[test]
+fn serves_pages_follows_edits_and_refuses_traversal() {
+    let site = Site::new(&[
+        ("content/_index.md", HOME),
+        ("content/faq.md", FAQ),
+        ("static/module.wasm", "\0asm\x01\0\0\0"),
+    ]);
+    let server = Server::start(&site, &[]);
+
+    let home = server.get("/");
+    assert_eq!(home.status, 200);
+    assert_eq!(
+        home.header("Content-Type"),
+        Some("text/html; charset=utf-8")
+    );
+    assert!(home.body.contains("Bienvenue"));
+    assert!(
+        home.body.contains("<script src=\"/__site-gen/reload.js\""),
+        "live reload script"
+    );
+    // Links point at the server itself.
+    assert!(home
+        .body
+        .contains(&format!("http://127.0.0.1:{}/faq/", server.port)));
+
+    let faq = server.get("/faq");
+    assert_eq!(faq.status, 302);
+    assert_eq!(faq.header("Location"), Some("/faq/"));
+    assert!(server.get("/faq/").body.contains("Première version"));
+
+    let wasm = server.get("/module.wasm");
+    assert_eq!(
+        (wasm.status, wasm.header("Content-Type")),
+        (200, Some("application/wasm"))
+    );
+    assert_eq!(
+        server.get("/__site-gen/reload.js").header("Content-Type"),
+        Some("text/javascript; charset=utf-8")
+    );
+
+    let missing = server.get("/nulle-part/");
+    assert_eq!(missing.status, 404);
+    assert!(
+        missing.body.contains("Page introuvable"),
+        "the site's 404 page"
+    );
+
+    for bad in [
+        "/../Cargo.toml",
+        "/%2e%2e/",
+        "/..%2f",
+        "/..%2fCargo.toml",
+        "/%2e%2e%2fCargo.toml",
+        "/a/..\\..\\x",
+        "/%00",
+    ] {
+        let r = server.get(bad);
+        assert!(r.status == 400 || r.status == 404, "{bad} → {}", r.status);
+        assert!(!r.body.contains("[package]"));
+    }
+    assert_eq!(request(server.port, "POST", "/").status, 405);
+    // Another site's page that renamed itself 127.0.0.1 (DNS rebinding).
+    assert_eq!(
+        request_to(server.port, "GET", "/", "malveillant.example").status,
+        403
+    );
+    assert_eq!(
+        request_to(
+            server.port,
+            "GET",
+            "/",
+            &format!("localhost:{}", server.port)
+        )
+        .status,
+        200
+    );
+    let head = request(server.port, "HEAD", "/faq/");
+    assert_eq!(head.status, 200);
+    assert!(head.body.is_empty());
+
+    // An oversized request line is refused, the server keeps going.
+    let long = format!("/{}", "a".repeat(20_000));
+    assert_eq!(server.get(&long).status, 431);
+
+    site.write(
+        "content/faq.md",
+        "+++\ntitle = \"FAQ\"\n+++\n\nDeuxième version.\n",
+    );
+    let seen = wait_for(15, || {
+        server
+            .get("/faq/")
+            .body
+            .contains("Deuxième version")
+            .then_some(())
+    });
+    assert!(seen.is_some(), "edit not served: {}", server.stderr());
+
+    // Nothing of the kind in `build` output.
+    let built = site.run(&["build"]);
+    assert!(built.status.success());
+    let index = std::fs::read_to_string(site.root().join("public/index.html")).unwrap();
+    assert!(!index.contains("__site-gen"));
+}
+
+#[test]
+fn build_errors_show_in_the_page_and_clear_when_fixed() {
+    let site = Site::new(&[("content/_index.md", HOME), ("content/faq.md", FAQ)]);
+    let server = Server::start(&site, &[]);
+    assert!(!server.get("/faq/").body.contains("site-gen-erreurs"));
+
+    site.write("content/faq.md", "+++\ntitle = \"FAQ\n+++\n\nCassé.\n");
+    let page = wait_for(15, || {
+        let r = server.get("/faq/");
+        r.body.contains("site-gen-erreurs").then_some(r)
+    })
+    .unwrap_or_else(|| panic!("no overlay: {}", server.stderr()));
+    assert_eq!(page.status, 200, "the last good page, under the overlay");
+    assert!(page.body.contains("content/faq.md:2:"), "{}", page.body);
+    assert!(page.body.contains("Première version"));
+    assert!(
+        server.get("/").body.contains("site-gen-erreurs"),
+        "on every page"
+    );
+    assert!(server
+        .get("/__site-gen/errors")
+        .body
+        .contains("content/faq.md:2:"));
+    assert!(
+        server.stderr().contains("content/faq.md:2:"),
+        "printed in the terminal too"
+    );
+
+    site.write("content/faq.md", "+++\ntitle = \"FAQ\"\n+++\n\nRéparé.\n");
+    let fixed = wait_for(15, || {
+        let r = server.get("/faq/");
+        (!r.body.contains("site-gen-erreurs")).then_some(r)
+    })
+    .unwrap_or_else(|| panic!("overlay stays: {}", server.stderr()));
+    assert!(fixed.body.contains("Réparé"));
+}
+
+#[test]
+fn first_build_failing_serves_an_error_page_then_the_site() {
+    let site = Site::new(&[("content/_index.md", "+++\ntitre = \"Accueil\"\n+++\n")]);
+    let server = Server::start(&site, &[]);
+    let r = server.get("/");
+    assert_eq!(r.status, 500);
+    assert!(
+        r.body.contains("site-gen-erreurs") && r.body.contains("content/_index.md:2:"),
+        "{}",
+        r.body
+    );
+    site.write("content/_index.md", HOME);
+    let ok = wait_for(15, || (server.get("/").status == 200).then_some(()));
+    assert!(ok.is_some(), "{}", server.stderr());
+}
+
+#[test]
+fn pages_hear_about_rebuilds() {
+    let site = Site::new(&[("content/_index.md", HOME), ("content/faq.md", FAQ)]);
+    let server = Server::start(&site, &[]);
+    let mut stream = TcpStream::connect(("127.0.0.1", server.port)).unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(15)))
+        .unwrap();
+    write!(
+        stream,
+        "GET /__site-gen/events HTTP/1.1\r\nHost: localhost\r\nAccept: text/event-stream\r\n\r\n"
+    )
+    .unwrap();
+    let mut lines = BufReader::new(stream).lines();
+    let mut next_event = move || -> (String, String) {
+        let (mut event, mut data) = (String::new(), String::new());
+        for line in lines.by_ref() {
+            let line = line.expect("event stream line");
+            if let Some(e) = line.strip_prefix("event: ") {
+                event = e.to_string();
+            } else if let Some(d) = line.strip_prefix("data: ") {
+                data = d.to_string();
+            } else if line.is_empty() && !event.is_empty() {
+                return (event, data);
+            }
+        }
+        panic!("event stream closed");
+    };
+    let (event, first) = next_event();
+    assert_eq!(event, "hello");
+    // The page is served with the same build id, so it does not reload.
+    assert!(server
+        .get("/")
+        .body
+        .contains(&format!("data-build=\"{first}\"")));
+    site.write("content/faq.md", "+++\ntitle = \"FAQ\"\n+++\n\nNouveau.\n");
+    let (event, second) = next_event();
+    assert_eq!(event, "reload");
+    assert_ne!(first, second);
+}
