@@ -98,7 +98,10 @@ impl Config {
         match std::fs::read_to_string(&path) {
             Ok(text) => Config::parse(&text, Path::new(CONFIG_FILE)),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Config::default()),
-            Err(e) => Err(Diagnostic::new(CONFIG_FILE, format!("lecture impossible : {e}"))),
+            Err(e) => Err(Diagnostic::new(
+                CONFIG_FILE,
+                format!("lecture impossible : {e}"),
+            )),
         }
     }
 
@@ -139,10 +142,7 @@ impl Config {
 
 /// A single path component: no separators, not `.` or `..`.
 fn is_plain_name(name: &str) -> bool {
-    !name.is_empty()
-        && name != "."
-        && name != ".."
-        && !name.contains(['/', '\\', '\0'])
+    !name.is_empty() && name != "." && name != ".." && !name.contains(['/', '\\', '\0'])
 }
 
 /// A TOML error as a diagnostic at its line and column.

@@ -3,8 +3,18 @@
 use jiff::civil::{Date, Weekday};
 
 const MONTHS: [&str; 12] = [
-    "janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre",
-    "octobre", "novembre", "décembre",
+    "janvier",
+    "février",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "août",
+    "septembre",
+    "octobre",
+    "novembre",
+    "décembre",
 ];
 /// Abbreviations of the Imprimerie nationale, as CLDR uses them.
 const MONTHS_SHORT: [&str; 12] = [

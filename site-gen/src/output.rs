@@ -172,10 +172,21 @@ mod tests {
         let root = dir.path().join("site");
         std::fs::create_dir_all(root.join("content")).unwrap();
         let out = root.join("public");
-        write_site(&root, &out, &site(&[("index.html", "1"), ("a/b/index.html", "x")])).unwrap();
-        assert_eq!(std::fs::read_to_string(out.join("a/b/index.html")).unwrap(), "x");
+        write_site(
+            &root,
+            &out,
+            &site(&[("index.html", "1"), ("a/b/index.html", "x")]),
+        )
+        .unwrap();
+        assert_eq!(
+            std::fs::read_to_string(out.join("a/b/index.html")).unwrap(),
+            "x"
+        );
         write_site(&root, &out, &site(&[("index.html", "2")])).unwrap();
-        assert_eq!(std::fs::read_to_string(out.join("index.html")).unwrap(), "2");
+        assert_eq!(
+            std::fs::read_to_string(out.join("index.html")).unwrap(),
+            "2"
+        );
         assert!(!out.join("a").exists(), "stale files are gone");
         let leftovers: Vec<_> = std::fs::read_dir(&root)
             .unwrap()
@@ -190,8 +201,17 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let root = dir.path().join("site");
         std::fs::create_dir_all(root.join("content")).unwrap();
-        for bad in [root.clone(), root.join("content"), root.join("content/x"), dir.path().to_path_buf(), PathBuf::from("/")] {
-            assert!(check_output_dir(&root, &bad).is_err(), "{bad:?} should be refused");
+        for bad in [
+            root.clone(),
+            root.join("content"),
+            root.join("content/x"),
+            dir.path().to_path_buf(),
+            PathBuf::from("/"),
+        ] {
+            assert!(
+                check_output_dir(&root, &bad).is_err(),
+                "{bad:?} should be refused"
+            );
         }
         let foreign = dir.path().join("documents");
         std::fs::create_dir_all(&foreign).unwrap();

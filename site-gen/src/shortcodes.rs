@@ -58,7 +58,9 @@ impl<'a> SiteEnv<'a> {
 
     fn calculateur(&self, args: &ShortcodeArgs) -> Result<String, String> {
         if let Some(key) = args.keys().next() {
-            return Err(format!("calculateur() ne prend pas d’argument (reçu « {key} »)"));
+            return Err(format!(
+                "calculateur() ne prend pas d’argument (reçu « {key} »)"
+            ));
         }
         let model = self.pricing.ok_or(
             "calculateur() a besoin du fichier de tarifs (content/tarifs.toml par défaut)",

@@ -109,7 +109,9 @@ pub fn build(opts: &BuildOptions) -> Result<BuiltSite, Diagnostics> {
             return Err(diags);
         }
     };
-    let menu = resolve_menu(&config, &urls).map_err(|d| diags.extend(d.0)).ok();
+    let menu = resolve_menu(&config, &urls)
+        .map_err(|d| diags.extend(d.0))
+        .ok();
     diags.clone().into_result()?;
 
     // Render Markdown, then check the anchors every page links to.
@@ -140,7 +142,13 @@ pub fn build(opts: &BuildOptions) -> Result<BuiltSite, Diagnostics> {
     ctx.insert("current_path", "/404.html");
     ctx.insert("current_url", &urls.permalink("/404.html"));
     match tera.render("404.html", &ctx) {
-        Ok(html) => add(&mut extra, &mut files, "404.html".into(), html.into_bytes(), "404.html"),
+        Ok(html) => add(
+            &mut extra,
+            &mut files,
+            "404.html".into(),
+            html.into_bytes(),
+            "404.html",
+        ),
         Err(e) => extra.push(Diagnostic::new(
             templates::origin(&theme, "404.html"),
             templates::error_chain(&e),
@@ -172,26 +180,57 @@ pub fn build(opts: &BuildOptions) -> Result<BuiltSite, Diagnostics> {
             "pages": pages, "feed_url": feed_url, "updated": updated,
             "home_url": urls.permalink("/"),
         });
-        render_into(&tera, &base, "atom.xml", value, &theme, &mut files, &mut extra);
+        render_into(
+            &tera, &base, "atom.xml", value, &theme, &mut files, &mut extra,
+        );
     }
     for (output, target) in &loaded.aliases {
         let doc = &loaded.docs[*target];
         let value = json!({ "url": urls.permalink(&doc.path), "title": doc.title });
         let mut one = BTreeMap::new();
-        render_into(&tera, &base, "alias.html", value, &theme, &mut one, &mut extra);
+        render_into(
+            &tera,
+            &base,
+            "alias.html",
+            value,
+            &theme,
+            &mut one,
+            &mut extra,
+        );
         if let Some(bytes) = one.remove("alias.html") {
-            add(&mut extra, &mut files, output.clone(), bytes, &doc.file.display().to_string());
+            add(
+                &mut extra,
+                &mut files,
+                output.clone(),
+                bytes,
+                &doc.file.display().to_string(),
+            );
         }
     }
 
     // Static files: the theme's, the site's, the content's, the widget's.
     for (path, file) in &theme.statics {
-        add(&mut extra, &mut files, path.clone(), file.bytes.clone(), &file.origin.display().to_string());
+        add(
+            &mut extra,
+            &mut files,
+            path.clone(),
+            file.bytes.clone(),
+            &file.origin.display().to_string(),
+        );
     }
     for asset in &loaded.assets {
         match std::fs::read(&asset.source) {
-            Ok(bytes) => add(&mut extra, &mut files, asset.output.clone(), bytes, &asset.source.display().to_string()),
-            Err(e) => extra.push(Diagnostic::new(&asset.source, format!("lecture impossible : {e}"))),
+            Ok(bytes) => add(
+                &mut extra,
+                &mut files,
+                asset.output.clone(),
+                bytes,
+                &asset.source.display().to_string(),
+            ),
+            Err(e) => extra.push(Diagnostic::new(
+                &asset.source,
+                format!("lecture impossible : {e}"),
+            )),
         }
     }
     let widget_compiled = env.add_widget_files(&mut files);

@@ -36,7 +36,12 @@ impl Theme {
         let name = config.theme.as_deref().unwrap_or("default");
         let dir = root.join("themes").join(name);
         if dir.is_dir() {
-            read_dir_into(root, &dir.join("templates"), &mut theme.templates, &mut diags);
+            read_dir_into(
+                root,
+                &dir.join("templates"),
+                &mut theme.templates,
+                &mut diags,
+            );
             read_dir_into(root, &dir.join("static"), &mut theme.statics, &mut diags);
         } else if config.theme.is_some() {
             diags.push(Diagnostic::new(
@@ -56,7 +61,12 @@ impl Theme {
                 }
             }
         }
-        read_dir_into(root, &root.join("templates"), &mut theme.templates, &mut diags);
+        read_dir_into(
+            root,
+            &root.join("templates"),
+            &mut theme.templates,
+            &mut diags,
+        );
         read_dir_into(root, &root.join("static"), &mut theme.statics, &mut diags);
         diags.into_result().map(|()| theme)
     }

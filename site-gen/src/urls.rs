@@ -91,15 +91,27 @@ mod tests {
     #[test]
     fn resolves_source_paths_and_site_paths_under_a_sub_path() {
         let u = urls();
-        assert_eq!(u.resolve("@/faq.md#part").unwrap(), "https://amie.example/site/faq/#part");
-        assert_eq!(u.resolve("/contact/").unwrap(), "https://amie.example/site/contact/");
-        assert!(u.resolve("@/absent.md").unwrap_err().contains("@/absent.md"));
+        assert_eq!(
+            u.resolve("@/faq.md#part").unwrap(),
+            "https://amie.example/site/faq/#part"
+        );
+        assert_eq!(
+            u.resolve("/contact/").unwrap(),
+            "https://amie.example/site/contact/"
+        );
+        assert!(u
+            .resolve("@/absent.md")
+            .unwrap_err()
+            .contains("@/absent.md"));
     }
 
     #[test]
     fn assets_carry_their_hash() {
         let u = urls();
-        assert_eq!(u.asset("style.css").unwrap(), "https://amie.example/site/style.css?h=abc");
+        assert_eq!(
+            u.asset("style.css").unwrap(),
+            "https://amie.example/site/style.css?h=abc"
+        );
         assert!(u.asset("nope.css").is_err());
     }
 }

@@ -40,7 +40,10 @@ fn write(path: &Path, text: &str) {
     std::fs::write(path, text).expect("write");
 }
 
-const HOME: (&str, &str) = ("content/_index.md", "+++\ntitle = \"Accueil\"\n+++\nBonjour.\n");
+const HOME: (&str, &str) = (
+    "content/_index.md",
+    "+++\ntitle = \"Accueil\"\n+++\nBonjour.\n",
+);
 
 fn assert_one(errors: &[String], expected_start: &str, expected_part: &str) {
     assert!(
@@ -55,7 +58,10 @@ fn assert_one(errors: &[String], expected_start: &str, expected_part: &str) {
 fn broken_front_matter_names_file_and_line() {
     let site = Site::new(&[
         HOME,
-        ("content/faq.md", "+++\ntitle = \"FAQ\"\ndate = 2025-13-45\n+++\n"),
+        (
+            "content/faq.md",
+            "+++\ntitle = \"FAQ\"\ndate = 2025-13-45\n+++\n",
+        ),
     ]);
     assert_one(&site.errors(), "content/faq.md:3:", "date");
 }
@@ -69,12 +75,19 @@ fn unclosed_front_matter_is_reported() {
 #[test]
 fn unknown_front_matter_key_suggests_the_right_one() {
     let site = Site::new(&[HOME, ("content/faq.md", "+++\ntitel = \"FAQ\"\n+++\n")]);
-    assert_one(&site.errors(), "content/faq.md:2:", "vouliez-vous dire « title »");
+    assert_one(
+        &site.errors(),
+        "content/faq.md:2:",
+        "vouliez-vous dire « title »",
+    );
 }
 
 #[test]
 fn unknown_config_key_is_an_error_at_its_line() {
-    let site = Site::new(&[HOME, ("site.toml", "title = \"Amie\"\nbase_ulr = \"https://x\"\n")]);
+    let site = Site::new(&[
+        HOME,
+        ("site.toml", "title = \"Amie\"\nbase_ulr = \"https://x\"\n"),
+    ]);
     assert_one(&site.errors(), "site.toml:2:", "base_ulr");
 }
 
@@ -91,7 +104,11 @@ fn broken_internal_link_and_anchor_name_file_line_and_column() {
     let errors = site.errors();
     assert_one(&errors, "content/services.md:6:4", "@/absente.md");
     assert_one(&errors, "content/services.md:7:4", "#nulle-part");
-    assert_eq!(errors.len(), 2, "the valid link is not reported: {errors:#?}");
+    assert_eq!(
+        errors.len(),
+        2,
+        "the valid link is not reported: {errors:#?}"
+    );
 }
 
 #[test]
@@ -108,8 +125,15 @@ fn every_problem_of_a_run_is_reported_together() {
 
 #[test]
 fn missing_template_named_in_front_matter() {
-    let site = Site::new(&[HOME, ("content/a.md", "+++\ntemplate = \"special.html\"\n+++\n")]);
-    assert_one(&site.errors(), "content/a.md", "« special.html » introuvable");
+    let site = Site::new(&[
+        HOME,
+        ("content/a.md", "+++\ntemplate = \"special.html\"\n+++\n"),
+    ]);
+    assert_one(
+        &site.errors(),
+        "content/a.md",
+        "« special.html » introuvable",
+    );
 }
 
 #[test]
@@ -151,7 +175,10 @@ fn not_utf8_and_binary_files_are_refused() {
 fn escaping_aliases_are_refused() {
     let site = Site::new(&[
         HOME,
-        ("content/a.md", "+++\naliases = [\"../../etc/passwd\"]\n+++\n"),
+        (
+            "content/a.md",
+            "+++\naliases = [\"../../etc/passwd\"]\n+++\n",
+        ),
     ]);
     assert_one(&site.errors(), "content/a.md", "alias");
 }
@@ -175,7 +202,10 @@ fn zero_config_site_builds_with_the_builtin_theme() {
     let home = String::from_utf8(built.files["index.html"].clone()).unwrap();
     assert!(home.contains("lang=\"fr\""));
     assert!(home.contains("Bienvenue"));
-    assert!(home.contains("site\u{202f};"), "French typography on by default: {home}");
+    assert!(
+        home.contains("site\u{202f};"),
+        "French typography on by default: {home}"
+    );
     for f in ["404.html", "sitemap.xml", "robots.txt", "style.css"] {
         assert!(built.files.contains_key(f), "{f} is produced");
     }

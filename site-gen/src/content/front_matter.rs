@@ -101,8 +101,7 @@ pub fn split(text: &str) -> Result<Split<'_>, FrontMatterError> {
     // Find the closing delimiter on a line of its own.
     let after_open = first.len() + line_ending_len(&text[first.len()..]);
     let mut offset = after_open;
-    let mut line_no = 2;
-    for line in text[after_open..].split_inclusive('\n') {
+    for (line_no, line) in (2..).zip(text[after_open..].split_inclusive('\n')) {
         if line.trim_end() == delimiter {
             let raw = &text[after_open..offset];
             let body_start = offset + line.len();
@@ -118,7 +117,6 @@ pub fn split(text: &str) -> Result<Split<'_>, FrontMatterError> {
             });
         }
         offset += line.len();
-        line_no += 1;
     }
     Err(FrontMatterError {
         line: Some(1),
@@ -261,7 +259,8 @@ mod tests {
 
     #[test]
     fn toml_front_matter_with_date_and_extra() {
-        let text = "+++\ntitle = \"Actu\"\ndate = 2025-01-18\n[extra]\nimage = \"x.png\"\n+++\n# Corps\n";
+        let text =
+            "+++\ntitle = \"Actu\"\ndate = 2025-01-18\n[extra]\nimage = \"x.png\"\n+++\n# Corps\n";
         let s = split(text).unwrap();
         assert_eq!(s.front_matter.title.as_deref(), Some("Actu"));
         assert_eq!(s.front_matter.date, Some(jiff::civil::date(2025, 1, 18)));

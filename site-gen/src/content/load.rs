@@ -60,6 +60,12 @@ pub struct LoadOptions<'a> {
     pub french_typography: bool,
 }
 
+/// A file found under `content/`: (path relative to it, path on disk).
+type Found = (String, PathBuf);
+
+/// A parsed file: its front matter, body and the body's first line.
+type Parsed = (FrontMatter, String, usize);
+
 struct Source {
     /// Relative to content/, `/`-separated.
     rel: String,
@@ -85,7 +91,7 @@ pub fn load(opts: &LoadOptions) -> Result<Loaded, Diagnostics> {
         }
     }
 
-    let parsed: Vec<(Source, Result<(FrontMatter, String, usize), Diagnostic>)> = sources
+    let parsed: Vec<(Source, Result<Parsed, Diagnostic>)> = sources
         .into_par_iter()
         .map(|s| {
             let r = front_matter::split(&s.text)
@@ -115,7 +121,7 @@ fn walk(
     content: &Path,
     skip: &[PathBuf],
     diags: &mut Diagnostics,
-) -> (Vec<(String, PathBuf)>, Vec<(String, PathBuf)>) {
+) -> (Vec<Found>, Vec<Found>) {
     let mut markdown = Vec::new();
     let mut other = Vec::new();
     if !content.is_dir() {
@@ -125,7 +131,9 @@ fn walk(
         ));
         return (markdown, other);
     }
-    let content_real = content.canonicalize().unwrap_or_else(|_| content.to_path_buf());
+    let content_real = content
+        .canonicalize()
+        .unwrap_or_else(|_| content.to_path_buf());
     let skip: Vec<PathBuf> = skip.iter().filter_map(|p| p.canonicalize().ok()).collect();
     let walker = WalkDir::new(content)
         .sort_by_file_name()
@@ -135,7 +143,10 @@ fn walk(
         let entry = match entry {
             Ok(e) => e,
             Err(e) => {
-                let path = e.path().map(Path::to_path_buf).unwrap_or_else(|| content.into());
+                let path = e
+                    .path()
+                    .map(Path::to_path_buf)
+                    .unwrap_or_else(|| content.into());
                 diags.push(Diagnostic::new(
                     crate::diagnostics::display_path(root, &path),
                     format!("lecture impossible : {e}"),
@@ -148,10 +159,7 @@ fn walk(
         if entry.path_is_symlink() {
             match path.canonicalize() {
                 Err(_) => {
-                    diags.push(Diagnostic::new(
-                        shown,
-                        "lien symbolique cassé ou en boucle",
-                    ));
+                    diags.push(Diagnostic::new(shown, "lien symbolique cassé ou en boucle"));
                     continue;
                 }
                 Ok(target) if !target.starts_with(&content_real) => {
@@ -177,12 +185,18 @@ fn walk(
             continue;
         };
         let Some(rel) = rel.to_str().map(|s| s.replace('\\', "/")) else {
-            diags.push(Diagnostic::new(shown, "nom de fichier qui n’est pas en UTF-8"));
+            diags.push(Diagnostic::new(
+                shown,
+                "nom de fichier qui n’est pas en UTF-8",
+            ));
             continue;
         };
         if rel.ends_with(".md") {
             markdown.push((rel, path.to_path_buf()));
-        } else if !skip.iter().any(|s| path.canonicalize().ok().as_ref() == Some(s)) {
+        } else if !skip
+            .iter()
+            .any(|s| path.canonicalize().ok().as_ref() == Some(s))
+        {
             other.push((rel, path.to_path_buf()));
         }
     }
@@ -214,21 +228,21 @@ fn read_source(root: &Path, rel: String, path: &Path) -> Result<Source, Diagnost
 
 /// Creates the documents, computes their URLs and links sections to pages.
 fn place(
-    parsed: Vec<(Source, Result<(FrontMatter, String, usize), Diagnostic>)>,
+    parsed: Vec<(Source, Result<Parsed, Diagnostic>)>,
     opts: &LoadOptions,
     diags: &mut Diagnostics,
 ) -> Loaded {
     // Section folders first: their slugs shape the URLs of what they hold.
-    let mut ok: Vec<(Source, FrontMatter, String, usize)> = Vec::new();
+    let mut ok: Vec<(Source, Parsed)> = Vec::new();
     for (s, r) in parsed {
         match r {
-            Ok((fm, body, line)) => ok.push((s, fm, body, line)),
+            Ok(parsed) => ok.push((s, parsed)),
             Err(d) => diags.push(d),
         }
     }
     let mut draft_dirs: Vec<String> = Vec::new();
     let mut dir_slugs: BTreeMap<String, String> = BTreeMap::new();
-    for (s, fm, _, _) in &ok {
+    for (s, (fm, _, _)) in &ok {
         if let Some(dir) = s.rel.strip_suffix("_index.md") {
             let dir = dir.trim_end_matches('/').to_string();
             if fm.draft && !opts.include_drafts {
@@ -246,7 +260,7 @@ fn place(
     };
 
     let mut loaded = Loaded::default();
-    for (s, fm, body, body_line) in ok {
+    for (s, (fm, body, body_line)) in ok {
         if (fm.draft && !opts.include_drafts) || in_draft(&s.rel) {
             continue;
         }
@@ -416,7 +430,8 @@ fn link_sections(loaded: &mut Loaded) {
 }
 
 fn parent_dir(rel: &str) -> String {
-    rel.rfind('/').map_or(String::new(), |i| rel[..i].to_string())
+    rel.rfind('/')
+        .map_or(String::new(), |i| rel[..i].to_string())
 }
 
 /// Newest first when every page is dated (or `sort_by = "date"`), else by
@@ -455,7 +470,7 @@ fn collect_aliases(loaded: &mut Loaded, diags: &mut Diagnostics) {
 
 fn place_assets(
     root: &Path,
-    files: Vec<(String, PathBuf)>,
+    files: Vec<Found>,
     loaded: &Loaded,
     diags: &mut Diagnostics,
 ) -> Vec<Asset> {

@@ -28,7 +28,10 @@ impl UrlPaths {
                 format!("/{prefix}{slug}/"),
                 format!("{prefix}{slug}/index.html"),
             ),
-            UrlStyle::Html => (format!("/{prefix}{slug}.html"), format!("{prefix}{slug}.html")),
+            UrlStyle::Html => (
+                format!("/{prefix}{slug}.html"),
+                format!("{prefix}{slug}.html"),
+            ),
         }
     }
 }
@@ -76,16 +79,26 @@ mod tests {
 
     #[test]
     fn pretty_and_html_styles() {
-        let pretty = UrlPaths { style: UrlStyle::Pretty };
-        let html = UrlPaths { style: UrlStyle::Html };
+        let pretty = UrlPaths {
+            style: UrlStyle::Pretty,
+        };
+        let html = UrlPaths {
+            style: UrlStyle::Html,
+        };
         let dirs = vec!["services".to_string()];
         assert_eq!(
             pretty.page(&dirs, "assistance"),
-            ("/services/assistance/".into(), "services/assistance/index.html".into())
+            (
+                "/services/assistance/".into(),
+                "services/assistance/index.html".into()
+            )
         );
         assert_eq!(
             html.page(&[], "combien-ca-coute"),
-            ("/combien-ca-coute.html".into(), "combien-ca-coute.html".into())
+            (
+                "/combien-ca-coute.html".into(),
+                "combien-ca-coute.html".into()
+            )
         );
         assert_eq!(pretty.section(&[]), ("/".into(), "index.html".into()));
         assert_eq!(

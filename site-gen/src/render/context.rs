@@ -18,9 +18,15 @@ pub fn summary(doc: &Document, rendered: &Rendered, urls: &Urls) -> Map<String, 
     m.insert("title".into(), doc.title.clone().into());
     m.insert(
         "description".into(),
-        doc.meta.description.clone().map_or(Value::Null, Value::String),
+        doc.meta
+            .description
+            .clone()
+            .map_or(Value::Null, Value::String),
     );
-    m.insert("date".into(), date(doc.meta.date).map_or(Value::Null, Value::String));
+    m.insert(
+        "date".into(),
+        date(doc.meta.date).map_or(Value::Null, Value::String),
+    );
     m.insert(
         "updated".into(),
         date(doc.meta.updated).map_or(Value::Null, Value::String),
@@ -38,7 +44,10 @@ pub fn summary(doc: &Document, rendered: &Rendered, urls: &Urls) -> Map<String, 
         rendered.word_count.div_ceil(WORDS_PER_MINUTE).max(1).into(),
     );
     m.insert("draft".into(), doc.meta.draft.into());
-    m.insert("weight".into(), doc.meta.weight.map_or(Value::Null, Value::from));
+    m.insert(
+        "weight".into(),
+        doc.meta.weight.map_or(Value::Null, Value::from),
+    );
     m.insert("extra".into(), Value::Object(doc.meta.extra.clone()));
     m
 }
@@ -55,7 +64,11 @@ pub fn full(summary: &Map<String, Value>, rendered: &Rendered) -> Map<String, Va
 }
 
 /// The site config as templates see it, menu URLs resolved.
-pub fn config_value(config: &Config, menu: Vec<(String, String)>, feed_url: Option<String>) -> Value {
+pub fn config_value(
+    config: &Config,
+    menu: Vec<(String, String)>,
+    feed_url: Option<String>,
+) -> Value {
     let menu: Vec<Value> = menu
         .into_iter()
         .map(|(name, url)| json!({ "name": name, "url": url }))

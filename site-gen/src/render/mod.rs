@@ -27,8 +27,7 @@ pub fn markdown_all(
         .docs
         .par_iter()
         .map(|doc| {
-            let (rendered, errors) =
-                markdown::render_partial(&doc.body, doc.body_line, opts, env);
+            let (rendered, errors) = markdown::render_partial(&doc.body, doc.body_line, opts, env);
             let diags = errors
                 .into_iter()
                 .map(|e| Diagnostic::new(&doc.file, e.message).at(e.line, e.column))
@@ -149,8 +148,11 @@ pub fn templates_all(
                     let mut section = full;
                     let pages: Vec<&Map<String, Value>> =
                         doc.pages.iter().map(|&p| &views.summaries[p]).collect();
-                    let subsections: Vec<&Map<String, Value>> =
-                        doc.subsections.iter().map(|&s| &views.summaries[s]).collect();
+                    let subsections: Vec<&Map<String, Value>> = doc
+                        .subsections
+                        .iter()
+                        .map(|&s| &views.summaries[s])
+                        .collect();
                     section.insert("pages".into(), serde_json::json!(pages));
                     section.insert("subsections".into(), serde_json::json!(subsections));
                     ctx.insert("section", &section);

@@ -29,7 +29,10 @@ pub fn compile(theme: &Theme, urls: Arc<Urls>) -> Result<Tera, Diagnostics> {
     for (name, file) in &theme.templates {
         match String::from_utf8(file.bytes.clone()) {
             Ok(text) => sources.push((name.clone(), text)),
-            Err(_) => diags.push(Diagnostic::new(&file.origin, "gabarit qui n’est pas en UTF-8")),
+            Err(_) => diags.push(Diagnostic::new(
+                &file.origin,
+                "gabarit qui n’est pas en UTF-8",
+            )),
         }
     }
     for (name, text) in BUILTIN {
@@ -125,7 +128,10 @@ fn register(tera: &mut Tera, urls: Arc<Urls>) {
     // so a theme can link to optional pages (`{% if url %}`).
     tera.register_function("get_url", move |args: &HashMap<String, Value>| {
         let path = string_arg(args, "path", "get_url")?;
-        let required = args.get("required").and_then(Value::as_bool).unwrap_or(true);
+        let required = args
+            .get("required")
+            .and_then(Value::as_bool)
+            .unwrap_or(true);
         match u.resolve(path) {
             Ok(url) => Ok(Value::String(url)),
             Err(_) if !required => Ok(Value::String(String::new())),
@@ -134,7 +140,9 @@ fn register(tera: &mut Tera, urls: Arc<Urls>) {
     });
     tera.register_function("asset_url", move |args: &HashMap<String, Value>| {
         let path = string_arg(args, "path", "asset_url")?;
-        urls.asset(path).map(Value::String).map_err(tera::Error::msg)
+        urls.asset(path)
+            .map(Value::String)
+            .map_err(tera::Error::msg)
     });
 }
 
