@@ -256,6 +256,12 @@ fn translate(msg: &str) -> String {
             return format!("clé obligatoire manquante : {name}");
         }
     }
+    if let Some((what, expected)) = msg
+        .strip_prefix("invalid type: ")
+        .and_then(|r| r.split_once(", expected "))
+    {
+        return format!("valeur invalide ({what}) : il faut {}", expected.trim());
+    }
     format!("fichier TOML invalide : {}", msg.trim())
 }
 

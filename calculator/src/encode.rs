@@ -41,7 +41,8 @@ impl fmt::Display for DecodeError {
             }
             DecodeError::Length { found } => write!(
                 f,
-                "données du calculateur incomplètes ({found} valeurs au lieu de {COUNT})"
+                "données du calculateur incomplètes ({} au lieu de {COUNT})",
+                crate::format::count(*found as i64, "valeur", "valeurs")
             ),
             DecodeError::NotANumber { index } => {
                 write!(

@@ -286,12 +286,88 @@ fn figure(class: &'static str, label: &'static str, value: String, for_ids: &Att
     }
 }
 
-fn coef_cell(v: i64) -> Html {
-    if v == 0 {
-        html! { <td>{ "—" }</td> }
-    } else {
-        html! { <td>{ f::centi(v) }</td> }
+/// Static parts are built as HTML text and inserted raw: same markup on
+/// the server and in the browser, much less code in the wasm than `html!`.
+fn raw(s: String) -> Html {
+    Html::from_html_unchecked(AttrValue::from(s))
+}
+
+/// `<ul class="CLASS"><li>…</li>…</ul>`, items escaped.
+fn list(class: &str, items: &[String]) -> String {
+    let mut s = String::from("<ul class=\"");
+    s.push_str(class);
+    s.push_str("\">");
+    for item in items {
+        s.push_str("<li>");
+        s.push_str(&f::html_escape(item));
+        s.push_str("</li>");
     }
+    s.push_str("</ul>");
+    s
+}
+
+/// The gauge of subscribed parts.
+fn gauge(model: &Model) -> Option<String> {
+    let sub = model.subscribed()?;
+    let total = model.total_parts();
+    let rest = total - sub;
+    Some(
+        [
+            "<div class=\"calc-gauge\"><p class=\"calc-gauge-label\" id=\"calc-jauge\">\
+             Parts déjà souscrites : ",
+            &f::int(sub as i64),
+            " sur ",
+            &f::int(total as i64),
+            " (",
+            &f::parts(rest),
+            if rest < 2 {
+                " disponible)."
+            } else {
+                " disponibles)."
+            },
+            "</p><meter class=\"calc-gauge-meter\" min=\"0\" max=\"",
+            &total.to_string(),
+            "\" value=\"",
+            &sub.to_string(),
+            "\" aria-labelledby=\"calc-jauge\">",
+            &f::int(sub as i64),
+            " / ",
+            &f::int(total as i64),
+            "</meter></div>",
+        ]
+        .concat(),
+    )
+}
+
+/// The assumptions: sentences and the table of coefficients.
+fn assumptions(model: &Model) -> String {
+    let mut s =
+        String::from("<details class=\"calc-assumptions\"><summary>Hypothèses du calcul</summary>");
+    s.push_str(&list("calc-assumption-list", &model.assumptions()));
+    s.push_str(
+        "<table class=\"calc-coefs\"><caption>Temps de travail estimé par service, en \
+         jours par an</caption><thead><tr><th scope=\"col\">Service</th>\
+         <th scope=\"col\">Par an</th><th scope=\"col\">Par poste</th>\
+         <th scope=\"col\">Par serveur</th><th scope=\"col\">Par personne</th></tr>\
+         </thead><tbody>",
+    );
+    for svc in Service::ALL {
+        s.push_str("<tr><th scope=\"row\">");
+        s.push_str(svc.label());
+        s.push_str("</th>");
+        let c = model.coefs(svc);
+        for k in Coef::ALL {
+            s.push_str("<td>");
+            match c.get(k) {
+                0 => s.push('—'),
+                v => s.push_str(&f::centi(v)),
+            }
+            s.push_str("</td>");
+        }
+        s.push_str("</tr>");
+    }
+    s.push_str("</tbody></table></details>");
+    s
 }
 
 /// The pricing calculator.
@@ -457,9 +533,7 @@ pub fn calculator(props: &CalculatorProps) -> Html {
                     { figure("calc-figure-hours", "Heures de travail par an", f::hours(e.hours_per_year), &for_ids) }
                     { figure("calc-figure-share", "Part du poste mutualisé", f::percent(e.share), &for_ids) }
                 </dl>
-                <ul class="calc-explanation">
-                    { for e.explanation.iter().map(|l| html! { <li>{ l.clone() }</li> }) }
-                </ul>
+                { raw(list("calc-explanation", &e.explanation)) }
             </>
         },
         None => html! {
@@ -467,49 +541,10 @@ pub fn calculator(props: &CalculatorProps) -> Html {
         },
     };
 
-    let gauge = model.subscribed().map(|sub| {
-        let total = model.total_parts();
-        let text = [
-            "Parts déjà souscrites : ",
-            &f::int(sub as i64),
-            " sur ",
-            &f::int(total as i64),
-            " (",
-            &f::parts(total - sub),
-            if total - sub < 2 {
-                " disponible)."
-            } else {
-                " disponibles)."
-            },
-        ]
-        .concat();
-        html! {
-            <div class="calc-gauge">
-                <p class="calc-gauge-label" id={id("jauge")}>{ text }</p>
-                <meter class="calc-gauge-meter" min="0" max={total.to_string()}
-                    value={sub.to_string()} aria-labelledby={id("jauge")}>
-                    { [f::int(sub as i64), " / ".into(), f::int(total as i64)].concat() }
-                </meter>
-            </div>
-        }
-    });
-
-    let coef_rows = Service::ALL.iter().map(|&s| {
-        let c = model.coefs(s);
-        html! {
-            <tr>
-                <th scope="row">{ s.label() }</th>
-                { for Coef::ALL.iter().map(|&k| coef_cell(c.get(k))) }
-            </tr>
-        }
-    });
-
     html! {
         <div class="calc">
             if !form.warnings.is_empty() {
-                <ul class="calc-warnings">
-                    { for form.warnings.iter().map(|w| html! { <li>{ w.clone() }</li> }) }
-                </ul>
+                { raw(list("calc-warnings", &form.warnings)) }
             }
             <form class="calc-form" method="get" {onsubmit}>
                 <fieldset class="calc-modes">
@@ -529,26 +564,10 @@ pub fn calculator(props: &CalculatorProps) -> Html {
                 <p class="calc-results-title">{ "Estimation" }</p>
                 { results }
             </div>
-            { for gauge }
-            <details class="calc-assumptions">
-                <summary>{ "Hypothèses du calcul" }</summary>
-                <ul class="calc-assumption-list">
-                    { for model.assumptions().into_iter().map(|l| html! { <li>{ l }</li> }) }
-                </ul>
-                <table class="calc-coefs">
-                    <caption>{ "Temps de travail estimé par service, en jours par an" }</caption>
-                    <thead>
-                        <tr>
-                            <th scope="col">{ "Service" }</th>
-                            <th scope="col">{ "Par an" }</th>
-                            <th scope="col">{ "Par poste" }</th>
-                            <th scope="col">{ "Par serveur" }</th>
-                            <th scope="col">{ "Par personne" }</th>
-                        </tr>
-                    </thead>
-                    <tbody>{ for coef_rows }</tbody>
-                </table>
-            </details>
+            if let Some(g) = gauge(model) {
+                { raw(g) }
+            }
+            { raw(assumptions(model)) }
         </div>
     }
 }
