@@ -17,4 +17,6 @@ pub mod webdriver;
 
 pub use server::StaticServer;
 pub use site::{repo_root, ServedSite};
-pub use webdriver::{keys, wait_until, Browser, ChromeDriver, Element, LogEntry, Session, SessionOptions, MAX_WAIT};
+pub use webdriver::{
+    keys, wait_until, Browser, ChromeDriver, Element, LogEntry, Session, SessionOptions, MAX_WAIT,
+};

@@ -237,7 +237,11 @@ fn keeps_number_together(before: &[Unit], after: &[Unit]) -> bool {
         Some('€' | '%') => true,
         Some(c) if c.is_ascii_digit() => {
             // Groups of three after a lead of at most three: not `2025 120`.
-            let lead = before.iter().rev().take_while(|u| u.c.is_ascii_digit()).count();
+            let lead = before
+                .iter()
+                .rev()
+                .take_while(|u| u.c.is_ascii_digit())
+                .count();
             let digits = after.iter().take_while(|u| u.c.is_ascii_digit()).count();
             lead <= 3 && digits == 3
         }
