@@ -65,7 +65,7 @@ pub fn render_widget(model: &Model, query: &str) -> String {
 pub fn render_table(model: &Model) -> String {
     let mut s = String::from("<table class=\"calc-table\">\n<caption>Estimations pour 1 à ");
     s.push_str(&f::parts(model.total_parts()));
-    s.push_str(" (une part : ");
+    s.push_str(" (une part\u{202f}: ");
     s.push_str(&f::money(model.part_price()));
     s.push_str(" et ");
     s.push_str(&f::days(model.days_per_part()));

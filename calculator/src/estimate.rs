@@ -96,7 +96,7 @@ impl InputError {
     pub fn message(&self) -> String {
         match self {
             InputError::Empty => "Indiquez un nombre.".into(),
-            InputError::NotANumber => "Ce n'est pas un nombre.".into(),
+            InputError::NotANumber => "Ce n’est pas un nombre.".into(),
             InputError::NotWhole => "Indiquez un nombre entier.".into(),
             InputError::Negative => "Le nombre ne peut pas être négatif.".into(),
             InputError::TooManyDecimals => "Au plus deux chiffres après la virgule.".into(),
@@ -258,14 +258,14 @@ impl Model {
         let p = f::parts(e.parts);
         let lines = &mut e.explanation;
         lines.push(format!(
-            "Une part coûte {} par an : {p} × {} = {} par an, soit {} par mois.",
+            "Une part coûte {} par an\u{202f}: {p} × {} = {} par an, soit {} par mois.",
             f::money(self.part_price()),
             f::money(self.part_price()),
             f::money(e.cost_per_year),
             f::money(e.cost_per_month),
         ));
         lines.push(format!(
-            "Une part donne {} de travail par an : {p} × {} = {} par an, soit {} \
+            "Une part donne {} de travail par an\u{202f}: {p} × {} = {} par an, soit {} \
              à raison de {} par jour.",
             f::days(self.days_per_part()),
             f::days(self.days_per_part()),
@@ -274,19 +274,19 @@ impl Model {
             f::hours(self.hours_per_day()),
         ));
         lines.push(format!(
-            "{p} sur {} : {} du poste mutualisé.",
+            "{p} sur {}\u{202f}: {} du poste mutualisé.",
             f::int(self.total_parts() as i64),
             f::percent(e.share),
         ));
         if e.exceeds_pool {
             lines.push(format!(
-                "C'est plus que le poste entier ({}) : contactez-nous pour en parler.",
+                "C’est plus que le poste entier ({})\u{202f}: contactez-nous pour en parler.",
                 f::parts(self.total_parts()),
             ));
         } else if let Some(rest) = self.remaining_parts() {
             if e.parts > rest {
                 lines.push(format!(
-                    "Il ne reste que {} disponible{} sur {} : contactez-nous pour en parler.",
+                    "Il ne reste que {} disponible{} sur {}\u{202f}: contactez-nous pour en parler.",
                     f::parts(rest),
                     if rest < 2 { "" } else { "s" },
                     f::parts(self.total_parts()),
@@ -330,14 +330,14 @@ impl Model {
             }
             let line = if terms.is_empty() {
                 format!(
-                    "{} : compris dans les services mutualisés (0 jour).",
+                    "{}\u{202f}: compris dans les services mutualisés (0 jour).",
                     s.label()
                 )
             } else if terms.len() == 1 && c.per_year != 0 {
-                format!("{} : {} par an.", s.label(), f::days(days))
+                format!("{}\u{202f}: {} par an.", s.label(), f::days(days))
             } else {
                 format!(
-                    "{} : {} = {} par an.",
+                    "{}\u{202f}: {} = {} par an.",
                     s.label(),
                     terms.join(" + "),
                     f::days(days)
@@ -352,13 +352,13 @@ impl Model {
         if profile.rattrapage {
             total += self.catch_up_days();
             lines.push(format!(
-                "Rattrapage de l'installation : {} de travail, une seule fois, \
+                "Rattrapage de l’installation\u{202f}: {} de travail, une seule fois, \
                  comptés la première année.",
                 f::days(self.catch_up_days())
             ));
         }
         lines.push(format!(
-            "Total : {} de travail par an{}.",
+            "Total\u{202f}: {} de travail par an{}.",
             f::days(total),
             if profile.rattrapage {
                 " la première année"
@@ -368,10 +368,10 @@ impl Model {
         ));
         let parts = self.parts_for_days(total);
         if total <= 0 {
-            lines.push("Il faut au moins une part pour adhérer : 1 part.".into());
+            lines.push("Il faut au moins une part pour adhérer\u{202f}: 1 part.".into());
         } else {
             lines.push(format!(
-                "Une part donne {} par an : {} ÷ {} = {}, arrondi à la part supérieure : {}.",
+                "Une part donne {} par an\u{202f}: {} ÷ {} = {}, arrondi à la part supérieure\u{202f}: {}.",
                 f::days(self.days_per_part()),
                 f::centi(total),
                 f::centi(self.days_per_part()),
@@ -428,7 +428,7 @@ impl Model {
         let mut lines = Vec::new();
         let parts = if whole == 0 {
             lines.push(format!(
-                "Votre budget ({}) est inférieur au prix d'une part ({} par an) : \
+                "Votre budget ({}) est inférieur au prix d’une part ({} par an)\u{202f}: \
                  il faut au moins une part pour adhérer, soit {} de plus par an.",
                 f::money(budget),
                 f::money(price),
@@ -437,7 +437,7 @@ impl Model {
             1
         } else {
             lines.push(format!(
-                "Avec {} par an et une part à {} : {} ÷ {} = {}, arrondi à la part \
+                "Avec {} par an et une part à {}\u{202f}: {} ÷ {} = {}, arrondi à la part \
                  inférieure.",
                 f::money(budget),
                 f::money(price),
@@ -448,7 +448,7 @@ impl Model {
             let cap = self.total_parts();
             if whole > cap {
                 lines.push(format!(
-                    "Ce budget dépasse le poste entier : {} au plus.",
+                    "Ce budget dépasse le poste entier\u{202f}: {} au plus.",
                     f::parts(cap)
                 ));
                 cap
@@ -472,20 +472,20 @@ impl Model {
         let p = self.params();
         vec![
             format!(
-                "Budget du poste : {} par an ({} de salaires + {} de frais de fonctionnement).",
+                "Budget du poste\u{202f}: {} par an ({} de salaires + {} de frais de fonctionnement).",
                 f::money(self.budget()),
                 f::money(p.salaries),
                 f::money(p.running_costs),
             ),
             format!(
-                "Le poste est financé par {} : une part coûte {} ÷ {} = {} par an.",
+                "Le poste est financé par {}\u{202f}: une part coûte {} ÷ {} = {} par an.",
                 f::parts(self.total_parts()),
                 f::money(self.budget()),
                 f::int(self.total_parts() as i64),
                 f::money(self.part_price()),
             ),
             format!(
-                "Temps de travail : {} par mois × {} = {} par an, dont {} pour les \
+                "Temps de travail\u{202f}: {} par mois × {} = {} par an, dont {} pour les \
                  services mutualisés et la vie de l'association ; restent {} pour les \
                  structures, soit {} par part.",
                 f::days(p.days_per_month),
@@ -496,14 +496,14 @@ impl Model {
                 f::days(self.days_per_part()),
             ),
             format!(
-                "Une journée compte {} : une part donne {} par an ; une journée de \
+                "Une journée compte {}\u{202f}: une part donne {} par an\u{202f}; une journée de \
                  travail revient à {}.",
                 f::hours(self.hours_per_day()),
                 f::hours(self.hours_per_part()),
                 f::money(self.day_rate()),
             ),
             format!(
-                "Rattrapage d'une installation négligée : {}, une seule fois.",
+                "Rattrapage d’une installation négligée\u{202f}: {}, une seule fois.",
                 f::days(self.catch_up_days()),
             ),
         ]

@@ -147,7 +147,7 @@ fn parse_bool(s: &str) -> Option<bool> {
 fn ignored(key: &str, value: &str, why: &str) -> String {
     // Keep messages short even for absurd inputs.
     let shown: String = value.chars().take(40).collect();
-    format!("Paramètre « {key} » ignoré (« {shown} ») : {why}")
+    format!("Paramètre « {key} » ignoré (« {shown} »)\u{202f}: {why}")
 }
 
 impl Query {
@@ -177,7 +177,7 @@ impl Query {
                     None => warnings.push(ignored(
                         &key,
                         &value,
-                        "valeurs possibles : profil, parts, budget.",
+                        "valeurs possibles\u{202f}: profil, parts, budget.",
                     )),
                 },
                 "parts" => {
@@ -223,7 +223,9 @@ impl Query {
                 }
                 "rattrapage" => match parse_bool(&value) {
                     Some(b) => out.rattrapage = Some(b),
-                    None => warnings.push(ignored(&key, &value, "valeurs possibles : 1 ou 0.")),
+                    None => {
+                        warnings.push(ignored(&key, &value, "valeurs possibles\u{202f}: 1 ou 0."))
+                    }
                 },
                 _ => {}
             }

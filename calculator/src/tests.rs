@@ -405,7 +405,7 @@ fn estimate_parts_and_budget() {
     let e = m.estimate_budget(1_500_00).unwrap();
     assert_eq!(e.parts, 1);
     assert!(
-        e.explanation[0].contains("inférieur au prix d'une part"),
+        e.explanation[0].contains("inférieur au prix d’une part"),
         "{:?}",
         e.explanation
     );
@@ -425,11 +425,11 @@ fn estimate_profile_explained() {
     assert_eq!(e.parts, 2);
     let text = e.explanation.join("\n");
     assert!(
-        text.contains("Assistance : 5\u{a0}postes × 0,5\u{a0}jour + 8\u{a0}personnes × 0,25\u{a0}jour = 4,5\u{a0}jours par an."),
+        text.contains("Assistance\u{202f}: 5\u{a0}postes × 0,5\u{a0}jour + 8\u{a0}personnes × 0,25\u{a0}jour = 4,5\u{a0}jours par an."),
         "{text}"
     );
     assert!(
-        text.contains("arrondi à la part supérieure : 2\u{a0}parts"),
+        text.contains("arrondi à la part supérieure\u{202f}: 2\u{a0}parts"),
         "{text}"
     );
 

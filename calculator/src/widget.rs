@@ -314,7 +314,7 @@ fn gauge(model: &Model) -> Option<String> {
     Some(
         [
             "<div class=\"calc-gauge\"><p class=\"calc-gauge-label\" id=\"calc-jauge\">\
-             Parts déjà souscrites : ",
+             Parts déjà souscrites\u{202f}: ",
             &f::int(sub as i64),
             " sur ",
             &f::int(total as i64),
@@ -501,7 +501,7 @@ pub fn calculator(props: &CalculatorProps) -> Html {
                         <input type="checkbox" id={id("rattrapage")} name="rattrapage" value="1"
                             checked={form.rattrapage} onchange={onrattrapage} />
                         <label for={id("rattrapage")}>
-                            { "Notre installation a besoin d'une remise à niveau (rattrapage d'environ " }
+                            { "Notre installation a besoin d’une remise à niveau (rattrapage d’environ " }
                             { f::days(model.catch_up_days()) }
                             { ", la première année)" }
                         </label>
@@ -537,7 +537,7 @@ pub fn calculator(props: &CalculatorProps) -> Html {
             </>
         },
         None => html! {
-            <p class="calc-invalid">{ "Corrigez le champ signalé pour voir l'estimation." }</p>
+            <p class="calc-invalid">{ "Corrigez le champ signalé pour voir l’estimation." }</p>
         },
     };
 
@@ -548,7 +548,7 @@ pub fn calculator(props: &CalculatorProps) -> Html {
             }
             <form class="calc-form" method="get" {onsubmit}>
                 <fieldset class="calc-modes">
-                    <legend>{ "Estimer le nombre de parts d'après" }</legend>
+                    <legend>{ "Estimer le nombre de parts d’après" }</legend>
                     { for modes }
                 </fieldset>
                 <fieldset class={classes!("calc-fields", ["calc-fields-", form.mode.key()].concat())}>
