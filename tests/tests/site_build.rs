@@ -1,0 +1,686 @@
+//! The shipped site (`content/`, `site.toml`, the theme), built with the
+//! `site_gen` library without the WebAssembly (fast), checked as a visitor
+//! and a feed reader would see it.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+use std::sync::OnceLock;
+
+use calculator::format as f;
+use e2e::html;
+use e2e::site::{self, repo_root};
+
+/// The base URL every build here uses (independent of `site.toml`).
+const BASE: &str = "https://e2e.example";
+
+struct Site {
+    files: BTreeMap<String, Vec<u8>>,
+}
+
+/// One build of the shipped site, shared by the tests of this file.
+fn site() -> &'static Site {
+    static SITE: OnceLock<Site> = OnceLock::new();
+    SITE.get_or_init(|| {
+        let built = site::build(&site::shipped_options(false, Some(BASE.into())))
+            .unwrap_or_else(|e| panic!("{e:#}"));
+        Site { files: built.files }
+    })
+}
+
+impl Site {
+    fn text(&self, path: &str) -> &str {
+        let bytes = self.files.get(path).unwrap_or_else(|| {
+            panic!(
+                "{path} was not built; built: {:?}",
+                self.files.keys().collect::<Vec<_>>()
+            )
+        });
+        std::str::from_utf8(bytes).unwrap_or_else(|e| panic!("{path} is not UTF-8: {e}"))
+    }
+
+    fn html_files(&self) -> impl Iterator<Item = (&String, &str)> {
+        self.files
+            .iter()
+            .filter(|(k, _)| k.ends_with(".html"))
+            .map(|(k, v)| (k, std::str::from_utf8(v).expect("UTF-8 HTML")))
+    }
+}
+
+/// The output file a URL of the site points to (`BASE/faq/#x` →
+/// `faq/index.html`), or `None` for an external URL.
+fn output_path(url: &str) -> Option<String> {
+    let path = if let Some(rest) = url.strip_prefix(BASE) {
+        rest
+    } else if url.starts_with('/') && !url.starts_with("//") {
+        url
+    } else {
+        return None;
+    };
+    let path = path.split(['#', '?']).next().unwrap_or("");
+    let path = path.trim_start_matches('/');
+    Some(if path.is_empty() || path.ends_with('/') {
+        format!("{path}index.html")
+    } else {
+        path.to_string()
+    })
+}
+
+/// Key → raw value of the TOML front matter of a content file (simple
+/// one-line `key = value` pairs only).
+fn front_matter(text: &str) -> BTreeMap<String, String> {
+    let mut lines = text.lines();
+    assert_eq!(
+        lines.next(),
+        Some("+++"),
+        "content files use TOML front matter"
+    );
+    lines
+        .take_while(|l| *l != "+++")
+        .filter_map(|l| l.split_once(" = "))
+        .map(|(k, v)| (k.trim().to_string(), v.trim().to_string()))
+        .collect()
+}
+
+/// French typography turns some spaces into (narrow) no-break spaces:
+/// compare texts written in sources with plain spaces.
+fn spaces(s: &str) -> String {
+    s.replace(['\u{A0}', '\u{202F}'], " ")
+}
+
+fn unquote(v: &str) -> String {
+    v.trim().trim_matches('"').to_string()
+}
+
+/// Every Markdown file of `content/`, relative to it.
+fn content_files() -> Vec<String> {
+    fn walk(base: &Path, dir: &Path, out: &mut Vec<String>) {
+        for e in std::fs::read_dir(dir).unwrap().flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                walk(base, &p, out);
+            } else if p.extension().is_some_and(|x| x == "md") {
+                out.push(
+                    p.strip_prefix(base)
+                        .unwrap()
+                        .to_string_lossy()
+                        .replace('\\', "/"),
+                );
+            }
+        }
+    }
+    let content = repo_root().join("content");
+    let mut out = Vec::new();
+    walk(&content, &content, &mut out);
+    out.sort();
+    out
+}
+
+/// The URL path a content file is published at (the generator's French
+/// slugs are the file names here, already ASCII): `services/_index.md` →
+/// `/services/`, `faq.md` → `/faq/`.
+fn expected_path(source: &str) -> String {
+    let source = source.trim_end_matches(".md");
+    let source = source.trim_end_matches("_index");
+    let source = source.trim_end_matches('/');
+    if source.is_empty() {
+        "/".into()
+    } else {
+        format!("/{source}/")
+    }
+}
+
+fn menu() -> Vec<String> {
+    let config = site_gen::config::Config::load(&repo_root()).expect("site.toml");
+    config.menu.iter().map(|m| m.name.clone()).collect()
+}
+
+/// The `<nav class="site-nav">` of a page: (name, href, aria-current).
+fn nav_links(page: &str) -> Vec<(String, String, Option<String>)> {
+    let nav = html::section(page, "<nav class=\"site-nav\"", "</nav>").expect("a site-nav");
+    nav.split("<a ")
+        .skip(1)
+        .map(|a| {
+            let tag_end = a.find('>').unwrap();
+            let tag = format!(" {}", &a[..tag_end]);
+            let name = html::text(&a[tag_end + 1..a.find("</a>").unwrap()]);
+            let href = html::attr_values(&tag, "href").pop().unwrap_or_default();
+            let current = html::attr_values(&tag, "aria-current").pop();
+            (name, href, current)
+        })
+        .collect()
+}
+
+#[test]
+fn home_page_exists_with_the_menu() {
+    let s = site();
+    let home = s.text("index.html");
+    assert!(
+        home.starts_with("<!DOCTYPE html>"),
+        "index.html is an HTML page"
+    );
+    assert!(home.contains("<html lang=\"fr\">"));
+    let links = nav_links(home);
+    let names: Vec<String> = links.iter().map(|l| spaces(&l.0)).collect();
+    let expected: Vec<String> = menu().iter().map(|m| spaces(m)).collect();
+    assert_eq!(
+        names, expected,
+        "the home page shows site.toml's menu, in order"
+    );
+    for (name, href, _) in &links {
+        let path = output_path(href)
+            .unwrap_or_else(|| panic!("menu « {name} » links outside the site: {href}"));
+        assert!(
+            s.files.contains_key(&path),
+            "menu « {name} » → {href}: {path} was not built"
+        );
+    }
+    assert!(home.contains("<h1>"), "the home page has a title");
+}
+
+#[test]
+fn every_menu_page_exists_and_marks_itself_current() {
+    let s = site();
+    for (name, href, _) in nav_links(s.text("index.html")) {
+        let path = output_path(&href).unwrap();
+        let page = s.text(&path);
+        assert!(page.contains("<h1>"), "{path} has a title");
+        let own = nav_links(page)
+            .into_iter()
+            .find(|l| l.1 == href)
+            .expect("own menu entry");
+        assert_eq!(
+            own.2.as_deref(),
+            Some("page"),
+            "menu « {name} » is aria-current on its own page {path}"
+        );
+        assert!(
+            page.contains("class=\"skip-link\" href=\"#contenu\"")
+                && page.contains("id=\"contenu\"")
+        );
+    }
+    let page404 = s.text("404.html");
+    assert_eq!(
+        nav_links(page404).len(),
+        menu().len(),
+        "the 404 page has the menu"
+    );
+}
+
+#[test]
+fn pages_have_french_slugs() {
+    let s = site();
+    for path in [
+        "combien-ca-coute/index.html",
+        "mentions-legales/index.html",
+        "services/travail-collaboratif/index.html",
+        "services/services-web/index.html",
+        "actualites/2026-03-douzieme-part/index.html",
+    ] {
+        assert!(s.files.contains_key(path), "{path} was not built");
+    }
+    for path in s.files.keys() {
+        assert!(
+            path.bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"-_./".contains(&b)),
+            "output path {path:?} is not an ASCII slug"
+        );
+    }
+    // Every content file is published at its slug.
+    for source in content_files() {
+        let path = output_path(&expected_path(&source)).unwrap();
+        assert!(s.files.contains_key(&path), "{source} should give {path}");
+    }
+}
+
+#[test]
+fn sitemap_lists_every_page() {
+    let s = site();
+    let sitemap = s.text("sitemap.xml");
+    assert!(sitemap.starts_with("<?xml"));
+    let locs: Vec<String> = sitemap
+        .split("<loc>")
+        .skip(1)
+        .map(|l| html::decode_entities(l.split("</loc>").next().unwrap()))
+        .collect();
+    let expected: BTreeSet<String> = content_files()
+        .iter()
+        .map(|c| format!("{BASE}{}", expected_path(c)))
+        .collect();
+    let listed: BTreeSet<String> = locs.iter().cloned().collect();
+    assert_eq!(listed.len(), locs.len(), "no page twice in the sitemap");
+    assert_eq!(
+        listed, expected,
+        "the sitemap lists exactly the content pages"
+    );
+    for loc in &locs {
+        assert!(
+            s.files.contains_key(&output_path(loc).unwrap()),
+            "{loc} is listed but not built"
+        );
+    }
+    // News pages carry their date.
+    assert!(sitemap.contains(&format!(
+        "<loc>{BASE}/actualites/2025-01-assemblee-constitutive/</loc>\n    <lastmod>2025-01-18</lastmod>"
+    )));
+    assert!(s
+        .text("robots.txt")
+        .contains(&format!("Sitemap: {BASE}/sitemap.xml")));
+}
+
+/// The news pages: (date, title, path), from their front matter.
+fn news() -> Vec<(String, String, String)> {
+    let mut v: Vec<_> = content_files()
+        .into_iter()
+        .filter(|c| c.starts_with("actualites/") && !c.ends_with("_index.md"))
+        .map(|c| {
+            let text = std::fs::read_to_string(repo_root().join("content").join(&c)).unwrap();
+            let fm = front_matter(&text);
+            (fm["date"].clone(), unquote(&fm["title"]), expected_path(&c))
+        })
+        .collect();
+    v.sort_by(|a, b| b.0.cmp(&a.0));
+    v
+}
+
+#[test]
+fn feed_has_the_news_newest_first() {
+    let s = site();
+    let feed = s.text("atom.xml");
+    assert!(
+        feed.starts_with("<?xml") && feed.contains("<feed xmlns=\"http://www.w3.org/2005/Atom\"")
+    );
+    let entries: Vec<&str> = feed.split("<entry").skip(1).collect();
+    let news = news();
+    assert!(news.len() >= 5, "the shipped site has its news");
+    assert_eq!(entries.len(), news.len(), "one entry per dated news page");
+    let tag = |e: &str, t: &str| -> String {
+        let open = format!("<{t}>");
+        html::decode_entities(
+            e.split(&open)
+                .nth(1)
+                .and_then(|x| x.split(&format!("</{t}>")).next())
+                .unwrap_or(""),
+        )
+    };
+    for (entry, (date, title, path)) in entries.iter().zip(&news) {
+        assert_eq!(spaces(&tag(entry, "title")), spaces(title));
+        assert_eq!(
+            tag(entry, "published"),
+            format!("{date}T00:00:00Z"),
+            "{title}"
+        );
+        assert_eq!(tag(entry, "id"), format!("{BASE}{path}"));
+        assert!(entry.contains(&format!(
+            "<link rel=\"alternate\" type=\"text/html\" href=\"{BASE}{path}\"/>"
+        )));
+        let content =
+            html::section(entry, "<content type=\"html\">", "</content>").unwrap_or_default();
+        assert!(
+            html::text(&html::decode_entities(content)).trim().len() > 100,
+            "{title} has its content"
+        );
+    }
+    let published: Vec<String> = entries.iter().map(|e| tag(e, "published")).collect();
+    let mut sorted = published.clone();
+    sorted.sort_by(|a, b| b.cmp(a));
+    assert_eq!(published, sorted, "newest first");
+    let head = feed.split("<entry").next().unwrap();
+    assert_eq!(
+        tag(head, "updated"),
+        format!("{}T00:00:00Z", news[0].0),
+        "the feed's date is the newest entry's"
+    );
+    // Every page points to the feed.
+    assert!(s.text("index.html").contains(&format!(
+        "type=\"application/atom+xml\" title=\"Amie — actualités\" href=\"{BASE}/atom.xml\""
+    )));
+}
+
+#[test]
+fn news_dates_are_written_in_french() {
+    let s = site();
+    // (date, short as in listings, long as on the page): the oracle is
+    // written by hand, not computed by the generator's code.
+    let expected = [
+        ("2026-03-02", "lun. 2 mars 2026", "lundi 2 mars 2026"),
+        ("2025-10-14", "mar. 14 oct. 2025", "mardi 14 octobre 2025"),
+        ("2025-05-05", "lun. 5 mai 2025", "lundi 5 mai 2025"),
+        ("2025-01-18", "sam. 18 janv. 2025", "samedi 18 janvier 2025"),
+        ("2024-06-14", "ven. 14 juin 2024", "vendredi 14 juin 2024"),
+    ];
+    let listing = s.text("actualites/index.html");
+    let mut last = 0;
+    for (date, short, long) in expected {
+        let needle = format!("<time datetime=\"{date}\">{short}</time>");
+        let at = listing
+            .find(&needle)
+            .unwrap_or_else(|| panic!("the news listing shows {needle}"));
+        assert!(at >= last, "the news listing is newest first ({date})");
+        last = at;
+        let (_, _, path) = news().into_iter().find(|n| n.0 == date).unwrap();
+        let page = s.text(&output_path(&path).unwrap());
+        assert!(
+            page.contains(&format!(
+                "Publié le <time datetime=\"{date}\">{long}</time>"
+            )),
+            "{path} shows « Publié le {long} »"
+        );
+    }
+}
+
+#[test]
+fn links_are_resolved_and_lead_to_built_pages_and_anchors() {
+    let s = site();
+    let mut checked = 0;
+    for (path, text) in s.html_files().chain(
+        ["atom.xml", "sitemap.xml"]
+            .into_iter()
+            .map(|p| (s.files.keys().find(|k| *k == p).unwrap(), s.text(p))),
+    ) {
+        assert!(
+            !text.contains("@/"),
+            "{path} still holds an unresolved @/ link"
+        );
+        if !path.ends_with(".html") {
+            continue;
+        }
+        for link in html::links(text) {
+            assert!(!link.contains("@/"), "{path}: unresolved link {link}");
+            let Some(target) = output_path(&link) else {
+                assert!(
+                    link.starts_with('#')
+                        || link.starts_with("mailto:")
+                        || link.starts_with("tel:")
+                        || link.starts_with("https://"),
+                    "{path}: unexpected link {link}"
+                );
+                if let Some(anchor) = link.strip_prefix('#') {
+                    assert!(
+                        html::ids(text).contains(anchor),
+                        "{path}: no #{anchor} on the page"
+                    );
+                }
+                continue;
+            };
+            assert!(
+                s.files.contains_key(&target),
+                "{path}: broken link {link} ({target} not built)"
+            );
+            if let Some((_, anchor)) = link.split_once('#') {
+                let ids = html::ids(s.text(&target));
+                assert!(
+                    ids.contains(anchor),
+                    "{path}: {link} — no id « {anchor} » in {target}"
+                );
+            }
+            checked += 1;
+        }
+    }
+    assert!(
+        checked > 100,
+        "the site has internal links ({checked} checked)"
+    );
+}
+
+#[test]
+fn aliases_produce_redirect_pages() {
+    let s = site();
+    let mut found = 0;
+    for source in content_files() {
+        let text = std::fs::read_to_string(repo_root().join("content").join(&source)).unwrap();
+        let Some(aliases) = front_matter(&text).get("aliases").cloned() else {
+            continue;
+        };
+        let target = format!("{BASE}{}", expected_path(&source));
+        for alias in aliases.trim_matches(['[', ']']).split(',').map(unquote) {
+            let out = alias.trim_start_matches('/');
+            let out = if out.ends_with('/') || out.is_empty() {
+                format!("{out}index.html")
+            } else {
+                out.to_string()
+            };
+            let page = s.text(&out);
+            assert!(
+                page.contains(&format!(
+                    "<meta http-equiv=\"refresh\" content=\"0; url={target}\">"
+                )),
+                "{alias} redirects to {target}"
+            );
+            assert!(
+                page.contains(&format!("<link rel=\"canonical\" href=\"{target}\">")),
+                "{alias}: canonical"
+            );
+            assert!(
+                page.contains(&format!("<a href=\"{target}\">")),
+                "{alias}: a link for browsers without refresh"
+            );
+            found += 1;
+        }
+    }
+    assert!(found >= 2, "the shipped content has aliases ({found})");
+    assert!(s.files.contains_key("combien-ca-coute-une-amie.html"));
+}
+
+#[test]
+fn pricing_page_has_the_static_table_and_the_prerendered_calculator() {
+    let s = site();
+    let model = site::pricing_model(&repo_root()).expect("content/tarifs.toml");
+    let page = s.text("combien-ca-coute/index.html");
+
+    // The generator embeds exactly the calculator crate's fragment.
+    let fragment = calculator::embed::render_fragment(&model, "");
+    assert!(
+        page.contains(&fragment),
+        "the pricing page embeds calculator::embed::render_fragment verbatim"
+    );
+    assert!(
+        !page.contains("<script"),
+        "no widget script in a --no-widget build"
+    );
+    assert!(page.contains("<noscript><p class=\"calc-noscript\">"));
+
+    // The static table, as a visitor reads it.
+    let table =
+        html::section(page, "<table class=\"calc-table\">", "</table>").expect("the static table");
+    let rows = html::table_rows(table);
+    assert_eq!(
+        rows.len() as u32,
+        model.total_parts() + 1,
+        "a header and one row per part"
+    );
+    assert_eq!(
+        rows[0],
+        [
+            "Parts",
+            "Coût par an",
+            "Coût par mois",
+            "Jours de travail par an"
+        ]
+    );
+    for n in 1..=model.total_parts() {
+        assert_eq!(
+            rows[n as usize],
+            [
+                f::parts(n),
+                f::money(model.cost_of(n)),
+                f::money(model.monthly_cost_of(n)),
+                f::days(model.days_of(n))
+            ],
+            "row for {n} parts"
+        );
+    }
+    // 11 parts: 22 000 € and 99 jours, with French spacing.
+    assert_eq!(f::money(model.cost_of(11)), "22\u{202F}000\u{A0}€");
+    assert_eq!(f::days(model.days_of(11)), "99\u{A0}jours");
+
+    // The pre-rendered calculator: the model for the browser, and the
+    // default profile's estimate.
+    let mount = html::section(page, "<div class=\"calculateur\"", ">").unwrap();
+    assert_eq!(
+        html::attr_values(mount, "data-calculateur-model"),
+        [model.encode()]
+    );
+    let e = model.estimate_profile(&calculator::Profile::default());
+    let results =
+        html::section(page, "<dl class=\"calc-figures\">", "</dl>").expect("pre-rendered figures");
+    let outputs: Vec<String> = results
+        .split("<output")
+        .skip(1)
+        .map(|o| html::text(&o[o.find('>').unwrap() + 1..o.find("</output>").unwrap()]))
+        .collect();
+    assert_eq!(
+        outputs,
+        [
+            f::parts(e.parts),
+            f::money(e.cost_per_year),
+            f::money(e.cost_per_month),
+            f::days(e.days_per_year),
+            f::hours(e.hours_per_year),
+            f::percent(e.share)
+        ]
+    );
+    for id in [
+        "calc-postes",
+        "calc-serveurs",
+        "calc-personnes",
+        "calc-mode-parts",
+        "calc-mode-budget",
+    ] {
+        assert!(
+            html::ids(page).contains(id),
+            "the pre-rendered form has #{id}"
+        );
+    }
+    // The page's prose agrees with the model.
+    let prose = spaces(&html::text(page));
+    assert!(
+        prose.contains("11 parts 22 000 € pour environ 99 jours"),
+        "the prose example for 11 parts"
+    );
+}
+
+#[test]
+fn two_builds_are_byte_identical() {
+    let again = site::build(&site::shipped_options(false, Some(BASE.into()))).unwrap();
+    let first = &site().files;
+    assert_eq!(
+        first.keys().collect::<Vec<_>>(),
+        again.files.keys().collect::<Vec<_>>(),
+        "same files"
+    );
+    for (path, bytes) in first {
+        assert!(
+            again.files[path] == *bytes,
+            "{path} differs between two builds"
+        );
+    }
+}
+
+#[test]
+fn the_output_folder_holds_exactly_the_built_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("public");
+    site_gen::output::write_site(&repo_root(), &out, &site().files).unwrap();
+    let written = site::read_tree(&out).unwrap();
+    assert!(written == site().files, "public/ is exactly the build");
+    // Writing again over it works (the previous site is replaced).
+    site_gen::output::write_site(&repo_root(), &out, &site().files).unwrap();
+    assert!(site::read_tree(&out).unwrap() == site().files);
+    let leftovers: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name())
+        .collect();
+    assert_eq!(
+        leftovers,
+        ["public"],
+        "no staging folder left beside the output"
+    );
+}
+
+/// Replaces the first line of `file` starting with `prefix` by `new`;
+/// returns its 1-based number.
+fn break_line(file: &Path, prefix: &str, new: &str) -> usize {
+    let text = std::fs::read_to_string(file).unwrap();
+    let mut lines: Vec<String> = text.lines().map(str::to_string).collect();
+    let i = lines
+        .iter()
+        .position(|l| l.starts_with(prefix))
+        .unwrap_or_else(|| panic!("{prefix} in {}", file.display()));
+    lines[i] = new.to_string();
+    std::fs::write(file, lines.join("\n") + "\n").unwrap();
+    i + 1
+}
+
+#[test]
+fn a_failed_build_names_file_and_line_and_leaves_the_previous_site() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("site");
+    site::copy_site_sources(&root).unwrap();
+    let out = dir.path().join("public");
+    let opts = site_gen::BuildOptions {
+        root: root.clone(),
+        include_drafts: false,
+        base_url: Some(BASE.into()),
+        widget: false,
+    };
+
+    // A first, good build.
+    let good = site::build(&opts).unwrap();
+    site_gen::output::write_site(&root, &out, &good.files).unwrap();
+    let before = site::read_tree(&out).unwrap();
+
+    // Two mistakes in two files: a misspelt front matter key and a bad
+    // number in the pricing data.
+    let faq_line = break_line(
+        &root.join("content/faq.md"),
+        "title = ",
+        "titre = \"Questions fréquentes\"",
+    );
+    let data_line = break_line(
+        &root.join("content/tarifs.toml"),
+        "parts = ",
+        "parts = \"douze\"",
+    );
+
+    // What the command line does: build, and write only on success.
+    let result = site_gen::build(&opts);
+    if let Ok(site) = &result {
+        site_gen::output::write_site(&root, &out, &site.files).unwrap();
+    }
+    let diags = result.expect_err("a broken front matter must fail the build");
+    let report = diags.to_string();
+    let faq = diags
+        .iter()
+        .find(|d| d.file.ends_with("content/faq.md"))
+        .unwrap_or_else(|| panic!("the error names content/faq.md:\n{report}"));
+    assert_eq!(
+        faq.line,
+        Some(faq_line),
+        "the error points at the misspelt key's line:\n{report}"
+    );
+    assert!(
+        faq.message.contains("titre"),
+        "the message names the key:\n{report}"
+    );
+    assert!(
+        report.contains(&format!("content/faq.md:{faq_line}")),
+        "file:line in the report:\n{report}"
+    );
+    let data = diags
+        .iter()
+        .find(|d| d.file.ends_with("content/tarifs.toml"))
+        .unwrap_or_else(|| {
+            panic!("the error names content/tarifs.toml too (all problems at once):\n{report}")
+        });
+    assert_eq!(data.line, Some(data_line), "{report}");
+
+    let after = site::read_tree(&out).unwrap();
+    assert!(after == before, "the previous site is untouched");
+    let leftovers: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name())
+        .collect();
+    assert_eq!(leftovers.len(), 2, "only site/ and public/: {leftovers:?}");
+}
