@@ -11,6 +11,8 @@
 
 use std::ops::Range;
 
+// The one HTML escaper, shared with the widget.
+use calculator::format::html_escape as escape_html;
 use pulldown_cmark::{CowStr, Event, Parser, Tag, TagEnd};
 use serde_json::{Number, Value};
 
@@ -224,21 +226,6 @@ fn replace_in(s: &str, mut f: impl FnMut(usize) -> Option<String>) -> String {
                     out.push(PH_CLOSE);
                 }
             },
-        }
-    }
-    out
-}
-
-fn escape_html(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            _ => out.push(c),
         }
     }
     out

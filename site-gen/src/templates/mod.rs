@@ -70,20 +70,10 @@ pub fn compile(theme: &Theme, urls: Arc<Urls>) -> Result<Tera, Diagnostics> {
 }
 
 /// Escapes text for HTML and XML; unlike Tera's default, leaves `/` alone
-/// (it needs no escaping and `&#x2F;` bloats every URL).
+/// (it needs no escaping and `&#x2F;` bloats every URL). The same escaper
+/// as the widget's, so both sides write identical markup.
 pub fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
+    calculator::format::html_escape(text)
 }
 
 /// Where a template came from, for messages.
