@@ -30,6 +30,7 @@ use std::time::Duration;
 
 pub use error::WidgetError;
 pub use toolchain::{DebianProbe, Plan, RustupProbe, ToolchainProbe};
+pub use wasm_opt::gzipped_len;
 
 /// The files' common stem.
 pub const FILE_STEM: &str = "calculateur";
@@ -155,10 +156,10 @@ pub struct Built {
 }
 
 /// [`build`] with the default options (the workspace site-gen was built
-/// from, whatever the site's folder), printing the progress line on stderr
-/// when the widget is really compiled.
-pub fn build_for_site(_site_root: &Path) -> Result<Built, WidgetError> {
-    let bundle = build(&BuildOptions::default(), |step| eprintln!("{step}"))?;
+/// from, whatever the site's folder); `progress` hears about the slow
+/// steps (the command line prints them unless `--quiet`).
+pub fn build_for_site(progress: impl FnMut(Progress)) -> Result<Built, WidgetError> {
+    let bundle = build(&BuildOptions::default(), progress)?;
     Ok(Built {
         compiled: bundle.built,
         bundle,

@@ -112,7 +112,7 @@ pub(crate) fn parse_version(text: &str) -> Option<u32> {
 
 /// The size of `bytes` once gzipped (`gzip -9`: deflate plus 18 bytes of
 /// header and trailer): what a visitor downloads.
-pub(crate) fn gzipped_len(bytes: &[u8]) -> usize {
+pub fn gzipped_len(bytes: &[u8]) -> usize {
     miniz_oxide::deflate::compress_to_vec(bytes, 9).len() + 18
 }
 
