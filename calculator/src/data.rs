@@ -265,6 +265,35 @@ fn translate(msg: &str) -> String {
     format!("fichier TOML invalide : {}", msg.trim())
 }
 
+/// The full key (`poste.parts`) of the `key = value` line holding byte
+/// `offset`, from the last `[table]` header above it. Best effort, for
+/// messages: `None` when the line is not a plain assignment.
+fn key_at(text: &str, offset: usize) -> Option<String> {
+    let before = text.get(..offset)?;
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    let line = text[line_start..].lines().next()?;
+    let (key, _) = line.split_once('=')?;
+    let key = key.trim();
+    if key.is_empty()
+        || !key
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "_-.".contains(c))
+    {
+        return None;
+    }
+    let table = before[..line_start]
+        .lines()
+        .rev()
+        .map(str::trim)
+        .find(|l| l.starts_with('[') && !l.starts_with("[["))
+        .and_then(|l| l.strip_prefix('[')?.split(']').next())
+        .map(str::trim);
+    Some(match table {
+        Some(t) if !t.is_empty() => format!("{t}.{key}"),
+        _ => key.to_string(),
+    })
+}
+
 /// Reads the base figures from the text of the data file, without
 /// validating them (see [`parse`]). `path` is only used in messages.
 pub fn parse_params(text: &str, path: &str) -> Result<Params, DataError> {
@@ -279,7 +308,19 @@ pub fn parse_params(text: &str, path: &str) -> Result<Params, DataError> {
 fn parse_params_ctx(ctx: &mut Ctx<'_>) -> Result<Params, DataError> {
     let file: File = toml::from_str(ctx.text).map_err(|e| {
         let span = e.span();
-        ctx.error(span, None, translate(e.message()))
+        let message = translate(e.message());
+        // A value of the wrong type: name its key, like the other errors.
+        let key = span
+            .as_ref()
+            .filter(|_| e.message().starts_with("invalid type"))
+            .and_then(|r| key_at(ctx.text, r.start));
+        match key {
+            Some(key) => {
+                let message = format!("clé « {key} » : {message}");
+                ctx.error(span, Some(key), message)
+            }
+            None => ctx.error(span, None, message),
+        }
     })?;
     let p = &file.poste;
     let mut services = [ServiceCoefs::default(); 9];

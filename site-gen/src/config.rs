@@ -53,6 +53,11 @@ pub struct Config {
     /// Theme folder name under `themes/`; the built-in theme when absent.
     pub theme: Option<String>,
     pub url_style: UrlStyle,
+    /// Links between the site's pages relative to each page
+    /// (`../faq/index.html`) instead of absolute (`base_url` + path), so the
+    /// built folder works under any path or from the disk (`file://`).
+    /// Canonical URLs, Open Graph, the feed and the sitemap stay absolute.
+    pub relative_urls: bool,
     /// Narrow no-break spaces before `; : ! ?` and inside « ».
     pub french_typography: bool,
     /// Raw HTML in Markdown is passed through (true) or escaped (safe mode).
@@ -79,6 +84,7 @@ impl Default for Config {
             author: None,
             theme: None,
             url_style: UrlStyle::Pretty,
+            relative_urls: false,
             french_typography: true,
             raw_html: true,
             generate_feed: true,
@@ -131,6 +137,15 @@ impl Config {
                 ));
             }
         }
+        if !is_relative_inside(&self.pricing_data) {
+            return Err(Diagnostic::new(
+                file,
+                format!(
+                    "pricing_data doit être un chemin relatif au dossier du site, sans « .. » (trouvé « {} »)",
+                    self.pricing_data
+                ),
+            ));
+        }
         Ok(())
     }
 
@@ -143,6 +158,15 @@ impl Config {
 /// A single path component: no separators, not `.` or `..`.
 fn is_plain_name(name: &str) -> bool {
     !name.is_empty() && name != "." && name != ".." && !name.contains(['/', '\\', '\0'])
+}
+
+/// A relative path that stays inside the site folder: not absolute, no
+/// drive letter, no `..`, no NUL.
+fn is_relative_inside(path: &str) -> bool {
+    !path.is_empty()
+        && !path.starts_with(['/', '\\'])
+        && !path.contains([':', '\0'])
+        && path.split(['/', '\\']).all(|seg| seg != "..")
 }
 
 /// A TOML error as a diagnostic at its line and column.
@@ -185,8 +209,38 @@ mod tests {
     }
 
     #[test]
+    fn relative_urls_is_off_by_default() {
+        assert!(!Config::default().relative_urls);
+        let c = Config::parse("relative_urls = true", Path::new("site.toml")).unwrap();
+        assert!(c.relative_urls);
+    }
+
+    #[test]
     fn bad_base_url_and_theme_are_refused() {
         assert!(Config::parse("base_url = \"amie.example\"", Path::new("site.toml")).is_err());
         assert!(Config::parse("theme = \"../x\"", Path::new("site.toml")).is_err());
+    }
+
+    #[test]
+    fn pricing_data_stays_inside_the_site() {
+        for bad in [
+            "/etc/passwd",
+            "../x.toml",
+            "content/../../x.toml",
+            "C:x.toml",
+            "",
+            "a\\..\\..\\x",
+        ] {
+            let text = format!("pricing_data = {bad:?}");
+            assert!(
+                Config::parse(&text, Path::new("site.toml")).is_err(),
+                "{bad:?} should be refused"
+            );
+        }
+        let c = Config::parse(
+            "pricing_data = \"donnees/tarifs.toml\"",
+            Path::new("site.toml"),
+        );
+        assert_eq!(c.unwrap().pricing_data, "donnees/tarifs.toml");
     }
 }

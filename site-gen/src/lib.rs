@@ -10,6 +10,7 @@ pub mod diagnostics;
 pub mod markdown;
 pub mod output;
 pub mod pricing;
+pub mod relative;
 pub mod render;
 pub mod scaffold;
 pub mod serve;
@@ -22,4 +23,4 @@ pub mod urls;
 pub mod widget;
 
 pub use diagnostics::{Diagnostic, Diagnostics};
-pub use site::{build, BuildOptions, BuiltSite};
+pub use site::{build, build_with_progress, BuildOptions, BuiltSite, RebuildReport, Session};

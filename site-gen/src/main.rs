@@ -133,7 +133,15 @@ fn run(cli: &Cli) -> anyhow::Result<ExitCode> {
                 widget: !no_widget,
             };
             let out = output.clone().unwrap_or_else(|| cli.root.join("public"));
-            let site = site_gen::build(&opts)?;
+            let quiet = cli.quiet;
+            let site = site_gen::build_with_progress(
+                &opts,
+                Arc::new(move |step| {
+                    if !quiet {
+                        eprintln!("{step}");
+                    }
+                }),
+            )?;
             let built_ms = start.elapsed().as_millis();
             site_gen::output::write_site(&cli.root, &out, &site.files)
                 .with_context(|| format!("le site n’a pas été écrit dans {}", out.display()))?;
@@ -141,8 +149,14 @@ fn run(cli: &Cli) -> anyhow::Result<ExitCode> {
                 for (path, bytes) in &site.files {
                     println!("  {path} ({})", size(bytes.len()));
                 }
+                let stages: Vec<String> = site
+                    .timings
+                    .iter()
+                    .map(|(stage, d)| format!("{stage} {} ms", d.as_millis()))
+                    .collect();
                 println!(
-                    "Construit en mémoire en {built_ms} ms, écrit en {} ms",
+                    "Construit en mémoire en {built_ms} ms ({}), écrit en {} ms",
+                    stages.join(", "),
                     start.elapsed().as_millis() - built_ms
                 );
             }

@@ -97,6 +97,7 @@ pub fn write_site(
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_else(|| "public".into());
+    remove_stale_leftovers(parent, &name);
     let staging = tempfile::Builder::new()
         .prefix(&format!(".{name}.nouveau-"))
         .tempdir_in(parent)
@@ -118,6 +119,38 @@ pub fn write_site(
     })?;
 
     swap_in(staging, &out, parent, &name)
+}
+
+/// A staging folder older than this was left by a build that was killed
+/// (a running build finishes much sooner): it is removed.
+const STALE_AFTER: std::time::Duration = std::time::Duration::from_secs(3600);
+
+/// Removes the `.public.nouveau-…` / `.public.ancien-…` folders that killed
+/// builds left beside the output. Best effort: a failure only leaves clutter.
+fn remove_stale_leftovers(parent: &Path, name: &str) {
+    let Ok(entries) = std::fs::read_dir(parent) else {
+        return;
+    };
+    let prefixes = [format!(".{name}.nouveau-"), format!(".{name}.ancien-")];
+    for entry in entries.filter_map(Result::ok) {
+        let file_name = entry.file_name();
+        let Some(file_name) = file_name.to_str() else {
+            continue;
+        };
+        if !prefixes.iter().any(|p| file_name.starts_with(p.as_str())) {
+            continue;
+        }
+        let stale = entry
+            .metadata()
+            .ok()
+            .filter(std::fs::Metadata::is_dir)
+            .and_then(|m| m.modified().ok())
+            .and_then(|t| t.elapsed().ok())
+            .is_some_and(|age| age > STALE_AFTER);
+        if stale {
+            let _ = std::fs::remove_dir_all(entry.path());
+        }
+    }
 }
 
 /// Replaces `out` by the staging folder, keeping the old site until the
@@ -194,6 +227,27 @@ mod tests {
             .filter(|e| e.file_name().to_string_lossy().starts_with('.'))
             .collect();
         assert!(leftovers.is_empty(), "no staging folder left behind");
+    }
+
+    #[test]
+    fn leftovers_of_killed_builds_are_removed_once_stale() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("site");
+        std::fs::create_dir_all(root.join("content")).unwrap();
+        let old = root.join(".public.nouveau-abc123");
+        let recent = root.join(".public.ancien-def456");
+        let other = root.join(".autre.nouveau-x");
+        for d in [&old, &recent, &other] {
+            std::fs::create_dir_all(d.join("sous")).unwrap();
+        }
+        let long_ago = std::time::SystemTime::now() - 2 * STALE_AFTER;
+        for d in [&old, &other] {
+            std::fs::File::open(d).unwrap().set_modified(long_ago).unwrap();
+        }
+        write_site(&root, &root.join("public"), &site(&[("index.html", "1")])).unwrap();
+        assert!(!old.exists(), "a stale staging folder is removed");
+        assert!(recent.exists(), "a recent one may belong to a running build");
+        assert!(other.exists(), "another output's folders are left alone");
     }
 
     #[test]

@@ -1,9 +1,8 @@
 //! Shortcodes in Markdown: the built-in `calculateur()` (the pricing
 //! widget) and the theme's `templates/shortcodes/<name>.html`.
 
-use std::collections::BTreeMap;
-use std::path::Path;
-use std::sync::OnceLock;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, OnceLock};
 
 use calculator::Model;
 use tera::{Context, Tera};
@@ -13,46 +12,97 @@ use crate::templates::error_chain;
 use crate::urls::Urls;
 use crate::widget;
 
+/// The built-in shortcode's name.
+pub const CALCULATOR: &str = "calculateur";
+
+/// Hears about the widget's slow steps (compiling, installing the target).
+pub type Progress = Arc<dyn Fn(widget::Progress) + Send + Sync>;
+
+/// The widget of a build, or of a whole `serve` session: built on first
+/// use, shared by every page that embeds it, kept until it is reset (its
+/// sources changed).
+#[derive(Debug, Default)]
+pub struct WidgetSlot {
+    built: OnceLock<Result<BuiltWidget, String>>,
+    /// Compiled (not taken from the cache) since the last [`take_compiled`](Self::take_compiled).
+    compiled: AtomicBool,
+}
+
+/// The widget's script name and its two files.
+#[derive(Debug)]
+struct BuiltWidget {
+    js_name: String,
+    files: Vec<(String, Arc<Vec<u8>>)>,
+}
+
+impl WidgetSlot {
+    /// Forgets the widget: the next page using it builds it again.
+    pub fn reset(&mut self) {
+        self.built = OnceLock::new();
+    }
+
+    /// The widget's build failed (it is tried again after a reset).
+    pub fn failed(&self) -> bool {
+        matches!(self.built.get(), Some(Err(_)))
+    }
+
+    /// Whether the widget was compiled since the last call.
+    pub fn take_compiled(&self) -> bool {
+        self.compiled.swap(false, Ordering::Relaxed)
+    }
+
+    /// The widget's two files (output path, bytes), once built.
+    pub fn files(&self) -> &[(String, Arc<Vec<u8>>)] {
+        match self.built.get() {
+            Some(Ok(built)) => &built.files,
+            _ => &[],
+        }
+    }
+
+    fn get_or_build(&self, progress: &Progress) -> &Result<BuiltWidget, String> {
+        self.built.get_or_init(|| {
+            let built = widget::build_for_site(|step| progress(step)).map_err(|e| e.to_string())?;
+            if built.compiled {
+                self.compiled.store(true, Ordering::Relaxed);
+            }
+            let b = built.bundle;
+            Ok(BuiltWidget {
+                files: vec![
+                    (format!("assets/{}", b.js_name), Arc::new(b.js)),
+                    (format!("assets/{}", b.wasm_name), Arc::new(b.wasm)),
+                ],
+                js_name: b.js_name,
+            })
+        })
+    }
+}
+
 /// Everything a page's Markdown may call on while rendering.
 pub struct SiteEnv<'a> {
-    root: &'a Path,
     urls: &'a Urls,
     tera: &'a Tera,
     pricing: Option<&'a Model>,
     compile_widget: bool,
-    /// Built on first use, shared by every page that embeds the widget.
-    widget: OnceLock<Result<widget::Built, String>>,
+    widget: &'a WidgetSlot,
+    progress: &'a Progress,
 }
 
 impl<'a> SiteEnv<'a> {
     pub fn new(
-        root: &'a Path,
         urls: &'a Urls,
         tera: &'a Tera,
         pricing: Option<&'a Model>,
         compile_widget: bool,
+        widget: &'a WidgetSlot,
+        progress: &'a Progress,
     ) -> Self {
         SiteEnv {
-            root,
             urls,
             tera,
             pricing,
             compile_widget,
-            widget: OnceLock::new(),
-        }
-    }
-
-    /// Adds the widget's files when a page used it; true when it was compiled
-    /// during this build rather than taken from the cache.
-    pub fn add_widget_files(&self, files: &mut BTreeMap<String, Vec<u8>>) -> bool {
-        match self.widget.get() {
-            Some(Ok(built)) => {
-                let b = &built.bundle;
-                files.insert(format!("assets/{}", b.js_name), b.js.clone());
-                files.insert(format!("assets/{}", b.wasm_name), b.wasm.clone());
-                built.compiled
-            }
-            _ => false,
+            widget,
+            progress,
         }
     }
 
@@ -67,15 +117,11 @@ impl<'a> SiteEnv<'a> {
         )?;
         let mut html = calculator::embed::render_fragment(model, "");
         if self.compile_widget {
-            let built = self
-                .widget
-                .get_or_init(|| widget::build_for_site(self.root).map_err(|e| e.to_string()));
+            let built = self.widget.get_or_build(self.progress);
             let built = built.as_ref().map_err(|e| {
                 format!("le calculateur n’a pas pu être compilé en WebAssembly : {e}")
             })?;
-            let src = self
-                .urls
-                .permalink(&format!("/assets/{}", built.bundle.js_name));
+            let src = self.urls.permalink(&format!("/assets/{}", built.js_name));
             html.push_str(&format!(
                 "\n<script type=\"module\" src=\"{}\"></script>",
                 crate::templates::escape(&src)
@@ -91,7 +137,7 @@ impl RenderEnv for SiteEnv<'_> {
     }
 
     fn shortcode(&self, name: &str, args: &ShortcodeArgs) -> Result<String, String> {
-        if name == "calculateur" {
+        if name == CALCULATOR {
             return self.calculateur(args);
         }
         let template = format!("shortcodes/{name}.html");

@@ -8,7 +8,7 @@ use rayon::prelude::*;
 use walkdir::WalkDir;
 
 use super::front_matter::{self, FrontMatter, SortBy};
-use super::paths::{alias_output, UrlPaths};
+use super::paths::{alias_output, check_output_path, is_reserved, UrlPaths};
 use super::{Document, Kind};
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::markdown::{first_heading, french_spacing};
@@ -66,6 +66,7 @@ type Found = (String, PathBuf);
 /// A parsed file: its front matter, body and the body's first line.
 type Parsed = (FrontMatter, String, usize);
 
+#[derive(Clone)]
 struct Source {
     /// Relative to content/, `/`-separated.
     rel: String,
@@ -73,44 +74,85 @@ struct Source {
     text: String,
 }
 
+/// A Markdown file read and parsed.
+type ParsedSource = (Source, Result<Parsed, Diagnostic>);
+
+/// The Markdown files a load read and parsed, for the next load of the
+/// same site (`serve`): a file is read again only once
+/// [forgotten](SourceCache::forget), i.e. reported changed.
+#[derive(Default)]
+pub struct SourceCache {
+    /// By path on disk, in the order of the walk (paths' order).
+    parsed: Vec<(PathBuf, ParsedSource)>,
+}
+
+impl SourceCache {
+    /// Forgets the files at or under `path`.
+    pub fn forget(&mut self, path: &Path) {
+        self.parsed.retain(|(p, _)| !p.starts_with(path));
+    }
+}
+
 /// Loads `root/content`, reporting every problem found.
 pub fn load(opts: &LoadOptions) -> Result<Loaded, Diagnostics> {
+    load_cached(opts, &mut SourceCache::default())
+}
+
+/// Like [`load`], reading only the Markdown files `cache` does not hold;
+/// `cache` then holds this load's files.
+pub fn load_cached(opts: &LoadOptions, cache: &mut SourceCache) -> Result<Loaded, Diagnostics> {
     let content = opts.root.join("content");
     let mut diags = Diagnostics::default();
     let (markdown_files, other_files) = walk(opts.root, &content, &opts.skip, &mut diags);
 
-    let read: Vec<Result<Source, Diagnostic>> = markdown_files
-        .into_par_iter()
-        .map(|(rel, path)| read_source(opts.root, rel, &path))
+    // Both lists follow the walk's order: one pass pairs each file with
+    // what the cache holds for it (a file out of order is just read again).
+    let mut old: Vec<Option<(PathBuf, ParsedSource)>> = std::mem::take(&mut cache.parsed)
+        .into_iter()
+        .map(Some)
         .collect();
-    let mut sources = Vec::new();
-    for r in read {
+    let mut next = 0;
+    let hits: Vec<Option<usize>> = markdown_files
+        .iter()
+        .map(|(_, path)| {
+            while next < old.len() && old[next].as_ref().is_some_and(|(p, _)| p < path) {
+                next += 1;
+            }
+            old.get(next)?
+                .as_ref()
+                .filter(|(p, _)| p == path)
+                .map(|_| next)
+        })
+        .collect();
+    let read: Vec<Result<ParsedSource, Diagnostic>> = markdown_files
+        .par_iter()
+        .zip(hits.par_iter())
+        .map(
+            |((rel, path), hit)| match hit.and_then(|i| old[i].as_ref()) {
+                Some((_, parsed)) => Ok(parsed.clone()),
+                None => read_source(opts.root, rel.clone(), path).map(parse_source),
+            },
+        )
+        .collect();
+    let mut parsed = Vec::new();
+    for (((_, path), r), hit) in markdown_files.into_iter().zip(read).zip(hits) {
         match r {
-            Ok(s) => sources.push(s),
+            Ok(p) => {
+                match hit.and_then(|i| old[i].take()) {
+                    Some(entry) => cache.parsed.push(entry),
+                    // A symbolic link changes with its target: never kept.
+                    None if path.symlink_metadata().is_ok_and(|m| m.is_symlink()) => {}
+                    None => cache.parsed.push((path, p.clone())),
+                }
+                parsed.push(p);
+            }
             Err(d) => diags.push(d),
         }
     }
 
-    let parsed: Vec<(Source, Result<Parsed, Diagnostic>)> = sources
-        .into_par_iter()
-        .map(|s| {
-            let r = front_matter::split(&s.text)
-                .map(|sp| (sp.front_matter, sp.body.to_string(), sp.body_line))
-                .map_err(|e| {
-                    let d = Diagnostic::new(&s.file, e.message);
-                    match (e.line, e.column) {
-                        (Some(l), Some(c)) => d.at(l, c),
-                        (Some(l), None) => d.at_line(l),
-                        _ => d,
-                    }
-                });
-            (s, r)
-        })
-        .collect();
-
     let mut loaded = place(parsed, opts, &mut diags);
     loaded.assets = place_assets(opts.root, other_files, &loaded, &mut diags);
-    check_collisions(&loaded, &mut diags);
+    check_collisions(opts.root, &loaded, &mut diags);
     diags.into_result().map(|()| loaded)
 }
 
@@ -184,12 +226,12 @@ fn walk(
         let Ok(rel) = path.strip_prefix(content) else {
             continue;
         };
-        let Some(rel) = rel.to_str().map(|s| s.replace('\\', "/")) else {
-            diags.push(Diagnostic::new(
-                shown,
-                "nom de fichier qui n’est pas en UTF-8",
-            ));
-            continue;
+        let rel = match relative_name(rel) {
+            Ok(rel) => rel,
+            Err(message) => {
+                diags.push(Diagnostic::new(shown, message));
+                continue;
+            }
         };
         if rel.ends_with(".md") {
             markdown.push((rel, path.to_path_buf()));
@@ -203,10 +245,52 @@ fn walk(
     (markdown, other)
 }
 
+/// The `/`-separated path of a file relative to `content/`. Refuses names
+/// that are not UTF-8 and, outside Windows, names holding a `\` (a file
+/// named `..\x.md` must not be read as a path).
+fn relative_name(rel: &Path) -> Result<String, &'static str> {
+    let mut parts = Vec::new();
+    for part in rel.components() {
+        let part = part
+            .as_os_str()
+            .to_str()
+            .ok_or("nom de fichier qui n’est pas en UTF-8")?;
+        if cfg!(not(windows)) && part.contains('\\') {
+            return Err(
+                "nom de fichier ou de dossier contenant « \\ » refusé : renommez-le sans barre oblique inverse",
+            );
+        }
+        parts.push(part);
+    }
+    Ok(parts.join("/"))
+}
+
+/// Splits a source's front matter from its body (the text is not kept).
+fn parse_source(mut s: Source) -> ParsedSource {
+    let r = front_matter::split(&s.text)
+        .map(|sp| (sp.front_matter, sp.body.to_string(), sp.body_line))
+        .map_err(|e| {
+            let d = Diagnostic::new(&s.file, e.message);
+            match (e.line, e.column) {
+                (Some(l), Some(c)) => d.at(l, c),
+                (Some(l), None) => d.at_line(l),
+                _ => d,
+            }
+        });
+    s.text = String::new();
+    (s, r)
+}
+
 fn read_source(root: &Path, rel: String, path: &Path) -> Result<Source, Diagnostic> {
     let file = crate::diagnostics::display_path(root, path);
     let bytes = std::fs::read(path)
         .map_err(|e| Diagnostic::new(&file, format!("lecture impossible : {e}")))?;
+    if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
+        return Err(Diagnostic::new(
+            &file,
+            "le fichier est en UTF-16 : réenregistrez-le en UTF-8",
+        ));
+    }
     if bytes.contains(&0) {
         return Err(Diagnostic::new(
             &file,
@@ -284,6 +368,9 @@ fn place(
                     format!("le nom de dossier « {} » ne donne aucune adresse : utilisez des lettres ou des chiffres", dir_parts[i]),
                 ));
                 bad = true;
+            } else if is_reserved(&slug) {
+                diags.push(Diagnostic::new(&s.file, reserved_message(&slug)));
+                bad = true;
             }
             dirs.push(slug);
         }
@@ -326,6 +413,10 @@ fn place(
                 ));
                 continue;
             }
+            if is_reserved(&slug) {
+                diags.push(Diagnostic::new(&s.file, reserved_message(&slug)));
+                continue;
+            }
             (Kind::Page, slug.clone(), opts.urls.page(&dirs, &slug))
         };
         if fm.sort_by.is_some() && kind == Kind::Page {
@@ -355,6 +446,13 @@ fn place(
     link_sections(&mut loaded);
     collect_aliases(&mut loaded, diags);
     loaded
+}
+
+fn reserved_message(slug: &str) -> String {
+    format!(
+        "l’adresse « {slug} » est un nom réservé par Windows (con, prn, aux, nul, com1…, lpt1…) : \
+         le site ne pourrait pas y être copié ; renommez le fichier ou donnez un autre `slug`"
+    )
 }
 
 /// The home section exists (an empty one when `content/_index.md` is
@@ -498,11 +596,14 @@ fn place_assets(
         } else {
             format!("{url_dir}/{name}")
         };
-        match alias_output(&wanted) {
-            Ok((_, output)) if output == wanted => assets.push(Asset { source, output }),
-            _ => diags.push(Diagnostic::new(
+        match check_output_path(&wanted) {
+            Ok(()) => assets.push(Asset {
+                source,
+                output: wanted,
+            }),
+            Err(why) => diags.push(Diagnostic::new(
                 crate::diagnostics::display_path(root, &source),
-                "nom de fichier refusé (caractère spécial, nom réservé ou fichier caché)",
+                format!("nom de fichier refusé : {why}"),
             )),
         }
     }
@@ -510,26 +611,27 @@ fn place_assets(
 }
 
 /// Two documents, aliases or files may not produce the same output file.
-fn check_collisions(loaded: &Loaded, diags: &mut Diagnostics) {
-    let mut owners: HashMap<&str, &Path> = HashMap::new();
+fn check_collisions(root: &Path, loaded: &Loaded, diags: &mut Diagnostics) {
+    let mut owners: HashMap<&str, PathBuf> = HashMap::new();
     let outputs = loaded
         .docs
         .iter()
-        .map(|d| (d.output.as_str(), d.file.as_path(), "la page"))
+        .map(|d| (d.output.as_str(), d.file.clone(), "la page"))
         .chain(
             loaded
                 .aliases
                 .iter()
-                .map(|(o, i)| (o.as_str(), loaded.docs[*i].file.as_path(), "l’alias")),
+                .map(|(o, i)| (o.as_str(), loaded.docs[*i].file.clone(), "l’alias")),
         )
-        .chain(
-            loaded
-                .assets
-                .iter()
-                .map(|a| (a.output.as_str(), a.source.as_path(), "le fichier")),
-        );
+        .chain(loaded.assets.iter().map(|a| {
+            (
+                a.output.as_str(),
+                crate::diagnostics::display_path(root, &a.source),
+                "le fichier",
+            )
+        }));
     for (output, file, what) in outputs {
-        if let Some(first) = owners.insert(output, file) {
+        if let Some(first) = owners.insert(output, file.clone()) {
             diags.push(Diagnostic::new(
                 file,
                 format!(

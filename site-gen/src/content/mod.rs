@@ -5,7 +5,7 @@ pub mod front_matter;
 mod load;
 mod paths;
 
-pub use load::{load, Asset, LoadOptions, Loaded};
+pub use load::{load, load_cached, Asset, LoadOptions, Loaded, SourceCache};
 pub use paths::{alias_output, UrlPaths};
 
 use std::path::PathBuf;

@@ -43,29 +43,48 @@ const RESERVED: &[&str] = &[
     "com9", "lpt1", "lpt2", "lpt3", "lpt4", "lpt5", "lpt6", "lpt7", "lpt8", "lpt9",
 ];
 
+/// Whether `segment` (a folder or file name of the output, e.g. `con` or
+/// `aux.html`) is a name Windows reserves for a device.
+pub(crate) fn is_reserved(segment: &str) -> bool {
+    let stem = segment.split('.').next().unwrap_or(segment);
+    RESERVED.iter().any(|r| stem.eq_ignore_ascii_case(r))
+}
+
+/// Characters refused in an alias or a copied file's name: path separators
+/// of other systems, URL syntax, and what Windows forbids in file names.
+const FORBIDDEN: &[char] = &['\\', '\0', ':', '?', '#', '%', '<', '>', '"', '|', '*'];
+
+/// Checks a `/`-separated path of the output folder built from a name the
+/// maintainer chose (an alias, a file copied from `content/`): no empty,
+/// `.` or `..` segment, no hidden file, no reserved name, no character that
+/// is a separator elsewhere, URL syntax or refused by Windows.
+pub(crate) fn check_output_path(path: &str) -> Result<(), &'static str> {
+    if path.contains(FORBIDDEN) || path.chars().any(char::is_control) {
+        return Err("caractère interdit (\\ : ? # % < > \" | *, NUL ou caractère de contrôle)");
+    }
+    for part in path.split('/') {
+        if part.is_empty() || part == "." || part == ".." {
+            return Err("chemin invalide (segment vide, . ou ..)");
+        }
+        if is_reserved(part) {
+            return Err("nom de fichier réservé par Windows (con, nul, aux, com1…)");
+        }
+        if part.starts_with('.') {
+            return Err("fichier caché");
+        }
+    }
+    Ok(())
+}
+
 /// The URL path and output file of an alias (an old URL that redirects),
 /// e.g. `/combien-ca-coute-une-amie.html` or `/ancienne/page/`.
 pub fn alias_output(alias: &str) -> Result<(String, String), String> {
-    let refuse = |why: &str| Err(format!("alias « {alias} » refusé : {why}"));
-    if alias.contains(['\\', '\0', ':', '?', '#', '%']) {
-        return refuse("caractère interdit (\\, NUL, :, ?, #, %)");
-    }
+    let refuse = |why: &str| format!("alias « {alias} » refusé : {why}");
     let trimmed = alias.trim_matches('/');
     if trimmed.is_empty() {
-        return refuse("il remplacerait la page d’accueil");
+        return Err(refuse("il remplacerait la page d’accueil"));
     }
-    for part in trimmed.split('/') {
-        let stem = part.split('.').next().unwrap_or(part).to_ascii_lowercase();
-        if part.is_empty() || part == "." || part == ".." {
-            return refuse("chemin invalide (segment vide, . ou ..)");
-        }
-        if RESERVED.contains(&stem.as_str()) {
-            return refuse("nom de fichier réservé");
-        }
-        if part.starts_with('.') {
-            return refuse("fichier caché");
-        }
-    }
+    check_output_path(trimmed).map_err(refuse)?;
     if trimmed.ends_with(".html") || trimmed.ends_with(".htm") {
         Ok((format!("/{trimmed}"), trimmed.to_string()))
     } else {
@@ -120,6 +139,35 @@ mod tests {
             alias_output("ancienne/page").unwrap(),
             ("/ancienne/page/".into(), "ancienne/page/index.html".into())
         );
+        // Spaces, accents and ordinary punctuation are fine.
+        assert!(alias_output("/l’équipe (ancienne) & co/").is_ok());
+        assert!(
+            alias_output("/console/").is_ok(),
+            "only exact reserved names"
+        );
+    }
+
+    #[test]
+    fn copied_files_keep_their_names() {
+        for ok in [
+            "photo.png",
+            "docs/Statuts 2025.pdf",
+            "a/b/c.tar.gz",
+            "café.jpg",
+        ] {
+            assert_eq!(check_output_path(ok), Ok(()), "{ok}");
+        }
+        for bad in [
+            "a/../b.png",
+            ".htaccess",
+            "a/.git/x",
+            "nul.txt",
+            "a:b.png",
+            "a\\b",
+            "a\nb",
+        ] {
+            assert!(check_output_path(bad).is_err(), "{bad:?}");
+        }
     }
 
     #[test]
@@ -134,6 +182,12 @@ mod tests {
             "/con.html",
             "a//b",
             "/.git/config",
+            "/a\nb/",
+            "/a<b>.html",
+            "/\"x\"/",
+            "/a|b*/",
+            "/CoN/",
+            "/lpt9.txt",
         ] {
             assert!(alias_output(bad).is_err(), "{bad:?} should be refused");
         }

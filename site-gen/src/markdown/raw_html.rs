@@ -6,7 +6,9 @@ use pulldown_cmark::{CowStr, Event, Tag, TagEnd};
 use super::summary::SENTINEL;
 
 /// Turns raw HTML events into text (the HTML writer escapes it). HTML blocks
-/// become paragraphs.
+/// become paragraphs. Heading attributes other than the id and classes
+/// (`## Titre {#id .classe onclick=x}`) are dropped: they would be another
+/// way to write any attribute, event handlers included.
 pub(crate) fn escape(events: Vec<Event<'_>>) -> Vec<Event<'_>> {
     events
         .into_iter()
@@ -15,6 +17,14 @@ pub(crate) fn escape(events: Vec<Event<'_>>) -> Vec<Event<'_>> {
             Event::InlineHtml(h) => Event::Text(h),
             Event::Start(Tag::HtmlBlock) => Event::Start(Tag::Paragraph),
             Event::End(TagEnd::HtmlBlock) => Event::End(TagEnd::Paragraph),
+            Event::Start(Tag::Heading {
+                level, id, classes, ..
+            }) => Event::Start(Tag::Heading {
+                level,
+                id,
+                classes,
+                attrs: Vec::new(),
+            }),
             other => other,
         })
         .collect()
@@ -55,6 +65,15 @@ mod tests {
             safe("<script>alert(1)</script>\n"),
             "<p>&lt;script&gt;alert(1)&lt;/script&gt;\n</p>\n"
         );
+    }
+
+    #[test]
+    fn heading_attributes_other_than_id_and_classes_are_dropped() {
+        let md = "## Titre {#ok .c onmouseover=alert(1) style=x}\n";
+        let events = Parser::new_ext(md, pulldown_cmark::Options::ENABLE_HEADING_ATTRIBUTES);
+        let mut out = String::new();
+        html::push_html(&mut out, escape(events.collect()).into_iter());
+        assert_eq!(out, "<h2 id=\"ok\" class=\"c\">Titre</h2>\n");
     }
 
     #[test]

@@ -11,6 +11,53 @@ use crate::urls::Urls;
 /// Words read per minute, for `reading_time`.
 const WORDS_PER_MINUTE: usize = 200;
 
+/// The fields of a document its [`summary`] is made of (with its rendered
+/// Markdown and the base URL): when they are the same, so is the summary.
+/// Keep in step with [`summary`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct SummarySource {
+    title: String,
+    description: Option<String>,
+    date: Option<jiff::civil::Date>,
+    updated: Option<jiff::civil::Date>,
+    slug: String,
+    path: String,
+    draft: bool,
+    weight: Option<i64>,
+    extra: Map<String, Value>,
+}
+
+impl SummarySource {
+    pub fn of(doc: &Document) -> Self {
+        let m = &doc.meta;
+        SummarySource {
+            title: doc.title.clone(),
+            description: m.description.clone(),
+            date: m.date,
+            updated: m.updated,
+            slug: doc.slug.clone(),
+            path: doc.path.clone(),
+            draft: m.draft,
+            weight: m.weight,
+            extra: m.extra.clone(),
+        }
+    }
+
+    /// Whether `doc` has these fields (without copying them).
+    pub fn matches(&self, doc: &Document) -> bool {
+        let m = &doc.meta;
+        self.title == doc.title
+            && self.description == m.description
+            && self.date == m.date
+            && self.updated == m.updated
+            && self.slug == doc.slug
+            && self.path == doc.path
+            && self.draft == m.draft
+            && self.weight == m.weight
+            && self.extra == m.extra
+    }
+}
+
 /// A document's fields without its content (for listings).
 pub fn summary(doc: &Document, rendered: &Rendered, urls: &Urls) -> Map<String, Value> {
     let date = |d: Option<jiff::civil::Date>| d.map(|d| d.to_string());

@@ -1,109 +1,172 @@
-//! Rendering: Markdown of every document in parallel, link and anchor
-//! checks once all are rendered, then templates in parallel.
+//! Rendering: the Markdown of one document (recording what it looked up
+//! on the rest of the site, so a session knows when to render it again),
+//! link and anchor checks once all are rendered, then one document with its
+//! template.
 
 pub mod context;
+pub mod deps;
 
-use std::collections::BTreeMap;
-use std::collections::HashSet;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Mutex;
 
-use rayon::prelude::*;
 use serde_json::{Map, Value};
 use tera::{Context, Tera};
 
 use crate::content::{Document, Kind, Loaded};
 use crate::diagnostics::{Diagnostic, Diagnostics};
-use crate::markdown::{self, MarkdownOptions, RenderEnv, Rendered};
+use crate::markdown::{self, MarkdownOptions, RenderEnv, Rendered, ShortcodeArgs};
+use crate::shortcodes::CALCULATOR;
 use crate::templates::error_chain;
 use crate::urls::Urls;
 
-/// Renders every document's Markdown; a document with errors keeps what
-/// could be rendered, so the later checks still run on it.
-pub fn markdown_all(
-    loaded: &Loaded,
-    opts: &MarkdownOptions,
-    env: &dyn RenderEnv,
-) -> (Vec<Rendered>, Diagnostics) {
-    let results: Vec<(Rendered, Vec<Diagnostic>)> = loaded
-        .docs
-        .par_iter()
-        .map(|doc| {
-            let (rendered, errors) = markdown::render_partial(&doc.body, doc.body_line, opts, env);
-            let diags = errors
-                .into_iter()
-                .map(|e| Diagnostic::new(&doc.file, e.message).at(e.line, e.column))
-                .collect();
-            (rendered, diags)
-        })
-        .collect();
-    let mut diags = Diagnostics::default();
-    let mut rendered = Vec::with_capacity(results.len());
-    for (r, d) in results {
-        rendered.push(r);
-        diags.extend(d);
-    }
-    (rendered, diags)
+/// One document's Markdown, rendered, with what its output depended on
+/// besides its own text.
+#[derive(Debug, Clone)]
+pub struct MarkdownResult {
+    pub rendered: Rendered,
+    /// The document's Markdown problems (it keeps what could be rendered,
+    /// so the later checks still run on it).
+    pub diags: Vec<Diagnostic>,
+    pub uses: Uses,
 }
 
-/// Every `@/page.md#anchor` and `#anchor` link points at a heading that exists.
-pub fn check_anchors(loaded: &Loaded, rendered: &[Rendered]) -> Result<(), Diagnostics> {
-    let ids: Vec<HashSet<&str>> = rendered
-        .iter()
-        .map(|r| r.heading_ids.iter().map(String::as_str).collect())
+/// What rendering a document asked of the rest of the site.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Uses {
+    /// Every `@/` source path looked up, with the URL it had (none when
+    /// it did not exist).
+    pub page_urls: Vec<(String, Option<String>)>,
+    /// The document calls `calculateur()` (pricing data and widget).
+    pub calculator: bool,
+    /// The document calls a theme shortcode (its templates, and through
+    /// `get_url`/`asset_url` every URL).
+    pub theme_shortcodes: bool,
+}
+
+/// Records every look-up of a document's rendering.
+struct Tracking<'e> {
+    env: &'e dyn RenderEnv,
+    page_urls: Mutex<Vec<(String, Option<String>)>>,
+    calculator: AtomicBool,
+    theme_shortcodes: AtomicBool,
+}
+
+impl RenderEnv for Tracking<'_> {
+    fn page_url(&self, source_path: &str) -> Option<String> {
+        let url = self.env.page_url(source_path);
+        self.page_urls
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push((source_path.to_string(), url.clone()));
+        url
+    }
+
+    fn shortcode(&self, name: &str, args: &ShortcodeArgs) -> Result<String, String> {
+        let flag = if name == CALCULATOR {
+            &self.calculator
+        } else {
+            &self.theme_shortcodes
+        };
+        flag.store(true, Ordering::Relaxed);
+        self.env.shortcode(name, args)
+    }
+}
+
+/// Renders one document's Markdown.
+pub fn markdown_one(doc: &Document, opts: &MarkdownOptions, env: &dyn RenderEnv) -> MarkdownResult {
+    let tracking = Tracking {
+        env,
+        page_urls: Mutex::new(Vec::new()),
+        calculator: AtomicBool::new(false),
+        theme_shortcodes: AtomicBool::new(false),
+    };
+    let (rendered, errors) = markdown::render_partial(&doc.body, doc.body_line, opts, &tracking);
+    let diags = errors
+        .into_iter()
+        .map(|e| Diagnostic::new(&doc.file, e.message).at(e.line, e.column))
         .collect();
+    let mut page_urls = tracking
+        .page_urls
+        .into_inner()
+        .unwrap_or_else(|e| e.into_inner());
+    page_urls.sort();
+    page_urls.dedup();
+    MarkdownResult {
+        rendered,
+        diags,
+        uses: Uses {
+            page_urls,
+            calculator: tracking.calculator.into_inner(),
+            theme_shortcodes: tracking.theme_shortcodes.into_inner(),
+        },
+    }
+}
+
+/// Every `@/page.md#anchor` and `#anchor` link points at a heading that
+/// exists; `rendered[i]` is the Markdown of `loaded.docs[i]`.
+pub fn check_anchors(loaded: &Loaded, rendered: &[&Rendered]) -> Result<(), Diagnostics> {
     let mut diags = Diagnostics::default();
-    for (i, doc) in loaded.docs.iter().enumerate() {
-        for link in &rendered[i].links {
-            let Some(anchor) = link.anchor.as_deref().filter(|a| !a.is_empty()) else {
-                continue;
-            };
-            let target = if link.by_source_path {
-                loaded.by_source.get(&link.target).copied()
-            } else if link.target.is_empty() {
-                Some(i)
-            } else {
-                None
-            };
-            if let Some(t) = target {
-                if !ids[t].contains(anchor) && !is_footnote(anchor, &rendered[t].html) {
-                    let place = if t == i {
-                        "cette page".to_string()
-                    } else {
-                        format!("@/{}", loaded.docs[t].source_path)
-                    };
-                    diags.push(
-                        Diagnostic::new(
-                            &doc.file,
-                            format!("ancre cassée : #{anchor} n’existe pas dans {place}"),
-                        )
-                        .at(link.line, link.column),
-                    );
-                }
-            }
-        }
+    for i in 0..loaded.docs.len() {
+        diags.extend(anchors_of(loaded, rendered, i).diags);
     }
     diags.into_result()
+}
+
+/// The anchors of one document's links, checked.
+#[derive(Debug, Clone, Default)]
+pub struct AnchorCheck {
+    /// The broken ones.
+    pub diags: Vec<Diagnostic>,
+    /// The documents they point into (what the check depends on besides
+    /// the document's own links), sorted.
+    pub targets: Vec<usize>,
+}
+
+/// Checks the anchors of document `i`'s links.
+pub fn anchors_of(loaded: &Loaded, rendered: &[&Rendered], i: usize) -> AnchorCheck {
+    let doc = &loaded.docs[i];
+    let mut diags = Vec::new();
+    let mut targets = Vec::new();
+    for link in &rendered[i].links {
+        let Some(anchor) = link.anchor.as_deref().filter(|a| !a.is_empty()) else {
+            continue;
+        };
+        let target = if link.by_source_path {
+            loaded.by_source.get(&link.target).copied()
+        } else if link.target.is_empty() {
+            Some(i)
+        } else {
+            None
+        };
+        let Some(t) = target else {
+            continue;
+        };
+        targets.push(t);
+        // A page has few headings: a scan beats hashing them all.
+        let heading = rendered[t].heading_ids.iter().any(|id| id == anchor);
+        if !heading && !is_footnote(anchor, &rendered[t].html) {
+            let place = if t == i {
+                "cette page".to_string()
+            } else {
+                format!("@/{}", loaded.docs[t].source_path)
+            };
+            diags.push(
+                Diagnostic::new(
+                    &doc.file,
+                    format!("ancre cassée : #{anchor} n’existe pas dans {place}"),
+                )
+                .at(link.line, link.column),
+            );
+        }
+    }
+    targets.sort_unstable();
+    targets.dedup();
+    AnchorCheck { diags, targets }
 }
 
 /// Footnote anchors are made by the Markdown renderer, not by headings.
 fn is_footnote(anchor: &str, html: &str) -> bool {
     html.contains(&format!("id=\"{anchor}\""))
-}
-
-/// Per-document views, shared by every template that lists documents.
-pub struct Views {
-    pub summaries: Vec<Map<String, Value>>,
-}
-
-impl Views {
-    pub fn new(loaded: &Loaded, rendered: &[Rendered], urls: &Urls) -> Self {
-        let summaries = loaded
-            .docs
-            .par_iter()
-            .zip(rendered.par_iter())
-            .map(|(d, r)| context::summary(d, r, urls))
-            .collect();
-        Views { summaries }
-    }
 }
 
 /// The template a document is rendered with.
@@ -116,67 +179,50 @@ pub fn template_for(doc: &Document) -> &str {
     }
 }
 
-/// Renders every document with its template, in parallel.
-pub fn templates_all(
+/// What a document's template sees of it and of the documents it lists.
+pub struct DocView<'a> {
+    pub doc: &'a Document,
+    pub summary: &'a Map<String, Value>,
+    pub rendered: &'a Rendered,
+    /// Sections only: the summaries of their pages and sub-sections.
+    pub pages: Vec<&'a Map<String, Value>>,
+    pub subsections: Vec<&'a Map<String, Value>>,
+}
+
+/// Renders one document with its template.
+pub fn template_one(
     tera: &Tera,
     base: &Context,
-    loaded: &Loaded,
-    rendered: &[Rendered],
-    views: &Views,
+    view: &DocView<'_>,
     urls: &Urls,
-) -> Result<BTreeMap<String, Vec<u8>>, Diagnostics> {
-    let known: HashSet<&str> = tera.get_template_names().collect();
-    let results: Vec<Result<(String, Vec<u8>), Diagnostic>> = loaded
-        .docs
-        .par_iter()
-        .enumerate()
-        .map(|(i, doc)| {
-            let template = template_for(doc);
-            if !known.contains(template) {
-                return Err(Diagnostic::new(
-                    &doc.file,
-                    format!("gabarit « {template} » introuvable dans le thème"),
-                ));
-            }
-            let mut ctx = base.clone();
-            ctx.insert("current_path", &doc.path);
-            ctx.insert("current_url", &urls.permalink(&doc.path));
-            let full = context::full(&views.summaries[i], &rendered[i]);
-            match doc.kind {
-                Kind::Page => ctx.insert("page", &full),
-                Kind::Section => {
-                    let mut section = full;
-                    let pages: Vec<&Map<String, Value>> =
-                        doc.pages.iter().map(|&p| &views.summaries[p]).collect();
-                    let subsections: Vec<&Map<String, Value>> = doc
-                        .subsections
-                        .iter()
-                        .map(|&s| &views.summaries[s])
-                        .collect();
-                    section.insert("pages".into(), serde_json::json!(pages));
-                    section.insert("subsections".into(), serde_json::json!(subsections));
-                    ctx.insert("section", &section);
-                }
-            }
-            tera.render(template, &ctx)
-                .map(|html| (doc.output.clone(), html.into_bytes()))
-                .map_err(|e| {
-                    Diagnostic::new(
-                        &doc.file,
-                        format!("erreur du gabarit « {template} » : {}", error_chain(&e)),
-                    )
-                })
-        })
-        .collect();
-    let mut diags = Diagnostics::default();
-    let mut files = BTreeMap::new();
-    for r in results {
-        match r {
-            Ok((out, bytes)) => {
-                files.insert(out, bytes);
-            }
-            Err(d) => diags.push(d),
+) -> Result<Vec<u8>, Diagnostic> {
+    let doc = view.doc;
+    let template = template_for(doc);
+    if !tera.get_template_names().any(|t| t == template) {
+        return Err(Diagnostic::new(
+            &doc.file,
+            format!("gabarit « {template} » introuvable dans le thème"),
+        ));
+    }
+    let mut ctx = base.clone();
+    ctx.insert("current_path", &doc.path);
+    ctx.insert("current_url", &urls.permalink(&doc.path));
+    let full = context::full(view.summary, view.rendered);
+    match doc.kind {
+        Kind::Page => ctx.insert("page", &full),
+        Kind::Section => {
+            let mut section = full;
+            section.insert("pages".into(), serde_json::json!(view.pages));
+            section.insert("subsections".into(), serde_json::json!(view.subsections));
+            ctx.insert("section", &section);
         }
     }
-    diags.into_result().map(|()| files)
+    tera.render(template, &ctx)
+        .map(String::into_bytes)
+        .map_err(|e| {
+            Diagnostic::new(
+                &doc.file,
+                format!("erreur du gabarit « {template} » : {}", error_chain(&e)),
+            )
+        })
 }

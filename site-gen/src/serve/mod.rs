@@ -12,7 +12,7 @@ pub mod http;
 pub mod live;
 pub mod watch;
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 use std::io::Write;
 use std::net::{IpAddr, SocketAddr, TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
@@ -21,7 +21,7 @@ use std::sync::{Arc, Mutex, RwLock};
 use std::time::{Duration, Instant};
 
 use crate::diagnostics::Diagnostics;
-use crate::site::{build, BuildOptions};
+use crate::site::{BuildOptions, RebuildReport, Session, SiteFiles};
 use http::{content_type, read_request, request_path, ReadError, Response};
 use live::Listeners;
 
@@ -55,7 +55,7 @@ pub struct ServeOptions {
 /// What is being served: the last site that built, and the problems of
 /// the last build when it failed.
 struct Snapshot {
-    files: Option<Arc<BTreeMap<String, Vec<u8>>>>,
+    files: Option<Arc<SiteFiles>>,
     problems: Option<Arc<Vec<String>>>,
     /// Identifies this state (pages compare it to reload when it changed).
     build: String,
@@ -146,9 +146,16 @@ pub fn run(mut opts: ServeOptions) -> anyhow::Result<()> {
             Vec::new()
         },
     });
+    let mut site = Session::new(build_opts);
+    let quiet = opts.quiet;
+    site.set_progress(Arc::new(move |step| {
+        if !quiet {
+            eprintln!("{step}");
+        }
+    }));
     let mut builder = Builder {
         opts: opts.clone(),
-        build_opts,
+        site,
         shared: Arc::clone(&shared),
         session,
         count: 0,
@@ -395,7 +402,8 @@ fn own_file(name: &str, snap: &Snapshot) -> Response {
 /// Rebuilds the site and swaps it in.
 struct Builder {
     opts: ServeOptions,
-    build_opts: BuildOptions,
+    /// What the last build computed: a change rebuilds only what it affects.
+    site: Session,
     shared: Arc<Shared>,
     session: String,
     count: u64,
@@ -425,35 +433,47 @@ impl Builder {
     /// the first build).
     fn rebuild(&mut self, changed: &BTreeSet<PathBuf>) {
         let start = Instant::now();
-        let result = build(&self.build_opts);
+        let paths: Vec<PathBuf> = changed.iter().cloned().collect();
+        let result = self.site.rebuild(&paths);
         let ms = start.elapsed().as_millis();
         let what = describe(&self.opts.root, changed);
         let old = self.shared.current();
         match result {
-            Ok(site) => {
-                if old.problems.is_none() && old.files.as_deref() == Some(&site.files) {
+            Ok(report) => {
+                let verbose = self.opts.verbose;
+                let detail = || {
+                    if verbose {
+                        println!("  {}", timings(&report));
+                    }
+                };
+                let Some(files) = self.site.files() else {
+                    return;
+                };
+                if old.problems.is_none() && old.files.is_some() && report.changed.is_empty() {
                     if !self.opts.quiet {
-                        println!("{what}reconstruit en {ms} ms : le site n’a pas changé");
+                        println!("{what}le site n’a pas changé ({ms} ms)");
+                        detail();
                     }
                     return;
                 }
-                let (pages, sections, n) = (site.pages, site.sections, site.files.len());
+                let n = files.len();
                 let build = self.next_build();
                 self.shared.replace(Snapshot {
-                    files: Some(Arc::new(site.files)),
+                    files: Some(files),
                     problems: None,
                     build: build.clone(),
                 });
                 self.shared.listeners.send("reload", &build);
                 if !self.opts.quiet {
-                    let verb = if changed.is_empty() {
-                        "Site construit"
+                    if changed.is_empty() {
+                        let (pages, sections) = self.site.counts();
+                        println!(
+                            "Site construit en {ms} ms : {pages} pages, {sections} sections, {n} fichiers"
+                        );
                     } else {
-                        "reconstruit"
-                    };
-                    println!(
-                        "{what}{verb} en {ms} ms : {pages} pages, {sections} sections, {n} fichiers"
-                    );
+                        println!("{what}{} en {ms} ms", done(&report));
+                    }
+                    detail();
                 }
             }
             Err(diags) => {
@@ -484,6 +504,43 @@ impl Builder {
         }
         let _ = std::io::stdout().flush();
     }
+}
+
+/// `1 page reconstruite`, `2 pages reconstruites, 3 autres fichiers`.
+fn done(report: &RebuildReport) -> String {
+    let plural =
+        |n: usize, one: &str, many: &str| format!("{n} {}", if n > 1 { many } else { one });
+    let pages = plural(report.pages, "page reconstruite", "pages reconstruites");
+    match (report.pages, report.others) {
+        (0, 0) => plural(
+            report.changed.len(),
+            "fichier mis à jour",
+            "fichiers mis à jour",
+        ),
+        (_, 0) => pages,
+        (0, n) => plural(n, "fichier reconstruit", "fichiers reconstruits"),
+        (_, n) => format!("{pages}, {}", plural(n, "autre fichier", "autres fichiers")),
+    }
+}
+
+/// `lecture des sources 1,2 ms · markdown 0,4 ms · … ; rendus : Markdown 1,
+/// pages 2, autres 0` (`--verbose`).
+fn timings(report: &RebuildReport) -> String {
+    let stages: Vec<String> = report
+        .timings
+        .iter()
+        .map(|(stage, d)| {
+            let ms = format!("{:.1}", d.as_secs_f64() * 1000.0).replace('.', ",");
+            format!("{stage} {ms} ms")
+        })
+        .collect();
+    format!(
+        "{} ; rendus : Markdown {}, pages {}, autres {}",
+        stages.join(" · "),
+        report.markdown,
+        report.pages,
+        report.others
+    )
 }
 
 /// `content/faq.md modifié : ` (first few files, relative to the root).
@@ -521,7 +578,7 @@ mod tests {
     use super::*;
 
     fn snapshot(problems: Option<Vec<String>>) -> Snapshot {
-        let files: BTreeMap<String, Vec<u8>> = [
+        let files: SiteFiles = [
             ("index.html", "<html><body>accueil</body></html>"),
             ("faq/index.html", "<html><body>faq</body></html>"),
             ("404.html", "<html><body>introuvable</body></html>"),
@@ -529,7 +586,7 @@ mod tests {
             ("style.css", "body{}"),
         ]
         .into_iter()
-        .map(|(k, v)| (k.to_string(), v.as_bytes().to_vec()))
+        .map(|(k, v)| (k.to_string(), Arc::new(v.as_bytes().to_vec())))
         .collect();
         Snapshot {
             files: Some(Arc::new(files)),

@@ -1,5 +1,6 @@
 //! Tera, set up once per build: the theme's templates plus the built-in
-//! ones, the `date_fr` filter and the `get_url` / `asset_url` functions.
+//! ones, the `date_fr` and `json_ld` filters and the `get_url` /
+//! `asset_url` functions.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -113,6 +114,7 @@ pub fn error_chain(e: &dyn std::error::Error) -> String {
 
 fn register(tera: &mut Tera, urls: Arc<Urls>) {
     tera.register_filter("date_fr", date_fr);
+    tera.register_filter("json_ld", JsonLd);
     let u = Arc::clone(&urls);
     // `required=false` gives an empty URL for a page that does not exist,
     // so a theme can link to optional pages (`{% if url %}`).
@@ -146,6 +148,42 @@ fn string_arg<'a>(
     })
 }
 
+/// `{{ value | json_ld }}`: the value as JSON for a `<script
+/// type="application/ld+json">` block. Marked safe (no HTML escaping, which
+/// would corrupt the JSON); `<`, `>` and `&` are written `\u003c`,
+/// `\u003e`, `\u0026`, so no value can end the element (`</script>`) or
+/// open a comment, whatever a maintainer writes in `site.toml`.
+struct JsonLd;
+
+impl tera::Filter for JsonLd {
+    fn filter(&self, value: &Value, _args: &HashMap<String, Value>) -> tera::Result<Value> {
+        let json = serde_json::to_string(value).map_err(tera::Error::json)?;
+        Ok(Value::String(json_for_script(&json)))
+    }
+
+    fn is_safe(&self) -> bool {
+        true
+    }
+}
+
+/// Escapes JSON text for inclusion in an HTML `<script>` data block (the
+/// result is equal JSON: only characters inside strings can be `<>&` or
+/// line separators).
+pub fn json_for_script(json: &str) -> String {
+    let mut out = String::with_capacity(json.len());
+    for c in json.chars() {
+        match c {
+            '<' => out.push_str("\\u003c"),
+            '>' => out.push_str("\\u003e"),
+            '&' => out.push_str("\\u0026"),
+            '\u{2028}' => out.push_str("\\u2028"),
+            '\u{2029}' => out.push_str("\\u2029"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
 /// `{{ page.date | date_fr }}` → `jeu. 19 mars 2015`;
 /// `date_fr(format="long")` → `jeudi 19 mars 2015`.
 fn date_fr(value: &Value, args: &HashMap<String, Value>) -> tera::Result<Value> {
@@ -167,4 +205,47 @@ fn date_fr(value: &Value, args: &HashMap<String, Value>) -> tera::Result<Value> 
     } else {
         crate::dates::short(date)
     }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tera() -> Tera {
+        let mut tera = Tera::default();
+        tera.autoescape_on(vec![".html"]);
+        tera.set_escape_fn(escape);
+        register(
+            &mut tera,
+            Arc::new(Urls::new(
+                "https://amie.example",
+                HashMap::new(),
+                HashMap::new(),
+            )),
+        );
+        tera
+    }
+
+    #[test]
+    fn json_ld_cannot_close_the_script_element() {
+        let mut t = tera();
+        t.add_raw_template(
+            "ld.html",
+            r#"<script type="application/ld+json">{"name":{{ name | json_ld }},"n":{{ n | json_ld }}}</script>"#,
+        )
+        .unwrap();
+        let name = "A & B </script><script>alert(1)</script><!-- « l’Amie »\u{2028}\n\"q\"";
+        let mut ctx = tera::Context::new();
+        ctx.insert("name", name);
+        ctx.insert("n", &12);
+        let html = t.render("ld.html", &ctx).unwrap();
+        let body = html
+            .strip_prefix(r#"<script type="application/ld+json">"#)
+            .and_then(|b| b.strip_suffix("</script>"))
+            .unwrap();
+        assert!(!body.contains(['<', '>', '&']), "{body}");
+        let parsed: Value = serde_json::from_str(body).unwrap();
+        assert_eq!(parsed["name"], name);
+        assert_eq!(parsed["n"], 12);
+    }
 }

@@ -1,0 +1,15 @@
+//! Benchmarks of site-gen.
+//!
+//! - [`corpus`]: synthetic sites (N pages of French Markdown in 10 sections),
+//!   deterministic, written in two variants of the same text: one for
+//!   site-gen (`@/` links, `site.toml`), one for Hugo (`ref` shortcodes,
+//!   `hugo.toml` and a minimal layout);
+//! - [`measure`]: child processes timed with their peak memory (`wait4`),
+//!   medians, gzipped sizes, a tiny HTTP client for `site-gen serve`.
+//!
+//! The binaries `corpus` (writes a corpus) and `compare` (site-gen against
+//! Hugo, widget and page weights, incremental rebuilds) use them; the
+//! micro-benchmarks are in `benches/`. See `bench/README.md`.
+
+pub mod corpus;
+pub mod measure;

@@ -1,0 +1,385 @@
+//! Bad input never panics: the widget's URL query, the encoded model in the
+//! page and (feature `data`) the pricing data file, fed with generated
+//! garbage and near-misses of valid input. Inputs the fuzzers found are kept
+//! at the end as plain regression tests.
+
+use calculator::{query, Mode, Model, Query};
+use proptest::prelude::*;
+
+/// A valid model (the shipped figures, typed in here so the test does not
+/// need the `data` feature).
+fn model() -> Model {
+    let mut params = calculator::Params {
+        parts: 12,
+        salaries: 2_000_000,
+        running_costs: 400_000,
+        days_per_month: 12_00,
+        months_per_year: 11_00,
+        pooled_days: 24_00,
+        hours_per_day: 7_00,
+        subscribed: None,
+        catch_up_days: 15_00,
+        services: Default::default(),
+    };
+    params.services[0].per_poste = 50;
+    params.services[0].per_personne = 25;
+    params.services[3].per_serveur = 2_00;
+    Model::new(params).expect("valid figures")
+}
+
+/// Pieces a query is made of, so generated queries often hit real keys,
+/// escapes and number edge cases rather than only random text.
+fn query_piece() -> impl Strategy<Value = String> {
+    prop_oneof![
+        prop::sample::select(vec![
+            "mode",
+            "parts",
+            "budget",
+            "postes",
+            "serveurs",
+            "personnes",
+            "services",
+            "rattrapage",
+            "Mode",
+            "PARTS",
+            "budg%65t",
+            "%70arts",
+            "x",
+        ])
+        .prop_map(String::from),
+        prop::sample::select(vec![
+            "=",
+            "&",
+            ";",
+            "?",
+            "+",
+            ",",
+            ".",
+            "-",
+            "%",
+            "%2",
+            "%zz",
+            "%00",
+            "%FF",
+            "%C3%A9",
+            "%E2%80%AF",
+            "%2C",
+            "%3D",
+            "%26",
+            " ",
+            "\u{a0}",
+            "\u{202f}",
+            "€",
+        ])
+        .prop_map(String::from),
+        prop::sample::select(vec![
+            "profil",
+            "budget",
+            "parts",
+            "assistance",
+            "services_web",
+            "Hébergement",
+            "travail collaboratif",
+            "oui",
+            "non",
+            "true",
+            "vrai",
+            "1",
+            "0",
+        ])
+        .prop_map(String::from),
+        any::<u64>().prop_map(|n| n.to_string()),
+        any::<i64>().prop_map(|n| n.to_string()),
+        "[0-9]{1,40}",
+        "[0-9]{1,12}[.,][0-9]{0,5}",
+        any::<f64>().prop_map(|f| f.to_string()),
+        "\\PC{0,8}",
+        any::<char>().prop_map(String::from),
+    ]
+}
+
+fn arb_query_text() -> impl Strategy<Value = String> {
+    prop::collection::vec(query_piece(), 0..30).prop_map(|v| v.concat())
+}
+
+/// Every estimate the widget could show for `q` can be computed.
+fn estimate_all(model: &Model, q: &Query) {
+    match q.mode() {
+        Mode::Profil => {
+            let e = model.estimate_profile(&q.profile());
+            assert!(e.parts >= 1);
+        }
+        Mode::Parts => {
+            let _ = model.estimate_parts(q.parts.unwrap_or(1));
+        }
+        Mode::Budget => {
+            let _ = model.estimate_budget(q.budget.unwrap_or(0));
+        }
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(2_000))]
+
+    #[test]
+    fn query_parse_never_panics_and_round_trips(q in arb_query_text()) {
+        let m = model();
+        let (parsed, warnings) = Query::parse(&q, &m);
+        for w in &warnings {
+            // Messages stay short whatever the input.
+            prop_assert!(w.chars().count() < 200, "{w}");
+        }
+        let written = parsed.to_query_string();
+        let (again, warnings) = Query::parse(&written, &m);
+        prop_assert_eq!(&again, &parsed, "{}", written);
+        prop_assert!(warnings.is_empty(), "{}: {:?}", written, warnings);
+        if let Some(p) = parsed.parts {
+            prop_assert!(p >= 1 && p <= m.total_parts());
+        }
+        estimate_all(&m, &parsed);
+        // Helpers used by the widget on the page's own query.
+        let merged = query::merge(&q, &written);
+        let _ = query::has_known_keys(&merged);
+        let _ = query::initial(&q, &merged);
+        let _ = query::decode_component(&q);
+    }
+
+    #[test]
+    fn query_parse_any_string(q in any::<String>()) {
+        let m = model();
+        let (parsed, _) = Query::parse(&q, &m);
+        estimate_all(&m, &parsed);
+        let _ = query::merge(&q, &parsed.to_query_string());
+        let _ = query::decode_component(&q);
+    }
+
+    #[test]
+    fn query_merge_keeps_foreign_pairs(
+        foreign in prop::collection::vec("[a-z]{1,6}=[a-z0-9%]{0,6}", 0..5),
+        ours in arb_query_text(),
+    ) {
+        let m = model();
+        let existing = foreign.join("&");
+        let (parsed, _) = Query::parse(&ours, &m);
+        let merged = query::merge(&existing, &parsed.to_query_string());
+        for pair in &foreign {
+            let key = pair.split('=').next().unwrap_or("");
+            if !query::KEYS.contains(&key) {
+                prop_assert!(merged.split('&').any(|p| p == pair), "{pair} kept in {merged}");
+            }
+        }
+    }
+
+    #[test]
+    fn decode_any_string_never_panics(s in any::<String>()) {
+        if let Ok(m) = Model::decode(&s) {
+            prop_assert_eq!(Model::decode(&m.encode()), Ok(m));
+        }
+        let _ = Model::decode(&["amie1,", &s].concat());
+    }
+
+    #[test]
+    fn decode_near_misses_never_panic(
+        fields in prop::collection::vec(
+            prop_oneof![
+                any::<i64>().prop_map(|n| n.to_string()),
+                (0i64..1_000_000).prop_map(|n| n.to_string()),
+                Just(String::new()),
+                Just("-".to_string()),
+                Just("+1".to_string()),
+                Just("9".repeat(19)),
+                Just("1e3".to_string()),
+                Just(" 1".to_string()),
+            ],
+            40..50,
+        ),
+    ) {
+        let text = format!("amie1,{}", fields.join(","));
+        match Model::decode(&text) {
+            Ok(m) => {
+                prop_assert!(m.part_price() > 0 && m.days_per_part() > 0);
+                prop_assert_eq!(Model::decode(&m.encode()), Ok(m));
+            }
+            Err(e) => prop_assert!(!e.to_string().is_empty()),
+        }
+    }
+
+    #[test]
+    fn encode_then_decode_of_any_valid_model(
+        values in prop::collection::vec(0i64..=100_000, 9),
+        coefs in prop::collection::vec(0i64..=36_600, 36),
+    ) {
+        let mut params = model().params().clone();
+        params.parts = values[0] % 1_000 + 1;
+        params.salaries = values[1] * 1_000;
+        params.running_costs = values[2] * 100;
+        params.days_per_month = values[3] % 3_100;
+        params.months_per_year = values[4] % 1_200;
+        params.pooled_days = values[5] % 36_600;
+        params.hours_per_day = values[6] % 2_400;
+        params.catch_up_days = values[7] % 36_600;
+        params.subscribed = (values[8] % 2 == 0).then_some(values[8] % (params.parts + 1));
+        for (i, c) in coefs.iter().enumerate() {
+            let s = &mut params.services[i / 4];
+            match i % 4 {
+                0 => s.per_year = *c,
+                1 => s.per_poste = *c,
+                2 => s.per_serveur = *c,
+                _ => s.per_personne = *c,
+            }
+        }
+        if let Ok(m) = Model::new(params) {
+            let text = m.encode();
+            prop_assert_eq!(Model::decode(&text), Ok(m.clone()));
+            // An extra or a missing value is refused, never misread.
+            let longer = format!("{text},1");
+            let longer_refused = Model::decode(&longer).is_err();
+            prop_assert!(longer_refused);
+            let shorter = text.rsplit_once(',').map_or("", |(a, _)| a);
+            let shorter_refused = Model::decode(shorter).is_err();
+            prop_assert!(shorter_refused);
+        }
+    }
+}
+
+#[cfg(feature = "data")]
+mod data_file {
+    use super::*;
+
+    const TARIFS: &str = include_str!("../../content/tarifs.toml");
+
+    fn lines(text: &str) -> usize {
+        text.matches('\n').count() + 1
+    }
+
+    fn check(text: &str) {
+        match calculator::data::parse(text, "content/tarifs.toml") {
+            Ok(m) => assert_eq!(Model::decode(&m.encode()), Ok(m)),
+            Err(e) => {
+                assert!(!e.message.is_empty());
+                assert!(e.line.is_none_or(|l| l >= 1 && l <= lines(text)), "{e:?}");
+                assert!(e.column.is_none_or(|c| c >= 1), "{e:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn the_shipped_file_is_valid() {
+        let m = calculator::data::parse(TARIFS, "content/tarifs.toml").expect("valid");
+        assert_eq!(m.part_price(), 200_000);
+    }
+
+    #[test]
+    fn refusals_name_key_and_line() {
+        let cases = [
+            (
+                "salaires_par_an = 20000",
+                "salaires_par_an = -1",
+                "poste.salaires_par_an",
+                "strictement positive",
+            ),
+            (
+                "frais_de_fonctionnement_par_an = 4000",
+                "frais_de_fonctionnement_par_an = -1",
+                "poste.frais_de_fonctionnement_par_an",
+                "négative",
+            ),
+            (
+                "parts = 12",
+                "parts = 0",
+                "poste.parts",
+                "strictement positive",
+            ),
+            (
+                "jours_par_mois = 12",
+                "jours_par_mois = 1",
+                "poste.jours_mutualises_par_an",
+                "jours mutualisés",
+            ),
+            (
+                "heures_par_jour = 7",
+                "heures_par_jour = 7\nheure_par_jour = 7",
+                "",
+                "clé inconnue « heure_par_jour »",
+            ),
+            ("parts = 12", "parts = 12.5", "poste.parts", "entier"),
+            (
+                "parts = 12",
+                "parts = \"douze\"",
+                "clé « poste.parts »",
+                "valeur invalide",
+            ),
+            (
+                "jours_par_poste = 0.5",
+                "jours_par_poste = true",
+                "clé « services.assistance.jours_par_poste »",
+                "valeur invalide",
+            ),
+            ("parts = 12", "parts = 1e400", "", ""),
+            ("parts = 12", "parts = nan", "poste.parts", ""),
+            ("parts = 12", "parts = 99999999999999999999", "", ""),
+        ];
+        for (from, to, key, part) in cases {
+            let text = TARIFS.replacen(from, to, 1);
+            let e = calculator::data::parse(&text, "content/tarifs.toml")
+                .expect_err(&format!("{to:?} must be refused"));
+            assert!(e.message.contains(key), "{to:?}: {e:?}");
+            assert!(e.message.contains(part), "{to:?}: {e:?}");
+            assert!(e.line.is_some(), "{to:?} has a line: {e:?}");
+            check(&text);
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(1_000))]
+
+        #[test]
+        fn any_text_never_panics(s in any::<String>()) {
+            check(&s);
+        }
+
+        #[test]
+        fn any_value_in_the_shipped_file_never_panics(
+            line in 0usize..200,
+            value in prop_oneof![
+                any::<i64>().prop_map(|n| n.to_string()),
+                any::<f64>().prop_map(|f| format!("{f:?}")),
+                "[0-9]{1,25}(\\.[0-9]{1,25})?",
+                Just("inf".to_string()),
+                Just("-inf".to_string()),
+                Just("nan".to_string()),
+                Just("\"texte\"".to_string()),
+                Just("[]".to_string()),
+                Just("{}".to_string()),
+                Just("2025-01-18".to_string()),
+                "\\PC{0,10}",
+            ],
+        ) {
+            // Replace the value of one `key = value` line.
+            let assignments: Vec<usize> = TARIFS
+                .lines()
+                .enumerate()
+                .filter(|(_, l)| l.contains(" = ") && !l.starts_with('#'))
+                .map(|(i, _)| i)
+                .collect();
+            let target = assignments[line % assignments.len()];
+            let text: Vec<String> = TARIFS
+                .lines()
+                .enumerate()
+                .map(|(i, l)| {
+                    if i == target {
+                        let key = l.split(" = ").next().unwrap_or(l);
+                        format!("{key} = {value}")
+                    } else {
+                        l.to_string()
+                    }
+                })
+                .collect();
+            check(&text.join("\n"));
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Inputs found by the fuzzers (fuzz/): each once crashed or broke an
+// invariant; they stay here so the normal test run keeps them fixed.

@@ -1,0 +1,525 @@
+//! A session's rebuild gives what a fresh build of the same sources gives:
+//! the same files, byte for byte, or the same problems.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use proptest::prelude::*;
+
+use super::{build, BuildOptions, Session};
+use crate::diagnostics::Diagnostics;
+
+const PRICING: &str = include_str!("../../../content/tarifs.toml");
+
+/// A small site using every feature a rebuild must follow.
+fn files() -> Vec<(&'static str, String)> {
+    let s = |t: &str| t.to_string();
+    vec![
+        (
+            "content/_index.md",
+            s("+++\ntitle = \"Accueil\"\n+++\n\nBienvenue : voir [les questions](@/faq.md#questions).\n"),
+        ),
+        (
+            "content/faq.md",
+            s("+++\ntitle = \"FAQ\"\nweight = 2\naliases = [\"/ancienne-faq.html\"]\n+++\n\n## Questions\n\nTexte.\n\n## Réponses\n\n{{ note(texte=\"Attention\") }}\n"),
+        ),
+        (
+            "content/tarifs.md",
+            s("+++\ntitle = \"Combien ça coûte ?\"\nweight = 1\n+++\n\n{{ calculateur() }}\n"),
+        ),
+        ("content/tarifs.toml", s(PRICING)),
+        (
+            "content/actualites/_index.md",
+            s("+++\ntitle = \"Actualités\"\nsort_by = \"date\"\n+++\n\nLes nouvelles.\n"),
+        ),
+        (
+            "content/actualites/a.md",
+            s("+++\ntitle = \"Première\"\ndate = 2025-01-10\n+++\n\nIntro.\n\n<!-- more -->\n\nVoir [la suite](@/actualites/b.md#suite) et [ici](#fin).\n\n## Fin\n"),
+        ),
+        (
+            "content/actualites/b.md",
+            s("+++\ntitle = \"Seconde\"\ndate = 2025-02-10\n+++\n\n## Suite\n\nTexte, [annexe](annexe.html).\n"),
+        ),
+        ("content/actualites/annexe.html", s("<p>annexe image</p>")),
+        (
+            "content/services/_index.md",
+            s("+++\ntitle = \"Services\"\n+++\n"),
+        ),
+        (
+            "content/services/x.md",
+            s("+++\ntitle = \"Assistance\"\nweight = 1\n+++\n\nAide. [FAQ](@/faq.md)\n"),
+        ),
+        (
+            "content/services/y.md",
+            s("+++\ntitle = \"Formations\"\nweight = 2\n+++\n\nCours.\n"),
+        ),
+        (
+            "templates/shortcodes/note.html",
+            s("<aside class=\"note\">{{ texte }}</aside>"),
+        ),
+        ("static/extra.css", s("p { color: black }")),
+    ]
+}
+
+struct Site {
+    dir: tempfile::TempDir,
+    opts: BuildOptions,
+    session: Session,
+}
+
+impl Site {
+    fn new(files: &[(&str, String)]) -> Site {
+        let dir = tempfile::tempdir().unwrap();
+        for (path, text) in files {
+            write(&dir.path().join(path), text);
+        }
+        let opts = BuildOptions {
+            widget: false,
+            ..BuildOptions::new(dir.path())
+        };
+        let session = Session::new(opts.clone());
+        let mut site = Site { dir, opts, session };
+        site.check(&[]);
+        site
+    }
+
+    /// A site whose first build fails.
+    fn new_failing(files: &[(&str, String)]) -> Site {
+        let dir = tempfile::tempdir().unwrap();
+        for (path, text) in files {
+            write(&dir.path().join(path), text);
+        }
+        let opts = BuildOptions {
+            widget: false,
+            ..BuildOptions::new(dir.path())
+        };
+        let session = Session::new(opts.clone());
+        let mut site = Site { dir, opts, session };
+        assert!(site.check(&[]).is_some(), "the first build fails");
+        site
+    }
+
+    fn path(&self, rel: &str) -> PathBuf {
+        self.dir.path().join(rel)
+    }
+
+    #[track_caller]
+    fn write(&mut self, rel: &str, text: &str) {
+        write(&self.path(rel), text);
+        self.check(&[rel]);
+    }
+
+    #[track_caller]
+    fn remove(&mut self, rel: &str) {
+        let path = self.path(rel);
+        if path.is_dir() {
+            std::fs::remove_dir_all(&path).unwrap();
+        } else {
+            std::fs::remove_file(&path).unwrap();
+        }
+        self.check(&[rel]);
+    }
+
+    fn read(&self, rel: &str) -> String {
+        std::fs::read_to_string(self.path(rel)).unwrap()
+    }
+
+    /// Replaces `from` by `to` in a file (which must hold it).
+    #[track_caller]
+    fn edit(&mut self, rel: &str, from: &str, to: &str) {
+        let text = self.read(rel);
+        assert!(text.contains(from), "{rel} has no {from:?}");
+        self.write(rel, &text.replacen(from, to, 1));
+    }
+
+    /// Rebuilds after `changed` and compares with a fresh build; returns
+    /// the rebuild's problems.
+    #[track_caller]
+    fn check(&mut self, changed: &[&str]) -> Option<Diagnostics> {
+        let changed: Vec<PathBuf> = changed.iter().map(|r| self.path(r)).collect();
+        let incremental = self.session.rebuild(&changed);
+        let fresh = build(&self.opts);
+        match (incremental, fresh) {
+            (Ok(_), Ok(fresh)) => {
+                let files = self.session.files().expect("built");
+                let got: BTreeMap<&String, &[u8]> =
+                    files.iter().map(|(k, v)| (k, v.as_slice())).collect();
+                let want: BTreeMap<&String, &[u8]> =
+                    fresh.files.iter().map(|(k, v)| (k, v.as_slice())).collect();
+                assert_eq!(
+                    got.keys().collect::<Vec<_>>(),
+                    want.keys().collect::<Vec<_>>(),
+                    "same files after {changed:?}"
+                );
+                for (path, bytes) in &want {
+                    assert!(
+                        got[path] == *bytes,
+                        "{path} differs after {changed:?}:\n--- rebuild\n{}\n--- fresh\n{}",
+                        String::from_utf8_lossy(got[path]),
+                        String::from_utf8_lossy(bytes)
+                    );
+                }
+                assert_eq!(self.session.counts(), (fresh.pages, fresh.sections));
+                None
+            }
+            (Err(a), Err(b)) => {
+                assert_eq!(a, b, "same problems after {changed:?}");
+                Some(a)
+            }
+            (a, b) => panic!(
+                "after {changed:?}: rebuild {:?}, fresh build {:?}",
+                a.map(|r| r.changed).map_err(|d| d.to_string()),
+                b.map(|s| s.files.len()).map_err(|d| d.to_string())
+            ),
+        }
+    }
+
+    /// Writes a file, rebuilds, compares with a full build; the rebuild's report.
+    #[track_caller]
+    fn rebuild_after(&mut self, rel: &str, text: &str) -> super::RebuildReport {
+        write(&self.path(rel), text);
+        let report = self.session.rebuild(&[self.path(rel)]).expect("builds");
+        self.check(&[]);
+        report
+    }
+
+    /// The last rebuild's report (rebuilds with nothing changed).
+    fn report(&mut self) -> super::RebuildReport {
+        self.session.rebuild(&[]).expect("builds")
+    }
+}
+
+fn write(path: &std::path::Path, text: &str) {
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(path, text).unwrap();
+}
+
+fn page(site: &Site, output: &str) -> String {
+    let files = site.session.files().unwrap();
+    String::from_utf8(files[output].to_vec()).unwrap()
+}
+
+#[test]
+fn edits_rebuild_what_they_affect_and_match_a_full_build() {
+    let mut site = Site::new(&files());
+
+    // A body edit: the page, not the other pages.
+    let text = site.read("content/services/y.md");
+    write(
+        &site.path("content/services/y.md"),
+        &format!("{text}\nEncore.\n"),
+    );
+    let report = site
+        .session
+        .rebuild(&[site.path("content/services/y.md")])
+        .unwrap();
+    assert_eq!(report.markdown, 1, "{report:?}");
+    assert!(report.pages <= 2, "the page and its section: {report:?}");
+    assert!(report
+        .changed
+        .contains(&"services/y/index.html".to_string()));
+    assert!(
+        report
+            .changed
+            .iter()
+            .all(|f| f == "services/y/index.html" || f == "services/index.html"),
+        "{report:?}"
+    );
+    site.check(&[]);
+    assert_eq!(site.report().pages, 0, "nothing left to do");
+
+    // A title: the page, its section's listing, the sitemap stays.
+    let text = site
+        .read("content/services/y.md")
+        .replace("Formations", "Formations sur place");
+    let report = site.rebuild_after("content/services/y.md", &text);
+    assert_eq!(
+        (report.markdown, report.pages, report.others),
+        (0, 2, 0),
+        "{report:?}"
+    );
+    site.edit("content/services/x.md", "weight = 1", "weight = 3");
+    assert!(page(&site, "services/index.html").contains("Formations sur place"));
+    // A date: order of the listing, feed, sitemap.
+    site.edit("content/actualites/a.md", "2025-01-10", "2025-03-01");
+    site.edit(
+        "content/actualites/b.md",
+        "+++\n\n",
+        "updated = 2025-04-01\n+++\n\n",
+    );
+    // A summary.
+    site.edit(
+        "content/actualites/a.md",
+        "Intro.",
+        "Introduction plus longue.",
+    );
+    // An anchor other pages link to, broken then fixed.
+    let problems = site.write_and_fail("content/actualites/b.md", "## Suite", "## Après");
+    assert!(problems.to_string().contains("#suite"), "{problems}");
+    site.edit("content/actualites/b.md", "## Après", "## Suite");
+    // A same-page anchor.
+    site.write_and_fail("content/actualites/a.md", "## Fin", "## Conclusion");
+    site.edit("content/actualites/a.md", "## Conclusion", "## Fin");
+    // Pages added, removed (and linked to), made drafts.
+    site.write(
+        "content/services/z.md",
+        "+++\ntitle = \"Hébergement\"\n+++\n\n## Serveurs\n",
+    );
+    site.edit(
+        "content/services/x.md",
+        "[FAQ](@/faq.md)",
+        "[héberg.](@/services/z.md#serveurs)",
+    );
+    site.remove("content/services/z.md");
+    site.write(
+        "content/services/z.md",
+        "+++\ntitle = \"Hébergement\"\ndraft = true\n+++\n\n## Serveurs\n",
+    );
+    site.edit("content/services/z.md", "draft = true", "draft = false");
+    site.edit(
+        "content/services/z.md",
+        "+++\n\n",
+        "slug = \"hebergement\"\n+++\n\n",
+    );
+    // Aliases.
+    site.edit(
+        "content/faq.md",
+        "\"/ancienne-faq.html\"",
+        "\"/vieille-faq/\"",
+    );
+    site.edit(
+        "content/services/y.md",
+        "weight = 2",
+        "weight = 2\naliases = [\"/cours/\"]",
+    );
+    // A front matter error, fixed.
+    site.write_and_fail("content/services/y.md", "weight = 2", "poids = 2");
+    site.edit("content/services/y.md", "poids = 2", "weight = 2");
+    // A section's front matter.
+    site.edit(
+        "content/actualites/_index.md",
+        "sort_by = \"date\"",
+        "sort_by = \"title\"",
+    );
+    site.edit("content/services/_index.md", "+++\n", "+++\nweight = 1\n");
+    // Templates: a shortcode, a page template, the base of every page.
+    site.edit("templates/shortcodes/note.html", "note", "remarque");
+    let report = site.rebuild_after(
+        "templates/page.html",
+        "{% extends \"base.html\" %}{% block content %}<h1>{{ page.title }}</h1>{{ page.content | safe }}{% endblock content %}",
+    );
+    let (pages, sections) = site.session.counts();
+    assert_eq!(report.pages, pages, "pages, not sections: {report:?}");
+    assert_eq!(
+        report.markdown, 1,
+        "the page using a theme shortcode: {report:?}"
+    );
+    assert!(sections > 0);
+    site.edit("templates/page.html", "<h1>", "<h1 class=\"titre\">");
+    site.write_and_fail("templates/page.html", "{{ page.title }}", "{{ page.title }");
+    site.edit("templates/page.html", "{{ page.title }", "{{ page.title }}");
+    site.remove("templates/page.html");
+    // Static files and content files.
+    site.edit("static/extra.css", "black", "navy");
+    site.write("static/style.css", "body { margin: 0 }");
+    site.edit("content/actualites/annexe.html", "image", "autre image");
+    site.remove("content/actualites/annexe.html");
+    site.write("content/actualites/annexe.html", "<p>annexe</p>");
+    // Pricing data.
+    site.edit("content/tarifs.toml", "parts = 12", "parts = 10");
+    site.write_and_fail("content/tarifs.toml", "parts = 10", "parts = \"dix\"");
+    site.edit("content/tarifs.toml", "parts = \"dix\"", "parts = 12");
+    // The configuration.
+    site.write("site.toml", "title = \"Amie\"\n");
+    site.edit("site.toml", "\"Amie\"", "\"L’Amie\"");
+    site.write(
+        "site.toml",
+        "title = \"Amie\"\n[[menu]]\nname = \"FAQ\"\nurl = \"@/faq.md\"\n",
+    );
+    site.write_and_fail(
+        "content/faq.md",
+        "title = \"FAQ\"",
+        "title = \"FAQ\"\nslug = \"questions\"\ndraft = true",
+    );
+    site.edit("content/faq.md", "draft = true", "draft = false");
+    // A whole section, removed then back.
+    let services: Vec<(String, String)> = ["_index.md", "x.md", "y.md", "z.md"]
+        .iter()
+        .map(|f| {
+            let rel = format!("content/services/{f}");
+            let text = site.read(&rel);
+            (rel, text)
+        })
+        .collect();
+    site.remove("content/services");
+    for (rel, text) in &services {
+        write(&site.path(rel), text);
+    }
+    site.check(&["content/services"]);
+    // Everything at once (a rescan).
+    site.check(&[""]);
+}
+
+#[test]
+fn changes_go_to_what_reads_them() {
+    let mut site = Site::new(&files());
+    let rebuild = |site: &mut Site, rel: &str| {
+        let report = site.session.rebuild(&[site.path(rel)]).expect("builds");
+        (report.markdown, report.pages, report.others)
+    };
+    // Not read by a build.
+    write(&site.path("README.md"), "notes");
+    assert_eq!(rebuild(&mut site, "README.md"), (0, 0, 0));
+    assert_eq!(rebuild(&mut site, "public/index.html"), (0, 0, 0));
+    // The widget's sources: the page using it is rendered again (its
+    // widget rebuilt), the others are not.
+    assert_eq!(rebuild(&mut site, "calculator/src/lib.rs"), (1, 0, 0));
+    // A file saved unchanged.
+    assert_eq!(rebuild(&mut site, "content/faq.md"), (0, 0, 0));
+    assert_eq!(rebuild(&mut site, "site.toml"), (0, 0, 0));
+    assert_eq!(rebuild(&mut site, "templates/shortcodes/note.html"), (0, 0, 0));
+    // Relative paths are relative to the site.
+    let text = site.read("content/services/y.md").replace("Cours.", "Cours du soir.");
+    write(&site.path("content/services/y.md"), &text);
+    let report = site
+        .session
+        .rebuild(&[PathBuf::from("content/services/y.md")])
+        .unwrap();
+    assert_eq!(report.markdown, 1);
+    site.check(&[]);
+}
+
+#[test]
+fn a_failed_first_build_recovers_incrementally() {
+    let mut files = files();
+    files[0].1 = files[0].1.replace("#questions", "#absente");
+    let mut site = Site::new_failing(&files);
+    let text = site
+        .read("content/_index.md")
+        .replace("#absente", "#questions");
+    write(&site.path("content/_index.md"), &text);
+    let report = site
+        .session
+        .rebuild(&[site.path("content/_index.md")])
+        .unwrap();
+    assert_eq!(report.markdown, 1, "the others were rendered: {report:?}");
+    site.check(&[]);
+}
+
+impl Site {
+    /// Like [`Site::edit`], for an edit that breaks the build.
+    #[track_caller]
+    fn write_and_fail(&mut self, rel: &str, from: &str, to: &str) -> Diagnostics {
+        let text = self.read(rel);
+        assert!(text.contains(from), "{rel} has no {from:?}");
+        write(&self.path(rel), &text.replacen(from, to, 1));
+        self.check(&[rel]).expect("the build fails")
+    }
+}
+
+/// One random edit of the proptest below.
+#[derive(Debug, Clone)]
+enum Edit {
+    Body(usize, u8),
+    Title(usize, u8),
+    Date(usize, u8),
+    Draft(usize, bool),
+    Remove(usize),
+    Template(u8),
+    Config(u8),
+}
+
+const PAGES: [&str; 4] = [
+    "content/a.md",
+    "content/rubrique/b.md",
+    "content/rubrique/c.md",
+    "content/rubrique/_index.md",
+];
+
+fn body(variant: u8) -> &'static str {
+    match variant % 5 {
+        0 => "Texte simple.\n",
+        1 => "## Partie\n\nVoir [b](@/rubrique/b.md#partie).\n",
+        2 => "Intro.\n\n<!-- more -->\n\n## Partie\n\n[c](@/rubrique/c.md) et [haut](#partie)\n",
+        3 => "{{ note(texte=\"x\") }}\n\n## Autre\n",
+        _ => "[a](@/a.md#autre) et [section](@/rubrique/_index.md)\n",
+    }
+}
+
+fn source(page: usize, title: u8, date: u8, draft: bool, variant: u8) -> String {
+    let date = match date % 3 {
+        0 => String::new(),
+        d => format!("date = 2025-0{d}-1{}\n", title % 3),
+    };
+    format!(
+        "+++\ntitle = \"Titre {}\"\n{date}draft = {draft}\n+++\n\n{}",
+        title % 4,
+        if page == 3 {
+            "Rubrique.\n"
+        } else {
+            body(variant)
+        }
+    )
+}
+
+fn edit_strategy() -> impl Strategy<Value = Edit> {
+    prop_oneof![
+        (0..4usize, any::<u8>()).prop_map(|(p, v)| Edit::Body(p, v)),
+        (0..4usize, any::<u8>()).prop_map(|(p, v)| Edit::Title(p, v)),
+        (0..4usize, any::<u8>()).prop_map(|(p, v)| Edit::Date(p, v)),
+        (0..4usize, any::<bool>()).prop_map(|(p, d)| Edit::Draft(p, d)),
+        (0..4usize).prop_map(Edit::Remove),
+        any::<u8>().prop_map(Edit::Template),
+        any::<u8>().prop_map(Edit::Config),
+    ]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 24, ..ProptestConfig::default() })]
+
+    #[test]
+    fn random_edit_sequences_match_full_builds(edits in proptest::collection::vec(edit_strategy(), 1..10)) {
+        // (title, date, draft, body) of each page, None when absent.
+        let mut state: Vec<Option<(u8, u8, bool, u8)>> = vec![Some((0, 0, false, 1)); 4];
+        let mut files: Vec<(&str, String)> = PAGES
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (*p, source(i, 0, 0, false, 1)))
+            .collect();
+        files.push(("templates/shortcodes/note.html", "<b>{{ texte }}</b>".into()));
+        let mut site = Site::new(&files);
+        for edit in edits {
+            let (page, template, config) = match edit {
+                Edit::Template(v) => (None, Some(v), None),
+                Edit::Config(v) => (None, None, Some(v)),
+                Edit::Body(p, _) | Edit::Title(p, _) | Edit::Date(p, _) | Edit::Draft(p, _) | Edit::Remove(p) => (Some(p), None, None),
+            };
+            if let Some(p) = page {
+                let current = state[p].unwrap_or((0, 0, false, 0));
+                state[p] = match edit {
+                    Edit::Body(_, v) => Some((current.0, current.1, current.2, v)),
+                    Edit::Title(_, v) => Some((v, current.1, current.2, current.3)),
+                    Edit::Date(_, v) => Some((current.0, v, current.2, current.3)),
+                    Edit::Draft(_, d) => Some((current.0, current.1, d, current.3)),
+                    _ => None,
+                };
+                let path = site.path(PAGES[p]);
+                match state[p] {
+                    Some((t, d, dr, v)) => write(&path, &source(p, t, d, dr, v)),
+                    None => { let _ = std::fs::remove_file(&path); }
+                }
+                site.check(&[PAGES[p]]);
+            }
+            if let Some(v) = template {
+                let text = ["<b>{{ texte }}</b>", "<i>{{ texte }}</i>", "{{ get_url(path=\"@/a.md\", required=false) }}"][usize::from(v % 3)];
+                write(&site.path("templates/shortcodes/note.html"), text);
+                site.check(&["templates/shortcodes/note.html"]);
+            }
+            if let Some(v) = config {
+                let text = ["", "title = \"Autre\"\n", "url_style = \"html\"\n", "generate_feed = false\n"][usize::from(v % 4)];
+                write(&site.path("site.toml"), text);
+                site.check(&["site.toml"]);
+            }
+        }
+    }
+}
