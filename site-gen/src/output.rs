@@ -242,11 +242,17 @@ mod tests {
         }
         let long_ago = std::time::SystemTime::now() - 2 * STALE_AFTER;
         for d in [&old, &other] {
-            std::fs::File::open(d).unwrap().set_modified(long_ago).unwrap();
+            std::fs::File::open(d)
+                .unwrap()
+                .set_modified(long_ago)
+                .unwrap();
         }
         write_site(&root, &root.join("public"), &site(&[("index.html", "1")])).unwrap();
         assert!(!old.exists(), "a stale staging folder is removed");
-        assert!(recent.exists(), "a recent one may belong to a running build");
+        assert!(
+            recent.exists(),
+            "a recent one may belong to a running build"
+        );
         assert!(other.exists(), "another output's folders are left alone");
     }
 

@@ -42,25 +42,47 @@ pub const NOT_FOUND_PAGE: &str = "404.html";
 /// Call it on the rendered pages (documents, 404, aliases), before the
 /// static files are added: a site's own static HTML is copied as is.
 pub fn rewrite_outputs(files: &mut BTreeMap<String, Vec<u8>>, config: &Config) {
-    let base = config.base_url();
-    let relative = config.relative_urls;
-    if !relative && base_path(base).is_empty() {
+    if !rewrites_anything(config) {
         return;
     }
     files.par_iter_mut().for_each(|(name, bytes)| {
-        if !name.ends_with(".html") || (relative && name == NOT_FOUND_PAGE) {
-            return;
+        if let Some(new) = rewrite_html(name, bytes, config) {
+            *bytes = new.into_bytes();
         }
-        let Ok(html) = std::str::from_utf8(bytes) else {
-            return;
-        };
-        let new = if relative {
-            relativize(html, &page_path(name), base)
-        } else {
-            absolutize_root_relative(html, base)
-        };
-        *bytes = new.into_bytes();
     });
+}
+
+/// One rendered page published as `output` (`faq/index.html`), its links
+/// in `config`'s URL mode (see [`rewrite_outputs`]); other files and pages
+/// that need no change come back as they were.
+pub fn rewrite_page(output: &str, html: Vec<u8>, config: &Config) -> Vec<u8> {
+    if !rewrites_anything(config) {
+        return html;
+    }
+    match rewrite_html(output, &html, config) {
+        Some(new) => new.into_bytes(),
+        None => html,
+    }
+}
+
+/// False when no page can change: absolute URLs without a sub-path.
+fn rewrites_anything(config: &Config) -> bool {
+    config.relative_urls || !base_path(config.base_url()).is_empty()
+}
+
+/// The new text of `output`, or `None` when it is not a page to rewrite.
+fn rewrite_html(output: &str, bytes: &[u8], config: &Config) -> Option<String> {
+    let relative = config.relative_urls;
+    if !output.ends_with(".html") || (relative && output == NOT_FOUND_PAGE) {
+        return None;
+    }
+    let html = std::str::from_utf8(bytes).ok()?;
+    let base = config.base_url();
+    Some(if relative {
+        relativize(html, &page_path(output), base)
+    } else {
+        absolutize_root_relative(html, base)
+    })
 }
 
 /// The URL path of an output file: `faq/index.html` → `/faq/`,
@@ -684,5 +706,30 @@ mod tests {
         let mut f = files();
         rewrite_outputs(&mut f, &config);
         assert_eq!(f, files());
+    }
+
+    #[test]
+    fn one_page_at_a_time() {
+        let page =
+            br#"<a href="https://example.org/amie/faq/">a</a><a href="/faq/">b</a>"#.to_vec();
+        let config = Config {
+            base_url: "https://example.org/amie/".into(),
+            relative_urls: true,
+            ..Config::default()
+        };
+        assert_eq!(
+            rewrite_page("services/index.html", page.clone(), &config),
+            br#"<a href="../faq/index.html">a</a><a href="../faq/index.html">b</a>"#
+        );
+        assert_eq!(rewrite_page("404.html", page.clone(), &config), page);
+        assert_eq!(rewrite_page("atom.xml", page.clone(), &config), page);
+        let absolute = Config {
+            relative_urls: false,
+            ..config
+        };
+        assert_eq!(
+            rewrite_page("404.html", page.clone(), &absolute),
+            br#"<a href="https://example.org/amie/faq/">a</a><a href="https://example.org/amie/faq/">b</a>"#
+        );
     }
 }

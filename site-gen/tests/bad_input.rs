@@ -807,6 +807,22 @@ fn asset_with_a_reserved_or_odd_name_is_refused() {
 }
 
 #[test]
+fn files_beside_pages_are_copied() {
+    let site = Site::new(&[
+        HOME,
+        ("content/logo.png", "png"),
+        (
+            "content/services/_index.md",
+            "+++\nslug = \"nos-services\"\n+++\n",
+        ),
+        ("content/services/Plaquette 2025.pdf", "pdf"),
+    ]);
+    let built = site.ok();
+    assert_eq!(built.files["logo.png"], b"png");
+    assert_eq!(built.files["nos-services/Plaquette 2025.pdf"], b"pdf");
+}
+
+#[test]
 fn section_without_index_builds() {
     let site = Site::new(&[
         HOME,

@@ -13,7 +13,7 @@ use serde_json::{Map, Value};
 use tera::{Context, Tera};
 
 use crate::content::{Document, Kind, Loaded};
-use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::diagnostics::Diagnostic;
 use crate::markdown::{self, MarkdownOptions, RenderEnv, Rendered, ShortcodeArgs};
 use crate::shortcodes::CALCULATOR;
 use crate::templates::error_chain;
@@ -102,16 +102,6 @@ pub fn markdown_one(doc: &Document, opts: &MarkdownOptions, env: &dyn RenderEnv)
     }
 }
 
-/// Every `@/page.md#anchor` and `#anchor` link points at a heading that
-/// exists; `rendered[i]` is the Markdown of `loaded.docs[i]`.
-pub fn check_anchors(loaded: &Loaded, rendered: &[&Rendered]) -> Result<(), Diagnostics> {
-    let mut diags = Diagnostics::default();
-    for i in 0..loaded.docs.len() {
-        diags.extend(anchors_of(loaded, rendered, i).diags);
-    }
-    diags.into_result()
-}
-
 /// The anchors of one document's links, checked.
 #[derive(Debug, Clone, Default)]
 pub struct AnchorCheck {
@@ -122,7 +112,9 @@ pub struct AnchorCheck {
     pub targets: Vec<usize>,
 }
 
-/// Checks the anchors of document `i`'s links.
+/// Checks that every `@/page.md#anchor` and `#anchor` link of document `i`
+/// points at a heading (or footnote) that exists; `rendered[j]` is the
+/// Markdown of `loaded.docs[j]`, every document's heading ids being known.
 pub fn anchors_of(loaded: &Loaded, rendered: &[&Rendered], i: usize) -> AnchorCheck {
     let doc = &loaded.docs[i];
     let mut diags = Vec::new();

@@ -10,8 +10,11 @@ use notify::{Event, EventKind, RecursiveMode, Watcher};
 
 use crate::config::{Config, CONFIG_FILE};
 
-/// Quiet time after the last change before rebuilding.
-pub const DEBOUNCE: Duration = Duration::from_millis(100);
+/// Quiet time after the last change before rebuilding. Editors save in a
+/// burst of a few milliseconds (temporary file, rename, permissions); a
+/// rebuild of one page takes about 10 ms, so an edit shows in well under
+/// 50 ms. A slower save at worst rebuilds twice.
+pub const DEBOUNCE: Duration = Duration::from_millis(30);
 /// A burst of changes longer than this is rebuilt anyway.
 pub const MAX_WAIT: Duration = Duration::from_secs(2);
 

@@ -475,7 +475,8 @@ impl Session {
         if self.dirty.theme {
             let theme = Theme::load(&root, &config);
             // Saved without a change: nothing to compile or render again.
-            let same = matches!((&self.theme, &theme), (Some(Ok(old)), Ok(new)) if old.same_as(new));
+            let same =
+                matches!((&self.theme, &theme), (Some(Ok(old)), Ok(new)) if old.same_as(new));
             if !same {
                 self.theme = Some(theme.map(|t| ThemeState::new(t, rev)));
             }
@@ -719,13 +720,7 @@ impl Session {
                 gen,
             });
         }
-        let md: Vec<&MdEntry> = self.docs.iter().map(DocCache::md).collect();
-        let rendered: Vec<&Rendered> = md.iter().map(|e| &e.result.rendered).collect();
-        let summaries: Vec<&Summary> = self
-            .docs
-            .iter()
-            .map(|c| c.summary.as_ref().expect("made above"))
-            .collect();
+        let (md, rendered, summaries) = views(&self.docs);
         let feed = feed_pages(&config, loaded);
         let feed_url = (!feed.is_empty()).then(|| urls.permalink("/atom.xml"));
         let config_value =
@@ -784,8 +779,9 @@ impl Session {
                     pages: doc.pages.iter().map(|&p| &summaries[p].map).collect(),
                     subsections: doc.subsections.iter().map(|&s| &summaries[s].map).collect(),
                 };
-                let result = render::template_one(tera, &base, &view, urls)
-                    .map(|html| Arc::new(rewrite_links(&doc.output, html, &config)));
+                let result = render::template_one(tera, &base, &view, urls).map(|html| {
+                    Arc::new(crate::relative::rewrite_page(&doc.output, html, &config))
+                });
                 (i, result)
             })
             .collect();
@@ -796,13 +792,7 @@ impl Session {
                 result,
             });
         }
-        let md: Vec<&MdEntry> = self.docs.iter().map(DocCache::md).collect();
-        let rendered: Vec<&Rendered> = md.iter().map(|e| &e.result.rendered).collect();
-        let summaries: Vec<&Summary> = self
-            .docs
-            .iter()
-            .map(|c| c.summary.as_ref().expect("made above"))
-            .collect();
+        let (md, rendered, summaries) = views(&self.docs);
         let mut files = SiteFiles::new();
         let mut diags = Diagnostics::default();
         for (doc, cache) in docs.iter().zip(&self.docs) {
@@ -998,6 +988,17 @@ impl Session {
     }
 }
 
+/// Each document's Markdown, rendered Markdown and view (once made).
+fn views(docs: &[DocCache]) -> (Vec<&MdEntry>, Vec<&Rendered>, Vec<&Summary>) {
+    let md: Vec<&MdEntry> = docs.iter().map(DocCache::md).collect();
+    let rendered = md.iter().map(|e| &e.result.rendered).collect();
+    let summaries = docs
+        .iter()
+        .map(|c| c.summary.as_ref().expect("views are made before use"))
+        .collect();
+    (md, rendered, summaries)
+}
+
 /// Where the widget's sources are (the workspace site-gen was built from).
 fn widget_sources() -> PathBuf {
     crate::widget::BuildOptions::default_workspace().join("calculator")
@@ -1100,7 +1101,7 @@ impl Extras<'_> {
             .map(|text| {
                 let bytes = text.into_bytes();
                 Arc::new(match output {
-                    Some(output) => rewrite_links(output, bytes, self.config),
+                    Some(output) => crate::relative::rewrite_page(output, bytes, self.config),
                     None => bytes,
                 })
             })
@@ -1117,14 +1118,6 @@ impl Extras<'_> {
         self.cache.insert(name.to_string(), out);
         result
     }
-}
-
-/// A rendered HTML page with its links in the site's URL mode (relative
-/// links, or root-relative ones under a base URL with a path).
-fn rewrite_links(output: &str, html: Vec<u8>, config: &Config) -> Vec<u8> {
-    let mut one = BTreeMap::from([(output.to_string(), html)]);
-    crate::relative::rewrite_outputs(&mut one, config);
-    one.into_values().next().unwrap_or_default()
 }
 
 /// A JSON object's fields as a template context.

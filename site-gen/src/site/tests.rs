@@ -336,6 +336,8 @@ fn edits_rebuild_what_they_affect_and_match_a_full_build() {
         "site.toml",
         "title = \"Amie\"\n[[menu]]\nname = \"FAQ\"\nurl = \"@/faq.md\"\n",
     );
+    site.edit("site.toml", "title", "relative_urls = true\ntitle");
+    site.edit("content/faq.md", "Texte.", "Texte [accueil](/).");
     site.write_and_fail(
         "content/faq.md",
         "title = \"FAQ\"",
@@ -377,9 +379,14 @@ fn changes_go_to_what_reads_them() {
     // A file saved unchanged.
     assert_eq!(rebuild(&mut site, "content/faq.md"), (0, 0, 0));
     assert_eq!(rebuild(&mut site, "site.toml"), (0, 0, 0));
-    assert_eq!(rebuild(&mut site, "templates/shortcodes/note.html"), (0, 0, 0));
+    assert_eq!(
+        rebuild(&mut site, "templates/shortcodes/note.html"),
+        (0, 0, 0)
+    );
     // Relative paths are relative to the site.
-    let text = site.read("content/services/y.md").replace("Cours.", "Cours du soir.");
+    let text = site
+        .read("content/services/y.md")
+        .replace("Cours.", "Cours du soir.");
     write(&site.path("content/services/y.md"), &text);
     let report = site
         .session
@@ -516,7 +523,14 @@ proptest! {
                 site.check(&["templates/shortcodes/note.html"]);
             }
             if let Some(v) = config {
-                let text = ["", "title = \"Autre\"\n", "url_style = \"html\"\n", "generate_feed = false\n"][usize::from(v % 4)];
+                let text = [
+                    "",
+                    "title = \"Autre\"\n",
+                    "url_style = \"html\"\n",
+                    "generate_feed = false\n",
+                    "relative_urls = true\n",
+                    "base_url = \"https://exemple.org/amie/\"\n",
+                ][usize::from(v % 6)];
                 write(&site.path("site.toml"), text);
                 site.check(&["site.toml"]);
             }
