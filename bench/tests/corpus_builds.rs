@@ -68,3 +68,18 @@ fn the_same_seed_gives_the_same_files() {
         );
     }
 }
+
+#[test]
+fn a_real_site_is_never_overwritten() {
+    let dir = tempfile::tempdir().unwrap();
+    let page = dir.path().join("content/faq.md");
+    std::fs::create_dir_all(page.parent().unwrap()).unwrap();
+    std::fs::write(&page, "+++\ntitle = \"FAQ\"\n+++\n").unwrap();
+    let opts = CorpusOptions::new(3);
+    assert!(corpus::generate(dir.path(), &opts, Flavor::SiteGen).is_err());
+    assert!(page.is_file(), "the site's page is still there");
+    // A corpus is regenerated in place.
+    let other = tempfile::tempdir().unwrap();
+    corpus::generate(other.path(), &opts, Flavor::SiteGen).unwrap();
+    corpus::generate(other.path(), &opts, Flavor::SiteGen).unwrap();
+}
