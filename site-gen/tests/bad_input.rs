@@ -1358,6 +1358,7 @@ fn killed_build_leaves_the_old_or_the_new_site_whole() {
         std::thread::sleep(full * step / 8);
         let _ = child.kill();
         let _ = child.wait();
+        assert!(public.is_dir(), "after a kill at {step}/8, public/ exists");
         let now = snapshot(&public);
         assert!(
             now == old || now == new,
@@ -1616,3 +1617,7 @@ fn reasonably_nested_template_builds() {
     let built = site.ok();
     assert_eq!(Site::page(&built, "a/index.html"), "Titre A");
 }
+
+// ---------------------------------------------------------------------------
+// Inputs found by the fuzzers (fuzz/: front_matter, markdown, slug) go here,
+// one test each, so the normal test run keeps them fixed without nightly.
