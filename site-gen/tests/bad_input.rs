@@ -1621,3 +1621,30 @@ fn reasonably_nested_template_builds() {
 // ---------------------------------------------------------------------------
 // Inputs found by the fuzzers (fuzz/: front_matter, markdown, slug) go here,
 // one test each, so the normal test run keeps them fixed without nightly.
+
+/// fuzz/markdown, crash-ee7a3d5b…, minimised to `## {{{/**/}}}`: a
+/// shortcode written inside a heading's `{…}` attributes left the
+/// generator's private placeholder characters in the page.
+#[test]
+fn fuzz_shortcode_in_heading_attributes_leaves_no_placeholder() {
+    let body = "## {{{/**/}}}\n\n# Un {.{{/* classe */}}}\n\n# Deux {#{{/* id */}}}\n\n\
+                # Trois {#trois{{/* x */}} k={{/* v */}}}\n";
+    for raw_html in [true, false] {
+        let site = Site::new(&[
+            HOME,
+            ("site.toml", &format!("raw_html = {raw_html}\n")),
+            ("content/a.md", body),
+        ]);
+        let built = site.ok();
+        for (path, text) in text_files(&built) {
+            assert!(
+                !text.contains(['\u{E000}', '\u{E001}', '\u{E002}', '\u{E003}']),
+                "{path} holds a placeholder (raw_html = {raw_html}):\n{text}"
+            );
+        }
+        let html = Site::page(&built, "a/index.html");
+        assert!(html.contains("class=\"{{/* classe */}}\""), "{html}");
+        assert!(html.contains("<h1 id=\"deux\">"), "{html}");
+        assert!(html.contains("<h1 id=\"trois\""), "{html}");
+    }
+}

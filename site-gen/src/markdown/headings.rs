@@ -43,7 +43,12 @@ pub(crate) fn find(events: &[Event<'_>]) -> Vec<FoundHeading> {
     for (i, event) in events.iter().enumerate() {
         match event {
             Event::Start(Tag::Heading { level, id, .. }) => {
-                open = Some((i, *level as u8, id.as_ref().map(|id| id.to_string())));
+                // A shortcode written in `{#…}` is no part of the id.
+                let id = id
+                    .as_ref()
+                    .map(|id| strip_placeholders(id))
+                    .filter(|id| !id.is_empty());
+                open = Some((i, *level as u8, id));
             }
             Event::End(TagEnd::Heading(_)) => {
                 if let Some((start, level, custom_id)) = open.take() {

@@ -302,6 +302,29 @@ pub(crate) fn substitute<'a>(
                 image_depth = image_depth.saturating_sub(1);
                 out.push(Event::End(TagEnd::Image));
             }
+            // `## Titre {.{{/* x */}} k={{/* y */}}}`: written as typed.
+            Event::Start(Tag::Heading {
+                level,
+                id,
+                classes,
+                attrs,
+            }) => out.push(Event::Start(Tag::Heading {
+                level,
+                id: id.map(|id| literal_cow(id, &literal_of)),
+                classes: classes
+                    .into_iter()
+                    .map(|c| literal_cow(c, &literal_of))
+                    .collect(),
+                attrs: attrs
+                    .into_iter()
+                    .map(|(k, v)| {
+                        (
+                            literal_cow(k, &literal_of),
+                            v.map(|v| literal_cow(v, &literal_of)),
+                        )
+                    })
+                    .collect(),
+            })),
             Event::Start(Tag::Link {
                 link_type,
                 dest_url,
