@@ -36,7 +36,7 @@ impl fmt::Display for DataError {
         if let Some(line) = self.line {
             write!(f, ", ligne {line}")?;
         }
-        write!(f, " : {}", self.message)
+        write!(f, "\u{202f}: {}", self.message)
     }
 }
 
@@ -191,7 +191,7 @@ impl Ctx<'_> {
             this.error(
                 Some(n.span()),
                 Some(field.key()),
-                format!("clé « {} » : {what}", field.key()),
+                format!("clé « {} »\u{202f}: {what}", field.key()),
             )
         };
         match *n.get_ref() {
@@ -224,7 +224,7 @@ impl Ctx<'_> {
             Num::Float(_) => Err(self.error(
                 Some(n.span()),
                 Some(field.key()),
-                format!("clé « {} » : nombre entier attendu", field.key()),
+                format!("clé « {} »\u{202f}: nombre entier attendu", field.key()),
             )),
         }
     }
@@ -246,23 +246,26 @@ fn translate(msg: &str) -> String {
                 return format!("clé inconnue {first} (aucune clé permise ici)");
             }
             return format!(
-                "clé inconnue {first} (vérifiez l'orthographe ; clés permises : {})",
+                "clé inconnue {first} (vérifiez l’orthographe\u{202f}; clés permises\u{202f}: {})",
                 others.join(", ")
             );
         }
     }
     if let Some(rest) = msg.strip_prefix("missing field ") {
         if let Some(name) = ticked(rest).first() {
-            return format!("clé obligatoire manquante : {name}");
+            return format!("clé obligatoire manquante\u{202f}: {name}");
         }
     }
     if let Some((what, expected)) = msg
         .strip_prefix("invalid type: ")
         .and_then(|r| r.split_once(", expected "))
     {
-        return format!("valeur invalide ({what}) : il faut {}", expected.trim());
+        return format!(
+            "valeur invalide ({what})\u{202f}: il faut {}",
+            expected.trim()
+        );
     }
-    format!("fichier TOML invalide : {}", msg.trim())
+    format!("fichier TOML invalide\u{202f}: {}", msg.trim())
 }
 
 /// The full key (`poste.parts`) of the `key = value` line holding byte
@@ -316,7 +319,7 @@ fn parse_params_ctx(ctx: &mut Ctx<'_>) -> Result<Params, DataError> {
             .and_then(|r| key_at(ctx.text, r.start));
         match key {
             Some(key) => {
-                let message = format!("clé « {key} » : {message}");
+                let message = format!("clé « {key} »\u{202f}: {message}");
                 ctx.error(span, Some(key), message)
             }
             None => ctx.error(span, None, message),
@@ -378,7 +381,7 @@ pub fn load(path: impl AsRef<Path>) -> Result<Model, DataError> {
         line: None,
         column: None,
         key: None,
-        message: format!("lecture impossible : {e}"),
+        message: format!("lecture impossible\u{202f}: {e}"),
     })?;
     parse(&text, &shown)
 }

@@ -3,7 +3,7 @@
 //! French explanation of how the number was reached.
 
 use crate::format as f;
-use crate::model::{Centi, Cents, Model, Service, ServiceSet};
+use crate::model::{Centi, Cents, Model, Service, ServiceCoefs, ServiceSet};
 
 /// Upper bound of workstations in a profile.
 pub const MAX_POSTES: u32 = 1_000;
@@ -74,6 +74,28 @@ pub struct Estimate {
     pub parts_after_catch_up: Option<u32>,
     /// How the number was reached, one French sentence per line.
     pub explanation: Vec<String>,
+}
+
+/// One service of a profile estimate: how its days are counted.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ServiceLine {
+    pub service: Service,
+    /// The terms added up, in French: `1 jour`, `3 postes × 0,5 jour`
+    /// (empty when every coefficient of the service is 0).
+    pub terms: Vec<String>,
+    /// Days per year, hundredths.
+    pub days: Centi,
+}
+
+impl ServiceLine {
+    /// `3 postes × 0,5 jour + 4 personnes × 0,25 jour`, or `0 jour`.
+    pub fn calculation(&self) -> String {
+        if self.terms.is_empty() {
+            f::days(0)
+        } else {
+            self.terms.join(" + ")
+        }
+    }
 }
 
 /// Why a typed value was refused. [`InputError::message`] is the French
@@ -258,10 +280,11 @@ impl Model {
         let p = f::parts(e.parts);
         let lines = &mut e.explanation;
         lines.push(format!(
-            "Une part coûte {} par an\u{202f}: {p} × {} = {} par an, soit {} par mois.",
+            "Une part coûte {} par an\u{202f}: {p} × {} = {} par an, soit {} {} par mois.",
             f::money(self.part_price()),
             f::money(self.part_price()),
             f::money(e.cost_per_year),
+            f::equals(e.cost_per_year % 12 == 0),
             f::money(e.cost_per_month),
         ));
         lines.push(format!(
@@ -273,9 +296,11 @@ impl Model {
             f::hours(e.hours_per_year),
             f::hours(self.hours_per_day()),
         ));
+        let exact_share = (e.parts as i64 * 10_000) % self.total_parts() as i64 == 0;
         lines.push(format!(
-            "{p} sur {}\u{202f}: {} du poste mutualisé.",
+            "{p} sur {}\u{202f}: quote-part du poste {} {}.",
             f::int(self.total_parts() as i64),
+            f::equals(exact_share),
             f::percent(e.share),
         ));
         if e.exceeds_pool {
@@ -284,7 +309,12 @@ impl Model {
                 f::parts(self.total_parts()),
             ));
         } else if let Some(rest) = self.remaining_parts() {
-            if e.parts > rest {
+            if rest == 0 {
+                lines.push(
+                    "Toutes les parts sont souscrites\u{202f}: contactez-nous pour en parler."
+                        .into(),
+                );
+            } else if e.parts > rest {
                 lines.push(format!(
                     "Il ne reste que {} disponible{} sur {}\u{202f}: contactez-nous pour en parler.",
                     f::parts(rest),
@@ -295,55 +325,62 @@ impl Model {
         }
     }
 
+    /// How each service of `profile` counts its days per year.
+    pub fn service_lines(&self, profile: &Profile) -> Vec<ServiceLine> {
+        let profile = profile.clamped();
+        profile
+            .services
+            .iter()
+            .map(|s| {
+                let c = self.coefs(s);
+                let mut terms = Vec::new();
+                if c.per_year != 0 {
+                    terms.push(f::days(c.per_year));
+                }
+                let counts = [
+                    (profile.postes, "poste", "postes", c.per_poste),
+                    (profile.serveurs, "serveur", "serveurs", c.per_serveur),
+                    (profile.personnes, "personne", "personnes", c.per_personne),
+                ];
+                // A count of 0 adds nothing: the line shows what counts.
+                for (n, singular, plural, coef) in counts {
+                    if coef != 0 && n != 0 {
+                        terms.push(times(n, singular, plural, coef));
+                    }
+                }
+                ServiceLine {
+                    service: s,
+                    terms,
+                    days: profile.service_days(self, s),
+                }
+            })
+            .collect()
+    }
+
     /// Estimate from a structure's profile: days needed per service, plus
     /// the catch-up the first year, ÷ days per part, rounded up, at least 1.
     pub fn estimate_profile(&self, profile: &Profile) -> Estimate {
         let profile = profile.clamped();
         let mut lines = Vec::new();
         let mut total: Centi = 0;
-        for s in profile.services.iter() {
-            let c = self.coefs(s);
-            let days = profile.service_days(self, s);
-            total += days;
-            let mut terms: Vec<String> = Vec::new();
-            if c.per_year != 0 {
-                terms.push(f::days(c.per_year));
-            }
-            if c.per_poste != 0 {
-                terms.push(times(profile.postes, "poste", "postes", c.per_poste));
-            }
-            if c.per_serveur != 0 {
-                terms.push(times(
-                    profile.serveurs,
-                    "serveur",
-                    "serveurs",
-                    c.per_serveur,
-                ));
-            }
-            if c.per_personne != 0 {
-                terms.push(times(
-                    profile.personnes,
-                    "personne",
-                    "personnes",
-                    c.per_personne,
-                ));
-            }
-            let line = if terms.is_empty() {
-                format!(
-                    "{}\u{202f}: compris dans les services mutualisés (0 jour).",
-                    s.label()
-                )
-            } else if terms.len() == 1 && c.per_year != 0 {
-                format!("{}\u{202f}: {} par an.", s.label(), f::days(days))
-            } else {
-                format!(
-                    "{}\u{202f}: {} = {} par an.",
-                    s.label(),
-                    terms.join(" + "),
-                    f::days(days)
-                )
-            };
-            lines.push(line);
+        for line in self.service_lines(&profile) {
+            total += line.days;
+            let label = line.service.label();
+            let coefs = self.coefs(line.service);
+            lines.push(match line.terms.len() {
+                0 if coefs == ServiceCoefs::default() => {
+                    format!("{label}\u{202f}: compris dans les services mutualisés (0 jour).")
+                }
+                0 => format!("{label}\u{202f}: 0 jour par an."),
+                1 if coefs.per_year != 0 => {
+                    format!("{label}\u{202f}: {} par an.", f::days(line.days))
+                }
+                _ => format!(
+                    "{label}\u{202f}: {} = {} par an.",
+                    line.calculation(),
+                    f::days(line.days)
+                ),
+            });
         }
         if profile.services.is_empty() {
             lines.push("Aucun service choisi.".into());
@@ -368,13 +405,15 @@ impl Model {
         ));
         let parts = self.parts_for_days(total);
         if total <= 0 {
-            lines.push("Il faut au moins une part pour adhérer\u{202f}: 1 part.".into());
+            lines.push("Le calcul compte au moins une part\u{202f}: 1 part.".into());
         } else {
+            let exact = (total * 100) % self.days_per_part() == 0;
             lines.push(format!(
-                "Une part donne {} par an\u{202f}: {} ÷ {} = {}, arrondi à la part supérieure\u{202f}: {}.",
+                "Une part donne {} par an\u{202f}: {} ÷ {} {} {}, arrondi à la part supérieure\u{202f}: {}.",
                 f::days(self.days_per_part()),
                 f::centi(total),
                 f::centi(self.days_per_part()),
+                f::equals(exact),
                 f::centi(crate::model::div_round(total * 100, self.days_per_part())),
                 f::parts(parts),
             ));
@@ -429,22 +468,35 @@ impl Model {
         let parts = if whole == 0 {
             lines.push(format!(
                 "Votre budget ({}) est inférieur au prix d’une part ({} par an)\u{202f}: \
-                 il faut au moins une part pour adhérer, soit {} de plus par an.",
+                 le calcul compte au moins une part, soit {} de plus par an.",
                 f::money(budget),
                 f::money(price),
                 f::money(price - budget),
             ));
             1
         } else {
-            lines.push(format!(
-                "Avec {} par an et une part à {}\u{202f}: {} ÷ {} = {}, arrondi à la part \
-                 inférieure.",
-                f::money(budget),
-                f::money(price),
-                f::money(budget),
-                f::money(price),
-                f::parts(whole),
-            ));
+            let exact = budget % price == 0;
+            let quotient = f::centi(crate::model::div_round(budget * 100, price));
+            lines.push(if exact {
+                format!(
+                    "Avec {} par an et une part à {}\u{202f}: {} ÷ {} = {quotient}\u{202f}: {}.",
+                    f::money(budget),
+                    f::money(price),
+                    f::money(budget),
+                    f::money(price),
+                    f::parts(whole),
+                )
+            } else {
+                format!(
+                    "Avec {} par an et une part à {}\u{202f}: {} ÷ {} ≈ {quotient}, arrondi à \
+                     la part inférieure\u{202f}: {}.",
+                    f::money(budget),
+                    f::money(price),
+                    f::money(budget),
+                    f::money(price),
+                    f::parts(whole),
+                )
+            });
             let cap = self.total_parts();
             if whole > cap {
                 lines.push(format!(
@@ -470,6 +522,10 @@ impl Model {
     /// (shown in the widget's "Hypothèses" and usable by the generator).
     pub fn assumptions(&self) -> Vec<String> {
         let p = self.params();
+        let parts = self.total_parts() as i64;
+        let worked_exact = (p.days_per_month * p.months_per_year) % 100 == 0;
+        let per_part_exact = self.available_days() % parts == 0;
+        let rate_exact = (self.part_price() * 100) % self.days_per_part() == 0;
         vec![
             format!(
                 "Budget du poste\u{202f}: {} par an ({} de salaires + {} de frais de fonctionnement).",
@@ -478,28 +534,32 @@ impl Model {
                 f::money(p.running_costs),
             ),
             format!(
-                "Le poste est financé par {}\u{202f}: une part coûte {} ÷ {} = {} par an.",
+                "Le poste est financé par {}\u{202f}: une part coûte {} ÷ {} {} {} par an.",
                 f::parts(self.total_parts()),
                 f::money(self.budget()),
-                f::int(self.total_parts() as i64),
+                f::int(parts),
+                f::equals(self.budget() % parts == 0),
                 f::money(self.part_price()),
             ),
             format!(
-                "Temps de travail\u{202f}: {} par mois × {} = {} par an, dont {} pour les \
-                 services mutualisés et la vie de l'association ; restent {} pour les \
-                 structures, soit {} par part.",
+                "Temps de travail\u{202f}: {} par mois × {} {} {} par an, dont {} pour les \
+                 services mutualisés et la vie de l’association\u{202f}; restent {} pour les \
+                 structures, soit {} {} par part.",
                 f::days(p.days_per_month),
                 f::qty(p.months_per_year, "mois", "mois"),
+                f::equals(worked_exact),
                 f::days(self.worker_days()),
                 f::days(p.pooled_days),
                 f::days(self.available_days()),
+                f::equals(per_part_exact),
                 f::days(self.days_per_part()),
             ),
             format!(
                 "Une journée compte {}\u{202f}: une part donne {} par an\u{202f}; une journée de \
-                 travail revient à {}.",
+                 travail revient à {}{}.",
                 f::hours(self.hours_per_day()),
                 f::hours(self.hours_per_part()),
+                if rate_exact { "" } else { "environ " },
                 f::money(self.day_rate()),
             ),
             format!(

@@ -69,6 +69,14 @@ pub fn centi(v: i64) -> String {
 /// Money in cents: `1 234,56 €`, `2 000 €`, `0,50 €`, `-12,30 €`
 /// (cents always on two digits when not whole).
 pub fn money(cents: i64) -> String {
+    let mut s = money_amount(cents);
+    s.push(NBSP);
+    s.push('€');
+    s
+}
+
+/// [`money`] without the euro sign: `1 234,56`, `2 000`.
+pub fn money_amount(cents: i64) -> String {
     let mut s = String::new();
     if cents < 0 {
         s.push('-');
@@ -81,8 +89,6 @@ pub fn money(cents: i64) -> String {
         s.push((b'0' + (c / 10) as u8) as char);
         s.push((b'0' + (c % 10) as u8) as char);
     }
-    s.push(NBSP);
-    s.push('€');
     s
 }
 
@@ -135,6 +141,15 @@ pub fn hours(v: i64) -> String {
 /// `3 parts`.
 pub fn parts(n: u32) -> String {
     count(n as i64, "part", "parts")
+}
+
+/// `=` for an exact result, `≈` for a rounded one (`23,75 ÷ 9 ≈ 2,64`).
+pub fn equals(exact: bool) -> &'static str {
+    if exact {
+        "="
+    } else {
+        "≈"
+    }
 }
 
 /// Escapes text for HTML element content and double-quoted attributes.

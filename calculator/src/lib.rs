@@ -7,6 +7,8 @@
 //!   ([`Model`]); money in integer cents, days in hundredths; no float, no
 //!   serde in the default build (it also compiles to wasm32);
 //! - [`estimate`]: estimates from a profile, a number of parts or a budget;
+//! - [`example`]: a worked example as HTML, for the site's texts;
+//! - [`figures`]: the model's figures by name, for the site's texts;
 //! - [`format`]: French formatting (`1 234,56 €`, `9 jours`);
 //! - [`encode`](Model::encode) / [`decode`](Model::decode): compact text
 //!   form of the model for the browser;
@@ -17,6 +19,8 @@
 
 pub mod encode;
 pub mod estimate;
+pub mod example;
+pub mod figures;
 pub mod format;
 pub mod model;
 pub mod query;
@@ -29,7 +33,8 @@ pub mod embed;
 pub mod widget;
 
 pub use encode::DecodeError;
-pub use estimate::{Estimate, InputError, Profile};
+pub use estimate::{Estimate, InputError, Profile, ServiceLine};
+pub use figures::{Figure, FigureError};
 pub use model::{
     Centi, Cents, Field, Model, ModelError, Params, Service, ServiceCoefs, ServiceSet,
 };

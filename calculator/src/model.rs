@@ -342,7 +342,11 @@ pub struct ModelError {
 impl fmt::Display for ModelError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let shown = self.field.show(self.value);
-        write!(f, "clé « {} » (valeur : {shown}) : ", self.field.key())?;
+        write!(
+            f,
+            "clé « {} » (valeur\u{202f}: {shown})\u{202f}: ",
+            self.field.key()
+        )?;
         match &self.problem {
             Problem::NotPositive => f.write_str("doit être strictement positive"),
             Problem::Negative => f.write_str("ne peut pas être négative"),
@@ -362,7 +366,7 @@ impl fmt::Display for ModelError {
                 crate::format::int(*total)
             ),
             Problem::PartPriceZero => {
-                f.write_str("le prix d'une part (budget ÷ parts) serait de 0 €")
+                f.write_str("le prix d’une part (budget ÷ parts) serait de 0\u{a0}€")
             }
             Problem::DaysPerPartZero => f.write_str(
                 "une part donnerait 0 jour de travail (jours disponibles ÷ parts trop petit)",

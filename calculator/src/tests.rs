@@ -758,12 +758,12 @@ mod data {
         let e = parse(&text, "content/tarifs.toml").unwrap_err();
         assert_eq!(e.key.as_deref(), Some("poste.parts"));
         assert_eq!(e.line, Some(line_of(&text, "parts =")));
-        assert!(
-            e.to_string().contains(
-                "ligne 24 : clé « poste.parts » (valeur : 0) : doit être strictement positive"
-            ),
-            "{e}"
+        let expected = format!(
+            "ligne {}\u{202f}: clé « poste.parts » (valeur\u{202f}: 0)\u{202f}: doit être \
+             strictement positive",
+            line_of(&text, "parts =")
         );
+        assert!(e.to_string().contains(&expected), "{e}");
     }
 
     #[test]
@@ -893,4 +893,258 @@ mod ssr {
         );
         assert!(html.contains("7\u{a0}parts disponibles"));
     }
+}
+
+// ---------------------------------------------------------------- figures
+
+mod figures {
+    use super::*;
+    use crate::figures::{Figure, FigureError, Value};
+
+    fn shown(name: &str, parts: u32) -> String {
+        let fig = Figure::from_name(name).unwrap_or_else(|| panic!("unknown figure {name}"));
+        fig.value(&model(), parts).expect("a value").show(true)
+    }
+
+    #[test]
+    fn published_model_in_words() {
+        let nb = |s: &str| s.replace(' ', "\u{202f}").replace("\u{202f}€", "\u{a0}€");
+        assert_eq!(shown("prix_part", 1), nb("2 000 €"));
+        assert_eq!(shown("prix_part_mois", 1), "166,67\u{a0}€");
+        assert_eq!(shown("budget", 1), nb("24 000 €"));
+        assert_eq!(shown("salaires", 1), nb("20 000 €"));
+        assert_eq!(shown("frais_de_fonctionnement", 1), nb("4 000 €"));
+        assert_eq!(shown("jours_par_part", 1), "9\u{a0}jours");
+        assert_eq!(shown("heures_par_part", 1), "63\u{a0}heures");
+        assert_eq!(shown("cout_journee", 1), "222,22\u{a0}€");
+        assert_eq!(shown("parts", 1), "12\u{a0}parts");
+        assert_eq!(shown("jours_travailles", 1), "132\u{a0}jours");
+        assert_eq!(shown("jours_disponibles", 1), "108\u{a0}jours");
+        assert_eq!(shown("mois_travailles", 1), "11\u{a0}mois");
+        assert_eq!(shown("jours_de_rattrapage", 1), "15\u{a0}jours");
+        assert_eq!(shown("cout_par_an", 3), nb("6 000 €"));
+        assert_eq!(shown("cout_par_mois", 3), "500\u{a0}€");
+        assert_eq!(shown("jours_par_an", 3), "27\u{a0}jours");
+        assert_eq!(shown("quote_part", 3), "25\u{202f}%");
+        assert_eq!(
+            shown("services.maintenance.jours_par_serveur", 1),
+            "2\u{a0}jours"
+        );
+        assert_eq!(
+            shown("services.maintenance.jours_par_poste", 1),
+            "0,5\u{a0}jour"
+        );
+        let bare = Figure::from_name("parts")
+            .unwrap()
+            .value(&model(), 1)
+            .unwrap();
+        assert_eq!(bare.show(false), "12");
+        assert_eq!(Value::Money(2_000_00).show(false), nb("2 000"));
+    }
+
+    #[test]
+    fn the_same_formatting_as_the_widget() {
+        let m = model();
+        let e = m.estimate_parts(3).unwrap();
+        assert_eq!(shown("cout_par_an", 3), f::money(e.cost_per_year));
+        assert_eq!(shown("cout_par_mois", 3), f::money(e.cost_per_month));
+        assert_eq!(shown("jours_par_an", 3), f::days(e.days_per_year));
+    }
+
+    #[test]
+    fn names_round_trip() {
+        for fig in Figure::all() {
+            assert_eq!(Figure::from_name(&fig.name()), Some(fig), "{}", fig.name());
+        }
+        assert_eq!(Figure::from_name("prix_parts"), None);
+        assert_eq!(Figure::from_name("services.maintenance"), None);
+        assert_eq!(Figure::from_name("services.menage.jours_par_an"), None);
+    }
+
+    #[test]
+    fn figures_that_need_data_or_a_sane_number_of_parts() {
+        let m = model();
+        let sub = Figure::from_name("parts_souscrites").unwrap();
+        assert_eq!(
+            sub.value(&m, 1),
+            Err(FigureError::NotInData("poste.parts_souscrites"))
+        );
+        let with = Model::new(Params {
+            subscribed: Some(9),
+            ..published()
+        })
+        .unwrap();
+        assert_eq!(sub.value(&with, 1), Ok(Value::Parts(9)));
+        let free = Figure::from_name("parts_disponibles").unwrap();
+        assert_eq!(free.value(&with, 1), Ok(Value::Parts(3)));
+        let cost = Figure::from_name("cout_par_an").unwrap();
+        assert_eq!(
+            cost.value(&m, 13),
+            Err(FigureError::PartsOutOfRange {
+                parts: 13,
+                total: 12
+            })
+        );
+        assert!(cost.value(&m, 0).is_err());
+    }
+
+    #[test]
+    fn every_value_names_the_call_that_prints_it() {
+        let m = model();
+        let all = Figure::every_value(&m);
+        let find = |v: Value| all.iter().find(|(_, x)| *x == v).map(|(c, _)| c.as_str());
+        assert_eq!(
+            find(Value::Money(2_000_00)),
+            Some("chiffre(nom=\"prix_part\")")
+        );
+        assert_eq!(
+            find(Value::Money(6_000_00)),
+            Some("chiffre(nom=\"cout_par_an\", parts=3)")
+        );
+        assert_eq!(
+            find(Value::Days(900)),
+            Some("chiffre(nom=\"jours_par_part\")")
+        );
+    }
+
+    proptest! {
+        #[test]
+        fn every_figure_of_any_model_has_a_value_or_a_reason(m in arb_model(), n in 0u32..20) {
+            for fig in Figure::all() {
+                match fig.value(&m, n) {
+                    Ok(v) => prop_assert!(!v.show(true).is_empty()),
+                    Err(FigureError::PartsOutOfRange { parts, total }) => {
+                        prop_assert!(fig.per_parts());
+                        prop_assert!(parts == 0 || parts > total);
+                    }
+                    Err(FigureError::NotInData(_)) => prop_assert!(m.subscribed().is_none()),
+                }
+            }
+        }
+    }
+}
+
+// ---------------------------------------------------------------- worked examples
+
+mod example {
+    use super::*;
+
+    fn small_association() -> Profile {
+        Profile {
+            postes: 3,
+            serveurs: 0,
+            personnes: 4,
+            services: [
+                Service::Assistance,
+                Service::Maintenance,
+                Service::Sauvegardes,
+            ]
+            .into_iter()
+            .collect(),
+            rattrapage: false,
+        }
+    }
+
+    #[test]
+    fn table_totals_and_result() {
+        let html = crate::example::render(&model(), &small_association());
+        // Assistance 3 × 0,5 + 4 × 0,25 = 2,5; maintenance 1,5; backups 1 + 0,75.
+        for expected in [
+            "<th scope=\"row\">Assistance</th><td>3\u{a0}postes × 0,5\u{a0}jour + \
+             4\u{a0}personnes × 0,25\u{a0}jour</td><td>2,5\u{a0}jours</td>",
+            "<th scope=\"row\">Maintenance</th><td>3\u{a0}postes × 0,5\u{a0}jour</td>\
+             <td>1,5\u{a0}jour</td>",
+            "<th scope=\"row\">Sauvegardes</th><td>1\u{a0}jour + 3\u{a0}postes × \
+             0,25\u{a0}jour</td><td>1,75\u{a0}jour</td>",
+            "<th scope=\"row\">Total</th><td></td><td>5,75\u{a0}jours</td>",
+            "<strong>1\u{a0}part</strong>, soit <strong>2\u{202f}000\u{a0}€ par an</strong> \
+             (≈ 166,67\u{a0}€ par mois) pour 9\u{a0}jours de travail par an.",
+            "5,75 ÷ 9 ≈ 0,64, arrondi à la part supérieure",
+        ] {
+            assert!(html.contains(expected), "missing {expected:?} in\n{html}");
+        }
+        // The per-service lines are in the table, not repeated below it.
+        assert!(!html.contains("<li>Assistance"), "{html}");
+    }
+
+    #[test]
+    fn catch_up_counts_the_first_year_only() {
+        let p = Profile {
+            rattrapage: true,
+            ..small_association()
+        };
+        let html = crate::example::render(&model(), &p);
+        assert!(
+            html.contains("Besoins courants</th><td></td><td>5,75\u{a0}jours"),
+            "{html}"
+        );
+        assert!(html.contains("première année seulement</th><td></td><td>15\u{a0}jours"));
+        assert!(html.contains("Total la première année</th><td></td><td>20,75\u{a0}jours"));
+        // 20,75 ÷ 9 → 3 parts, then 1.
+        assert!(
+            html.contains("<strong>3\u{a0}parts</strong>")
+                && html
+                    .contains("la première année, puis 1\u{a0}part (2\u{202f}000\u{a0}€ par an)"),
+            "{html}"
+        );
+    }
+
+    #[test]
+    fn the_example_follows_the_model() {
+        let dearer = Model::new(Params {
+            salaries: 26_000_00,
+            ..published()
+        })
+        .unwrap();
+        let html = crate::example::render(&dearer, &small_association());
+        assert!(html.contains("2\u{202f}500\u{a0}€ par an"), "{html}");
+        assert!(!html.contains("2\u{202f}000\u{a0}€"), "{html}");
+    }
+}
+
+// ---------------------------------------------------------------- rounding in words
+
+#[test]
+fn rounded_quotients_say_so() {
+    let m = model();
+    let one = m.estimate_parts(1).unwrap().explanation.join("\n");
+    assert!(one.contains("soit ≈ 166,67\u{a0}€ par mois"), "{one}");
+    assert!(one.contains("quote-part du poste ≈ 8,33\u{202f}%"), "{one}");
+    let three = m.estimate_parts(3).unwrap().explanation.join("\n");
+    assert!(
+        three.contains("soit = 500\u{a0}€ par mois") || three.contains("soit 500"),
+        "{three}"
+    );
+    assert!(
+        three.contains("quote-part du poste = 25\u{202f}%"),
+        "{three}"
+    );
+    let budget = m.estimate_budget(7_000_00).unwrap().explanation.join("\n");
+    assert!(
+        budget.contains("≈ 3,5, arrondi à la part inférieure"),
+        "{budget}"
+    );
+    let exact = m.estimate_budget(6_000_00).unwrap().explanation.join("\n");
+    assert!(exact.contains("= 3\u{202f}: 3\u{a0}parts"), "{exact}");
+    let assumptions = m.assumptions().join("\n");
+    assert!(
+        assumptions.contains("revient à environ 222,22\u{a0}€"),
+        "{assumptions}"
+    );
+    assert!(
+        !assumptions.contains('\''),
+        "typographic apostrophes: {assumptions}"
+    );
+}
+
+#[test]
+fn a_full_pool_says_so() {
+    let m = Model::new(Params {
+        subscribed: Some(12),
+        ..published()
+    })
+    .unwrap();
+    let text = m.estimate_parts(1).unwrap().explanation.join("\n");
+    assert!(text.contains("Toutes les parts sont souscrites"), "{text}");
+    assert!(!text.contains("0\u{a0}part"), "{text}");
 }

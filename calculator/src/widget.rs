@@ -342,7 +342,7 @@ fn gauge(model: &Model) -> Option<String> {
 /// The assumptions: sentences and the table of coefficients.
 fn assumptions(model: &Model) -> String {
     let mut s =
-        String::from("<details class=\"calc-assumptions\"><summary>Hypothèses du calcul</summary>");
+        String::from("<details class=\"calc-assumptions\"><summary>Hypothèses de travail de l’association</summary>");
     s.push_str(&list("calc-assumption-list", &model.assumptions()));
     s.push_str(
         "<table class=\"calc-coefs\"><caption>Temps de travail estimé par service, en \
@@ -489,7 +489,7 @@ pub fn calculator(props: &CalculatorProps) -> Html {
                         error: form.serveurs().err(), text: Text::Serveurs, decimal: false,
                     }, &dispatch) }
                     { number_field(NumberField {
-                        key: "personnes", label: "Personnes", unit: "salariés et bénévoles",
+                        key: "personnes", label: "Personnes", unit: "salariées, salariés et bénévoles",
                         value: &form.personnes, min: 0, max: MAX_PERSONNES as i64,
                         error: form.personnes().err(), text: Text::Personnes, decimal: false,
                     }, &dispatch) }
@@ -531,7 +531,7 @@ pub fn calculator(props: &CalculatorProps) -> Html {
                     { figure("calc-figure-cost-month", "Coût par mois", f::money(e.cost_per_month), &for_ids) }
                     { figure("calc-figure-days", "Jours de travail par an", f::days(e.days_per_year), &for_ids) }
                     { figure("calc-figure-hours", "Heures de travail par an", f::hours(e.hours_per_year), &for_ids) }
-                    { figure("calc-figure-share", "Part du poste mutualisé", f::percent(e.share), &for_ids) }
+                    { figure("calc-figure-share", "Quote-part du poste", f::percent(e.share), &for_ids) }
                 </dl>
                 { raw(list("calc-explanation", &e.explanation)) }
             </>
@@ -548,7 +548,7 @@ pub fn calculator(props: &CalculatorProps) -> Html {
             }
             <form class="calc-form" method="get" {onsubmit}>
                 <fieldset class="calc-modes">
-                    <legend>{ "Estimer le nombre de parts d’après" }</legend>
+                    <legend>{ "Partir de\u{202f}:" }</legend>
                     { for modes }
                 </fieldset>
                 <fieldset class={classes!("calc-fields", ["calc-fields-", form.mode.key()].concat())}>

@@ -33,7 +33,8 @@ pub struct CheckOptions {
 pub struct CheckReport {
     /// Broken links and anchors, duplicate ids (sorted).
     pub problems: Vec<Diagnostic>,
-    /// Pages no link leads to from the home page.
+    /// Pages no link leads to from the home page, `[organisation]` values
+    /// to fill in, figures of the pricing model typed by hand (sorted).
     pub warnings: Vec<Diagnostic>,
     pub pages: usize,
     pub internal_links: usize,
@@ -83,7 +84,11 @@ pub fn check(opts: &CheckOptions) -> Result<CheckReport, Diagnostics> {
     if opts.external {
         checker.external(&opts.skip);
     }
-    Ok(checker.finish())
+    let mut report = checker.finish();
+    report.warnings.extend(site.warnings);
+    report.warnings.extend(site.typed_figures);
+    report.warnings.sort();
+    Ok(report)
 }
 
 /// Where a link target points.

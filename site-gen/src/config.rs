@@ -30,7 +30,9 @@ pub struct MenuItem {
     pub url: String,
 }
 
-/// The organisation publishing the site (footer, structured data).
+/// The organisation publishing the site (footer, structured data, legal
+/// notice through the `organisation(champ=…)` shortcode). Every value is
+/// the association's to fill in: none is made up when unset.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Organisation {
@@ -39,6 +41,49 @@ pub struct Organisation {
     pub phone: Option<String>,
     pub address: Option<String>,
     pub url: Option<String>,
+    /// Numéro RNA of the association (`W…`).
+    pub rna: Option<String>,
+    pub siret: Option<String>,
+    /// Directrice ou directeur de la publication.
+    pub publication_director: Option<String>,
+    /// The site's host: name, address, phone (legal notice).
+    pub host: Option<String>,
+}
+
+impl Organisation {
+    /// Every key of `[organisation]` with what it holds, in French.
+    pub const FIELDS: [(&'static str, &'static str); 9] = [
+        ("name", "nom de l’association"),
+        ("address", "adresse du siège"),
+        ("email", "courriel de contact"),
+        ("phone", "téléphone"),
+        ("url", "adresse du site de l’association"),
+        ("rna", "numéro RNA"),
+        ("siret", "numéro SIRET"),
+        (
+            "publication_director",
+            "directrice ou directeur de la publication",
+        ),
+        ("host", "hébergeur du site : nom, adresse, téléphone"),
+    ];
+
+    /// The value of `key` (`None` for an unknown key, `Some(None)` for a
+    /// known key left unset or blank).
+    pub fn get(&self, key: &str) -> Option<Option<&str>> {
+        let value = match key {
+            "name" => &self.name,
+            "address" => &self.address,
+            "email" => &self.email,
+            "phone" => &self.phone,
+            "url" => &self.url,
+            "rna" => &self.rna,
+            "siret" => &self.siret,
+            "publication_director" => &self.publication_director,
+            "host" => &self.host,
+            _ => return None,
+        };
+        Some(value.as_deref().map(str::trim).filter(|v| !v.is_empty()))
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
@@ -70,6 +115,10 @@ pub struct Config {
     pub pricing_data: String,
     pub menu: Vec<MenuItem>,
     pub organisation: Organisation,
+    /// Licence of the texts, shown in the footer (empty: none shown).
+    pub license: String,
+    /// Where the licence's text is (optional).
+    pub license_url: String,
     /// Free data for templates.
     pub extra: toml::Table,
 }
@@ -92,6 +141,8 @@ impl Default for Config {
             pricing_data: "content/tarifs.toml".into(),
             menu: Vec::new(),
             organisation: Organisation::default(),
+            license: "CC BY-SA 4.0".into(),
+            license_url: "https://creativecommons.org/licenses/by-sa/4.0/deed.fr".into(),
             extra: toml::Table::new(),
         }
     }

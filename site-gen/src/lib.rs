@@ -17,6 +17,7 @@ pub mod serve;
 pub mod shortcodes;
 pub mod site;
 pub mod slug;
+pub mod suggest;
 pub mod templates;
 pub mod theme;
 pub mod urls;

@@ -49,6 +49,10 @@ enum Command {
         /// garde le calculateur pré-rendu et le tableau statique).
         #[arg(long)]
         no_widget: bool,
+        /// Traite les avertissements (valeurs « à compléter »…) comme des
+        /// erreurs : rien n’est écrit (pour publier).
+        #[arg(long)]
+        strict: bool,
     },
     /// Sert le site depuis la mémoire sur http://127.0.0.1:1111, le
     /// reconstruit à chaque modification et recharge les pages ouvertes.
@@ -124,6 +128,7 @@ fn run(cli: &Cli) -> anyhow::Result<ExitCode> {
             drafts,
             base_url,
             no_widget,
+            strict,
         } => {
             let start = Instant::now();
             let opts = BuildOptions {
@@ -143,6 +148,18 @@ fn run(cli: &Cli) -> anyhow::Result<ExitCode> {
                 }),
             )?;
             let built_ms = start.elapsed().as_millis();
+            if *strict && !site.warnings.is_empty() {
+                print_problems(&cli.root, site.warnings.iter(), Level::Error, |_| true);
+                print_trailer(
+                    site.warnings.len(),
+                    "erreur",
+                    " (--strict) ; le site précédent n’a pas été modifié",
+                );
+                return Ok(ExitCode::FAILURE);
+            }
+            if !cli.quiet {
+                print_problems(&cli.root, site.warnings.iter(), Level::Warning, |_| true);
+            }
             site_gen::output::write_site(&cli.root, &out, &site.files)
                 .with_context(|| format!("le site n’a pas été écrit dans {}", out.display()))?;
             if cli.verbose {

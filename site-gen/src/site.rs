@@ -7,6 +7,7 @@
 mod session;
 #[cfg(test)]
 mod tests;
+mod warnings;
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -57,6 +58,11 @@ pub struct BuiltSite {
     /// True when the widget's WebAssembly was compiled (not taken from cache).
     pub widget_compiled: bool,
     pub timings: Timings,
+    /// Problems that do not stop the build (errors with `--strict`).
+    pub warnings: Vec<crate::Diagnostic>,
+    /// Figures of the pricing model typed by hand in undated pages
+    /// (`check` warns about them).
+    pub typed_figures: Vec<crate::Diagnostic>,
 }
 
 /// Builds the site at `opts.root` in memory; the widget's slow steps are

@@ -1107,7 +1107,7 @@ fn pricing_data_with_too_many_decimals_and_bad_types() {
     assert_error(
         &site.errors(),
         &format!("content/tarifs.toml:{line}:"),
-        "clé « poste.parts » : valeur invalide",
+        "clé « poste.parts »\u{202f}: valeur invalide",
     );
 }
 

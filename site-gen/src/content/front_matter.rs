@@ -185,26 +185,7 @@ fn explain(message: &str) -> String {
 
 /// The known key closest to `key`, if it is close enough to be a typo.
 pub(crate) fn suggest(key: &str) -> Option<&'static str> {
-    KEYS.iter()
-        .map(|k| (levenshtein(key, k), *k))
-        .filter(|(d, k)| *d <= 2.max(k.len() / 3))
-        .min()
-        .map(|(_, k)| k)
-}
-
-fn levenshtein(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut prev = row[0];
-        row[0] = i + 1;
-        for (j, cb) in b.iter().enumerate() {
-            let cur = row[j + 1];
-            row[j + 1] = (prev + usize::from(ca != *cb)).min(row[j] + 1).min(cur + 1);
-            prev = cur;
-        }
-    }
-    row[b.len()]
+    crate::suggest::closest(key, KEYS.iter().copied())
 }
 
 /// Accepts a TOML date (`date = 2025-01-18`), a TOML datetime, or a string

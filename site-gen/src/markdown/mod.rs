@@ -57,6 +57,25 @@ pub struct MarkdownError {
     pub message: String,
 }
 
+/// The unit of an [`Amount`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AmountUnit {
+    Euros,
+    Days,
+}
+
+/// An amount typed in the text (`2 000 €`, `9 jours`), with its position.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Amount {
+    /// As typed.
+    pub text: String,
+    /// In hundredths: cents, hundredths of a day.
+    pub value: i64,
+    pub unit: AmountUnit,
+    pub line: usize,
+    pub column: usize,
+}
+
 #[derive(Debug, Clone, Default)]
 pub struct Rendered {
     pub html: String,
@@ -69,11 +88,14 @@ pub struct Rendered {
     /// HTML before `<!-- more -->`, if present.
     pub summary: Option<String>,
     pub word_count: usize,
+    /// Amounts typed in the text (not printed by shortcodes).
+    pub amounts: Vec<Amount>,
 }
 
 // ---------------------------------------------------------------------------
 // Implementation.
 
+mod amounts;
 mod headings;
 mod links;
 mod position;
@@ -220,6 +242,7 @@ pub fn render_partial(
     }
 
     let word_count = count_words(&events);
+    let amounts = amounts::find(&events, &ranges, &extracted.text, &ctx);
     let mut links = Vec::new();
     links::process(
         &mut events,
@@ -279,6 +302,7 @@ pub fn render_partial(
         links,
         summary,
         word_count,
+        amounts,
     };
     (rendered, errors)
 }

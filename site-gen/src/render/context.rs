@@ -120,7 +120,6 @@ pub fn config_value(
         .into_iter()
         .map(|(name, url)| json!({ "name": name, "url": url }))
         .collect();
-    let o = &config.organisation;
     json!({
         "title": config.title,
         "description": config.description,
@@ -129,10 +128,8 @@ pub fn config_value(
         "author": config.author,
         "feed_url": feed_url,
         "menu": menu,
-        "organisation": {
-            "name": o.name, "email": o.email, "phone": o.phone,
-            "address": o.address, "url": o.url,
-        },
+        "organisation": serde_json::to_value(&config.organisation).unwrap_or(Value::Null),
+        "license": { "name": config.license, "url": config.license_url },
         "extra": serde_json::to_value(&config.extra).unwrap_or(Value::Null),
     })
 }

@@ -15,7 +15,7 @@ use tera::{Context, Tera};
 use crate::content::{Document, Kind, Loaded};
 use crate::diagnostics::Diagnostic;
 use crate::markdown::{self, MarkdownOptions, RenderEnv, Rendered, ShortcodeArgs};
-use crate::shortcodes::CALCULATOR;
+use crate::shortcodes::{self, CALCULATOR, ORGANISATION};
 use crate::templates::error_chain;
 use crate::urls::Urls;
 
@@ -38,6 +38,11 @@ pub struct Uses {
     pub page_urls: Vec<(String, Option<String>)>,
     /// The document calls `calculateur()` (pricing data and widget).
     pub calculator: bool,
+    /// The document prints figures of the pricing model (`calculateur()`,
+    /// `chiffre()`, `exemple()`).
+    pub pricing: bool,
+    /// The `[organisation]` values it shows (`organisation(champ=…)`), sorted.
+    pub organisation: Vec<String>,
     /// The document calls a theme shortcode (its templates, and through
     /// `get_url`/`asset_url` every URL).
     pub theme_shortcodes: bool,
@@ -48,6 +53,8 @@ struct Tracking<'e> {
     env: &'e dyn RenderEnv,
     page_urls: Mutex<Vec<(String, Option<String>)>>,
     calculator: AtomicBool,
+    pricing: AtomicBool,
+    organisation: Mutex<Vec<String>>,
     theme_shortcodes: AtomicBool,
 }
 
@@ -62,12 +69,21 @@ impl RenderEnv for Tracking<'_> {
     }
 
     fn shortcode(&self, name: &str, args: &ShortcodeArgs) -> Result<String, String> {
-        let flag = if name == CALCULATOR {
-            &self.calculator
+        if name == CALCULATOR {
+            self.calculator.store(true, Ordering::Relaxed);
+        }
+        if shortcodes::uses_pricing(name) {
+            self.pricing.store(true, Ordering::Relaxed);
+        } else if name == ORGANISATION {
+            if let Some(field) = args.get("champ").and_then(|v| v.as_str()) {
+                self.organisation
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .push(field.to_string());
+            }
         } else {
-            &self.theme_shortcodes
-        };
-        flag.store(true, Ordering::Relaxed);
+            self.theme_shortcodes.store(true, Ordering::Relaxed);
+        }
         self.env.shortcode(name, args)
     }
 }
@@ -78,6 +94,8 @@ pub fn markdown_one(doc: &Document, opts: &MarkdownOptions, env: &dyn RenderEnv)
         env,
         page_urls: Mutex::new(Vec::new()),
         calculator: AtomicBool::new(false),
+        pricing: AtomicBool::new(false),
+        organisation: Mutex::new(Vec::new()),
         theme_shortcodes: AtomicBool::new(false),
     };
     let (rendered, errors) = markdown::render_partial(&doc.body, doc.body_line, opts, &tracking);
@@ -85,21 +103,26 @@ pub fn markdown_one(doc: &Document, opts: &MarkdownOptions, env: &dyn RenderEnv)
         .into_iter()
         .map(|e| Diagnostic::new(&doc.file, e.message).at(e.line, e.column))
         .collect();
-    let mut page_urls = tracking
-        .page_urls
-        .into_inner()
-        .unwrap_or_else(|e| e.into_inner());
-    page_urls.sort();
-    page_urls.dedup();
     MarkdownResult {
         rendered,
         diags,
         uses: Uses {
-            page_urls,
+            page_urls: sorted(tracking.page_urls),
             calculator: tracking.calculator.into_inner(),
+            pricing: tracking.pricing.into_inner(),
+            organisation: sorted(tracking.organisation),
             theme_shortcodes: tracking.theme_shortcodes.into_inner(),
         },
     }
+}
+
+/// What was recorded, sorted and without repeats (so equal look-ups
+/// compare equal, whatever the order of the threads).
+fn sorted<T: Ord>(recorded: Mutex<Vec<T>>) -> Vec<T> {
+    let mut v = recorded.into_inner().unwrap_or_else(|e| e.into_inner());
+    v.sort();
+    v.dedup();
+    v
 }
 
 /// The anchors of one document's links, checked.

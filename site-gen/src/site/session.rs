@@ -32,7 +32,7 @@ use rayon::prelude::*;
 use serde_json::{json, Map, Value};
 use tera::{Context, Tera};
 
-use super::{BuildOptions, BuiltSite, Timings};
+use super::{warnings, BuildOptions, BuiltSite, Timings};
 use crate::config::{Config, CONFIG_FILE};
 use crate::content::{self, Document, Kind, Loaded, UrlPaths};
 use crate::diagnostics::{Diagnostic, Diagnostics};
@@ -63,6 +63,10 @@ pub struct RebuildReport {
     /// The widget's WebAssembly was compiled (not taken from its cache).
     pub widget_compiled: bool,
     pub timings: Timings,
+    /// What the build warns about: `[organisation]` values to fill in.
+    pub warnings: Vec<Diagnostic>,
+    /// Figures of the pricing model typed by hand (`check` shows them).
+    pub typed_figures: Vec<Diagnostic>,
 }
 
 /// A site in memory and rebuilt on demand; see the module documentation.
@@ -86,7 +90,7 @@ pub struct Session {
     compiled: Option<Compiled>,
     /// Generation of the URLs (`@/` links rendered before it are checked).
     urls_gen: u64,
-    /// Generation of what `calculateur()` shows (pricing data, widget).
+    /// Generation of what the pricing shortcodes show (pricing data, widget).
     calc_gen: u64,
     widget: WidgetSlot,
     /// What was made for each document, in the order of `Loaded::docs`.
@@ -223,7 +227,7 @@ impl MdEntry {
         let uses = &self.result.uses;
         let valid = self.body == doc.body
             && self.body_line == doc.body_line
-            && (!uses.calculator || self.calc_gen == now.calc)
+            && (!uses.pricing || self.calc_gen == now.calc)
             && (!uses.theme_shortcodes || self.tera_gen == now.tera)
             && (self.urls_gen == now.urls
                 || uses
@@ -363,6 +367,8 @@ impl Session {
             sections: site.sections,
             widget_compiled: report.widget_compiled,
             timings: report.timings,
+            warnings: report.warnings,
+            typed_figures: report.typed_figures,
         }
     }
 
@@ -595,6 +601,7 @@ impl Session {
         let env = SiteEnv::new(
             urls,
             tera,
+            &config.organisation,
             pricing,
             self.opts.widget,
             &self.widget,
@@ -639,7 +646,7 @@ impl Session {
                 body: doc.body.clone(),
                 body_line: doc.body_line,
                 urls_gen: now.urls,
-                calc_gen: if uses.calculator { now.calc } else { 0 },
+                calc_gen: if uses.pricing { now.calc } else { 0 },
                 tera_gen: if uses.theme_shortcodes { now.tera } else { 0 },
                 rendered_at: rev,
                 content_gen,
@@ -937,6 +944,13 @@ impl Session {
         timer.lap("autres fichiers");
         extra.into_result()?;
 
+        report.warnings =
+            warnings::missing_organisation(&config, md.iter().map(|e| &e.result.uses))
+                .into_iter()
+                .collect();
+        if let Some(model) = pricing {
+            report.typed_figures = warnings::typed_figures(model, docs, &rendered);
+        }
         report.changed = changed_files(self.site.as_ref().map(|s| &*s.files), &files);
         self.site = Some(SiteState {
             files: Arc::new(files),

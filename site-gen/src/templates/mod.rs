@@ -113,7 +113,7 @@ pub fn error_chain(e: &dyn std::error::Error) -> String {
 }
 
 fn register(tera: &mut Tera, urls: Arc<Urls>) {
-    tera.register_filter("date_fr", date_fr);
+    tera.register_filter("date_fr", DateFr);
     tera.register_filter("json_ld", JsonLd);
     let u = Arc::clone(&urls);
     // `required=false` gives an empty URL for a page that does not exist,
@@ -186,25 +186,36 @@ pub fn json_for_script(json: &str) -> String {
 
 /// `{{ page.date | date_fr }}` → `jeu. 19 mars 2015`;
 /// `date_fr(format="long")` → `jeudi 19 mars 2015`.
-fn date_fr(value: &Value, args: &HashMap<String, Value>) -> tera::Result<Value> {
-    let text = value
-        .as_str()
-        .ok_or_else(|| tera::Error::msg("date_fr s’applique à une date AAAA-MM-JJ"))?;
-    let date = crate::content::front_matter::parse_date(text).map_err(tera::Error::msg)?;
-    let long = match args.get("format").and_then(Value::as_str) {
-        None | Some("court") => false,
-        Some("long") => true,
-        Some(other) => {
-            return Err(tera::Error::msg(format!(
-                "date_fr : format « {other} » inconnu (court ou long)"
-            )))
-        }
-    };
-    Ok(Value::String(if long {
-        crate::dates::long(date)
-    } else {
-        crate::dates::short(date)
-    }))
+/// `date | date_fr`: the date in French, as HTML (`1<sup>er</sup>` for the
+/// first of a month; everything else is digits and names, so it is safe).
+struct DateFr;
+
+impl tera::Filter for DateFr {
+    fn filter(&self, value: &Value, args: &HashMap<String, Value>) -> tera::Result<Value> {
+        let text = value
+            .as_str()
+            .ok_or_else(|| tera::Error::msg("date_fr s’applique à une date AAAA-MM-JJ"))?;
+        let date = crate::content::front_matter::parse_date(text).map_err(tera::Error::msg)?;
+        let long = match args.get("format").and_then(Value::as_str) {
+            None | Some("court") => false,
+            Some("long") => true,
+            Some(other) => {
+                return Err(tera::Error::msg(format!(
+                    "date_fr : format « {other} » inconnu (court ou long)"
+                )))
+            }
+        };
+        let text = if long {
+            crate::dates::long(date)
+        } else {
+            crate::dates::short(date)
+        };
+        Ok(Value::String(text.replacen("1er", "1<sup>er</sup>", 1)))
+    }
+
+    fn is_safe(&self) -> bool {
+        true
+    }
 }
 
 #[cfg(test)]
