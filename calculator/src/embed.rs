@@ -47,11 +47,14 @@ fn block_on<F: Future>(fut: F) -> F::Output {
 }
 
 /// The widget's markup for a model and an initial URL query (`""`,
-/// `"parts=3"`…): exactly what the browser renders for the same state.
+/// `"parts=3"`…): what the browser renders for the same state, with the
+/// fields disabled until it runs.
 pub fn render_widget(model: &Model, query: &str) -> String {
     let props = CalculatorProps {
         model: Rc::new(model.clone()),
         query: query.to_string().into(),
+        // Pre-rendered: disabled until the browser runs the widget.
+        live: false,
     };
     block_on(
         LocalServerRenderer::<Calculator>::with_props(props)
@@ -80,6 +83,7 @@ pub fn render_table(model: &Model) -> String {
         s.push_str("</th><td>");
         s.push_str(&f::money(model.cost_of(n)));
         s.push_str("</td><td>");
+        s.push_str(f::about(model.cost_of(n) % 12 == 0));
         s.push_str(&f::money(model.monthly_cost_of(n)));
         s.push_str("</td><td>");
         s.push_str(&f::days(model.days_of(n)));

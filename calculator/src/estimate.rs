@@ -11,6 +11,9 @@ pub const MAX_POSTES: u32 = 1_000;
 pub const MAX_SERVEURS: u32 = 100;
 /// Upper bound of people (staff and volunteers) in a profile.
 pub const MAX_PERSONNES: u32 = 10_000;
+/// Upper bound of the parts a visitor may ask for (past the whole job, the
+/// estimate says the association would have to grow).
+pub const MAX_PARTS_ASKED: u32 = 1_000;
 /// Upper bound of a budget per year: 10 million euros, in cents.
 pub const MAX_BUDGET: Cents = 10_000_000 * 100;
 
@@ -267,7 +270,9 @@ impl Model {
             cost_per_month: self.monthly_cost_of(parts),
             days_per_year: self.days_of(parts),
             hours_per_year: self.hours_of(parts),
-            share: self.share_of(parts),
+            // Never more than the whole job: past it, the explanation says
+            // the association would have to grow.
+            share: self.share_of(parts.min(self.total_parts())),
             exceeds_pool: parts > self.total_parts(),
             days_needed: None,
             parts_after_catch_up: None,
@@ -280,11 +285,11 @@ impl Model {
         let p = f::parts(e.parts);
         let lines = &mut e.explanation;
         lines.push(format!(
-            "Une part coûte {} par an\u{202f}: {p} × {} = {} par an, soit {} {} par mois.",
+            "Une part coûte {} par an\u{202f}: {p} × {} = {} par an, soit {}{} par mois.",
             f::money(self.part_price()),
             f::money(self.part_price()),
             f::money(e.cost_per_year),
-            f::equals(e.cost_per_year % 12 == 0),
+            f::about(e.cost_per_year % 12 == 0),
             f::money(e.cost_per_month),
         ));
         lines.push(format!(
@@ -296,18 +301,17 @@ impl Model {
             f::hours(e.hours_per_year),
             f::hours(self.hours_per_day()),
         ));
-        let exact_share = (e.parts as i64 * 10_000) % self.total_parts() as i64 == 0;
-        lines.push(format!(
-            "{p} sur {}\u{202f}: quote-part du poste {} {}.",
-            f::int(self.total_parts() as i64),
-            f::equals(exact_share),
-            f::percent(e.share),
-        ));
-        if e.exceeds_pool {
+        if !e.exceeds_pool {
+            let exact_share = (e.parts as i64 * 10_000) % self.total_parts() as i64 == 0;
             lines.push(format!(
-                "C’est plus que le poste entier ({})\u{202f}: contactez-nous pour en parler.",
-                f::parts(self.total_parts()),
+                "{p} sur {}\u{202f}: quote-part du poste de {}{}.",
+                f::int(self.total_parts() as i64),
+                f::about(exact_share),
+                f::percent(e.share),
             ));
+        }
+        if e.exceeds_pool {
+            lines.push(self.past_the_job());
         } else if let Some(rest) = self.remaining_parts() {
             if rest == 0 {
                 lines.push(
@@ -323,6 +327,16 @@ impl Model {
                 ));
             }
         }
+    }
+
+    /// The one explanation of every estimate above the whole job, whatever
+    /// the way in (profile, parts or budget).
+    pub fn past_the_job(&self) -> String {
+        format!(
+            "C’est plus que le poste entier, qui compte {}\u{202f}: pour un besoin plus grand, \
+             l’association devrait grandir (un autre poste). Contactez-nous pour en parler.",
+            f::parts(self.total_parts()),
+        )
     }
 
     /// How each service of `profile` counts its days per year.
@@ -437,13 +451,14 @@ impl Model {
         e
     }
 
-    /// Estimate for a chosen number of parts (`1..=total parts`).
+    /// Estimate for a chosen number of parts (`1..=`[`MAX_PARTS_ASKED`]);
+    /// past the whole job it says so, like the other ways in.
     pub fn estimate_parts(&self, parts: u32) -> Result<Estimate, InputError> {
         if parts < 1 {
             return Err(InputError::TooSmall(f::parts(1)));
         }
-        if parts > self.total_parts() {
-            return Err(InputError::TooLarge(f::parts(self.total_parts())));
+        if parts > MAX_PARTS_ASKED {
+            return Err(InputError::TooLarge(f::parts(MAX_PARTS_ASKED)));
         }
         let mut e = self.base_estimate(parts);
         e.explanation
@@ -454,7 +469,7 @@ impl Model {
 
     /// Estimate for a budget per year (cents, `0..=MAX_BUDGET`): ⌊budget ÷
     /// part price⌋ parts, at least 1 (explained when the budget is below
-    /// one part), at most the whole job.
+    /// one part), with what is left unused and the next part up.
     pub fn estimate_budget(&self, budget: Cents) -> Result<Estimate, InputError> {
         if budget < 0 {
             return Err(InputError::Negative);
@@ -497,20 +512,18 @@ impl Model {
                     f::parts(whole),
                 )
             });
-            let cap = self.total_parts();
-            if whole > cap {
+            let rest = budget - self.cost_of(whole);
+            if rest > 0 && whole < self.total_parts() {
                 lines.push(format!(
-                    "Ce budget dépasse le poste entier\u{202f}: {} au plus.",
-                    f::parts(cap)
+                    "Il reste {} non utilisés\u{202f}; avec {} de plus par an, vous auriez {}.",
+                    f::money(rest),
+                    f::money(self.cost_of(whole + 1) - budget),
+                    f::parts(whole + 1),
                 ));
-                cap
-            } else {
-                let rest = budget - self.cost_of(whole);
-                if rest > 0 {
-                    lines.push(format!("Il reste {} non utilisés.", f::money(rest)));
-                }
-                whole
+            } else if rest > 0 {
+                lines.push(format!("Il reste {} non utilisés.", f::money(rest)));
             }
+            whole
         };
         let mut e = self.base_estimate(parts);
         e.explanation = lines;
@@ -544,14 +557,14 @@ impl Model {
             format!(
                 "Temps de travail\u{202f}: {} par mois × {} {} {} par an, dont {} pour les \
                  services mutualisés et la vie de l’association\u{202f}; restent {} pour les \
-                 structures, soit {} {} par part.",
+                 structures, soit {}{} par part.",
                 f::days(p.days_per_month),
                 f::qty(p.months_per_year, "mois", "mois"),
                 f::equals(worked_exact),
                 f::days(self.worker_days()),
                 f::days(p.pooled_days),
                 f::days(self.available_days()),
-                f::equals(per_part_exact),
+                f::about(per_part_exact),
                 f::days(self.days_per_part()),
             ),
             format!(

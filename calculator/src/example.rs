@@ -52,8 +52,7 @@ pub fn render(model: &Model, profile: &Profile) -> String {
     s.push_str("</strong>, soit <strong>");
     s.push_str(&f::money(estimate.cost_per_year));
     s.push_str(" par an</strong> (");
-    s.push_str(f::equals(estimate.cost_per_year % 12 == 0));
-    s.push(' ');
+    s.push_str(f::about(estimate.cost_per_year % 12 == 0));
     s.push_str(&f::money(estimate.cost_per_month));
     s.push_str(" par mois) pour ");
     s.push_str(&f::days(estimate.days_per_year));

@@ -152,6 +152,16 @@ pub fn equals(exact: bool) -> &'static str {
     }
 }
 
+/// `≈ ` before a rounded value, nothing before an exact one
+/// (`soit ≈ 166,67 € par mois`, `soit 500 € par mois`).
+pub fn about(exact: bool) -> &'static str {
+    if exact {
+        ""
+    } else {
+        "≈ "
+    }
+}
+
 /// Escapes text for HTML element content and double-quoted attributes.
 pub fn html_escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());

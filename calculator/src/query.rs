@@ -19,9 +19,10 @@
 //! widget's form fields, so a submitted form gives a URL this module reads.
 
 use crate::estimate::{
-    parse_count, parse_money, Profile, MAX_BUDGET, MAX_PERSONNES, MAX_POSTES, MAX_SERVEURS,
+    parse_count, parse_money, Profile, MAX_BUDGET, MAX_PARTS_ASKED, MAX_PERSONNES, MAX_POSTES,
+    MAX_SERVEURS,
 };
-use crate::model::{Cents, Model, Service, ServiceSet};
+use crate::model::{Cents, Service, ServiceSet};
 
 /// The three ways in.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
@@ -153,7 +154,7 @@ fn ignored(key: &str, value: &str, why: &str) -> String {
 impl Query {
     /// Parses a URL query (`?` optional). Invalid values are ignored; the
     /// second value lists a French message for each. Never panics.
-    pub fn parse(q: &str, model: &Model) -> (Query, Vec<String>) {
+    pub fn parse(q: &str) -> (Query, Vec<String>) {
         let mut out = Query::default();
         let mut warnings = Vec::new();
         for (k, v) in pairs(q) {
@@ -181,7 +182,7 @@ impl Query {
                     )),
                 },
                 "parts" => {
-                    if let Some(n) = count(1, model.total_parts(), &mut warnings) {
+                    if let Some(n) = count(1, MAX_PARTS_ASKED, &mut warnings) {
                         out.parts = Some(n);
                     }
                 }

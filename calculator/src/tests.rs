@@ -6,7 +6,7 @@
 
 use proptest::prelude::*;
 
-use crate::estimate::{parse_count, parse_money, InputError, Profile, MAX_BUDGET};
+use crate::estimate::{parse_count, parse_money, InputError, Profile, MAX_BUDGET, MAX_PARTS_ASKED};
 use crate::format as f;
 use crate::model::*;
 use crate::query::{self, Mode, Query};
@@ -278,10 +278,25 @@ proptest! {
     fn estimate_budget_never_panics(m in arb_model(), b in -10i64..=MAX_BUDGET + 10) {
         match m.estimate_budget(b) {
             Ok(e) => {
-                prop_assert!(e.parts >= 1 && e.parts <= m.total_parts());
+                prop_assert!(e.parts >= 1);
                 prop_assert!(e.parts == 1 || m.cost_of(e.parts) <= b);
+                prop_assert_eq!(e.exceeds_pool, e.parts > m.total_parts());
             }
             Err(_) => prop_assert!(!(0..=MAX_BUDGET).contains(&b)),
+        }
+    }
+
+    #[test]
+    fn past_the_job_parts_and_budget_say_the_same(m in arb_model(), extra in 1u32..30) {
+        let n = m.total_parts() + extra;
+        let by_parts = m.estimate_parts(n.min(MAX_PARTS_ASKED)).unwrap();
+        let by_budget = m.estimate_budget(m.cost_of(n).min(MAX_BUDGET)).unwrap();
+        for e in [&by_parts, &by_budget] {
+            prop_assert_eq!(e.exceeds_pool, e.parts > m.total_parts());
+            if e.exceeds_pool {
+                prop_assert!(e.explanation.contains(&m.past_the_job()));
+            }
+            prop_assert!(e.share <= 100_00, "share {}", e.share);
         }
     }
 
@@ -318,17 +333,15 @@ proptest! {
 
     #[test]
     fn query_round_trip(q in arb_query()) {
-        let m = model();
         let s = q.to_query_string();
-        let (back, warnings) = Query::parse(&s, &m);
+        let (back, warnings) = Query::parse(&s);
         prop_assert!(warnings.is_empty(), "{:?}", warnings);
         prop_assert_eq!(back, q);
     }
 
     #[test]
     fn query_garbage_never_panics(s in "\\PC{0,200}") {
-        let m = model();
-        let (q, _) = Query::parse(&s, &m);
+        let (q, _) = Query::parse(&s);
         let _ = q.to_query_string();
         let _ = query::merge(&s, "parts=3");
         let _ = query::decode_component(&s);
@@ -390,14 +403,27 @@ fn estimate_parts_and_budget() {
     assert_eq!(e.days_per_year, 9_900);
     assert_eq!(e.hours_per_year, 69_300);
     assert!(m.estimate_parts(0).is_err());
-    assert!(m.estimate_parts(13).is_err());
+    assert!(m.estimate_parts(1_001).is_err());
+    // Past the whole job: an estimate that says so, share capped.
+    let e = m.estimate_parts(13).unwrap();
+    assert!(e.exceeds_pool);
+    assert_eq!(e.share, 100_00);
+    assert!(
+        e.explanation.contains(&m.past_the_job()),
+        "{:?}",
+        e.explanation
+    );
 
     let e = m.estimate_budget(6_000_00).unwrap();
     assert_eq!(e.parts, 3);
     let e = m.estimate_budget(6_999_99).unwrap();
     assert_eq!(e.parts, 3);
     assert!(
-        e.explanation.iter().any(|l| l.contains("999,99")),
+        e.explanation.iter().any(|l| l.contains(
+            "Il reste 999,99\u{a0}€ non utilisés\u{202f}; \
+                                                 avec 1\u{202f}000,01\u{a0}€ de plus par an, vous auriez \
+                                                 4\u{a0}parts."
+        )),
         "{:?}",
         e.explanation
     );
@@ -409,10 +435,41 @@ fn estimate_parts_and_budget() {
         "{:?}",
         e.explanation
     );
-    // Above the job: capped.
+    // Above the job: the parts it buys, and the same explanation as the
+    // other ways in.
     let e = m.estimate_budget(100_000_00).unwrap();
-    assert_eq!(e.parts, 12);
+    assert_eq!(e.parts, 50);
+    assert!(e.exceeds_pool);
+    assert!(
+        e.explanation.contains(&m.past_the_job()),
+        "{:?}",
+        e.explanation
+    );
     assert!(m.estimate_budget(-1).is_err());
+}
+
+#[test]
+fn a_profile_past_the_job_says_what_parts_and_budget_say() {
+    let m = model();
+    let e = m.estimate_profile(&Profile {
+        postes: 100,
+        serveurs: 10,
+        personnes: 100,
+        services: Service::ALL.into_iter().collect(),
+        rattrapage: false,
+    });
+    assert!(e.parts > 12 && e.exceeds_pool, "{e:?}");
+    assert_eq!(e.share, 100_00, "never above 100 %");
+    assert!(
+        e.explanation.contains(&m.past_the_job()),
+        "{:?}",
+        e.explanation
+    );
+    assert!(
+        !e.explanation.iter().any(|l| l.contains("116")),
+        "{:?}",
+        e.explanation
+    );
 }
 
 #[test]
@@ -608,8 +665,7 @@ fn encode_decode() {
 
 #[test]
 fn query_parse() {
-    let m = model();
-    let (q, w) = Query::parse("?parts=11", &m);
+    let (q, w) = Query::parse("?parts=11");
     assert!(w.is_empty());
     assert_eq!(q.mode(), Mode::Parts);
     assert_eq!(q.parts, Some(11));
@@ -617,7 +673,6 @@ fn query_parse() {
 
     let (q, w) = Query::parse(
         "postes=5&serveurs=1&personnes=8&services=assistance,sauvegardes&rattrapage=1",
-        &m,
     );
     assert!(w.is_empty(), "{w:?}");
     assert_eq!(q.mode(), Mode::Profil);
@@ -632,10 +687,7 @@ fn query_parse() {
     );
 
     // Form submission style: repeated keys, encoded commas, accents, empties.
-    let (q, w) = Query::parse(
-        "mode=budget&parts=&budget=6+000%2C50&services=h%C3%A9bergement&services=services-web%2Csupervision",
-        &m,
-    );
+    let (q, w) = Query::parse("mode=budget&parts=&budget=6+000%2C50&services=h%C3%A9bergement&services=services-web%2Csupervision");
     assert!(w.is_empty(), "{w:?}");
     assert_eq!(q.mode(), Mode::Budget);
     assert_eq!(q.budget, Some(6_000_50));
@@ -650,15 +702,17 @@ fn query_parse() {
 
     // Garbage: ignored with a message each, never a panic.
     let (q, w) = Query::parse(
-        "parts=abc&budget=-5&postes=1e9&mode=x&services=foo&rattrapage=peut-etre&%zz=1&parts=99",
-        &m,
+        "parts=abc&budget=-5&postes=1e9&mode=x&services=foo&rattrapage=peut-etre&%zz=1&parts=9999",
     );
     assert_eq!(q, Query::default());
     assert_eq!(w.len(), 7, "{w:?}");
     assert!(w[0].contains("« parts »"), "{w:?}");
-    assert!(w.iter().any(|m| m.contains("Au plus 12")), "{w:?}");
+    assert!(
+        w.iter().any(|m| m.contains("Au plus 1\u{202f}000")),
+        "{w:?}"
+    );
 
-    let (q, _) = Query::parse("services=", &m);
+    let (q, _) = Query::parse("services=");
     assert_eq!(q.services, Some(ServiceSet::EMPTY));
     assert_eq!(q.to_query_string(), "services=");
 }
@@ -822,10 +876,16 @@ mod ssr {
         assert!(
             html.contains(
                 "<tr><th scope=\"row\">11\u{a0}parts</th><td>22\u{202f}000\u{a0}€</td>\
-             <td>1\u{202f}833,33\u{a0}€</td><td>99\u{a0}jours</td></tr>"
+             <td>≈ 1\u{202f}833,33\u{a0}€</td><td>99\u{a0}jours</td></tr>"
             ),
             "{html}"
         );
+        assert!(
+            html.contains("<td>500\u{a0}€</td>"),
+            "an exact monthly amount has no ≈: {html}"
+        );
+        // Without JavaScript no field can be typed into for nothing.
+        assert_eq!(html.matches("<fieldset disabled").count(), 2, "{html}");
         assert!(html.contains("<th scope=\"row\">1\u{a0}part</th><td>2\u{202f}000\u{a0}€</td>"));
         // The widget's initial state: the default profile, 2 parts.
         assert!(html.contains("aria-live=\"polite\""));
@@ -891,7 +951,22 @@ mod ssr {
             ),
             "{html}"
         );
-        assert!(html.contains("7\u{a0}parts disponibles"));
+        assert!(
+            html.contains("5\u{a0}parts sur 12 souscrites (7 disponibles)."),
+            "{html}"
+        );
+        let full = crate::data::parse(
+            &TARIFS.replace("# parts_souscrites = 5", "parts_souscrites = 12"),
+            "t",
+        )
+        .unwrap();
+        let html = render_widget(&full, "");
+        assert!(
+            html.contains("Les 12\u{a0}parts sont toutes souscrites"),
+            "{html}"
+        );
+        let unset = crate::data::parse(TARIFS, "t").unwrap();
+        assert!(!render_widget(&unset, "").contains("calc-gauge"));
     }
 }
 
@@ -1109,14 +1184,14 @@ fn rounded_quotients_say_so() {
     let m = model();
     let one = m.estimate_parts(1).unwrap().explanation.join("\n");
     assert!(one.contains("soit ≈ 166,67\u{a0}€ par mois"), "{one}");
-    assert!(one.contains("quote-part du poste ≈ 8,33\u{202f}%"), "{one}");
-    let three = m.estimate_parts(3).unwrap().explanation.join("\n");
     assert!(
-        three.contains("soit = 500\u{a0}€ par mois") || three.contains("soit 500"),
-        "{three}"
+        one.contains("quote-part du poste de ≈ 8,33\u{202f}%"),
+        "{one}"
     );
+    let three = m.estimate_parts(3).unwrap().explanation.join("\n");
+    assert!(three.contains("soit 500\u{a0}€ par mois"), "{three}");
     assert!(
-        three.contains("quote-part du poste = 25\u{202f}%"),
+        three.contains("quote-part du poste de 25\u{202f}%"),
         "{three}"
     );
     let budget = m.estimate_budget(7_000_00).unwrap().explanation.join("\n");

@@ -11,8 +11,8 @@ use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
 use crate::estimate::{
-    parse_count, parse_money, Estimate, InputError, Profile, MAX_BUDGET, MAX_PERSONNES, MAX_POSTES,
-    MAX_SERVEURS,
+    parse_count, parse_money, Estimate, InputError, Profile, MAX_BUDGET, MAX_PARTS_ASKED,
+    MAX_PERSONNES, MAX_POSTES, MAX_SERVEURS,
 };
 use crate::format as f;
 use crate::model::{Coef, Model, Service, ServiceSet};
@@ -26,6 +26,11 @@ pub struct CalculatorProps {
     /// The initial state as a URL query (`parts=3`, see [`crate::query`]).
     #[prop_or_default]
     pub query: AttrValue,
+    /// The widget runs (in the browser): its fields are usable. The
+    /// pre-rendered markup has them disabled, so a page read without
+    /// JavaScript offers no field that does nothing.
+    #[prop_or_default]
+    pub live: bool,
 }
 
 /// A text field of the form.
@@ -77,7 +82,7 @@ fn plain_euros(cents: i64) -> String {
 
 impl Form {
     fn new(model: Rc<Model>, query: &str) -> Form {
-        let (q, warnings) = Query::parse(query, &model);
+        let (q, warnings) = Query::parse(query);
         let p = q.profile();
         Form {
             mode: q.mode(),
@@ -94,7 +99,7 @@ impl Form {
     }
 
     fn parts(&self) -> Result<u32, InputError> {
-        parse_count(&self.parts, 1, self.model.total_parts())
+        parse_count(&self.parts, 1, MAX_PARTS_ASKED)
     }
     fn budget(&self) -> Result<i64, InputError> {
         parse_money(&self.budget, MAX_BUDGET)
@@ -306,25 +311,43 @@ fn list(class: &str, items: &[String]) -> String {
     s
 }
 
-/// The gauge of subscribed parts.
+/// The gauge of subscribed parts (when the data file gives them):
+/// `9 parts sur 12 souscrites`, and what to do when the job is full.
 fn gauge(model: &Model) -> Option<String> {
     let sub = model.subscribed()?;
     let total = model.total_parts();
     let rest = total - sub;
-    Some(
+    let label = if rest == 0 {
         [
-            "<div class=\"calc-gauge\"><p class=\"calc-gauge-label\" id=\"calc-jauge\">\
-             Parts déjà souscrites\u{202f}: ",
-            &f::int(sub as i64),
+            "Les ",
+            f::parts(total).as_str(),
+            " sont toutes souscrites\u{202f}: contactez-nous pour être prévenus quand une \
+             part se libère.",
+        ]
+        .concat()
+    } else {
+        [
+            f::parts(sub).as_str(),
             " sur ",
             &f::int(total as i64),
-            " (",
-            &f::parts(rest),
+            if sub < 2 {
+                " souscrite ("
+            } else {
+                " souscrites ("
+            },
+            &f::int(rest as i64),
             if rest < 2 {
                 " disponible)."
             } else {
                 " disponibles)."
             },
+        ]
+        .concat()
+    };
+    Some(
+        [
+            "<div class=\"calc-gauge\"><p class=\"calc-gauge-label\" id=\"calc-jauge\">",
+            &label,
             "</p><meter class=\"calc-gauge-meter\" min=\"0\" max=\"",
             &total.to_string(),
             "\" value=\"",
@@ -422,10 +445,15 @@ pub fn calculator(props: &CalculatorProps) -> Html {
                 NumberField {
                     key: "parts",
                     label: "Nombre de parts",
-                    unit: &["parts (de 1 à ", &model.total_parts().to_string(), ")"].concat(),
+                    unit: &[
+                        "parts (le poste en compte ",
+                        &model.total_parts().to_string(),
+                        ")",
+                    ]
+                    .concat(),
                     value: &form.parts,
                     min: 1,
-                    max: model.total_parts() as i64,
+                    max: MAX_PARTS_ASKED as i64,
                     error: form.parts().err(),
                     text: Text::Parts,
                     decimal: false,
@@ -528,7 +556,7 @@ pub fn calculator(props: &CalculatorProps) -> Html {
                 <dl class="calc-figures">
                     { figure("calc-figure-parts", "Parts", f::parts(e.parts), &for_ids) }
                     { figure("calc-figure-cost-year", "Coût par an", f::money(e.cost_per_year), &for_ids) }
-                    { figure("calc-figure-cost-month", "Coût par mois", f::money(e.cost_per_month), &for_ids) }
+                    { figure("calc-figure-cost-month", "Coût par mois", [f::about(e.cost_per_year % 12 == 0), &f::money(e.cost_per_month)].concat(), &for_ids) }
                     { figure("calc-figure-days", "Jours de travail par an", f::days(e.days_per_year), &for_ids) }
                     { figure("calc-figure-hours", "Heures de travail par an", f::hours(e.hours_per_year), &for_ids) }
                     { figure("calc-figure-share", "Quote-part du poste", f::percent(e.share), &for_ids) }
@@ -547,11 +575,12 @@ pub fn calculator(props: &CalculatorProps) -> Html {
                 { raw(list("calc-warnings", &form.warnings)) }
             }
             <form class="calc-form" method="get" {onsubmit}>
-                <fieldset class="calc-modes">
+                <fieldset class="calc-modes" disabled={!props.live}>
                     <legend>{ "Partir de\u{202f}:" }</legend>
                     { for modes }
                 </fieldset>
-                <fieldset class={classes!("calc-fields", ["calc-fields-", form.mode.key()].concat())}>
+                <fieldset class={classes!("calc-fields", ["calc-fields-", form.mode.key()].concat())}
+                    disabled={!props.live}>
                     <legend>{ match form.mode {
                         Mode::Profil => "Votre structure",
                         Mode::Parts => "Parts souhaitées",

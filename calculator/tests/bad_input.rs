@@ -124,13 +124,13 @@ proptest! {
     #[test]
     fn query_parse_never_panics_and_round_trips(q in arb_query_text()) {
         let m = model();
-        let (parsed, warnings) = Query::parse(&q, &m);
+        let (parsed, warnings) = Query::parse(&q);
         for w in &warnings {
             // Messages stay short whatever the input.
             prop_assert!(w.chars().count() < 200, "{w}");
         }
         let written = parsed.to_query_string();
-        let (again, warnings) = Query::parse(&written, &m);
+        let (again, warnings) = Query::parse(&written);
         prop_assert_eq!(&again, &parsed, "{}", written);
         prop_assert!(warnings.is_empty(), "{}: {:?}", written, warnings);
         if let Some(p) = parsed.parts {
@@ -147,7 +147,7 @@ proptest! {
     #[test]
     fn query_parse_any_string(q in any::<String>()) {
         let m = model();
-        let (parsed, _) = Query::parse(&q, &m);
+        let (parsed, _) = Query::parse(&q);
         estimate_all(&m, &parsed);
         let _ = query::merge(&q, &parsed.to_query_string());
         let _ = query::decode_component(&q);
@@ -158,9 +158,8 @@ proptest! {
         foreign in prop::collection::vec("[a-z]{1,6}=[a-z0-9%]{0,6}", 0..5),
         ours in arb_query_text(),
     ) {
-        let m = model();
         let existing = foreign.join("&");
-        let (parsed, _) = Query::parse(&ours, &m);
+        let (parsed, _) = Query::parse(&ours);
         let merged = query::merge(&existing, &parsed.to_query_string());
         for pair in &foreign {
             let key = pair.split('=').next().unwrap_or("");

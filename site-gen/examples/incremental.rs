@@ -30,7 +30,7 @@ fn page(s: usize, p: usize, title: &str, date: usize, extra: &str) -> String {
     let next = (p + 1) % PAGES;
     let previous = (p + PAGES - 1) % PAGES;
     let other = (s + 1) % SECTIONS;
-    let order = if s % 2 == 0 {
+    let order = if s.is_multiple_of(2) {
         format!("date = 2024-{:02}-{:02}\n", 1 + date % 12, 1 + date % 28)
     } else {
         format!("weight = {p}\n")

@@ -7,6 +7,7 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 
 use crate::diagnostics::{line_col, Diagnostic};
+use crate::inputs::Inputs;
 
 /// File name of the site configuration, at the site root.
 pub const CONFIG_FILE: &str = "site.toml";
@@ -151,14 +152,11 @@ impl Default for Config {
 impl Config {
     /// Reads `site.toml` under `root`, or the defaults when there is none.
     pub fn load(root: &Path) -> Result<Config, Diagnostic> {
-        let path = root.join(CONFIG_FILE);
-        match std::fs::read_to_string(&path) {
-            Ok(text) => Config::parse(&text, Path::new(CONFIG_FILE)),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Config::default()),
-            Err(e) => Err(Diagnostic::new(
-                CONFIG_FILE,
-                format!("lecture impossible : {e}"),
-            )),
+        // Read by the rule of every input: a `site.toml` linked out of the
+        // site is refused unread, so no TOML message can quote it.
+        match Inputs::new(root).read_to_string(&root.join(CONFIG_FILE))? {
+            Some(text) => Config::parse(&text, Path::new(CONFIG_FILE)),
+            None => Ok(Config::default()),
         }
     }
 

@@ -36,12 +36,6 @@ impl Diagnostic {
         self.line = Some(line);
         self
     }
-
-    /// The offending line of `source`, for display under the message.
-    pub fn source_line<'a>(&self, source: &'a str) -> Option<&'a str> {
-        self.line
-            .and_then(|l| source.lines().nth(l.checked_sub(1)?))
-    }
 }
 
 impl fmt::Display for Diagnostic {

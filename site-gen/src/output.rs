@@ -1,15 +1,31 @@
 //! Writing a built site: beside the output folder first, then swapped in,
 //! so a failed or interrupted build never leaves a half-written site.
 
+mod lock;
+mod swap;
+
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::{Path, PathBuf};
+use std::path::{Component, Path, PathBuf};
 
 use rayon::prelude::*;
+
+/// The file that marks a folder as written by site-gen, hence replaceable.
+pub const MARKER: &str = ".site-gen";
+/// What the marker says to whoever opens it.
+const MARKER_TEXT: &str = "Ce dossier est construit par site-gen et remplacé en entier à chaque construction : n’y mettez rien à la main.\n";
+
+/// Random characters after a staging folder's prefix: fixed, so that only
+/// names this module made are ever taken for leftovers.
+const STAGING_RAND: usize = 6;
 
 #[derive(Debug, thiserror::Error)]
 pub enum OutputError {
     #[error("dossier de sortie refusé : {path} ({why})")]
     Refused { path: PathBuf, why: String },
+    #[error(
+        "une autre construction écrit déjà dans {path} : attendez qu’elle se termine, puis relancez"
+    )]
+    Busy { path: PathBuf },
     #[error("écriture impossible dans {path} : {source}")]
     Io {
         path: PathBuf,
@@ -25,81 +41,176 @@ fn io(path: &Path) -> impl FnOnce(std::io::Error) -> OutputError + '_ {
     }
 }
 
-/// The absolute form of `path`, resolving symlinks of the part that exists.
-fn absolute(path: &Path) -> std::io::Result<PathBuf> {
-    let path = std::path::absolute(path)?;
-    if let Ok(real) = path.canonicalize() {
-        return Ok(real);
+/// The absolute form of `path` with every symlink of its existing part
+/// resolved. Past the first missing component nothing can be a link, so
+/// the rest (`..` included) is applied by hand: comparisons between two
+/// resolved paths are then comparisons between real places.
+fn resolve(path: &Path) -> std::io::Result<PathBuf> {
+    let mut real = PathBuf::new();
+    let mut exists = true;
+    for part in std::path::absolute(path)?.components() {
+        match part {
+            Component::Prefix(_) | Component::RootDir => real.push(part),
+            Component::CurDir => {}
+            // `real` holds no link, so its parent is the lexical one.
+            Component::ParentDir => {
+                real.pop();
+            }
+            Component::Normal(name) => {
+                real.push(name);
+                if exists {
+                    match real.canonicalize() {
+                        Ok(canonical) => real = canonical,
+                        // Missing for real (not a dangling link): the rest
+                        // will be created by the build.
+                        Err(_) if std::fs::symlink_metadata(&real).is_err() => exists = false,
+                        Err(e) => return Err(e),
+                    }
+                }
+            }
+        }
     }
-    match (path.parent(), path.file_name()) {
-        (Some(parent), Some(name)) => Ok(absolute(parent)?.join(name)),
-        _ => Ok(path),
+    Ok(real)
+}
+
+/// The folders a build reads, by the name shown in messages: the site
+/// root, then `content/`, `static/`, `templates/`, `themes/` and each theme
+/// (any of them may be a link to elsewhere).
+fn source_folders(root: &Path) -> Vec<(String, PathBuf)> {
+    let mut folders = vec![(String::new(), root.to_path_buf())];
+    for name in ["content", "static", "templates", "themes"] {
+        folders.push((format!("{name}/"), root.join(name)));
     }
+    if let Ok(themes) = std::fs::read_dir(root.join("themes")) {
+        let mut names: Vec<_> = themes.filter_map(Result::ok).collect();
+        names.sort_by_key(std::fs::DirEntry::file_name);
+        for theme in names {
+            let shown = format!("themes/{}/", theme.file_name().to_string_lossy());
+            folders.push((shown, theme.path()));
+        }
+    }
+    folders
 }
 
 /// Refuses an output folder that is, contains or lies inside the sources,
-/// `/`, the home folder, a repository root, or a folder that is not a site.
+/// `/`, the home folder, a repository root, or a folder that site-gen did
+/// not make (an empty or missing folder is fine).
 pub fn check_output_dir(root: &Path, out: &Path) -> Result<PathBuf, OutputError> {
-    let refuse = |why: &str| {
-        Err(OutputError::Refused {
-            path: out.to_path_buf(),
-            why: why.to_string(),
-        })
-    };
-    let out_abs = absolute(out).map_err(io(out))?;
-    let root_abs = absolute(root).map_err(io(root))?;
+    let out_abs = check_place(root, out)?;
+    check_contents(out, &out_abs)?;
+    Ok(out_abs)
+}
+
+fn refused<T>(out: &Path, why: impl Into<String>) -> Result<T, OutputError> {
+    Err(OutputError::Refused {
+        path: out.to_path_buf(),
+        why: why.into(),
+    })
+}
+
+/// The checks that depend only on where `out` is; returns its resolved path.
+fn check_place(root: &Path, out: &Path) -> Result<PathBuf, OutputError> {
+    let out_abs = resolve(out).map_err(io(out))?;
     if out_abs.parent().is_none() {
-        return refuse("c’est la racine du système");
+        return refused(out, "c’est la racine du système");
     }
     if let Some(home) = std::env::var_os("HOME").map(PathBuf::from) {
-        if absolute(&home).ok().as_deref() == Some(out_abs.as_path()) {
-            return refuse("c’est le dossier personnel");
+        if resolve(&home).ok().as_deref() == Some(out_abs.as_path()) {
+            return refused(out, "c’est le dossier personnel");
         }
     }
-    if root_abs.starts_with(&out_abs) {
-        return refuse("il contient les sources du site");
-    }
-    for source in ["content", "themes", "templates", "static"] {
-        if out_abs.starts_with(root_abs.join(source)) {
-            return refuse(&format!("il est dans les sources ({source}/)"));
+    for (shown, folder) in source_folders(root) {
+        // A link to nowhere holds nothing that replacing `out` could lose.
+        let Ok(folder) = resolve(&folder) else {
+            continue;
+        };
+        // The site root holds `public/`: only the folders under it are
+        // sources that an output must stay out of.
+        if !shown.is_empty() && out_abs.starts_with(&folder) {
+            return refused(out, format!("il est dans les sources ({shown})"));
+        }
+        if folder.starts_with(&out_abs) {
+            return refused(
+                out,
+                if shown.is_empty() {
+                    "il contient les sources du site".to_string()
+                } else {
+                    format!("il contient les sources du site ({shown})")
+                },
+            );
         }
     }
     if out_abs.join(".git").exists() {
-        return refuse("c’est la racine d’un dépôt git");
-    }
-    if out_abs.exists() {
-        if !out_abs.is_dir() {
-            return refuse("ce n’est pas un dossier");
-        }
-        let empty = std::fs::read_dir(&out_abs)
-            .map_err(io(&out_abs))?
-            .next()
-            .is_none();
-        if !empty && !out_abs.join("index.html").is_file() {
-            return refuse(
-                "il n’est pas vide et ne contient pas de site construit (index.html) : choisissez un dossier vide",
-            );
-        }
+        return refused(out, "c’est la racine d’un dépôt git");
     }
     Ok(out_abs)
 }
 
-/// Writes `files` as the new content of `out`, atomically replacing it.
+/// The checks on what `out` holds: replacing it deletes all of it, so it
+/// must be missing, empty, or marked by an earlier build.
+fn check_contents(out: &Path, out_abs: &Path) -> Result<(), OutputError> {
+    let meta = match std::fs::metadata(out_abs) {
+        Ok(meta) => meta,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+        Err(e) => return Err(io(out_abs)(e)),
+    };
+    if !meta.is_dir() {
+        return refused(out, "ce n’est pas un dossier");
+    }
+    let empty = std::fs::read_dir(out_abs)
+        .map_err(io(out_abs))?
+        .next()
+        .is_none();
+    let marked = std::fs::symlink_metadata(out_abs.join(MARKER)).is_ok_and(|m| m.is_file());
+    if empty || marked {
+        return Ok(());
+    }
+    refused(
+        out,
+        format!(
+            "il n’est pas vide et n’a pas été construit par site-gen (pas de fichier {MARKER}) ; \
+             le remplacer effacerait son contenu : choisissez un autre dossier, ou videz-le \
+             vous-même si rien n’y est à garder (un site construit par une version plus \
+             ancienne de site-gen, par exemple)"
+        ),
+    )
+}
+
+/// Writes `files` as the new content of `out` (with its [`MARKER`]),
+/// replacing it in one step; fails with [`OutputError::Busy`] while
+/// another build writes the same folder.
 pub fn write_site(
     root: &Path,
     out: &Path,
     files: &BTreeMap<String, Vec<u8>>,
 ) -> Result<(), OutputError> {
-    let out = check_output_dir(root, out)?;
-    let parent = out.parent().unwrap_or(Path::new("/"));
+    let out_abs = check_place(root, out)?;
+    let parent = out_abs.parent().unwrap_or(Path::new("/"));
     std::fs::create_dir_all(parent).map_err(io(parent))?;
-    let name = out
+    let name = out_abs
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_else(|| "public".into());
-    remove_stale_leftovers(parent, &name);
+    // Held until the new site is in place: what is beside the output and
+    // what the output holds cannot change under this build.
+    let _lock = lock::OutputLock::take(parent, &name, &out_abs)?;
+    check_contents(out, &out_abs)?;
+    remove_leftovers(parent, &name);
+    let staging = stage(parent, &name, files)?;
+    #[cfg(debug_assertions)]
+    pause_before_swap_for_tests();
+    swap::swap_in(staging, &out_abs, parent, &name)
+}
+
+/// Writes the new site, with its marker, in a fresh folder beside the output.
+fn stage(
+    parent: &Path,
+    name: &str,
+    files: &BTreeMap<String, Vec<u8>>,
+) -> Result<tempfile::TempDir, OutputError> {
     let staging = tempfile::Builder::new()
-        .prefix(&format!(".{name}.nouveau-"))
+        .prefix(&staging_prefix(name))
+        .rand_bytes(STAGING_RAND)
         .tempdir_in(parent)
         .map_err(io(parent))?;
 
@@ -117,75 +228,58 @@ pub fn write_site(
         let path = staging.path().join(rel);
         std::fs::write(&path, bytes).map_err(io(&path))
     })?;
-
-    swap_in(staging, &out, parent, &name)
+    // Last, so that it says what it must even if a site file had its name
+    // (hidden files are never built, so none does today).
+    let marker = staging.path().join(MARKER);
+    std::fs::write(&marker, MARKER_TEXT).map_err(io(&marker))?;
+    Ok(staging)
 }
 
-/// A staging folder older than this was left by a build that was killed
-/// (a running build finishes much sooner): it is removed.
-const STALE_AFTER: std::time::Duration = std::time::Duration::from_secs(3600);
+fn staging_prefix(name: &str) -> String {
+    format!(".{name}.nouveau-")
+}
 
-/// Removes the `.public.nouveau-…` / `.public.ancien-…` folders that killed
-/// builds left beside the output. Best effort: a failure only leaves clutter.
-fn remove_stale_leftovers(parent: &Path, name: &str) {
+fn old_prefix(name: &str) -> String {
+    format!(".{name}.ancien-")
+}
+
+/// Removes the staging and old-site folders that killed builds left beside
+/// the output. Called with the lock held, so no running build owns them,
+/// whatever their age. Best effort: a failure only leaves clutter.
+fn remove_leftovers(parent: &Path, name: &str) {
     let Ok(entries) = std::fs::read_dir(parent) else {
         return;
     };
-    let prefixes = [format!(".{name}.nouveau-"), format!(".{name}.ancien-")];
+    let prefixes = [staging_prefix(name), old_prefix(name)];
     for entry in entries.filter_map(Result::ok) {
         let file_name = entry.file_name();
         let Some(file_name) = file_name.to_str() else {
             continue;
         };
-        if !prefixes.iter().any(|p| file_name.starts_with(p.as_str())) {
-            continue;
-        }
-        let stale = entry
-            .metadata()
-            .ok()
-            .filter(std::fs::Metadata::is_dir)
-            .and_then(|m| m.modified().ok())
-            .and_then(|t| t.elapsed().ok())
-            .is_some_and(|age| age > STALE_AFTER);
-        if stale {
+        let ours = prefixes.iter().any(|p| {
+            file_name.strip_prefix(p.as_str()).is_some_and(|rand| {
+                rand.len() == STAGING_RAND && rand.chars().all(|c| c.is_ascii_alphanumeric())
+            })
+        });
+        // `file_type` does not follow links: a link is never ours.
+        if ours && entry.file_type().is_ok_and(|t| t.is_dir()) {
             let _ = std::fs::remove_dir_all(entry.path());
         }
     }
 }
 
-/// Replaces `out` by the staging folder, keeping the old site until the
-/// new one is in place.
-fn swap_in(
-    staging: tempfile::TempDir,
-    out: &Path,
-    parent: &Path,
-    name: &str,
-) -> Result<(), OutputError> {
-    let old = if out.exists() {
-        let old = tempfile::Builder::new()
-            .prefix(&format!(".{name}.ancien-"))
-            .tempdir_in(parent)
-            .map_err(io(parent))?
-            .keep();
-        // `old` is an empty folder: rename replaces it.
-        std::fs::rename(out, &old).map_err(io(out))?;
-        Some(old)
-    } else {
-        None
-    };
-    let staged = staging.keep();
-    if let Err(e) = std::fs::rename(&staged, out) {
-        if let Some(old) = &old {
-            let _ = std::fs::rename(old, out);
+/// Test hook (debug builds only, never in a released binary): with
+/// `SITE_GEN_TEST_PAUSE_BEFORE_SWAP=<file>`, the build creates `<file>`
+/// once the new site is staged and the lock taken, then waits to be
+/// killed, so that tests reach that point by construction, not by timing.
+#[cfg(debug_assertions)]
+fn pause_before_swap_for_tests() {
+    if let Some(flag) = std::env::var_os("SITE_GEN_TEST_PAUSE_BEFORE_SWAP") {
+        let _ = std::fs::write(flag, b"");
+        loop {
+            std::thread::sleep(std::time::Duration::from_secs(3600));
         }
-        let _ = std::fs::remove_dir_all(&staged);
-        return Err(io(out)(e));
     }
-    if let Some(old) = old {
-        // The new site is in place; a leftover old copy is only clutter.
-        let _ = std::fs::remove_dir_all(old);
-    }
-    Ok(())
 }
 
 #[cfg(test)]
@@ -197,6 +291,18 @@ mod tests {
             .iter()
             .map(|(k, v)| (k.to_string(), v.as_bytes().to_vec()))
             .collect()
+    }
+
+    /// Names beside the output that start with a dot (staging, lock).
+    fn hidden_beside(dir: &Path) -> Vec<String> {
+        let mut names: Vec<String> = std::fs::read_dir(dir)
+            .unwrap()
+            .filter_map(|e| e.ok())
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .filter(|n| n.starts_with('.'))
+            .collect();
+        names.sort();
+        names
     }
 
     #[test]
@@ -215,45 +321,38 @@ mod tests {
             std::fs::read_to_string(out.join("a/b/index.html")).unwrap(),
             "x"
         );
+        assert!(std::fs::read_to_string(out.join(MARKER))
+            .unwrap()
+            .contains("construit par site-gen"));
         write_site(&root, &out, &site(&[("index.html", "2")])).unwrap();
         assert_eq!(
             std::fs::read_to_string(out.join("index.html")).unwrap(),
             "2"
         );
         assert!(!out.join("a").exists(), "stale files are gone");
-        let leftovers: Vec<_> = std::fs::read_dir(&root)
-            .unwrap()
-            .filter_map(|e| e.ok())
-            .filter(|e| e.file_name().to_string_lossy().starts_with('.'))
-            .collect();
-        assert!(leftovers.is_empty(), "no staging folder left behind");
+        assert_eq!(
+            hidden_beside(&root),
+            Vec::<String>::new(),
+            "no staging folder or lock file left behind"
+        );
     }
 
     #[test]
-    fn leftovers_of_killed_builds_are_removed_once_stale() {
+    fn leftovers_of_killed_builds_are_removed_whatever_their_age() {
         let dir = tempfile::tempdir().unwrap();
         let root = dir.path().join("site");
         std::fs::create_dir_all(root.join("content")).unwrap();
-        let old = root.join(".public.nouveau-abc123");
-        let recent = root.join(".public.ancien-def456");
-        let other = root.join(".autre.nouveau-x");
-        for d in [&old, &recent, &other] {
+        let staging = root.join(".public.nouveau-abc123");
+        let old = root.join(".public.ancien-def456");
+        let other = root.join(".autre.nouveau-x1y2z3");
+        let not_ours = root.join(".public.nouveau-a-garder");
+        for d in [&staging, &old, &other, &not_ours] {
             std::fs::create_dir_all(d.join("sous")).unwrap();
         }
-        let long_ago = std::time::SystemTime::now() - 2 * STALE_AFTER;
-        for d in [&old, &other] {
-            std::fs::File::open(d)
-                .unwrap()
-                .set_modified(long_ago)
-                .unwrap();
-        }
         write_site(&root, &root.join("public"), &site(&[("index.html", "1")])).unwrap();
-        assert!(!old.exists(), "a stale staging folder is removed");
-        assert!(
-            recent.exists(),
-            "a recent one may belong to a running build"
-        );
+        assert!(!staging.exists() && !old.exists(), "leftovers are removed");
         assert!(other.exists(), "another output's folders are left alone");
+        assert!(not_ours.exists(), "a name this module never makes is kept");
     }
 
     #[test]
@@ -265,6 +364,7 @@ mod tests {
             root.clone(),
             root.join("content"),
             root.join("content/x"),
+            root.join("content/x/../../.."),
             dir.path().to_path_buf(),
             PathBuf::from("/"),
         ] {
@@ -275,8 +375,39 @@ mod tests {
         }
         let foreign = dir.path().join("documents");
         std::fs::create_dir_all(&foreign).unwrap();
-        std::fs::write(foreign.join("lettre.odt"), "x").unwrap();
-        assert!(check_output_dir(&root, &foreign).is_err());
+        std::fs::write(foreign.join("index.html"), "x").unwrap();
+        assert!(
+            check_output_dir(&root, &foreign).is_err(),
+            "an index.html does not make a folder site-gen's"
+        );
+        std::fs::write(foreign.join(MARKER), MARKER_TEXT).unwrap();
+        assert!(check_output_dir(&root, &foreign).is_ok());
         assert!(check_output_dir(&root, &root.join("public")).is_ok());
+    }
+
+    #[test]
+    fn resolve_applies_dot_dot_past_the_existing_part() {
+        let dir = tempfile::tempdir().unwrap();
+        let real = dir.path().canonicalize().unwrap();
+        assert_eq!(resolve(&real.join("a/b/../../c")).unwrap(), real.join("c"));
+        assert_eq!(resolve(&real.join("a/./b")).unwrap(), real.join("a/b"));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn refuses_an_output_inside_a_linked_source_folder() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("site");
+        std::fs::create_dir_all(root.join("content")).unwrap();
+        let assets = dir.path().join("partage/images");
+        std::fs::create_dir_all(&assets).unwrap();
+        std::os::unix::fs::symlink(&assets, root.join("static")).unwrap();
+        let err = check_output_dir(&root, &root.join("static/out")).unwrap_err();
+        assert!(
+            err.to_string().contains("dans les sources (static/)"),
+            "{err}"
+        );
+        let err = check_output_dir(&root, &dir.path().join("partage")).unwrap_err();
+        assert!(err.to_string().contains("contient les sources"), "{err}");
     }
 }

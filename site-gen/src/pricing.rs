@@ -5,15 +5,17 @@ use std::path::Path;
 
 use calculator::Model;
 
-use crate::diagnostics::{display_path, Diagnostic};
+use crate::diagnostics::Diagnostic;
+use crate::inputs::Inputs;
 
 /// The model, or `None` when the site has no pricing data file.
 pub fn load(root: &Path, path: &Path) -> Result<Option<Model>, Diagnostic> {
-    let shown = display_path(root, path);
-    let text = match std::fs::read_to_string(path) {
-        Ok(t) => t,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-        Err(e) => return Err(Diagnostic::new(shown, format!("lecture impossible : {e}"))),
+    let inputs = Inputs::new(root);
+    let shown = inputs.shown(path);
+    // A file leading out of the site is refused unread: its text never
+    // reaches the parser's messages (nor the line shown under them).
+    let Some(text) = inputs.read_to_string(path)? else {
+        return Ok(None);
     };
     calculator::data::parse(&text, &shown.display().to_string())
         .map(Some)

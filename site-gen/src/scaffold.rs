@@ -7,6 +7,7 @@ use std::path::{Component, Path, PathBuf};
 
 use jiff::civil::Date;
 
+use crate::content::paths::is_reserved;
 use crate::slug::slugify;
 
 /// A page created by [`new_page`].
@@ -35,6 +36,16 @@ pub fn new_page(root: &Path, name: &str, today: Date) -> Result<Created, String>
         return Err(format!(
             "{} existe déjà : il n’a pas été modifié",
             shown.display()
+        ));
+    }
+    // `actualites` when content/actualites/ is a section: the page would
+    // have the section's address and could never be published.
+    let as_folder = file.with_extension("");
+    if as_folder.join("_index.md").exists() && rel.file_name().is_some_and(|n| n != "_index.md") {
+        let folder = rel.with_extension("").to_string_lossy().replace('\\', "/");
+        return Err(format!(
+            "content/{folder}/ est une section : la page aurait son adresse. Pour ajouter une page \
+             à la section : site-gen new {folder}/nom-de-la-page"
         ));
     }
     let parent = file.parent().unwrap_or(&content);
@@ -68,7 +79,7 @@ pub fn new_page(root: &Path, name: &str, today: Date) -> Result<Created, String>
         }
     }
 
-    let title = title_from(&rel);
+    let title = title_from(name, &rel);
     let text = front_matter(&title, today, is_section);
     let mut f = std::fs::OpenOptions::new()
         .write(true)
@@ -126,48 +137,57 @@ fn relative_path(name: &str) -> Result<PathBuf, String> {
     }
     let last = parts.pop().ok_or("nom de page vide")?;
     let stem = last.strip_suffix(".md").unwrap_or(&last).to_string();
-    for (i, part) in parts.iter().chain([&stem]).enumerate() {
-        let is_last = i == parts.len();
-        if is_last && stem == "_index" {
-            continue;
-        }
-        let slug = slugify(part);
-        if slug.is_empty() {
-            return Err(format!(
-                "« {part} » : le nom doit contenir des lettres ou des chiffres"
-            ));
-        }
-        if *part != slug {
-            let mut suggestion = parts.clone();
-            suggestion.push(stem.clone());
-            let suggestion: Vec<String> = suggestion
-                .iter()
-                .map(|p| if p == "_index" { p.clone() } else { slugify(p) })
-                .collect();
-            return Err(format!(
-                "« {part} » : utilisez un nom en minuscules sans accents ni espaces, par exemple : site-gen new {}",
-                suggestion.join("/")
-            ));
-        }
+    let mut rel = PathBuf::new();
+    for part in &parts {
+        rel.push(slug_of(part)?);
     }
-    let mut rel: PathBuf = parts.iter().collect();
-    rel.push(format!("{stem}.md"));
+    if stem == "_index" {
+        rel.push("_index.md");
+    } else {
+        rel.push(format!("{}.md", slug_of(&stem)?));
+    }
     Ok(rel)
 }
 
-/// `assemblee-generale` → `Assemblee generale` (the maintainer fixes the accents).
-fn title_from(rel: &Path) -> String {
-    let stem = rel.file_stem().and_then(|s| s.to_str()).unwrap_or("");
-    let name = if stem == "_index" {
+/// The slug a typed name gives (`Fête de la science` → `fete-de-la-science`),
+/// refusing names with no letter or digit and names Windows reserves.
+fn slug_of(part: &str) -> Result<String, String> {
+    let slug = slugify(part);
+    if slug.is_empty() {
+        return Err(format!(
+            "« {part} » : le nom doit contenir des lettres ou des chiffres"
+        ));
+    }
+    if is_reserved(&slug) {
+        return Err(format!(
+            "« {part} » : « {slug} » est un nom réservé par Windows (con, prn, aux, nul, com1…, \
+             lpt1…), la page ne pourrait pas être publiée : choisissez un autre nom"
+        ));
+    }
+    Ok(slug)
+}
+
+/// The title of a page created as `name`: its last part as typed, accents
+/// kept (`actualites/Fête de la science` → `Fête de la science`).
+fn title_from(name: &str, rel: &Path) -> String {
+    let typed = name
+        .trim()
+        .trim_end_matches('/')
+        .rsplit('/')
+        .next()
+        .unwrap_or("");
+    let typed = typed.strip_suffix(".md").unwrap_or(typed);
+    let words = if typed == "_index" || typed.is_empty() {
         rel.parent()
             .and_then(|p| p.file_name())
             .and_then(|s| s.to_str())
             .unwrap_or("Accueil")
+            .replace(['-', '_'], " ")
     } else {
-        stem
+        typed.replace(['-', '_'], " ")
     };
-    let words = name.replace(['-', '_'], " ");
-    let mut chars = words.trim().chars();
+    let words = words.split_whitespace().collect::<Vec<_>>().join(" ");
+    let mut chars = words.chars();
     match chars.next() {
         Some(first) => first.to_uppercase().chain(chars).collect(),
         None => String::new(),
@@ -200,6 +220,12 @@ mod tests {
         assert_eq!(ok("content/faq.md"), "faq.md");
         assert_eq!(ok("./actualites/2026-ag"), "actualites/2026-ag.md");
         assert_eq!(ok("services/_index"), "services/_index.md");
+        // Typed names become slugs (the title keeps them as typed).
+        assert_eq!(
+            ok("actualites/Fête de la science"),
+            "actualites/fete-de-la-science.md"
+        );
+        assert_eq!(ok("actualites/AG"), "actualites/ag.md");
         for bad in [
             "",
             "../x",
@@ -207,25 +233,27 @@ mod tests {
             "/etc/x",
             "a\\b",
             "a//..",
-            "Assemblée Générale",
-            "actualites/AG",
             "~/x",
             "-",
         ] {
             assert!(relative_path(bad).is_err(), "{bad:?} should be refused");
         }
-        assert!(relative_path("actualites/Assemblée générale")
-            .unwrap_err()
-            .contains("actualites/assemblee-generale"));
+        for reserved in ["con", "actualites/aux", "nul.md", "Com1"] {
+            let e = relative_path(reserved).unwrap_err();
+            assert!(e.contains("nom réservé par Windows"), "{reserved}: {e}");
+        }
     }
 
     #[test]
     fn titles() {
+        let title = |name: &str| title_from(name, &relative_path(name).unwrap());
+        assert_eq!(title("actualites/assemblee-generale"), "Assemblee generale");
+        assert_eq!(title("actualites/Fête de la science"), "Fête de la science");
         assert_eq!(
-            title_from(Path::new("actualites/assemblee-generale.md")),
-            "Assemblee generale"
+            title("actualites/fête-de-la-science.md"),
+            "Fête de la science"
         );
-        assert_eq!(title_from(Path::new("services/_index.md")), "Services");
+        assert_eq!(title("services/_index"), "Services");
     }
 
     #[test]

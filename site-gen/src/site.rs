@@ -4,6 +4,7 @@
 //! Every build is a [`Session`]: `build` is a session's first (full) build;
 //! `serve` keeps its session and rebuilds only what a change affects.
 
+mod outputs;
 mod session;
 #[cfg(test)]
 mod tests;

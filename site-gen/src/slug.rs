@@ -11,6 +11,18 @@
 //! `--`, `.`, `/`, `\` or NUL. The result is empty only when `s` has no letter
 //! or digit at all: the caller decides what to do then.
 
+/// The slug of a `slug = "…"` of front matter: one name, never a path
+/// (`../../evil`, `a/b` are refused rather than silently flattened).
+pub fn from_front_matter(raw: &str) -> Result<String, String> {
+    if raw.contains(['/', '\\']) || raw.contains("..") {
+        return Err(format!(
+            "`slug = {raw:?}` : un slug est un seul nom, sans / ni \\ ni .. (il ne choisit \
+             pas le dossier de la page)"
+        ));
+    }
+    Ok(slugify(raw))
+}
+
 /// Slug of `s` (see the module documentation).
 pub fn slugify(s: &str) -> String {
     let mut out = String::with_capacity(s.len());

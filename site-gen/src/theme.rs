@@ -5,10 +5,9 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use walkdir::WalkDir;
-
 use crate::config::{Config, CONFIG_FILE};
-use crate::diagnostics::{display_path, Diagnostic, Diagnostics};
+use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::inputs::{Inputs, LinksTo};
 
 mod recursion;
 
@@ -35,41 +34,52 @@ impl Theme {
     pub fn load(root: &Path, config: &Config) -> Result<Theme, Diagnostics> {
         let mut theme = Theme::default();
         let mut diags = Diagnostics::default();
+        let inputs = Inputs::new(root);
         let name = config.theme.as_deref().unwrap_or("default");
         let dir = root.join("themes").join(name);
-        if dir.is_dir() {
-            read_dir_into(
-                root,
-                &dir.join("templates"),
-                &mut theme.templates,
-                &mut diags,
-            );
-            read_dir_into(root, &dir.join("static"), &mut theme.statics, &mut diags);
-        } else if config.theme.is_some() {
-            diags.push(Diagnostic::new(
+        match inputs.folder(&dir) {
+            Ok(Some(_)) => {
+                read_dir_into(
+                    &inputs,
+                    &dir.join("templates"),
+                    &mut theme.templates,
+                    &mut diags,
+                );
+                read_dir_into(&inputs, &dir.join("static"), &mut theme.statics, &mut diags);
+            }
+            // Refused (linked out of the site): no silent fallback to the
+            // built-in theme, the site would not look as its authors meant.
+            Err(e) => diags.push(e.into()),
+            Ok(None) if config.theme.is_some() => diags.push(Diagnostic::new(
                 CONFIG_FILE,
                 format!("thème « {name} » introuvable : le dossier themes/{name}/ n’existe pas"),
-            ));
-        } else {
-            for (rel, bytes) in builtin::FILES {
-                let file = ThemeFile {
-                    origin: PathBuf::from("(thème intégré)").join(rel),
-                    bytes: bytes.to_vec(),
-                };
-                if let Some(t) = rel.strip_prefix("templates/") {
-                    theme.templates.insert(t.to_string(), file);
-                } else if let Some(s) = rel.strip_prefix("static/") {
-                    theme.statics.insert(s.to_string(), file);
+            )),
+            Ok(None) => {
+                for (rel, bytes) in builtin::FILES {
+                    let file = ThemeFile {
+                        origin: PathBuf::from("(thème intégré)").join(rel),
+                        bytes: bytes.to_vec(),
+                    };
+                    if let Some(t) = rel.strip_prefix("templates/") {
+                        theme.templates.insert(t.to_string(), file);
+                    } else if let Some(s) = rel.strip_prefix("static/") {
+                        theme.statics.insert(s.to_string(), file);
+                    }
                 }
             }
         }
         read_dir_into(
-            root,
+            &inputs,
             &root.join("templates"),
             &mut theme.templates,
             &mut diags,
         );
-        read_dir_into(root, &root.join("static"), &mut theme.statics, &mut diags);
+        read_dir_into(
+            &inputs,
+            &root.join("static"),
+            &mut theme.statics,
+            &mut diags,
+        );
         theme.check_recursion(&mut diags);
         diags.into_result().map(|()| theme)
     }
@@ -110,52 +120,46 @@ impl Theme {
 }
 
 /// Adds every file under `dir` (if it exists), replacing same-named ones.
+/// Links may lead anywhere in the site (a theme may share a file of the
+/// site), never out of it.
 fn read_dir_into(
-    root: &Path,
+    inputs: &Inputs,
     dir: &Path,
     into: &mut BTreeMap<String, ThemeFile>,
     diags: &mut Diagnostics,
 ) {
-    if !dir.is_dir() {
-        return;
-    }
-    let walker = WalkDir::new(dir)
-        .sort_by_file_name()
-        .into_iter()
-        .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
-    for entry in walker {
-        match entry {
-            Ok(e) if e.file_type().is_file() => {
-                let path = e.path();
-                let Some(rel) = path
-                    .strip_prefix(dir)
-                    .ok()
-                    .and_then(|r| r.to_str())
-                    .map(|r| r.replace('\\', "/"))
-                else {
-                    continue;
-                };
-                match std::fs::read(path) {
-                    Ok(bytes) => {
-                        into.insert(
-                            rel,
-                            ThemeFile {
-                                origin: display_path(root, path),
-                                bytes,
-                            },
-                        );
-                    }
-                    Err(err) => diags.push(Diagnostic::new(
-                        display_path(root, path),
-                        format!("lecture impossible : {err}"),
-                    )),
-                }
+    let folder = match inputs.folder(dir) {
+        Ok(Some(folder)) => folder,
+        Ok(None) => return,
+        Err(e) => return diags.push(e.into()),
+    };
+    for found in inputs.walk(&folder, LinksTo::Site) {
+        let path = match found {
+            Ok(path) => path,
+            Err(e) => {
+                diags.push(e.into());
+                continue;
             }
-            Ok(_) => {}
-            Err(err) => diags.push(Diagnostic::new(
-                display_path(root, dir),
-                format!("lecture impossible : {err}"),
-            )),
+        };
+        let Some(rel) = path
+            .strip_prefix(dir)
+            .ok()
+            .and_then(|r| r.to_str())
+            .map(|r| r.replace('\\', "/"))
+        else {
+            continue;
+        };
+        match inputs.read_found(&path) {
+            Ok(bytes) => {
+                into.insert(
+                    rel,
+                    ThemeFile {
+                        origin: inputs.shown(&path),
+                        bytes,
+                    },
+                );
+            }
+            Err(e) => diags.push(e.into()),
         }
     }
 }

@@ -220,3 +220,21 @@ fn an_unknown_organisation_field_is_an_error_with_a_suggestion() {
         "{err}"
     );
 }
+
+#[test]
+fn two_calculators_on_one_page_are_refused_at_the_second() {
+    let s = site(&[(
+        "content/_index.md",
+        &page("{{ calculateur() }}\n\nEncore :\n\n{{ calculateur() }}"),
+    )]);
+    let out = s.run(&["build", "--no-widget"]);
+    assert!(!out.status.success());
+    let err = stderr(&out);
+    assert!(
+        err.contains(
+            "content/_index.md:9:1: shortcode « calculateur » : un seul calculateur par page"
+        ),
+        "{err}"
+    );
+    assert_eq!(err.matches("un seul calculateur").count(), 1, "{err}");
+}

@@ -64,3 +64,36 @@ fn refuses_paths_outside_content() {
     assert!(!site.root().join("dehors.md").exists());
     assert!(!site.root().parent().unwrap().join("dehors.md").exists());
 }
+
+#[test]
+fn refuses_pages_that_could_never_be_published() {
+    let site = Site::new(&[
+        ("content/_index.md", "+++\ntitle = \"Accueil\"\n+++\n"),
+        (
+            "content/actualites/_index.md",
+            "+++\ntitle = \"Actualités\"\n+++\n",
+        ),
+    ]);
+    for (path, expected) in [
+        (
+            "actualites",
+            "content/actualites/ est une section : la page aurait son adresse",
+        ),
+        ("actualites/", "site-gen new actualites/nom-de-la-page"),
+        ("actualites/con", "nom réservé par Windows"),
+        ("lpt1", "nom réservé par Windows"),
+    ] {
+        let out = site.run(&["new", path]);
+        assert!(!out.status.success(), "{path} must be refused");
+        assert!(stderr(&out).contains(expected), "{path}: {}", stderr(&out));
+    }
+    assert!(!site.root().join("content/actualites.md").exists());
+    assert!(!site.root().join("content/actualites/con.md").exists());
+    // A typed title keeps its accents; the file gets its slug.
+    let out = site.run(&["new", "actualites/Fête de la science"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text =
+        std::fs::read_to_string(site.root().join("content/actualites/fete-de-la-science.md"))
+            .unwrap();
+    assert!(text.contains("title = \"Fête de la science\""), "{text}");
+}

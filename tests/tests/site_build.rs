@@ -505,7 +505,11 @@ fn pricing_page_has_the_static_table_and_the_prerendered_calculator() {
             [
                 f::parts(n),
                 f::money(model.cost_of(n)),
-                f::money(model.monthly_cost_of(n)),
+                format!(
+                    "{}{}",
+                    f::about(model.cost_of(n) % 12 == 0),
+                    f::money(model.monthly_cost_of(n))
+                ),
                 f::days(model.days_of(n))
             ],
             "row for {n} parts"
@@ -535,7 +539,11 @@ fn pricing_page_has_the_static_table_and_the_prerendered_calculator() {
         [
             f::parts(e.parts),
             f::money(e.cost_per_year),
-            f::money(e.cost_per_month),
+            format!(
+                "{}{}",
+                f::about(e.cost_per_year % 12 == 0),
+                f::money(e.cost_per_month)
+            ),
             f::days(e.days_per_year),
             f::hours(e.hours_per_year),
             f::percent(e.share)
@@ -566,9 +574,9 @@ fn pricing_page_has_the_static_table_and_the_prerendered_calculator() {
         three[1..],
         [
             f::money(model.cost_of(3)),
-            format!("≈ {}", f::money(model.monthly_cost_of(3))),
+            f::money(model.monthly_cost_of(3)),
             f::days(model.days_of(3)),
-            format!("≈ {}", f::percent(model.share_of(3))),
+            f::percent(model.share_of(3)),
         ]
     );
 }
@@ -594,12 +602,26 @@ fn two_builds_are_byte_identical() {
 fn the_output_folder_holds_exactly_the_built_files() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("public");
+    // The built files, plus the marker that lets the next build replace
+    // the folder (one French line saying so).
+    let written_without_marker = || {
+        let mut written = site::read_tree(&out).unwrap();
+        let marker = written.remove(".site-gen").expect("the .site-gen marker");
+        let marker = String::from_utf8(marker).unwrap();
+        assert!(
+            marker.contains("construit par site-gen") && marker.lines().count() == 1,
+            "{marker:?}"
+        );
+        written
+    };
     site_gen::output::write_site(&repo_root(), &out, &site().files).unwrap();
-    let written = site::read_tree(&out).unwrap();
-    assert!(written == site().files, "public/ is exactly the build");
+    assert!(
+        written_without_marker() == site().files,
+        "public/ is exactly the build"
+    );
     // Writing again over it works (the previous site is replaced).
     site_gen::output::write_site(&repo_root(), &out, &site().files).unwrap();
-    assert!(site::read_tree(&out).unwrap() == site().files);
+    assert!(written_without_marker() == site().files);
     let leftovers: Vec<_> = std::fs::read_dir(dir.path())
         .unwrap()
         .flatten()

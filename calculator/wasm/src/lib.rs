@@ -26,12 +26,13 @@ fn mount(el: Element, search: &str) {
             let props = CalculatorProps {
                 model: Rc::new(model),
                 query: query::initial(&defaults, search).to_string().into(),
+                live: true,
             };
             el.set_inner_html("");
             yew::Renderer::<Calculator>::with_root_and_props(el, props).render();
         }
         Err(e) => {
-            let mut msg = String::from("Le calculateur n'a pas pu démarrer : ");
+            let mut msg = String::from("Le calculateur n’a pas pu démarrer\u{202f}: ");
             msg.push_str(&e.to_string());
             msg.push_str(". Le tableau des tarifs reste valable.");
             el.set_text_content(Some(&msg));

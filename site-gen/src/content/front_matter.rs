@@ -150,9 +150,49 @@ fn parse_toml(raw: &str) -> Result<FrontMatter, FrontMatterError> {
     })
 }
 
+/// Deepest nesting of `[…]`/`{…}` accepted in YAML front matter: the YAML
+/// parser takes time growing with the square of the depth, and no front
+/// matter needs more than a few levels.
+const MAX_YAML_NESTING: usize = 32;
+
+/// Offset of the first bracket deeper than [`MAX_YAML_NESTING`], outside
+/// quoted strings and comments (one pass).
+fn too_nested(raw: &str) -> Option<usize> {
+    let mut depth = 0usize;
+    let mut quote: Option<u8> = None;
+    let mut comment = false;
+    for (i, b) in raw.bytes().enumerate() {
+        match (quote, b) {
+            _ if comment => comment = b != b'\n',
+            (Some(q), _) if b == q => quote = None,
+            (Some(_), _) => {}
+            (None, b'"' | b'\'') => quote = Some(b),
+            (None, b'#') => comment = true,
+            (None, b'[' | b'{') => {
+                depth += 1;
+                if depth > MAX_YAML_NESTING {
+                    return Some(i);
+                }
+            }
+            (None, b']' | b'}') => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    None
+}
+
 fn parse_yaml(raw: &str) -> Result<FrontMatter, FrontMatterError> {
     if raw.trim().is_empty() {
         return Ok(FrontMatter::default());
+    }
+    if let Some(at) = too_nested(raw) {
+        let (line, col) = crate::diagnostics::line_col(raw, at);
+        let mut err = FrontMatterError::new(format!(
+            "front matter trop imbriqué (plus de {MAX_YAML_NESTING} niveaux de [ ] ou {{ }})"
+        ));
+        err.line = Some(line + FIRST_LINE - 1);
+        err.column = Some(col);
+        return Err(err);
     }
     serde_yaml_ng::from_str(raw).map_err(|e| {
         let mut err = FrontMatterError::new(explain(&e.to_string()));

@@ -5,12 +5,12 @@ use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
-use walkdir::WalkDir;
 
 use super::front_matter::{self, FrontMatter, SortBy};
 use super::paths::{alias_output, check_output_path, is_reserved, UrlPaths};
 use super::{Document, Kind};
 use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::inputs::{Inputs, LinksTo};
 use crate::markdown::{first_heading, french_spacing};
 use crate::slug::slugify;
 
@@ -102,8 +102,9 @@ pub fn load(opts: &LoadOptions) -> Result<Loaded, Diagnostics> {
 /// `cache` then holds this load's files.
 pub fn load_cached(opts: &LoadOptions, cache: &mut SourceCache) -> Result<Loaded, Diagnostics> {
     let content = opts.root.join("content");
+    let inputs = Inputs::new(opts.root);
     let mut diags = Diagnostics::default();
-    let (markdown_files, other_files) = walk(opts.root, &content, &opts.skip, &mut diags);
+    let (markdown_files, other_files) = walk(&inputs, &content, &opts.skip, &mut diags);
 
     // Both lists follow the walk's order: one pass pairs each file with
     // what the cache holds for it (a file out of order is just read again).
@@ -130,7 +131,7 @@ pub fn load_cached(opts: &LoadOptions, cache: &mut SourceCache) -> Result<Loaded
         .map(
             |((rel, path), hit)| match hit.and_then(|i| old[i].as_ref()) {
                 Some((_, parsed)) => Ok(parsed.clone()),
-                None => read_source(opts.root, rel.clone(), path).map(parse_source),
+                None => read_source(&inputs, rel.clone(), path).map(parse_source),
             },
         )
         .collect();
@@ -157,89 +158,59 @@ pub fn load_cached(opts: &LoadOptions, cache: &mut SourceCache) -> Result<Loaded
 }
 
 /// Markdown files and other files under `content/`, sorted, hidden ones
-/// skipped; symlinks are followed only to files inside `content/`.
+/// skipped; symlinks are followed only to files inside `content/` (every
+/// file of it is published: a link to `site.toml` must not be).
 fn walk(
-    root: &Path,
+    inputs: &Inputs,
     content: &Path,
     skip: &[PathBuf],
     diags: &mut Diagnostics,
 ) -> (Vec<Found>, Vec<Found>) {
     let mut markdown = Vec::new();
     let mut other = Vec::new();
-    if !content.is_dir() {
-        diags.push(Diagnostic::new(
-            crate::diagnostics::display_path(root, content),
-            "dossier introuvable : le site a besoin d’un dossier content/ contenant des fichiers .md",
-        ));
-        return (markdown, other);
-    }
-    let content_real = content
-        .canonicalize()
-        .unwrap_or_else(|_| content.to_path_buf());
-    let skip: Vec<PathBuf> = skip.iter().filter_map(|p| p.canonicalize().ok()).collect();
-    let walker = WalkDir::new(content)
-        .sort_by_file_name()
-        .into_iter()
-        .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
-    for entry in walker {
-        let entry = match entry {
-            Ok(e) => e,
+    let folder = match inputs.folder(content) {
+        Ok(Some(folder)) => folder,
+        Ok(None) => {
+            diags.push(Diagnostic::new(
+                inputs.shown(content),
+                "dossier introuvable : le site a besoin d’un dossier content/ contenant des fichiers .md",
+            ));
+            return (markdown, other);
+        }
+        Err(e) => {
+            diags.push(e.into());
+            return (markdown, other);
+        }
+    };
+    let skip_real: Vec<PathBuf> = skip.iter().filter_map(|p| p.canonicalize().ok()).collect();
+    // The pricing data's own loader reports what is wrong with it.
+    let skip_shown: Vec<PathBuf> = skip.iter().map(|p| inputs.shown(p)).collect();
+    for found in inputs.walk(&folder, LinksTo::Folder) {
+        let path = match found {
+            Ok(path) => path,
+            Err(e) if skip_shown.contains(&e.file) => continue,
             Err(e) => {
-                let path = e
-                    .path()
-                    .map(Path::to_path_buf)
-                    .unwrap_or_else(|| content.into());
-                diags.push(Diagnostic::new(
-                    crate::diagnostics::display_path(root, &path),
-                    format!("lecture impossible : {e}"),
-                ));
+                diags.push(e.into());
                 continue;
             }
         };
-        let path = entry.path();
-        let shown = crate::diagnostics::display_path(root, path);
-        if entry.path_is_symlink() {
-            match path.canonicalize() {
-                Err(_) => {
-                    diags.push(Diagnostic::new(shown, "lien symbolique cassé ou en boucle"));
-                    continue;
-                }
-                Ok(target) if !target.starts_with(&content_real) => {
-                    diags.push(Diagnostic::new(
-                        shown,
-                        "lien symbolique vers l’extérieur de content/ refusé",
-                    ));
-                    continue;
-                }
-                Ok(target) if target.is_dir() => {
-                    diags.push(Diagnostic::new(
-                        shown,
-                        "lien symbolique vers un dossier non pris en charge : copiez le dossier",
-                    ));
-                    continue;
-                }
-                Ok(_) => {}
-            }
-        } else if !entry.file_type().is_file() {
-            continue;
-        }
         let Ok(rel) = path.strip_prefix(content) else {
             continue;
         };
         let rel = match relative_name(rel) {
             Ok(rel) => rel,
             Err(message) => {
-                diags.push(Diagnostic::new(shown, message));
+                diags.push(Diagnostic::new(inputs.shown(&path), message));
                 continue;
             }
         };
         if rel.ends_with(".md") {
-            markdown.push((rel, path.to_path_buf()));
-        } else if !skip
+            markdown.push((rel, path));
+        } else if !skip_real
             .iter()
             .any(|s| path.canonicalize().ok().as_ref() == Some(s))
         {
-            other.push((rel, path.to_path_buf()));
+            other.push((rel, path));
         }
     }
     (markdown, other)
@@ -281,10 +252,11 @@ fn parse_source(mut s: Source) -> ParsedSource {
     (s, r)
 }
 
-fn read_source(root: &Path, rel: String, path: &Path) -> Result<Source, Diagnostic> {
-    let file = crate::diagnostics::display_path(root, path);
-    let bytes = std::fs::read(path)
-        .map_err(|e| Diagnostic::new(&file, format!("lecture impossible : {e}")))?;
+fn read_source(inputs: &Inputs, rel: String, path: &Path) -> Result<Source, Diagnostic> {
+    let file = inputs.shown(path);
+    // Checked again as it is read: the walk's check may be stale (a file
+    // replaced by a named pipe would block the whole build).
+    let bytes = inputs.read_found(path)?;
     if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
         return Err(Diagnostic::new(
             &file,
@@ -333,7 +305,12 @@ fn place(
                 draft_dirs.push(dir.clone());
             }
             if let Some(slug) = &fm.slug {
-                dir_slugs.insert(dir, slugify(slug));
+                match crate::slug::from_front_matter(slug) {
+                    Ok(slug) => {
+                        dir_slugs.insert(dir, slug);
+                    }
+                    Err(message) => diags.push(Diagnostic::new(&s.file, message)),
+                }
             }
         }
     }
@@ -405,7 +382,14 @@ fn place(
             let slug = dirs.last().cloned().unwrap_or_default();
             (Kind::Section, slug, opts.urls.section(&dirs))
         } else {
-            let slug = slugify(fm.slug.as_deref().unwrap_or(stem));
+            let slug = match fm.slug.as_deref().map(crate::slug::from_front_matter) {
+                Some(Ok(slug)) => slug,
+                Some(Err(message)) => {
+                    diags.push(Diagnostic::new(&s.file, message));
+                    continue;
+                }
+                None => slugify(stem),
+            };
             if slug.is_empty() {
                 diags.push(Diagnostic::new(
                     &s.file,

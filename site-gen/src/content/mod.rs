@@ -3,7 +3,7 @@
 
 pub mod front_matter;
 mod load;
-mod paths;
+pub(crate) mod paths;
 
 pub use load::{load, load_cached, Asset, LoadOptions, Loaded, SourceCache};
 pub use paths::{alias_output, UrlPaths};

@@ -98,6 +98,7 @@ pub struct Rendered {
 mod amounts;
 mod headings;
 mod links;
+mod markers;
 mod position;
 mod raw_html;
 mod shortcodes;
@@ -108,8 +109,6 @@ pub use typography::french_spacing;
 
 #[cfg(test)]
 mod tests;
-
-use std::borrow::Cow;
 
 use pulldown_cmark::{BrokenLink, CowStr, Event, LinkType, Options, Parser, Tag, TagEnd};
 
@@ -123,17 +122,6 @@ fn parser_options() -> Options {
         | Options::ENABLE_TASKLISTS
         | Options::ENABLE_SMART_PUNCTUATION
         | Options::ENABLE_HEADING_ATTRIBUTES
-}
-
-/// The private-use characters used as markers while rendering; the source's
-/// own are replaced by U+FFFD (same UTF-8 length, so offsets are kept).
-fn neutralize_markers(markdown: &str) -> Cow<'_, str> {
-    let is_marker = |c: char| ('\u{E000}'..='\u{E003}').contains(&c);
-    if markdown.contains(is_marker) {
-        Cow::Owned(markdown.replace(is_marker, "\u{FFFD}"))
-    } else {
-        Cow::Borrowed(markdown)
-    }
 }
 
 /// Positions and errors of the page being rendered.
@@ -192,7 +180,7 @@ pub fn render_partial(
     opts: &MarkdownOptions,
     env: &dyn RenderEnv,
 ) -> (Rendered, Vec<MarkdownError>) {
-    let source = neutralize_markers(markdown);
+    let source = markers::neutralize(markdown);
     let options = parser_options();
 
     // Shortcodes are taken out of the source first (outside code).
@@ -331,7 +319,7 @@ fn count_words(events: &[Event<'_>]) -> usize {
 /// Plain text of the first (non-empty) heading, to title a page without
 /// front matter. Shortcode calls are left out.
 pub fn first_heading(markdown: &str) -> Option<String> {
-    let source = neutralize_markers(markdown);
+    let source = markers::neutralize(markdown);
     let options = parser_options();
     let code = shortcodes::code_ranges(&source, options);
     let extracted = shortcodes::extract(&source, &code);

@@ -396,6 +396,9 @@ struct Scanner<'s> {
     /// A string opened with this quote (`"`, `'`, `` ` ``) was found to run
     /// to the end of the source: later ones will too (keeps the scan linear).
     unclosed_quote: [bool; 3],
+    /// No `*/}}` closes an escaped call after some `{{/*`: none will close a
+    /// later one either (keeps the scan linear).
+    unclosed_literal: bool,
 }
 
 /// Longest shortcode name, argument name or number accepted.
@@ -406,6 +409,7 @@ impl<'s> Scanner<'s> {
         Scanner {
             src,
             unclosed_quote: [false; 3],
+            unclosed_literal: false,
         }
     }
 
@@ -414,12 +418,18 @@ impl<'s> Scanner<'s> {
         let mut pos = start + 2;
         if src[pos..].starts_with("/*") {
             let body = pos + 2;
+            if self.unclosed_literal {
+                return Scan::NotShortcode;
+            }
             return match src[body..].find("*/}}") {
                 Some(rel) => Scan::Found {
                     end: body + rel + 4,
                     kind: ItemKind::Literal(format!("{{{{{}}}}}", &src[body..body + rel])),
                 },
-                None => Scan::NotShortcode,
+                None => {
+                    self.unclosed_literal = true;
+                    Scan::NotShortcode
+                }
             };
         }
         pos = self.skip_ws(pos);
@@ -673,11 +683,12 @@ fn word(s: &str) -> String {
     snippet(&s[..end])
 }
 
-/// The beginning of `s`, for messages.
+/// The beginning of `s`, for messages: at most 20 characters of its first
+/// line (reads no further, so messages cost the same on a huge line).
 fn snippet(s: &str) -> String {
-    let line = s.lines().next().unwrap_or("");
-    let mut out: String = line.chars().take(20).collect();
-    if line.chars().nth(20).is_some() {
+    let mut head = s.chars().take_while(|c| !matches!(c, '\n' | '\r')).take(21);
+    let mut out: String = head.by_ref().take(20).collect();
+    if head.next().is_some() {
         out.push('…');
     }
     out

@@ -424,6 +424,26 @@ fn raw_mode_passes_html() {
 // ----- summary, word count, extensions ------------------------------------
 
 #[test]
+fn markers_typed_as_entities_cannot_cut_the_summary() {
+    // U+E002 ends the summary internally and U+E000/E001 stand for
+    // shortcodes: typed as entities they are text like any other.
+    for opts in [PLAIN, SAFE] {
+        let r = ok(
+            "Un [lien &#xE002; ici](/a/) et &#57344;0&#57345;.\n\n<!-- more -->\n\nLa suite.\n",
+            opts,
+        );
+        let summary = r.summary.expect("a summary");
+        assert_eq!(
+            summary.trim(),
+            "<p>Un <a href=\"/a/\">lien \u{FFFD} ici</a> et \u{FFFD}0\u{FFFD}.</p>",
+            "{opts:?}"
+        );
+        assert!(r.html.contains("La suite."));
+        assert!(!r.html.contains(['\u{E000}', '\u{E001}', '\u{E002}']));
+    }
+}
+
+#[test]
 fn summary_before_more() {
     let r = ok(
         "Intro **importante**.\n\n<!-- more -->\n\nLa suite.\n",

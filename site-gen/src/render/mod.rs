@@ -69,8 +69,14 @@ impl RenderEnv for Tracking<'_> {
     }
 
     fn shortcode(&self, name: &str, args: &ShortcodeArgs) -> Result<String, String> {
-        if name == CALCULATOR {
-            self.calculator.store(true, Ordering::Relaxed);
+        // The widget's ids are fixed: a second one on the page would
+        // duplicate them (and the browser would mount only the first).
+        if name == CALCULATOR && self.calculator.swap(true, Ordering::Relaxed) {
+            return Err(
+                "un seul calculateur par page : ses identifiants seraient en double \
+                        (retirez cet appel)"
+                    .into(),
+            );
         }
         if shortcodes::uses_pricing(name) {
             self.pricing.store(true, Ordering::Relaxed);

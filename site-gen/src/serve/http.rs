@@ -1,7 +1,9 @@
 //! The small part of HTTP/1.1 the development server speaks: one `GET` or
-//! `HEAD` per connection (`Connection: close`), strict size limits and
-//! timeouts, and request paths checked before they are looked up.
+//! `HEAD` per connection (`Connection: close`), strict size limits, one
+//! deadline per connection, request paths checked before they are looked
+//! up and header values that can never carry a control byte.
 
+use std::borrow::Cow;
 use std::io::{self, BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::time::{Duration, Instant};
@@ -12,10 +14,81 @@ pub const MAX_REQUEST_LINE: usize = 8 * 1024;
 pub const MAX_HEADERS_BYTES: usize = 32 * 1024;
 /// Most header lines.
 pub const MAX_HEADERS: usize = 100;
-/// Time allowed to receive the whole request head.
-pub const HEAD_DEADLINE: Duration = Duration::from_secs(10);
-/// Read timeout of one read call; writes have the same.
-pub const IO_TIMEOUT: Duration = Duration::from_secs(5);
+/// Time a worker gives one connection, from the moment it takes it up to
+/// the close: reading the request, answering and draining, whatever the
+/// client sends. Timeouts per read call were not enough: a client sending
+/// a byte just before each one expired kept its worker as long as it
+/// liked, and eight such clients stopped the server. Generous for what a
+/// development server sends (a browser on the loopback interface needs
+/// milliseconds; over `--bind`, a few megabytes still fit in the 5 s left
+/// after the longest head), short enough that the pool always moves on.
+pub const CONNECTION_TIME: Duration = Duration::from_secs(15);
+/// Part of [`CONNECTION_TIME`] allowed for the request head: a browser
+/// sends it at once, 10 s leaves room for one typed by hand (`nc`), and
+/// the 5 s left are enough to answer, even with a 408.
+pub const HEAD_TIME: Duration = Duration::from_secs(10);
+/// Most time spent draining after the answer (within [`CONNECTION_TIME`]).
+/// Draining only waits for the client's end of stream, which follows the
+/// response at once: whoever keeps sending after that is not a browser.
+pub const DRAIN_TIME: Duration = Duration::from_secs(1);
+/// Most bytes drained after the answer.
+const DRAIN_BYTES: usize = 64 * 1024;
+
+/// A connection and the deadline of everything done on it: each read or
+/// write waits at most for the time left, and fails (`TimedOut`) once it
+/// has passed.
+#[derive(Debug, Clone, Copy)]
+pub struct Conn<'a> {
+    stream: &'a TcpStream,
+    deadline: Instant,
+}
+
+impl<'a> Conn<'a> {
+    pub fn new(stream: &'a TcpStream, deadline: Instant) -> Self {
+        Conn { stream, deadline }
+    }
+
+    /// The same connection with a deadline no later than `at` (a part of
+    /// the work never gets more time than the whole).
+    pub fn until(self, at: Instant) -> Self {
+        Conn {
+            deadline: self.deadline.min(at),
+            ..self
+        }
+    }
+
+    fn time_left(&self) -> io::Result<Duration> {
+        match self.deadline.checked_duration_since(Instant::now()) {
+            // A zero timeout means "none" to the socket: never pass it.
+            Some(left) if !left.is_zero() => Ok(left),
+            _ => Err(io::Error::new(
+                io::ErrorKind::TimedOut,
+                "délai de la connexion dépassé",
+            )),
+        }
+    }
+}
+
+impl Read for Conn<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        self.stream.set_read_timeout(Some(self.time_left()?))?;
+        let mut stream = self.stream;
+        stream.read(buf)
+    }
+}
+
+impl Write for Conn<'_> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.stream.set_write_timeout(Some(self.time_left()?))?;
+        let mut stream = self.stream;
+        stream.write(buf)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        let mut stream = self.stream;
+        stream.flush()
+    }
+}
 
 /// The head of a request.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -50,15 +123,13 @@ impl From<io::Error> for ReadError {
     }
 }
 
-/// Reads one request head from `stream`, within the limits above.
-pub fn read_request(stream: &TcpStream) -> Result<Request, ReadError> {
-    stream.set_read_timeout(Some(IO_TIMEOUT))?;
-    stream.set_write_timeout(Some(IO_TIMEOUT))?;
-    let deadline = Instant::now() + HEAD_DEADLINE;
-    let mut reader = BufReader::with_capacity(4096, stream);
+/// Reads one request head from `conn`, within the limits above and its
+/// deadline (a 408 once it has passed).
+pub fn read_request(conn: Conn<'_>) -> Result<Request, ReadError> {
+    let mut reader = BufReader::with_capacity(4096, conn);
 
-    let line = read_line(&mut reader, MAX_REQUEST_LINE, deadline)?
-        .ok_or(ReadError::Bad(400, "requête vide"))?;
+    let line =
+        read_line(&mut reader, MAX_REQUEST_LINE)?.ok_or(ReadError::Bad(400, "requête vide"))?;
     let mut parts = line.split(' ');
     let (Some(method), Some(target), Some(version), None) =
         (parts.next(), parts.next(), parts.next(), parts.next())
@@ -75,7 +146,7 @@ pub fn read_request(stream: &TcpStream) -> Result<Request, ReadError> {
     let mut headers = Vec::new();
     let mut total = 0;
     loop {
-        let line = read_line(&mut reader, MAX_HEADERS_BYTES - total, deadline)?
+        let line = read_line(&mut reader, MAX_HEADERS_BYTES - total)?
             .ok_or(ReadError::Bad(400, "en-têtes incomplets"))?;
         if line.is_empty() {
             break;
@@ -101,16 +172,9 @@ pub fn read_request(stream: &TcpStream) -> Result<Request, ReadError> {
 
 /// One CRLF- (or LF-) terminated line of at most `max` bytes, without its
 /// terminator; `None` at end of stream before any byte.
-fn read_line(
-    reader: &mut BufReader<&TcpStream>,
-    max: usize,
-    deadline: Instant,
-) -> Result<Option<String>, ReadError> {
+fn read_line(reader: &mut BufReader<Conn<'_>>, max: usize) -> Result<Option<String>, ReadError> {
     let mut line = Vec::new();
     loop {
-        if Instant::now() > deadline {
-            return Err(ReadError::Bad(408, "requête trop lente"));
-        }
         let available = match reader.fill_buf() {
             Ok(b) => b,
             Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
@@ -285,8 +349,15 @@ impl Response {
         )
     }
 
+    /// Adds a header; its value is made safe ([`header_safe`]) here, so
+    /// what a response holds is what is sent.
     pub fn header(mut self, name: &'static str, value: impl Into<String>) -> Self {
-        self.headers.push((name, value.into()));
+        let value = value.into();
+        let value = match header_safe(&value) {
+            Cow::Borrowed(_) => value,
+            Cow::Owned(safe) => safe,
+        };
+        self.headers.push((name, value));
         self
     }
 
@@ -294,7 +365,9 @@ impl Response {
     pub fn write_to(&self, mut out: impl Write, head_only: bool) -> io::Result<()> {
         let mut head = format!("HTTP/1.1 {} {}\r\n", self.status, reason(self.status));
         for (name, value) in &self.headers {
-            head.push_str(&format!("{name}: {value}\r\n"));
+            // Again when writing: `headers` is public, and no value, however
+            // it was built, may end the line or add a header.
+            head.push_str(&format!("{name}: {}\r\n", header_safe(value)));
         }
         head.push_str(&format!(
             "Content-Length: {}\r\nCache-Control: no-store\r\nX-Content-Type-Options: nosniff\r\nConnection: close\r\n\r\n",
@@ -308,17 +381,37 @@ impl Response {
     }
 }
 
+/// `text` with every byte that may not appear raw in a header value (nor
+/// in a line printed to the terminal) percent-encoded: control bytes (CR,
+/// LF, tab, ESC…), DEL and non-ASCII. `%` itself is kept, so escapes the
+/// client sent stay as sent and encoding twice changes nothing.
+pub fn header_safe(text: &str) -> Cow<'_, str> {
+    let safe = |b: u8| (0x20..0x7f).contains(&b);
+    if text.bytes().all(safe) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 16);
+    for b in text.bytes() {
+        if safe(b) {
+            out.push(char::from(b));
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    Cow::Owned(out)
+}
+
 /// Ends a connection after its response: no more writes, then reads and
-/// drops what the client may still send (briefly), so that closing the
-/// socket does not reset the connection before the response is read.
-pub fn finish(stream: &TcpStream) {
-    let _ = stream.shutdown(std::net::Shutdown::Write);
-    let _ = stream.set_read_timeout(Some(Duration::from_millis(100)));
+/// drops what the client may still send (at most [`DRAIN_TIME`] and
+/// [`DRAIN_BYTES`], never past the connection's deadline), so that closing
+/// the socket does not reset the connection before the response is read.
+pub fn finish(conn: Conn<'_>) {
+    let _ = conn.stream.shutdown(std::net::Shutdown::Write);
+    let mut conn = conn.until(Instant::now() + DRAIN_TIME);
     let mut buf = [0u8; 4096];
-    let mut budget: usize = 64 * 1024;
-    let mut s = stream;
+    let mut budget = DRAIN_BYTES;
     while budget > 0 {
-        match s.read(&mut buf) {
+        match conn.read(&mut buf) {
             Ok(0) | Err(_) => break,
             Ok(n) => budget = budget.saturating_sub(n),
         }
@@ -328,6 +421,117 @@ pub fn finish(stream: &TcpStream) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::net::TcpListener;
+    use std::thread::JoinHandle;
+
+    /// Both ends of a loopback connection: (client, server).
+    fn pair() -> (TcpStream, TcpStream) {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let client = TcpStream::connect(listener.local_addr().unwrap()).unwrap();
+        let (server, _) = listener.accept().unwrap();
+        (client, server)
+    }
+
+    /// A client that sends `first`, then one byte every 20 ms for `bytes`
+    /// bytes, ignoring what it receives. Returns whether the server closed
+    /// the connection while it was still sending.
+    fn trickle(mut client: TcpStream, first: &'static [u8], bytes: usize) -> JoinHandle<bool> {
+        std::thread::spawn(move || {
+            if client.write_all(first).is_err() {
+                return true;
+            }
+            for _ in 0..bytes {
+                std::thread::sleep(Duration::from_millis(20));
+                if client.write_all(b"a").is_err() {
+                    return true;
+                }
+            }
+            false
+        })
+    }
+
+    #[test]
+    fn a_trickled_head_stops_at_the_deadline() {
+        let (client, server) = pair();
+        // 2 s of trickling, then the client closes: without the deadline the
+        // head would end as incomplete (400), not as too slow (408).
+        let client = trickle(client, b"GET / HTTP/1.1\r\nX-Lent: ", 100);
+        let conn = Conn::new(&server, Instant::now() + Duration::from_millis(300));
+        assert!(matches!(read_request(conn), Err(ReadError::Bad(408, _))));
+        drop(server);
+        assert!(client.join().unwrap(), "the server closed first");
+    }
+
+    #[test]
+    fn draining_stops_while_the_client_still_sends() {
+        let (client, server) = pair();
+        // 10 s of trickling against at most DRAIN_TIME of draining.
+        let client = trickle(client, b"GET / HTTP/1.1\r\n\r\n", 500);
+        let conn = Conn::new(&server, Instant::now() + Duration::from_secs(60));
+        read_request(conn).unwrap();
+        Response::text(200, "ok").write_to(conn, false).unwrap();
+        finish(conn);
+        drop(server);
+        assert!(
+            client.join().unwrap(),
+            "the server closed while the client was still sending"
+        );
+    }
+
+    #[test]
+    fn a_client_that_does_not_read_stops_writes_at_the_deadline() {
+        let (client, server) = pair();
+        let conn = Conn::new(&server, Instant::now() + Duration::from_millis(300));
+        // More than any socket buffer holds; the client reads nothing (it
+        // closes after 10 s, which would be a broken pipe, not a timeout).
+        let body = vec![b'x'; 64 * 1024 * 1024];
+        let holder = std::thread::spawn(move || {
+            std::thread::sleep(Duration::from_secs(10));
+            drop(client);
+        });
+        let err = Response::new(200, "text/plain", body)
+            .write_to(conn, false)
+            .unwrap_err();
+        assert!(
+            matches!(
+                err.kind(),
+                io::ErrorKind::TimedOut | io::ErrorKind::WouldBlock
+            ),
+            "{err:?}"
+        );
+        drop(server);
+        drop(holder);
+    }
+
+    #[test]
+    fn header_values_never_carry_control_bytes() {
+        assert_eq!(header_safe("/faq/?x=1"), "/faq/?x=1");
+        assert!(matches!(header_safe("/faq/?x=1"), Cow::Borrowed(_)));
+        assert_eq!(
+            header_safe("/faq/?a\r\nSet-Cookie: x"),
+            "/faq/?a%0D%0ASet-Cookie: x"
+        );
+        assert_eq!(
+            header_safe("/faq/?a%0d%0a"),
+            "/faq/?a%0d%0a",
+            "kept as sent"
+        );
+        assert_eq!(header_safe("\t\u{1b}[31m\u{7f}"), "%09%1B[31m%7F");
+        assert_eq!(header_safe("/café/"), "/caf%C3%A9/");
+        let once = header_safe("/é?\r").into_owned();
+        assert_eq!(header_safe(&once), once, "idempotent");
+
+        let r = Response::text(302, "voir").header("Location", "/faq/?a\rX-Injecte: oui");
+        let mut out = Vec::new();
+        r.write_to(&mut out, false).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        let head = text.split("\r\n\r\n").next().unwrap();
+        assert!(head.contains("\r\nLocation: /faq/?a%0DX-Injecte: oui\r\n"));
+        for line in head.split("\r\n") {
+            assert!(!line.contains(['\r', '\n']), "{line:?}");
+            assert!(!line.starts_with("X-Injecte"), "{line:?}");
+        }
+    }
 
     #[test]
     fn paths_are_normalised() {

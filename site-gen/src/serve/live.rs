@@ -1,11 +1,11 @@
 //! Live reload: the script added to served pages, the Server-Sent Events
 //! stream it listens to, and the error overlay shown while a build fails.
 
-use std::io::Write;
+use std::io::{self, Read, Write};
 use std::net::TcpStream;
 use std::sync::Mutex;
-use std::time::Duration;
 
+use super::http::Response;
 use crate::templates::escape;
 
 /// Where the server's own files live; no site file can be there (the
@@ -19,6 +19,9 @@ pub const ERRORS_PATH: &str = "/__site-gen/errors";
 
 /// Most pages listening at once (each holds one socket, no thread).
 pub const MAX_LISTENERS: usize = 64;
+/// When the slots are full, how long a page waits before asking again
+/// (milliseconds).
+pub const FULL_RETRY_MS: u32 = 5000;
 
 /// The reload script: an external file, so that a Content-Security-Policy
 /// forbidding inline scripts does not stop it. The page knows the build it
@@ -119,22 +122,66 @@ fn rfind(hay: &[u8], needle: &[u8]) -> Option<usize> {
     hay.windows(needle.len()).rposition(|w| w == needle)
 }
 
+/// The answer to a page asking for the event stream when every slot is
+/// taken: a stream that only sets the reconnection delay, then ends.
+/// `EventSource` gives up for good on an error status (a 503 left the page
+/// without live reload until it was reloaded by hand), but reconnects after
+/// `retry` when a stream ends, by which time a slot may be free.
+pub fn full() -> Response {
+    let body = format!(
+        ": trop de pages ouvertes, nouvel essai dans {} s\nretry: {FULL_RETRY_MS}\n\n",
+        FULL_RETRY_MS / 1000
+    );
+    Response::new(200, "text/event-stream; charset=utf-8", body)
+}
+
 /// The pages listening for reloads.
 #[derive(Default)]
 pub struct Listeners {
+    /// Nonblocking: no write to a page can hold the lock (and with it the
+    /// workers adding pages and the rebuilds). A write that would block
+    /// drops the page: its socket buffer holds thousands of events, so it
+    /// has not read any for a very long time.
     streams: Mutex<Vec<TcpStream>>,
+}
+
+/// Whether the page behind a listening `stream` (nonblocking) is still
+/// there. A page that closed its stream has sent its end of stream, seen
+/// here at once without writing (a write to a closed connection succeeds
+/// once, so pings alone took two rounds, about 30 s, to free a slot).
+/// `EventSource` never sends anything after its request: whatever comes is
+/// read and dropped, and a client that half-closes counts as gone.
+fn is_open(mut stream: &TcpStream) -> bool {
+    let mut buf = [0u8; 1024];
+    // Bounded: a client flooding its stream cannot keep the lock.
+    for _ in 0..16 {
+        match stream.read(&mut buf) {
+            Ok(0) => return false,
+            Ok(_) => {}
+            Err(e) if e.kind() == io::ErrorKind::WouldBlock => return true,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(_) => return false,
+        }
+    }
+    true
 }
 
 impl Listeners {
     /// Takes over a connection that asked for the event stream: sends the
-    /// headers and the current build, then keeps it. Gives the connection
-    /// back when too many pages listen already.
+    /// headers and the current build, then keeps it. When the slots are
+    /// full, pages that went away free theirs first; gives the connection
+    /// back when too many pages still listen (answer with [`full`]).
     pub fn add(&self, mut stream: TcpStream, build: &str) -> Result<(), TcpStream> {
         let mut streams = self.streams.lock().unwrap_or_else(|e| e.into_inner());
         if streams.len() >= MAX_LISTENERS {
+            streams.retain(is_open);
+        }
+        if streams.len() >= MAX_LISTENERS {
             return Err(stream);
         }
-        let _ = stream.set_write_timeout(Some(Duration::from_secs(2)));
+        if stream.set_nonblocking(true).is_err() {
+            return Ok(());
+        }
         let head = format!(
             "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream; charset=utf-8\r\nCache-Control: no-store\r\nX-Content-Type-Options: nosniff\r\nConnection: close\r\n\r\nretry: 1000\n\nevent: hello\ndata: {build}\n\n"
         );
@@ -154,14 +201,15 @@ impl Listeners {
         self.write_all(message.as_bytes());
     }
 
-    /// A comment line, so closed pages are noticed and forgotten.
+    /// A comment line, so idle streams stay open and pages that went away
+    /// are forgotten.
     pub fn ping(&self) {
         self.write_all(b": ping\n\n");
     }
 
     fn write_all(&self, bytes: &[u8]) {
         let mut streams = self.streams.lock().unwrap_or_else(|e| e.into_inner());
-        streams.retain_mut(|s| s.write_all(bytes).and_then(|()| s.flush()).is_ok());
+        streams.retain_mut(|s| is_open(s) && s.write_all(bytes).and_then(|()| s.flush()).is_ok());
     }
 
     pub fn len(&self) -> usize {
@@ -189,6 +237,77 @@ mod tests {
         let out = String::from_utf8(inject(html, "7", Some(&problems))).unwrap();
         assert!(out.starts_with("<html><body class=\"x\"><link rel=\"stylesheet\" href=\"/__site-gen/erreurs.css\"><div id=\"site-gen-erreurs\""));
         assert!(out.contains("content/a.md:2:1: &lt;faux&gt;"));
+    }
+
+    /// Both ends of a loopback connection: (page, server).
+    fn pair(listener: &std::net::TcpListener) -> (TcpStream, TcpStream) {
+        let page = TcpStream::connect(listener.local_addr().unwrap()).unwrap();
+        let (server, _) = listener.accept().unwrap();
+        (page, server)
+    }
+
+    #[test]
+    fn closed_pages_free_their_slots() {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let listeners = Listeners::default();
+        let mut pages = Vec::new();
+        for _ in 0..MAX_LISTENERS {
+            let (page, server) = pair(&listener);
+            assert!(listeners.add(server, "b-1").is_ok());
+            pages.push(page);
+        }
+        let (_late, server) = pair(&listener);
+        assert!(listeners.add(server, "b-1").is_err(), "full");
+
+        // One page still listens, the others close.
+        let kept = pages.pop().unwrap();
+        drop(pages);
+        // Their end of stream crosses the loopback interface at once; the
+        // bound only keeps a broken check from hanging the test.
+        let mut new_page = None;
+        for _ in 0..500 {
+            let (page, server) = pair(&listener);
+            if listeners.add(server, "b-1").is_ok() {
+                new_page = Some(page);
+                break;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(10));
+        }
+        assert!(
+            new_page.is_some(),
+            "a new page is accepted once others closed"
+        );
+        listeners.ping();
+        assert_eq!(listeners.len(), 2, "only the pages still open are kept");
+
+        // The page kept got every message, in order.
+        listeners.send("reload", "b-2");
+        drop(listeners);
+        let mut text = String::new();
+        let mut kept = kept;
+        kept.read_to_string(&mut text).unwrap();
+        assert!(
+            text.ends_with(
+                "retry: 1000\n\nevent: hello\ndata: b-1\n\n: ping\n\nevent: reload\ndata: b-2\n\n"
+            ),
+            "{text:?}"
+        );
+    }
+
+    #[test]
+    fn a_full_answer_makes_the_page_retry() {
+        let r = full();
+        assert_eq!(r.status, 200, "EventSource gives up for good on an error");
+        assert_eq!(
+            r.headers,
+            vec![("Content-Type", "text/event-stream; charset=utf-8".into())]
+        );
+        let body = String::from_utf8(r.body).unwrap();
+        assert!(body.contains("\nretry: 5000\n\n"), "{body:?}");
+        assert!(
+            !body.contains("event:"),
+            "no hello: the page does not reload"
+        );
     }
 
     #[test]

@@ -5,8 +5,11 @@
 //! the in-memory map, never a disk path); request paths with `..`, `.`,
 //! `\`, NUL or control characters, raw or percent-encoded, are refused
 //! (400); request heads are bounded (8 KiB line, 32 KiB of headers, 100
-//! headers) and must arrive within 10 s; a fixed pool of worker threads
-//! answers, connections beyond its queue get a 503; only GET and HEAD.
+//! headers); each connection has one deadline for everything (15 s: the
+//! head within 10 s, then the answer, then at most 1 s of draining), so
+//! slow clients cannot keep the fixed pool of worker threads; connections
+//! beyond its queue get a 503; only GET and HEAD. Header values never carry
+//! a control or non-ASCII byte (percent-encoded), nor do logged targets.
 
 pub mod http;
 pub mod live;
@@ -22,14 +25,16 @@ use std::time::{Duration, Instant};
 
 use crate::diagnostics::Diagnostics;
 use crate::site::{BuildOptions, RebuildReport, Session, SiteFiles};
-use http::{content_type, read_request, request_path, ReadError, Response};
+use http::{content_type, header_safe, read_request, request_path, Conn, ReadError, Response};
 use live::Listeners;
 
 /// Threads answering requests.
 pub const WORKERS: usize = 8;
 /// Accepted connections waiting for a worker; more get a 503.
 pub const QUEUE: usize = 64;
-/// How often open event streams are pinged (closed pages are dropped).
+/// How often open event streams are pinged (pages that went away are
+/// dropped). Rare is enough: when the slots are full, closed pages free
+/// theirs at once ([`Listeners::add`]).
 const PING_EVERY: Duration = Duration::from_secs(15);
 
 /// Prints the problems of a failed build (the CLI's compiler-like printer).
@@ -237,9 +242,9 @@ fn serve_forever(listener: TcpListener, shared: Arc<Shared>) -> anyhow::Result<(
             Ok(stream) => match tx.try_send(stream) {
                 Ok(()) => {}
                 Err(TrySendError::Full(stream)) => {
-                    let _ = stream.set_write_timeout(Some(Duration::from_millis(200)));
-                    let _ =
-                        Response::text(503, "serveur occupé, réessayez").write_to(&stream, false);
+                    // The accepting thread must not wait for anyone.
+                    let conn = Conn::new(&stream, Instant::now() + Duration::from_millis(200));
+                    let _ = Response::text(503, "serveur occupé, réessayez").write_to(conn, false);
                 }
                 Err(TrySendError::Disconnected(_)) => anyhow::bail!("le serveur s’est arrêté"),
             },
@@ -251,27 +256,31 @@ fn serve_forever(listener: TcpListener, shared: Arc<Shared>) -> anyhow::Result<(
     Ok(())
 }
 
-/// Answers one connection.
+/// Answers one connection, all of it within [`http::CONNECTION_TIME`] from
+/// the moment a worker takes it.
 fn handle(stream: TcpStream, shared: &Shared) {
     let start = Instant::now();
-    let request = match read_request(&stream) {
+    let deadline = start + http::CONNECTION_TIME;
+    let conn = Conn::new(&stream, deadline);
+    let request = match read_request(conn.until(start + http::HEAD_TIME)) {
         Ok(r) => r,
         Err(ReadError::Bad(status, why)) => {
-            let _ = Response::text(status, why).write_to(&stream, false);
-            http::finish(&stream);
+            answer(conn, &Response::text(status, why), false);
             return;
         }
         Err(ReadError::Io(_)) => return,
     };
     let head_only = request.method == "HEAD";
+    // Printed targets are made safe too: an escape sequence in a request
+    // must not reach the terminal.
+    let target = header_safe(&request.target);
     if !shared.hosts.is_empty() {
         let host = request
             .header("Host")
             .and_then(|h| host_name(&format!("http://{h}")));
         if !host.is_some_and(|h| shared.hosts.contains(&h)) {
-            let _ = Response::text(403, "hôte refusé (le serveur ne répond qu’à localhost)")
-                .write_to(&stream, false);
-            http::finish(&stream);
+            let refused = Response::text(403, "hôte refusé (le serveur ne répond qu’à localhost)");
+            answer(conn, &refused, false);
             return;
         }
     }
@@ -280,10 +289,13 @@ fn handle(stream: TcpStream, shared: &Shared) {
             if path == live::EVENTS_PATH[1..] {
                 let build = shared.current().build.clone();
                 if shared.verbose {
-                    println!("GET {} → flux d’événements", request.target);
+                    println!("GET {target} → flux d’événements");
                 }
                 if let Err(stream) = shared.listeners.add(stream, &build) {
-                    let _ = Response::text(503, "trop de pages ouvertes").write_to(&stream, false);
+                    if shared.verbose {
+                        println!("  trop de pages ouvertes : la page réessaiera");
+                    }
+                    answer(Conn::new(&stream, deadline), &live::full(), false);
                 }
                 return;
             }
@@ -292,15 +304,19 @@ fn handle(stream: TcpStream, shared: &Shared) {
     let response = respond(&request.method, &request.target, &shared.current());
     if shared.verbose {
         println!(
-            "{} {} → {} ({} µs)",
+            "{} {target} → {} ({} µs)",
             request.method,
-            request.target,
             response.status,
             start.elapsed().as_micros()
         );
     }
-    let _ = response.write_to(&stream, head_only);
-    http::finish(&stream);
+    answer(conn, &response, head_only);
+}
+
+/// Sends `response` and closes the connection, within its deadline.
+fn answer(conn: Conn<'_>, response: &Response, head_only: bool) {
+    let _ = response.write_to(conn, head_only);
+    http::finish(conn);
 }
 
 /// The host name of a URL, lowercase, without port (`[::1]` keeps its brackets).
@@ -348,7 +364,10 @@ fn respond(method: &str, target: &str, snap: &Snapshot) -> Response {
     }
     if !path.is_empty() && !path.ends_with('/') && files.contains_key(&format!("{path}/index.html"))
     {
-        // `/faq` → `/faq/` (the raw path was checked: no control characters).
+        // `/faq` → `/faq/`. The raw path was checked (no control
+        // characters), the query was not: what no header may carry (CR, LF,
+        // other controls, non-ASCII) is percent-encoded, so a query cannot
+        // end the `Location` line and add a header.
         let raw_path = target.split(['?', '#']).next().unwrap_or("/");
         let query = target
             .split('#')
@@ -356,7 +375,7 @@ fn respond(method: &str, target: &str, snap: &Snapshot) -> Response {
             .and_then(|t| t.split_once('?'))
             .map(|(_, q)| format!("?{q}"))
             .unwrap_or_default();
-        let location = format!("{raw_path}/{query}");
+        let location = header_safe(&format!("{raw_path}/{query}")).into_owned();
         return Response::text(302, &format!("voir {location}")).header("Location", location);
     }
     match files.get("404.html") {
@@ -581,6 +600,7 @@ mod tests {
         let files: SiteFiles = [
             ("index.html", "<html><body>accueil</body></html>"),
             ("faq/index.html", "<html><body>faq</body></html>"),
+            ("caf\u{e9}/index.html", "<html><body>café</body></html>"),
             ("404.html", "<html><body>introuvable</body></html>"),
             ("assets/calculateur.0123456789abcdef.wasm", "\0asm"),
             ("style.css", "body{}"),
@@ -623,6 +643,27 @@ mod tests {
         assert_eq!(respond("POST", "/", &snap).status, 405);
         assert_eq!(respond("GET", "/../Cargo.toml", &snap).status, 400);
         assert_eq!(respond("GET", "/__site-gen/reload.js", &snap).status, 200);
+    }
+
+    #[test]
+    fn redirects_carry_no_control_byte() {
+        let snap = snapshot(None);
+        let location = |target: &str| {
+            let r = respond("GET", target, &snap);
+            assert_eq!(r.status, 302, "{target:?}");
+            r.headers
+                .iter()
+                .find(|(n, _)| *n == "Location")
+                .map(|(_, v)| v.clone())
+                .unwrap()
+        };
+        // Escapes the client sent stay as sent: they are text, not bytes.
+        assert_eq!(location("/faq?a%0d%0aX: 1"), "/faq/?a%0d%0aX: 1");
+        assert_eq!(location("/faq?a\rX-Injecte:oui"), "/faq/?a%0DX-Injecte:oui");
+        assert_eq!(location("/faq?\t\u{1b}[2J\u{7f}"), "/faq/?%09%1B[2J%7F");
+        assert_eq!(location("/faq?q=caf\u{e9}"), "/faq/?q=caf%C3%A9");
+        assert_eq!(location("/caf\u{e9}"), "/caf%C3%A9/");
+        assert_eq!(location("/caf%C3%A9?x"), "/caf%C3%A9/?x");
     }
 
     #[test]

@@ -32,7 +32,7 @@ use rayon::prelude::*;
 use serde_json::{json, Map, Value};
 use tera::{Context, Tera};
 
-use super::{warnings, BuildOptions, BuiltSite, Timings};
+use super::{outputs, warnings, BuildOptions, BuiltSite, Timings};
 use crate::config::{Config, CONFIG_FILE};
 use crate::content::{self, Document, Kind, Loaded, UrlPaths};
 use crate::diagnostics::{Diagnostic, Diagnostics};
@@ -941,6 +941,36 @@ impl Session {
             }
         }
         report.widget_compiled = self.widget.take_compiled();
+        let clashes = outputs::clashes(files.keys().map(String::as_str));
+        if !clashes.is_empty() {
+            let mut origins = outputs::Origins::new();
+            for doc in docs {
+                origins.insert(&doc.output, doc.file.display().to_string());
+            }
+            for (output, target) in &loaded.aliases {
+                origins.insert(output, docs[*target].file.display().to_string());
+            }
+            for asset in &loaded.assets {
+                let shown = crate::diagnostics::display_path(&self.opts.root, &asset.source);
+                origins.insert(&asset.output, shown.display().to_string());
+            }
+            for (path, _, origin) in &theme.statics {
+                origins.insert(path, origin.clone());
+            }
+            let origin = |path: &str| {
+                origins
+                    .get(path)
+                    .cloned()
+                    .unwrap_or_else(|| path.to_string())
+            };
+            for clash in clashes {
+                let mut message = clash.message;
+                if let Some(other) = &clash.other {
+                    message.push_str(&format!(" (« {other} » vient de {})", origin(other)));
+                }
+                extra.push(Diagnostic::new(origin(&clash.path), message));
+            }
+        }
         timer.lap("autres fichiers");
         extra.into_result()?;
 
@@ -1019,12 +1049,18 @@ fn widget_sources() -> PathBuf {
 }
 
 fn read_asset(path: &Path) -> Result<(Bytes, String), String> {
-    std::fs::read(path)
+    // The walk of content/ checked where `path` leads; reading checks
+    // again that it is a regular file (a named pipe would block the build).
+    crate::inputs::read_regular(path)
         .map(|bytes| {
             let hash = content_hash(&bytes);
             (Arc::new(bytes), hash)
         })
-        .map_err(|e| e.to_string())
+        .map_err(|e| match e {
+            // Shown after « lecture impossible : » already.
+            crate::inputs::Refusal::Io(e) => e.to_string(),
+            refusal => refusal.to_string(),
+        })
 }
 
 type UrlInputs = (HashMap<String, String>, HashMap<String, String>, Key);

@@ -202,3 +202,41 @@ pub fn wait_for<T>(secs: u64, mut f: impl FnMut() -> Option<T>) -> Option<T> {
         std::thread::sleep(Duration::from_millis(50));
     }
 }
+
+/// Runs `f` on its own thread and returns what it returns; panics with
+/// « hung » when it takes more than `secs` seconds. A hang detector, not a
+/// speed check: give bounds far above what the work needs.
+pub fn within<T: Send + 'static>(
+    secs: u64,
+    what: &str,
+    f: impl FnOnce() -> T + Send + 'static,
+) -> T {
+    let (tx, rx) = mpsc::channel();
+    let worker = std::thread::spawn(move || {
+        let _ = tx.send(f());
+    });
+    match rx.recv_timeout(Duration::from_secs(secs)) {
+        Ok(v) => v,
+        Err(mpsc::RecvTimeoutError::Timeout) => panic!("hung: {what} (over {secs} s)"),
+        // `f` panicked: show its message.
+        Err(mpsc::RecvTimeoutError::Disconnected) => match worker.join() {
+            Err(panic) => std::panic::resume_unwind(panic),
+            Ok(()) => unreachable!("the thread sends before it ends"),
+        },
+    }
+}
+
+/// Sends `raw` bytes as they are (no client library to clean them up) and
+/// returns everything the server answers until it closes. Waits up to
+/// 60 s for each read: long enough to sit in the queue behind slow
+/// clients, and still a bound.
+pub fn raw_exchange(port: u16, raw: &[u8]) -> Vec<u8> {
+    let mut stream = TcpStream::connect(("127.0.0.1", port)).expect("connect");
+    stream
+        .set_read_timeout(Some(Duration::from_secs(60)))
+        .unwrap();
+    stream.write_all(raw).unwrap();
+    let mut answer = Vec::new();
+    stream.read_to_end(&mut answer).expect("read the response");
+    answer
+}
