@@ -13,6 +13,7 @@
 
 pub mod http;
 pub mod live;
+pub mod mime;
 pub mod watch;
 
 use std::collections::BTreeSet;
