@@ -9,8 +9,6 @@ use crate::config::{Config, CONFIG_FILE};
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::inputs::{Inputs, LinksTo};
 
-mod recursion;
-
 mod builtin {
     include!(concat!(env!("OUT_DIR"), "/builtin_theme.rs"));
 }
@@ -80,42 +78,7 @@ impl Theme {
             &mut theme.statics,
             &mut diags,
         );
-        theme.check_recursion(&mut diags);
         diags.into_result().map(|()| theme)
-    }
-
-    /// Reports templates too deeply nested for Tera's parser, and those
-    /// that would recurse forever (Tera has no depth limit: either would
-    /// overflow the stack and kill the process). Templates that do not
-    /// parse are left to the template compiler's messages.
-    fn check_recursion(&self, diags: &mut Diagnostics) {
-        let mut parsed: BTreeMap<String, tera::Template> = BTreeMap::new();
-        for (name, file) in &self.templates {
-            let Ok(text) = std::str::from_utf8(&file.bytes) else {
-                continue;
-            };
-            let depth = recursion::nesting_depth(text);
-            if depth > recursion::MAX_NESTING {
-                diags.push(Diagnostic::new(
-                    &file.origin,
-                    format!(
-                        "gabarit trop imbriqué : {depth} niveaux de {{% if %}}, {{% for %}}… ou de parenthèses (au plus {})",
-                        recursion::MAX_NESTING
-                    ),
-                ));
-                continue;
-            }
-            if let Ok(tpl) = tera::Template::new(name, None, text) {
-                parsed.insert(name.clone(), tpl);
-            }
-        }
-        for (name, message) in recursion::endless_cycles(&parsed) {
-            let origin = self
-                .templates
-                .get(&name)
-                .map_or_else(|| PathBuf::from(&name), |f| f.origin.clone());
-            diags.push(Diagnostic::new(origin, message));
-        }
     }
 }
 

@@ -1,6 +1,7 @@
 //! Tera, set up once per build: the theme's templates plus the built-in
-//! ones, the `date_fr` and `json_ld` filters and the `get_url` /
-//! `asset_url` functions.
+//! ones, each parsed once; what those syntax trees tell before rendering
+//! (endless recursion, which templates each one uses); the `date_fr` and
+//! `json_ld` filters and the `get_url` / `asset_url` functions.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -10,6 +11,12 @@ use tera::{Tera, Value};
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::theme::Theme;
 use crate::urls::Urls;
+
+mod calls;
+mod deps;
+mod recursion;
+
+pub use deps::TemplateKeys;
 
 /// Templates the generator provides when the theme has none of that name.
 const BUILTIN: &[(&str, &str)] = &[
@@ -23,9 +30,68 @@ const BUILTIN: &[(&str, &str)] = &[
 pub const REQUIRED: &[&str] = &["index.html", "section.html", "page.html", "404.html"];
 
 /// Compiles every template of `theme` (reporting all syntax errors with
-/// their file and line) and registers the site's filters and functions.
+/// their file and line, templates nested too deeply and endless include
+/// or macro recursion) and registers the site's filters and functions.
+///
+/// Each template is parsed once, alone (so every syntax error is reported,
+/// not just the first one); Tera gets those parsed templates, and the
+/// recursion and dependency analyses ([`recursion`], [`TemplateKeys`])
+/// read the same syntax trees.
 pub fn compile(theme: &Theme, urls: Arc<Urls>) -> Result<Tera, Diagnostics> {
     let mut diags = Diagnostics::default();
+    let sources = sources(theme, &mut diags);
+    let mut parsed: HashMap<String, tera::Template> = HashMap::new();
+    for (name, text) in &sources {
+        // Before Tera's parser, which would overflow the stack.
+        let depth = recursion::nesting_depth(text);
+        if depth > recursion::MAX_NESTING {
+            diags.push(Diagnostic::new(
+                origin(theme, name),
+                format!(
+                    "gabarit trop imbriqué : {depth} niveaux de {{% if %}}, {{% for %}}… ou de parenthèses (au plus {})",
+                    recursion::MAX_NESTING
+                ),
+            ));
+            continue;
+        }
+        match tera::Template::new(name, None, text) {
+            Ok(tpl) => {
+                parsed.insert(name.clone(), tpl);
+            }
+            Err(e) => diags.push(template_error(theme, name, &e)),
+        }
+    }
+    // Tera has no depth limit: endless recursion would overflow the stack
+    // and kill the process while rendering.
+    for (name, message) in recursion::endless_cycles(&parsed) {
+        diags.push(Diagnostic::new(origin(theme, &name), message));
+    }
+    if !diags.is_empty() {
+        return Err(diags);
+    }
+    let mut tera = Tera::default();
+    tera.autoescape_on(vec![".html", ".htm", ".xml"]);
+    tera.set_escape_fn(escape);
+    // What `Tera::add_raw_templates` does after parsing (the field is
+    // public but hidden in Tera's docs, like the syntax tree itself: the
+    // version is pinned in Cargo.toml).
+    tera.templates = parsed;
+    if let Err(e) = tera
+        .build_inheritance_chains()
+        .and_then(|()| tera.check_macro_files())
+    {
+        // Inheritance problems (a missing parent template, a cycle), a
+        // missing macro file.
+        return Err(Diagnostic::new("templates", error_chain(&e)).into());
+    }
+    register(&mut tera, urls);
+    Ok(tera)
+}
+
+/// The text of every template: the theme's, then the built-in ones the
+/// theme does not replace. Reports templates that are not UTF-8 and
+/// required ones that are missing.
+fn sources(theme: &Theme, diags: &mut Diagnostics) -> Vec<(String, String)> {
     let mut sources: Vec<(String, String)> = Vec::new();
     for (name, file) in &theme.templates {
         match String::from_utf8(file.bytes.clone()) {
@@ -49,25 +115,7 @@ pub fn compile(theme: &Theme, urls: Arc<Urls>) -> Result<Tera, Diagnostics> {
             ));
         }
     }
-    // Parse each template alone first, so every syntax error is reported
-    // with its own file and line, not just the first one.
-    for (name, text) in &sources {
-        if let Err(e) = tera::Template::new(name, None, text) {
-            diags.push(template_error(theme, name, &e));
-        }
-    }
-    if !diags.is_empty() {
-        return Err(diags);
-    }
-    let mut tera = Tera::default();
-    tera.autoescape_on(vec![".html", ".htm", ".xml"]);
-    tera.set_escape_fn(escape);
-    if let Err(e) = tera.add_raw_templates(sources) {
-        // Inheritance problems (a missing parent template, a cycle).
-        return Err(Diagnostic::new("templates", error_chain(&e)).into());
-    }
-    register(&mut tera, urls);
-    Ok(tera)
+    sources
 }
 
 /// Escapes text for HTML and XML; unlike Tera's default, leaves `/` alone

@@ -10,9 +10,11 @@
 //! (`toc_list` recursing on `h.children` does), so it is allowed. A cycle
 //! made only of unguarded calls renders forever, so it is refused.
 
-use std::collections::{BTreeMap, BTreeSet, VecDeque};
+use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};
 
-use tera::ast::{Expr, ExprVal, Node};
+use tera::Template;
+
+use super::calls::{calls, Call, Target};
 
 /// Something that renders: a template's own body (with its blocks) or a macro.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
@@ -35,12 +37,6 @@ impl Unit {
             Unit::Macro { file, .. } => file,
         }
     }
-}
-
-/// A call found in a body: to a template (include, extends) or a macro.
-enum Call {
-    Template(String),
-    Macro { namespace: String, name: String },
 }
 
 /// Deepest nesting accepted in a template, of block tags (`{% if %}`,
@@ -132,97 +128,43 @@ fn find(haystack: &[u8], from: usize, needle: &[u8]) -> Option<usize> {
 
 /// Finds the unguarded cycles among `templates` (name → parsed template).
 /// Returns (template file to report, message) for each, sorted.
-pub(crate) fn endless_cycles(
-    templates: &BTreeMap<String, tera::Template>,
-) -> Vec<(String, String)> {
+pub(crate) fn endless_cycles(templates: &HashMap<String, Template>) -> Vec<(String, String)> {
     // Unguarded edges between units.
     let mut edges: BTreeMap<Unit, BTreeSet<Unit>> = BTreeMap::new();
     for (name, tpl) in templates {
-        let mut calls = unguarded_calls(&tpl.ast);
-        if let Some(parent) = &tpl.parent {
-            calls.push(Call::Template(parent.clone()));
-        }
+        let mut targets = unguarded(calls(&tpl.ast));
+        targets.extend(tpl.parent.iter().cloned().map(Target::Template));
         let unit = Unit::Template(name.clone());
-        let targets = resolve(templates, name, calls);
-        edges.entry(unit).or_default().extend(targets);
+        let reached = resolve(templates, name, targets);
+        edges.entry(unit).or_default().extend(reached);
         for (macro_name, def) in &tpl.macros {
             let unit = Unit::Macro {
                 file: name.clone(),
                 name: macro_name.clone(),
             };
-            let targets = resolve(templates, name, unguarded_calls(&def.body));
-            edges.entry(unit).or_default().extend(targets);
+            let reached = resolve(templates, name, unguarded(calls(&def.body)));
+            edges.entry(unit).or_default().extend(reached);
         }
     }
     report(&edges)
 }
 
-/// The calls of `nodes` made whatever the data: not inside `{% for %}`, nor
-/// past the first condition of an `{% if %}`.
-fn unguarded_calls(nodes: &[Node]) -> Vec<Call> {
-    let mut calls = Vec::new();
-    let mut exprs: Vec<&Expr> = Vec::new();
-    // Explicit stack: a deeply nested template must not overflow here.
-    let mut stack: Vec<&Node> = nodes.iter().rev().collect();
-    while let Some(node) = stack.pop() {
-        match node {
-            Node::Include(_, names, _) => {
-                calls.extend(names.iter().map(|n| Call::Template(n.clone())));
-            }
-            Node::VariableBlock(_, e) => exprs.push(e),
-            Node::Set(_, set) => exprs.push(&set.value),
-            Node::FilterSection(_, section, _) => {
-                exprs.extend(section.filter.args.values());
-                stack.extend(section.body.iter().rev());
-            }
-            Node::Block(_, block, _) => stack.extend(block.body.iter().rev()),
-            Node::If(branches, _) => {
-                // Only the first condition is always evaluated.
-                if let Some((_, cond, _)) = branches.conditions.first() {
-                    exprs.push(cond);
-                }
-            }
-            Node::Forloop(_, forloop, _) => exprs.push(&forloop.container),
-            // Macro definitions are units of their own (their bodies run
-            // when called); text, comments, imports... call nothing.
-            _ => {}
-        }
-    }
-    while let Some(e) = exprs.pop() {
-        for f in &e.filters {
-            exprs.extend(f.args.values());
-        }
-        match &e.val {
-            ExprVal::MacroCall(call) => {
-                calls.push(Call::Macro {
-                    namespace: call.namespace.clone(),
-                    name: call.name.clone(),
-                });
-                exprs.extend(call.args.values());
-            }
-            ExprVal::FunctionCall(f) => exprs.extend(f.args.values()),
-            ExprVal::Math(m) => exprs.extend([&*m.lhs, &*m.rhs]),
-            ExprVal::Logic(l) => exprs.push(&l.lhs), // `rhs` may be short-circuited
-            ExprVal::Test(t) => exprs.extend(t.args.iter()),
-            ExprVal::Array(items) => exprs.extend(items.iter()),
-            ExprVal::In(i) => exprs.extend([&*i.lhs, &*i.rhs]),
-            _ => {}
-        }
-    }
+/// The targets of the calls made whatever the data.
+fn unguarded(calls: Vec<Call>) -> Vec<Target> {
     calls
+        .into_iter()
+        .filter(|c| !c.guarded)
+        .map(|c| c.target)
+        .collect()
 }
 
 /// The units `calls` (made in template file `file`) reach.
-fn resolve(
-    templates: &BTreeMap<String, tera::Template>,
-    file: &str,
-    calls: Vec<Call>,
-) -> Vec<Unit> {
-    calls
+fn resolve(templates: &HashMap<String, Template>, file: &str, targets: Vec<Target>) -> Vec<Unit> {
+    targets
         .into_iter()
-        .filter_map(|call| match call {
-            Call::Template(t) => templates.contains_key(&t).then_some(Unit::Template(t)),
-            Call::Macro { namespace, name } => {
+        .filter_map(|target| match target {
+            Target::Template(t) => templates.contains_key(&t).then_some(Unit::Template(t)),
+            Target::Macro { namespace, name } => {
                 let target = macro_file(templates, file, &namespace)?;
                 templates[&target]
                     .macros
@@ -236,7 +178,7 @@ fn resolve(
 /// The file whose macros `namespace` names in `file`, as Tera looks it up:
 /// `self`, the file's imports, what those import, then the parents'.
 fn macro_file(
-    templates: &BTreeMap<String, tera::Template>,
+    templates: &HashMap<String, Template>,
     file: &str,
     namespace: &str,
 ) -> Option<String> {
@@ -331,7 +273,7 @@ mod tests {
     fn cycles(files: &[(&str, &str)]) -> Vec<(String, String)> {
         let templates = files
             .iter()
-            .map(|(n, t)| (n.to_string(), tera::Template::new(n, None, t).unwrap()))
+            .map(|(n, t)| (n.to_string(), Template::new(n, None, t).unwrap()))
             .collect();
         endless_cycles(&templates)
     }

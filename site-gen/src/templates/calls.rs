@@ -1,0 +1,147 @@
+//! What a template's syntax tree calls: templates (`{% include %}`) and
+//! macros (`{{ ns::m() }}`), each marked *guarded* when it may not run
+//! (inside a `{% for %}`, a branch of an `{% if %}`, past the first
+//! condition, or the right side of `and`/`or`). One walk of the tree
+//! serves both readers: [`super::deps`] (every template a template uses)
+//! and [`super::recursion`] (cycles made of unguarded calls only).
+
+use tera::ast::{Expr, ExprVal, Node};
+
+/// What a call reaches.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) enum Target {
+    Template(String),
+    Macro { namespace: String, name: String },
+}
+
+/// One call of a body.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) struct Call {
+    pub target: Target,
+    /// Made only for some data: recursion through it may stop.
+    pub guarded: bool,
+}
+
+/// The calls of `nodes` (a template's body or a macro's). Macro
+/// definitions met on the way are skipped: their bodies are walked on
+/// their own, from `Template::macros`.
+pub(super) fn calls(nodes: &[Node]) -> Vec<Call> {
+    let mut calls = Vec::new();
+    let mut exprs: Vec<(&Expr, bool)> = Vec::new();
+    // Explicit stacks: a deeply nested template must not overflow here.
+    let mut stack: Vec<(&Node, bool)> = nodes.iter().rev().map(|n| (n, false)).collect();
+    while let Some((node, guarded)) = stack.pop() {
+        match node {
+            Node::Include(_, names, _) => calls.extend(names.iter().map(|n| Call {
+                target: Target::Template(n.clone()),
+                guarded,
+            })),
+            Node::VariableBlock(_, e) => exprs.push((e, guarded)),
+            Node::Set(_, set) => exprs.push((&set.value, guarded)),
+            Node::FilterSection(_, section, _) => {
+                exprs.extend(section.filter.args.values().map(|e| (e, guarded)));
+                push(&mut stack, &section.body, guarded);
+            }
+            Node::Block(_, block, _) => push(&mut stack, &block.body, guarded),
+            Node::If(branches, _) => {
+                // Only the first condition is always evaluated.
+                for (i, (_, cond, body)) in branches.conditions.iter().enumerate() {
+                    exprs.push((cond, guarded || i > 0));
+                    push(&mut stack, body, true);
+                }
+                if let Some((_, body)) = &branches.otherwise {
+                    push(&mut stack, body, true);
+                }
+            }
+            Node::Forloop(_, forloop, _) => {
+                exprs.push((&forloop.container, guarded));
+                push(&mut stack, &forloop.body, true);
+                if let Some(empty) = &forloop.empty_body {
+                    push(&mut stack, empty, true);
+                }
+            }
+            // Text, comments, imports, macro definitions… call nothing here.
+            _ => {}
+        }
+    }
+    while let Some((e, guarded)) = exprs.pop() {
+        exprs.extend(
+            e.filters
+                .iter()
+                .flat_map(|f| f.args.values().map(|a| (a, guarded))),
+        );
+        match &e.val {
+            ExprVal::MacroCall(call) => {
+                calls.push(Call {
+                    target: Target::Macro {
+                        namespace: call.namespace.clone(),
+                        name: call.name.clone(),
+                    },
+                    guarded,
+                });
+                exprs.extend(call.args.values().map(|a| (a, guarded)));
+            }
+            ExprVal::FunctionCall(f) => exprs.extend(f.args.values().map(|a| (a, guarded))),
+            ExprVal::Math(m) => exprs.extend([(&*m.lhs, guarded), (&*m.rhs, guarded)]),
+            // `rhs` may be short-circuited.
+            ExprVal::Logic(l) => exprs.extend([(&*l.lhs, guarded), (&*l.rhs, true)]),
+            ExprVal::Test(t) => exprs.extend(t.args.iter().map(|a| (a, guarded))),
+            ExprVal::Array(items) => exprs.extend(items.iter().map(|a| (a, guarded))),
+            ExprVal::In(i) => exprs.extend([(&*i.lhs, guarded), (&*i.rhs, guarded)]),
+            _ => {}
+        }
+    }
+    calls
+}
+
+/// Queues `body` to be walked next, in order.
+fn push<'n>(stack: &mut Vec<(&'n Node, bool)>, body: &'n [Node], guarded: bool) {
+    stack.extend(body.iter().rev().map(|n| (n, guarded)));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn of(text: &str) -> Vec<(String, bool)> {
+        let tpl = tera::Template::new("t.html", None, text).unwrap();
+        let mut found: Vec<(String, bool)> = calls(&tpl.ast)
+            .into_iter()
+            .map(|c| match c.target {
+                Target::Template(t) => (t, c.guarded),
+                Target::Macro { namespace, name } => (format!("{namespace}::{name}"), c.guarded),
+            })
+            .collect();
+        found.sort();
+        found
+    }
+
+    #[test]
+    fn calls_are_guarded_by_loops_branches_and_short_circuits() {
+        let text = concat!(
+            r#"{% include "a.html" %}{{ m::f(x=n::g()) | upper }}"#,
+            r#"{% for x in m::list() %}{% include "b.html" %}{% endfor %}"#,
+            r#"{% if m::c() %}{% include "c.html" %}{% elif m::d() %}x{% else %}{% include "d.html" %}{% endif %}"#,
+            r#"{% set y = m::e() or m::h() %}{% block z %}{% include "e.html" %}{% endblock z %}"#,
+            r#"{% macro own() %}{% include "never.html" %}{% endmacro own %}"#,
+        );
+        let expected: Vec<(String, bool)> = [
+            ("a.html", false),
+            ("b.html", true),
+            ("c.html", true),
+            ("d.html", true),
+            ("e.html", false),
+            ("m::c", false),
+            ("m::d", true),
+            ("m::e", false),
+            ("m::f", false),
+            ("m::h", true),
+            ("m::list", false),
+            ("n::g", false),
+        ]
+        .into_iter()
+        .map(|(n, g)| (n.to_string(), g))
+        .collect();
+        assert_eq!(of(text), expected);
+    }
+}

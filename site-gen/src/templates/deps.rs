@@ -1,0 +1,148 @@
+//! Which templates an output depends on: a template, its parents, the
+//! templates it includes and the macro files it imports, transitively. A
+//! [`TemplateKeys`] gives each template name a key that changes when any
+//! of those templates' sources change, so a theme edit re-renders only
+//! the outputs that use the edited file.
+
+use std::collections::{BTreeSet, HashMap};
+
+use tera::Tera;
+
+use super::calls::{calls, Target};
+use crate::render::deps::{Key, KeyBuilder};
+use crate::theme::Theme;
+
+/// Each template's key over the sources of every template it uses.
+#[derive(Debug, Default)]
+pub struct TemplateKeys {
+    keys: HashMap<String, Key>,
+}
+
+impl TemplateKeys {
+    /// The keys of every template of `tera`, whose theme templates come
+    /// from `theme` (the others are the generator's built-in ones, fixed
+    /// in this binary).
+    pub fn new(tera: &Tera, theme: &Theme) -> Self {
+        let names: Vec<String> = tera.get_template_names().map(str::to_string).collect();
+        let direct: HashMap<&str, BTreeSet<String>> = names
+            .iter()
+            .map(|n| (n.as_str(), direct_deps(tera, n)))
+            .collect();
+        let source_key = |name: &str| -> Key {
+            let mut k = KeyBuilder::new("template");
+            k.str(name);
+            match theme.templates.get(name) {
+                Some(file) => k.str("theme").bytes(&file.bytes),
+                None if direct.contains_key(name) => k.str("built-in"),
+                None => k.str("missing"),
+            };
+            k.finish()
+        };
+        let keys = names
+            .iter()
+            .map(|name| {
+                // Every template reachable from `name` (sorted: stable key).
+                let mut seen = BTreeSet::from([name.clone()]);
+                let mut stack = vec![name.clone()];
+                while let Some(n) = stack.pop() {
+                    for d in direct.get(n.as_str()).into_iter().flatten() {
+                        if seen.insert(d.clone()) {
+                            stack.push(d.clone());
+                        }
+                    }
+                }
+                let mut k = KeyBuilder::new("closure");
+                for n in &seen {
+                    k.key(&source_key(n));
+                }
+                (name.clone(), k.finish())
+            })
+            .collect();
+        TemplateKeys { keys }
+    }
+
+    /// The key of template `name` (a fixed key for an unknown template).
+    pub fn get(&self, name: &str) -> Key {
+        self.keys
+            .get(name)
+            .copied()
+            .unwrap_or_else(|| KeyBuilder::new("unknown template").str(name).finish())
+    }
+}
+
+/// The templates `name` names directly: parents, includes (guarded or
+/// not, in its body and its macros), macro imports.
+fn direct_deps(tera: &Tera, name: &str) -> BTreeSet<String> {
+    let mut deps = BTreeSet::new();
+    let Ok(template) = tera.get_template(name) else {
+        return deps;
+    };
+    deps.extend(template.parent.iter().cloned());
+    deps.extend(template.parents.iter().cloned());
+    deps.extend(template.imported_macro_files.iter().map(|(f, _)| f.clone()));
+    let bodies = std::iter::once(&template.ast).chain(template.macros.values().map(|m| &m.body));
+    for body in bodies {
+        deps.extend(calls(body).into_iter().filter_map(|c| match c.target {
+            Target::Template(t) => Some(t),
+            Target::Macro { .. } => None,
+        }));
+    }
+    deps
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::theme::ThemeFile;
+
+    fn theme(files: &[(&str, &str)]) -> (Theme, Tera) {
+        let mut theme = Theme::default();
+        let mut tera = Tera::default();
+        for (name, text) in files {
+            theme.templates.insert(
+                name.to_string(),
+                ThemeFile {
+                    origin: name.into(),
+                    bytes: text.as_bytes().to_vec(),
+                },
+            );
+        }
+        tera.add_raw_templates(files.iter().map(|(n, t)| (*n, *t)))
+            .unwrap();
+        (theme, tera)
+    }
+
+    #[test]
+    fn a_template_depends_on_its_parents_includes_and_macros_only() {
+        let files = [
+            ("base.html", "{% block c %}{% endblock c %}{% include \"footer.html\" %}"),
+            ("footer.html", "pied"),
+            ("macros.html", "{% macro m() %}{% if x %}{% include \"deep.html\" %}{% endif %}{% endmacro m %}"),
+            ("deep.html", "profond"),
+            ("page.html", "{% extends \"base.html\" %}{% import \"macros.html\" as m %}{% block c %}{{ m::m() }}{% endblock c %}"),
+            ("section.html", "{% extends \"base.html\" %}"),
+        ];
+        let (t1, tera1) = theme(&files);
+        let k1 = TemplateKeys::new(&tera1, &t1);
+        let mut changed = files;
+        changed[3].1 = "plus profond";
+        let (t2, tera2) = theme(&changed);
+        let k2 = TemplateKeys::new(&tera2, &t2);
+        assert_ne!(
+            k1.get("page.html"),
+            k2.get("page.html"),
+            "through the macro"
+        );
+        assert_eq!(k1.get("section.html"), k2.get("section.html"));
+        assert_eq!(k1.get("base.html"), k2.get("base.html"));
+        changed[1].1 = "autre pied";
+        let (t3, tera3) = theme(&changed);
+        let k3 = TemplateKeys::new(&tera3, &t3);
+        assert_ne!(
+            k2.get("section.html"),
+            k3.get("section.html"),
+            "through base"
+        );
+        assert_eq!(k1.get("nope.html"), k3.get("nope.html"));
+    }
+}
