@@ -15,7 +15,6 @@ pub mod relative;
 pub mod render;
 pub mod scaffold;
 pub mod serve;
-pub mod shortcodes;
 pub mod site;
 pub mod slug;
 pub mod suggest;

@@ -4,8 +4,10 @@
 //! Every build is a [`Session`]: `build` is a session's first (full) build;
 //! `serve` keeps its session and rebuilds only what a change affects.
 
+mod extras;
 mod outputs;
 mod session;
+mod state;
 #[cfg(test)]
 mod tests;
 mod warnings;
@@ -16,8 +18,9 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use crate::diagnostics::Diagnostics;
-pub use crate::shortcodes::Progress;
-pub use session::{RebuildReport, Session, SiteFiles};
+pub use crate::widget::OnProgress;
+pub use session::{RebuildReport, Session};
+pub use state::SiteFiles;
 
 /// What to build.
 #[derive(Debug, Clone)]
@@ -75,7 +78,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuiltSite, Diagnostics> {
 /// Like [`build`], telling `progress` about the widget's slow steps.
 pub fn build_with_progress(
     opts: &BuildOptions,
-    progress: Progress,
+    progress: OnProgress,
 ) -> Result<BuiltSite, Diagnostics> {
     let mut session = Session::new(opts.clone());
     session.set_progress(progress);

@@ -5,6 +5,7 @@
 
 pub mod context;
 pub mod deps;
+pub mod env;
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Mutex;
@@ -15,9 +16,9 @@ use tera::{Context, Tera};
 use crate::content::{Document, Kind, Loaded};
 use crate::diagnostics::Diagnostic;
 use crate::markdown::{self, MarkdownOptions, RenderEnv, Rendered, ShortcodeArgs};
-use crate::shortcodes::{self, CALCULATOR, ORGANISATION};
 use crate::templates::error_chain;
 use crate::urls::Urls;
+use env::{CALCULATOR, ORGANISATION};
 
 /// One document's Markdown, rendered, with what its output depended on
 /// besides its own text.
@@ -78,7 +79,7 @@ impl RenderEnv for Tracking<'_> {
                     .into(),
             );
         }
-        if shortcodes::uses_pricing(name) {
+        if env::uses_pricing(name) {
             self.pricing.store(true, Ordering::Relaxed);
         } else if name == ORGANISATION {
             if let Some(field) = args.get("champ").and_then(|v| v.as_str()) {

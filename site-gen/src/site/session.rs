@@ -22,32 +22,33 @@
 //! the same order as a full build, so a rebuild's output and problems are
 //! those of a fresh build of the same sources.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use std::time::Instant;
 
 use calculator::Model;
 use rayon::prelude::*;
 use serde_json::{json, Map, Value};
-use tera::{Context, Tera};
+use tera::Context;
 
+use super::extras::{feed_pages, fields, sitemap_entries, Extras};
+use super::state::{
+    Anchors, Bytes, Compiled, Dirty, DocCache, Generations, MdEntry, Output, SiteFiles, SiteState,
+    Summary, ThemeState, Timer,
+};
 use super::{outputs, warnings, BuildOptions, BuiltSite, Timings};
 use crate::config::{Config, CONFIG_FILE};
-use crate::content::{self, Document, Kind, Loaded, UrlPaths};
+use crate::content::{self, Kind, Loaded, UrlPaths};
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::markdown::{MarkdownOptions, Rendered};
 use crate::render::context::{self, SummarySource};
 use crate::render::deps::{Key, KeyBuilder, TemplateKeys};
+use crate::render::env::SiteEnv;
 use crate::render::{self, AnchorCheck, DocView, MarkdownResult};
-use crate::shortcodes::{Progress, SiteEnv, WidgetSlot};
 use crate::templates;
 use crate::theme::Theme;
 use crate::urls::{content_hash, Urls};
-
-/// Output files by path, shared with whoever serves them.
-pub type SiteFiles = BTreeMap<String, Bytes>;
-type Bytes = Arc<Vec<u8>>;
+use crate::widget::{OnProgress, WidgetSlot};
 
 /// What one build or rebuild did.
 #[derive(Debug, Clone, Default)]
@@ -74,7 +75,7 @@ pub struct Session {
     opts: BuildOptions,
     /// The root with symbolic links resolved (changed paths may use it).
     root_real: Option<PathBuf>,
-    progress: Progress,
+    progress: OnProgress,
     /// Rebuilds so far: the generation of what the current one changes.
     rev: u64,
     dirty: Dirty,
@@ -100,195 +101,6 @@ pub struct Session {
     /// 404 page, sitemap, robots.txt, feed, redirects, by name.
     extras: HashMap<String, Output>,
     site: Option<SiteState>,
-}
-
-/// Inputs to read again.
-#[derive(Debug, Clone, Copy)]
-struct Dirty {
-    config: bool,
-    pricing: bool,
-    theme: bool,
-    content: bool,
-    widget: bool,
-}
-
-impl Dirty {
-    const ALL: Dirty = Dirty {
-        config: true,
-        pricing: true,
-        theme: true,
-        content: true,
-        widget: true,
-    };
-}
-
-/// The theme, its static files ready to be output.
-struct ThemeState {
-    theme: Theme,
-    /// (output path, bytes, origin as shown).
-    statics: Vec<(String, Bytes, String)>,
-    hashes: Vec<(String, String)>,
-    gen: u64,
-}
-
-impl ThemeState {
-    fn new(mut theme: Theme, gen: u64) -> Self {
-        let statics: Vec<(String, Bytes, String)> = std::mem::take(&mut theme.statics)
-            .into_iter()
-            .map(|(path, f)| (path, Arc::new(f.bytes), f.origin.display().to_string()))
-            .collect();
-        let hashes = statics
-            .iter()
-            .map(|(path, bytes, _)| (path.clone(), content_hash(bytes)))
-            .collect();
-        ThemeState {
-            theme,
-            statics,
-            hashes,
-            gen,
-        }
-    }
-
-    /// Whether `theme` has the same files as this one.
-    fn same_as(&self, theme: &Theme) -> bool {
-        let same = |a: &crate::theme::ThemeFile, b: &crate::theme::ThemeFile| {
-            a.origin == b.origin && a.bytes == b.bytes
-        };
-        self.theme.templates.len() == theme.templates.len()
-            && self
-                .theme
-                .templates
-                .iter()
-                .zip(&theme.templates)
-                .all(|((n1, f1), (n2, f2))| n1 == n2 && same(f1, f2))
-            && self.statics.len() == theme.statics.len()
-            && self
-                .statics
-                .iter()
-                .zip(&theme.statics)
-                .all(|((p1, b1, o1), (p2, f2))| {
-                    p1 == p2 && **b1 == f2.bytes && *o1 == f2.origin.display().to_string()
-                })
-    }
-}
-
-/// Templates compiled against the site's URLs.
-struct Compiled {
-    tera: Tera,
-    urls: Arc<Urls>,
-    templates: TemplateKeys,
-    theme_gen: u64,
-    loaded_gen: u64,
-    urls_key: Key,
-    /// When it was compiled (theme shortcodes rendered before are stale).
-    gen: u64,
-}
-
-/// What was made for one document.
-struct DocCache {
-    source_path: String,
-    md: Option<MdEntry>,
-    anchors: Option<Anchors>,
-    summary: Option<Summary>,
-    output: Option<Output>,
-}
-
-/// The broken anchors of a document's links, when they were checked and
-/// which documents they point into.
-struct Anchors {
-    check: AnchorCheck,
-    checked_at: u64,
-}
-
-impl DocCache {
-    fn md(&self) -> &MdEntry {
-        self.md.as_ref().expect("rendered before use")
-    }
-}
-
-/// One document's Markdown and what it was rendered from.
-struct MdEntry {
-    body: String,
-    body_line: usize,
-    result: MarkdownResult,
-    urls_gen: u64,
-    calc_gen: u64,
-    tera_gen: u64,
-    /// The rebuild that rendered it.
-    rendered_at: u64,
-    /// The rebuild that last changed its HTML or table of contents.
-    content_gen: u64,
-}
-
-impl MdEntry {
-    /// Still what rendering `doc` would give; brings `urls_gen` up to date
-    /// when its `@/` links still resolve the same.
-    fn still_valid(&mut self, doc: &Document, now: &Generations, urls: &Urls) -> bool {
-        let uses = &self.result.uses;
-        let valid = self.body == doc.body
-            && self.body_line == doc.body_line
-            && (!uses.pricing || self.calc_gen == now.calc)
-            && (!uses.theme_shortcodes || self.tera_gen == now.tera)
-            && (self.urls_gen == now.urls
-                || uses
-                    .page_urls
-                    .iter()
-                    .all(|(source, url)| urls.page(source) == *url));
-        if valid {
-            self.urls_gen = now.urls;
-        }
-        valid
-    }
-}
-
-struct Generations {
-    urls: u64,
-    calc: u64,
-    tera: u64,
-}
-
-/// A document's view for listings, what it was made from, and the rebuild
-/// that last changed it.
-struct Summary {
-    source: SummarySource,
-    md_rendered_at: u64,
-    map: Map<String, Value>,
-    gen: u64,
-}
-
-/// A rendered output and the key of what it was rendered from.
-struct Output {
-    key: Key,
-    result: Result<Bytes, Diagnostic>,
-}
-
-/// The last site built without error.
-struct SiteState {
-    files: Arc<SiteFiles>,
-    sources: BTreeMap<String, PathBuf>,
-    pages: usize,
-    sections: usize,
-}
-
-/// Stage durations.
-struct Timer {
-    start: Instant,
-    laps: Timings,
-}
-
-impl Timer {
-    fn new() -> Self {
-        Timer {
-            start: Instant::now(),
-            laps: Vec::new(),
-        }
-    }
-
-    fn lap(&mut self, stage: &'static str) {
-        let now = Instant::now();
-        self.laps.push((stage, now - self.start));
-        self.start = now;
-    }
 }
 
 impl Session {
@@ -319,7 +131,7 @@ impl Session {
     }
 
     /// Where the widget's slow steps are told (stderr by default).
-    pub fn set_progress(&mut self, progress: Progress) {
+    pub fn set_progress(&mut self, progress: OnProgress) {
         self.progress = progress;
     }
 
@@ -1096,91 +908,6 @@ fn url_inputs(
     (by_source, hashes, key.finish())
 }
 
-/// The other outputs' cache, for one rebuild.
-struct Extras<'a> {
-    cache: &'a mut HashMap<String, Output>,
-    used: HashSet<String>,
-    rendered: usize,
-    tera: &'a Tera,
-    base: &'a Context,
-    theme: &'a Theme,
-    templates: &'a TemplateKeys,
-    config: &'a Config,
-    global: Key,
-}
-
-impl Extras<'_> {
-    /// Output `name` made with `template` from the base context plus
-    /// `context()`, rendered again only when `key` (what the context is
-    /// made from) or the template changed.
-    fn render(
-        &mut self,
-        name: &str,
-        template: &str,
-        key: &[u8],
-        context: impl FnOnce() -> Context,
-    ) -> Result<Bytes, Diagnostic> {
-        self.render_page(name, None, template, key, context)
-    }
-
-    /// Like [`render`](Self::render) for an HTML page published at
-    /// `output`, whose links follow the site's URL mode.
-    fn render_page(
-        &mut self,
-        name: &str,
-        output: Option<&str>,
-        template: &str,
-        key: &[u8],
-        context: impl FnOnce() -> Context,
-    ) -> Result<Bytes, Diagnostic> {
-        let key = KeyBuilder::new(template)
-            .key(&self.global)
-            .key(&self.templates.get(template))
-            .bytes(key)
-            .finish();
-        self.used.insert(name.to_string());
-        if let Some(out) = self.cache.get(name).filter(|o| o.key == key) {
-            return out.result.clone();
-        }
-        self.rendered += 1;
-        let mut ctx = self.base.clone();
-        ctx.extend(context());
-        let result = self
-            .tera
-            .render(template, &ctx)
-            .map(|text| {
-                let bytes = text.into_bytes();
-                Arc::new(match output {
-                    Some(output) => crate::relative::rewrite_page(output, bytes, self.config),
-                    None => bytes,
-                })
-            })
-            .map_err(|e| {
-                Diagnostic::new(
-                    templates::origin(self.theme, template),
-                    templates::error_chain(&e),
-                )
-            });
-        let out = Output {
-            key,
-            result: result.clone(),
-        };
-        self.cache.insert(name.to_string(), out);
-        result
-    }
-}
-
-/// A JSON object's fields as a template context.
-fn fields(value: Value) -> Context {
-    let mut ctx = Context::new();
-    if let Value::Object(map) = value {
-        for (k, v) in map {
-            ctx.insert(k, &v);
-        }
-    }
-    ctx
-}
-
 /// The menu of the config, every URL resolved (`@/` links checked).
 fn resolve_menu(config: &Config, urls: &Urls) -> Result<Vec<(String, String)>, Diagnostics> {
     let mut diags = Diagnostics::default();
@@ -1202,35 +929,6 @@ fn resolve_menu(config: &Config, urls: &Urls) -> Result<Vec<(String, String)>, D
         }
     }
     diags.into_result().map(|()| menu)
-}
-
-/// Dated pages, newest first, at most `feed_limit`.
-fn feed_pages(config: &Config, loaded: &Loaded) -> Vec<usize> {
-    if !config.generate_feed {
-        return Vec::new();
-    }
-    let mut dated: Vec<usize> = (0..loaded.docs.len())
-        .filter(|&i| loaded.docs[i].kind == Kind::Page && loaded.docs[i].date().is_some())
-        .collect();
-    dated.sort_by(|&a, &b| {
-        let (a, b) = (&loaded.docs[a], &loaded.docs[b]);
-        b.date().cmp(&a.date()).then_with(|| a.path.cmp(&b.path))
-    });
-    dated.truncate(config.feed_limit);
-    dated
-}
-
-fn sitemap_entries(loaded: &Loaded, urls: &Urls) -> Vec<Value> {
-    let mut docs: Vec<_> = loaded.docs.iter().collect();
-    docs.sort_by(|a, b| a.path.cmp(&b.path));
-    docs.iter()
-        .map(|d| {
-            json!({
-                "permalink": urls.permalink(&d.path),
-                "lastmod": d.last_modified().map(|d| d.to_string()),
-            })
-        })
-        .collect()
 }
 
 /// Adds an output file, reporting a second file at the same path.

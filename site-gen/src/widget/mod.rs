@@ -21,6 +21,7 @@ mod error;
 mod inputs;
 mod js_patch;
 mod process;
+mod slot;
 pub mod toolchain;
 mod wasm_opt;
 
@@ -29,6 +30,7 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 pub use error::WidgetError;
+pub use slot::{OnProgress, WidgetSlot};
 pub use toolchain::{DebianProbe, Plan, RustupProbe, ToolchainProbe};
 pub use wasm_opt::gzipped_len;
 

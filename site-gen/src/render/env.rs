@@ -1,10 +1,8 @@
-//! Shortcodes in Markdown: the built-in ones (`calculateur()`, the pricing
+//! The site's render environment: what a page's Markdown may call on while
+//! rendering (`@/` URLs, the built-in shortcodes `calculateur()`, the pricing
 //! widget; `chiffre(nom=…)`, a figure of the model; `exemple(…)`, a worked
-//! example; `organisation(champ=…)`, a value of `[organisation]`) and the
-//! theme's `templates/shortcodes/<name>.html`.
-
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, OnceLock};
+//! example; `organisation(champ=…)`, a value of `[organisation]`; and the
+//! theme's `templates/shortcodes/<name>.html`).
 
 use calculator::{Figure, Model, Profile, Service, ServiceSet};
 use serde_json::Value;
@@ -17,7 +15,7 @@ use calculator::format::html_escape as escape_html;
 use crate::markdown::{RenderEnv, ShortcodeArgs};
 use crate::templates::error_chain;
 use crate::urls::Urls;
-use crate::widget;
+use crate::widget::{OnProgress, WidgetSlot};
 
 /// The widget's shortcode.
 pub const CALCULATOR: &str = "calculateur";
@@ -36,68 +34,6 @@ pub fn uses_pricing(name: &str) -> bool {
 /// What an unset `[organisation]` value shows.
 pub const TO_FILL_IN: &str = "<span class=\"a-completer\">à compléter</span>";
 
-/// Hears about the widget's slow steps (compiling, installing the target).
-pub type Progress = Arc<dyn Fn(widget::Progress) + Send + Sync>;
-
-/// The widget of a build, or of a whole `serve` session: built on first
-/// use, shared by every page that embeds it, kept until it is reset (its
-/// sources changed).
-#[derive(Debug, Default)]
-pub struct WidgetSlot {
-    built: OnceLock<Result<BuiltWidget, String>>,
-    /// Compiled (not taken from the cache) since the last [`take_compiled`](Self::take_compiled).
-    compiled: AtomicBool,
-}
-
-/// The widget's script name and its two files.
-#[derive(Debug)]
-struct BuiltWidget {
-    js_name: String,
-    files: Vec<(String, Arc<Vec<u8>>)>,
-}
-
-impl WidgetSlot {
-    /// Forgets the widget: the next page using it builds it again.
-    pub fn reset(&mut self) {
-        self.built = OnceLock::new();
-    }
-
-    /// The widget's build failed (it is tried again after a reset).
-    pub fn failed(&self) -> bool {
-        matches!(self.built.get(), Some(Err(_)))
-    }
-
-    /// Whether the widget was compiled since the last call.
-    pub fn take_compiled(&self) -> bool {
-        self.compiled.swap(false, Ordering::Relaxed)
-    }
-
-    /// The widget's two files (output path, bytes), once built.
-    pub fn files(&self) -> &[(String, Arc<Vec<u8>>)] {
-        match self.built.get() {
-            Some(Ok(built)) => &built.files,
-            _ => &[],
-        }
-    }
-
-    fn get_or_build(&self, progress: &Progress) -> &Result<BuiltWidget, String> {
-        self.built.get_or_init(|| {
-            let built = widget::build_for_site(|step| progress(step)).map_err(|e| e.to_string())?;
-            if built.compiled {
-                self.compiled.store(true, Ordering::Relaxed);
-            }
-            let b = built.bundle;
-            Ok(BuiltWidget {
-                files: vec![
-                    (format!("assets/{}", b.js_name), Arc::new(b.js)),
-                    (format!("assets/{}", b.wasm_name), Arc::new(b.wasm)),
-                ],
-                js_name: b.js_name,
-            })
-        })
-    }
-}
-
 /// Everything a page's Markdown may call on while rendering.
 pub struct SiteEnv<'a> {
     urls: &'a Urls,
@@ -106,7 +42,7 @@ pub struct SiteEnv<'a> {
     pricing: Option<&'a Model>,
     compile_widget: bool,
     widget: &'a WidgetSlot,
-    progress: &'a Progress,
+    progress: &'a OnProgress,
 }
 
 impl<'a> SiteEnv<'a> {
@@ -117,7 +53,7 @@ impl<'a> SiteEnv<'a> {
         pricing: Option<&'a Model>,
         compile_widget: bool,
         widget: &'a WidgetSlot,
-        progress: &'a Progress,
+        progress: &'a OnProgress,
     ) -> Self {
         SiteEnv {
             urls,
