@@ -6,6 +6,7 @@
 
 use proptest::prelude::*;
 
+use crate::encode::DecodeError;
 use crate::estimate::{parse_count, parse_money, InputError, Profile, MAX_BUDGET, MAX_PARTS_ASKED};
 use crate::format as f;
 use crate::model::*;
@@ -231,11 +232,64 @@ fn arb_profile() -> impl Strategy<Value = Profile> {
         })
 }
 
+/// Whether `Model::new` must accept `p`, and if so its part price and days
+/// per part: the rules of the data file's documentation, computed here in
+/// 128-bit arithmetic with rounding written as "nearest, halves up".
+fn expected_model(p: &Params) -> Option<(i64, i64)> {
+    let in_range = |v: i64, min: i64, max: i64| (min..=max).contains(&v);
+    let days = MAX_DAYS_PER_YEAR;
+    let coefs_ok = p
+        .services
+        .iter()
+        .all(|s| Coef::ALL.into_iter().all(|c| in_range(s.get(c), 0, days)));
+    let ok = in_range(p.parts, 1, MAX_PARTS)
+        && in_range(p.salaries, 1, MAX_MONEY)
+        && in_range(p.running_costs, 0, MAX_MONEY)
+        && in_range(p.days_per_month, 1, 3100)
+        && in_range(p.months_per_year, 1, 1200)
+        && in_range(p.pooled_days, 0, days)
+        && in_range(p.hours_per_day, 1, 2400)
+        && in_range(p.catch_up_days, 0, days)
+        && coefs_ok
+        && p.subscribed.is_none_or(|s| in_range(s, 0, p.parts));
+    if !ok {
+        return None;
+    }
+    let round = |n: i128, d: i128| (2 * n + d) / (2 * d);
+    let worker_days = round(p.days_per_month as i128 * p.months_per_year as i128, 100);
+    let available = worker_days - p.pooled_days as i128;
+    let price = round(
+        p.salaries as i128 + p.running_costs as i128,
+        p.parts as i128,
+    );
+    let per_part = round(available, p.parts as i128);
+    (available > 0 && price > 0 && per_part > 0).then_some((price as i64, per_part as i64))
+}
+
 proptest! {
     #[test]
-    fn new_never_panics(p in arb_params(), parts in any::<i64>(), sal in any::<i64>()) {
-        let _ = Model::new(p.clone());
-        let _ = Model::new(Params { parts, salaries: sal, ..p });
+    fn new_accepts_exactly_the_valid_figures(
+        p in arb_params(),
+        parts in any::<i64>(),
+        sal in any::<i64>(),
+        pooled in -10i64..=40_000,
+    ) {
+        for p in [p.clone(), Params { parts, salaries: sal, ..p.clone() }, Params { pooled_days: pooled, ..p }] {
+            match (Model::new(p.clone()), expected_model(&p)) {
+                (Ok(m), Some((price, per_part))) => {
+                    prop_assert_eq!(m.part_price(), price);
+                    prop_assert_eq!(m.days_per_part(), per_part);
+                    prop_assert_eq!(m.budget(), p.salaries + p.running_costs);
+                    prop_assert_eq!(m.total_parts() as i64, p.parts);
+                }
+                (Err(e), None) => {
+                    // The message names the data file's key.
+                    let shown = e.to_string();
+                    prop_assert!(shown.contains(&e.field.key()), "{}", shown);
+                }
+                (got, expected) => prop_assert!(false, "{:?} for {:?}, expected {:?}", got, p, expected),
+            }
+        }
     }
 
     #[test]
@@ -314,9 +368,19 @@ proptest! {
     }
 
     #[test]
-    fn decode_garbage_never_panics(s in "\\PC{0,200}") {
-        let _ = Model::decode(&s);
-        let _ = Model::decode(&["amie1,", &s].concat());
+    fn decode_of_garbage_says_why(s in "\\PC{0,200}") {
+        // Not our prefix: an unknown version.
+        if !s.trim().starts_with("amie1,") {
+            prop_assert_eq!(Model::decode(&s), Err(DecodeError::Version));
+        }
+        // Our prefix: the values are counted first.
+        let text = ["amie1,", &s].concat();
+        let found = s.trim_end().split(',').count();
+        match Model::decode(&text) {
+            Err(DecodeError::Length { found: f }) => prop_assert_eq!(f, found),
+            Ok(m) => prop_assert_eq!(Model::decode(&m.encode()), Ok(m)),
+            Err(_) => prop_assert_eq!(found, 45),
+        }
     }
 
     #[test]
@@ -340,17 +404,51 @@ proptest! {
     }
 
     #[test]
-    fn query_garbage_never_panics(s in "\\PC{0,200}") {
+    fn query_garbage_gives_a_state_that_round_trips(s in "\\PC{0,200}") {
         let (q, _) = Query::parse(&s);
-        let _ = q.to_query_string();
-        let _ = query::merge(&s, "parts=3");
-        let _ = query::decode_component(&s);
+        let written = q.to_query_string();
+        prop_assert_eq!(Query::parse(&written), (q, Vec::new()));
+        // Our pairs come last, after the page's other pairs.
+        let merged = query::merge(&s, "parts=3");
+        prop_assert!(merged == "parts=3" || merged.ends_with("&parts=3"), "{}", merged);
+        prop_assert_eq!(Query::parse(&merged).0.parts, Some(3));
     }
 
     #[test]
-    fn inputs_never_panic(s in "\\PC{0,60}") {
-        let _ = parse_count(&s, 0, 1000);
-        let _ = parse_money(&s, MAX_BUDGET);
+    fn decode_component_undoes_percent_encoding(t in any::<String>(), upper in any::<bool>()) {
+        let encoded: String = t
+            .bytes()
+            .map(|b| if upper { format!("%{b:02X}") } else { format!("%{b:02x}") })
+            .collect();
+        prop_assert_eq!(query::decode_component(&encoded), t.clone());
+        // Text without `%` or `+` is left as it is.
+        let plain = t.replace(['%', '+'], "");
+        prop_assert_eq!(query::decode_component(&plain), plain.clone());
+        // `+` is a space.
+        prop_assert_eq!(query::decode_component(&plain.replace(' ', "+")), plain.clone());
+    }
+
+    #[test]
+    fn typed_counts_and_amounts_read_back_what_they_show(s in "\\PC{0,60}", n in 0u32..=2000, c in 0i64..=MAX_BUDGET) {
+        // Whatever is accepted is in range and reads back the same.
+        if let Ok(v) = parse_count(&s, 0, 1000) {
+            prop_assert!(v <= 1000);
+            prop_assert_eq!(parse_count(&v.to_string(), 0, 1000), Ok(v));
+        }
+        if let Ok(v) = parse_money(&s, MAX_BUDGET) {
+            prop_assert!((0..=MAX_BUDGET).contains(&v));
+            prop_assert_eq!(parse_money(&f::money(v), MAX_BUDGET), Ok(v));
+        }
+        // A count as typed, with spaces around it.
+        let typed = parse_count(&format!(" {n} "), 0, 1000);
+        if n <= 1000 {
+            prop_assert_eq!(typed, Ok(n));
+        } else {
+            prop_assert!(matches!(typed, Err(InputError::TooLarge(_))), "{:?}", typed);
+        }
+        // An amount in euros with cents and a comma.
+        let euros = format!("{},{:02}", c / 100, c % 100);
+        prop_assert_eq!(parse_money(&euros, MAX_BUDGET), Ok(c));
     }
 
     #[test]

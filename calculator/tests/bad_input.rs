@@ -102,20 +102,37 @@ fn arb_query_text() -> impl Strategy<Value = String> {
     prop::collection::vec(query_piece(), 0..30).prop_map(|v| v.concat())
 }
 
-/// Every estimate the widget could show for `q` can be computed.
+/// Every estimate the widget could show for `q` can be computed, and says
+/// what the model says: parts × price, parts × days per part.
 fn estimate_all(model: &Model, q: &Query) {
-    match q.mode() {
-        Mode::Profil => {
-            let e = model.estimate_profile(&q.profile());
-            assert!(e.parts >= 1);
-        }
+    let e = match q.mode() {
+        Mode::Profil => model.estimate_profile(&q.profile()),
         Mode::Parts => {
-            let _ = model.estimate_parts(q.parts.unwrap_or(1));
+            let parts = q.parts.unwrap_or(1);
+            let e = model
+                .estimate_parts(parts)
+                .expect("parsed parts are in range");
+            assert_eq!(e.parts, parts);
+            e
         }
         Mode::Budget => {
-            let _ = model.estimate_budget(q.budget.unwrap_or(0));
+            let budget = q.budget.unwrap_or(0);
+            let e = model
+                .estimate_budget(budget)
+                .expect("parsed budgets are in range");
+            let whole = (budget / model.part_price()) as u32;
+            assert_eq!(e.parts, whole.max(1), "budget {budget}");
+            e
         }
-    }
+    };
+    assert!(e.parts >= 1);
+    assert_eq!(e.cost_per_year, e.parts as i64 * model.part_price());
+    assert_eq!(e.days_per_year, e.parts as i64 * model.days_per_part());
+}
+
+/// `s` with every byte percent-encoded.
+fn percent_encoded(s: &str) -> String {
+    s.bytes().map(|b| format!("%{b:02X}")).collect()
 }
 
 proptest! {
@@ -139,9 +156,14 @@ proptest! {
         estimate_all(&m, &parsed);
         // Helpers used by the widget on the page's own query.
         let merged = query::merge(&q, &written);
-        let _ = query::has_known_keys(&merged);
-        let _ = query::initial(&q, &merged);
-        let _ = query::decode_component(&q);
+        prop_assert!(merged.ends_with(written.as_str()), "{} ends with {}", merged, written);
+        // Our state, when there is one, is what the page starts from.
+        prop_assert_eq!(query::has_known_keys(&written), !written.is_empty());
+        if !written.is_empty() {
+            prop_assert_eq!(query::initial("mode=profil", &merged), merged.as_str());
+            prop_assert_eq!(Query::parse(query::initial("mode=profil", &merged)).0, parsed.clone());
+        }
+        prop_assert_eq!(query::decode_component(&percent_encoded(&q)), q.clone());
     }
 
     #[test]
@@ -149,8 +171,11 @@ proptest! {
         let m = model();
         let (parsed, _) = Query::parse(&q);
         estimate_all(&m, &parsed);
-        let _ = query::merge(&q, &parsed.to_query_string());
-        let _ = query::decode_component(&q);
+        let written = parsed.to_query_string();
+        let merged = query::merge(&q, &written);
+        prop_assert!(merged.ends_with(written.as_str()), "{} ends with {}", merged, written);
+        prop_assert_eq!(Query::parse(&merged).0, parsed);
+        prop_assert_eq!(query::decode_component(&percent_encoded(&q)), q.clone());
     }
 
     #[test]
@@ -170,11 +195,17 @@ proptest! {
     }
 
     #[test]
-    fn decode_any_string_never_panics(s in any::<String>()) {
+    fn decode_any_string_says_why(s in any::<String>()) {
         if let Ok(m) = Model::decode(&s) {
             prop_assert_eq!(Model::decode(&m.encode()), Ok(m));
         }
-        let _ = Model::decode(&["amie1,", &s].concat());
+        // Values are counted before they are read.
+        let found = s.trim_end().split(',').count();
+        match Model::decode(&["amie1,", &s].concat()) {
+            Err(calculator::DecodeError::Length { found: f }) => prop_assert_eq!(f, found),
+            Ok(m) => prop_assert_eq!(Model::decode(&m.encode()), Ok(m)),
+            Err(_) => prop_assert_eq!(found, 45),
+        }
     }
 
     #[test]
@@ -268,63 +299,87 @@ mod data_file {
         assert_eq!(m.part_price(), 200_000);
     }
 
+    /// The 1-based line of `text` that starts with `prefix`.
+    fn line_of(text: &str, prefix: &str) -> usize {
+        text.lines()
+            .position(|l| l.starts_with(prefix))
+            .expect(prefix)
+            + 1
+    }
+
     #[test]
     fn refusals_name_key_and_line() {
-        let cases = [
+        const NUMBER: &str = "il faut un nombre (par exemple 20000 ou 0.5)";
+        // (replaced, replacement, line the message points at, its parts)
+        let cases: [(&str, &str, &str, &[&str]); 11] = [
             (
                 "salaires_par_an = 20000",
                 "salaires_par_an = -1",
-                "poste.salaires_par_an",
-                "strictement positive",
+                "salaires_par_an",
+                &["clé « poste.salaires_par_an »", "-1\u{a0}€", "doit être strictement positive"],
             ),
             (
                 "frais_de_fonctionnement_par_an = 4000",
                 "frais_de_fonctionnement_par_an = -1",
-                "poste.frais_de_fonctionnement_par_an",
-                "négative",
+                "frais_de_fonctionnement_par_an",
+                &["clé « poste.frais_de_fonctionnement_par_an »", "ne peut pas être négative"],
             ),
             (
                 "parts = 12",
                 "parts = 0",
-                "poste.parts",
-                "strictement positive",
+                "parts = ",
+                &["clé « poste.parts » (valeur\u{202f}: 0)", "doit être strictement positive"],
             ),
             (
                 "jours_par_mois = 12",
                 "jours_par_mois = 1",
-                "poste.jours_mutualises_par_an",
-                "jours mutualisés",
+                "jours_mutualises_par_an",
+                &[
+                    "clé « poste.jours_mutualises_par_an »",
+                    "les jours mutualisés doivent être moins nombreux que les jours travaillés par an (11\u{a0}jours",
+                ],
             ),
             (
                 "heures_par_jour = 7",
                 "heures_par_jour = 7\nheure_par_jour = 7",
-                "",
-                "clé inconnue « heure_par_jour »",
+                "heure_par_jour",
+                &["clé inconnue « heure_par_jour »", "« heures_par_jour »"],
             ),
-            ("parts = 12", "parts = 12.5", "poste.parts", "entier"),
+            ("parts = 12", "parts = 12.5", "parts = ", &["clé « poste.parts »", "nombre entier attendu"]),
             (
                 "parts = 12",
                 "parts = \"douze\"",
-                "clé « poste.parts »",
-                "valeur invalide",
+                "parts = ",
+                &["clé « poste.parts »", "valeur invalide", NUMBER],
             ),
             (
                 "jours_par_poste = 0.5",
                 "jours_par_poste = true",
-                "clé « services.assistance.jours_par_poste »",
-                "valeur invalide",
+                "jours_par_poste",
+                &["clé « services.assistance.jours_par_poste »", "valeur invalide", NUMBER],
             ),
-            ("parts = 12", "parts = 1e400", "", ""),
-            ("parts = 12", "parts = nan", "poste.parts", ""),
-            ("parts = 12", "parts = 99999999999999999999", "", ""),
+            (
+                "parts = 12",
+                "parts = 1e400",
+                "parts = ",
+                &["fichier TOML invalide"],
+            ),
+            ("parts = 12", "parts = nan", "parts = ", &["clé « poste.parts »", "nombre entier attendu"]),
+            (
+                "parts = 12",
+                "parts = 99999999999999999999",
+                "parts = ",
+                &["clé « poste.parts »", "valeur invalide", NUMBER],
+            ),
         ];
-        for (from, to, key, part) in cases {
+        for (from, to, at, parts) in cases {
             let text = TARIFS.replacen(from, to, 1);
             let e = calculator::data::parse(&text, "content/tarifs.toml")
                 .expect_err(&format!("{to:?} must be refused"));
-            assert!(e.message.contains(key), "{to:?}: {e:?}");
-            assert!(e.message.contains(part), "{to:?}: {e:?}");
-            assert!(e.line.is_some(), "{to:?} has a line: {e:?}");
+            for part in parts {
+                assert!(e.message.contains(part), "{to:?}: no {part:?} in {e:?}");
+            }
+            assert_eq!(e.line, Some(line_of(&text, at)), "{to:?}: {e:?}");
             check(&text);
         }
     }
