@@ -1,25 +1,27 @@
-//! A minimal static file server on 127.0.0.1, for the browser tests.
+//! The static file server of the browser tests: the files of a built site
+//! on 127.0.0.1, read from disk at each request.
 //!
-//! One thread accepts connections, one short-lived thread per connection
-//! (at most [`MAX_CONNECTIONS`] at once) answers a single `GET`/`HEAD` and
-//! closes. Every socket has read and write timeouts, requests are bounded,
-//! and dropping the server stops it and joins every thread.
+//! It speaks HTTP through `site-gen serve`'s own code (`site_gen::serve::http`:
+//! bounded request heads, one deadline per connection, paths refused before
+//! any lookup) and types files with its table (`site_gen::serve::mime`), so
+//! the browser sees what it would see from `site-gen serve`, without the
+//! live-reload script. One thread accepts, one short-lived thread per
+//! connection (at most [`MAX_CONNECTIONS`] at once) answers a single
+//! `GET`/`HEAD`; dropping the server stops it and joins every thread.
 
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream};
-use std::path::{Component, Path, PathBuf};
+use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use anyhow::Context as _;
+use site_gen::serve::http::{self, read_request, request_path, Conn, ReadError, Response};
+use site_gen::serve::mime::content_type;
 
 /// Connections served at the same time; more get `503`.
 pub const MAX_CONNECTIONS: usize = 32;
-/// Largest request head read (request line and headers).
-const MAX_HEAD: u64 = 16 * 1024;
-const IO_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// One request as the server saw it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -44,34 +46,6 @@ pub struct StaticServer {
     addr: SocketAddr,
     shared: Arc<Shared>,
     acceptor: Option<JoinHandle<()>>,
-}
-
-/// The content type of a file, by extension.
-pub fn content_type(path: &Path) -> &'static str {
-    let ext = path
-        .extension()
-        .and_then(|e| e.to_str())
-        .map(|e| e.to_ascii_lowercase())
-        .unwrap_or_default();
-    match ext.as_str() {
-        "html" | "htm" => "text/html; charset=utf-8",
-        "css" => "text/css; charset=utf-8",
-        "js" | "mjs" => "text/javascript; charset=utf-8",
-        "wasm" => "application/wasm",
-        "svg" => "image/svg+xml",
-        "xml" => "application/xml; charset=utf-8",
-        "json" => "application/json",
-        "txt" => "text/plain; charset=utf-8",
-        "png" => "image/png",
-        "jpg" | "jpeg" => "image/jpeg",
-        "gif" => "image/gif",
-        "webp" => "image/webp",
-        "ico" => "image/x-icon",
-        "woff2" => "font/woff2",
-        "woff" => "font/woff",
-        "pdf" => "application/pdf",
-        _ => "application/octet-stream",
-    }
 }
 
 impl StaticServer {
@@ -157,26 +131,18 @@ fn accept_loop(listener: TcpListener, shared: Arc<Shared>) {
         if shared.stop.load(Ordering::SeqCst) {
             break;
         }
-        let Ok(mut stream) = stream else { continue };
-        let _ = stream.set_read_timeout(Some(IO_TIMEOUT));
-        let _ = stream.set_write_timeout(Some(IO_TIMEOUT));
+        let Ok(stream) = stream else { continue };
         if shared.active.fetch_add(1, Ordering::SeqCst) >= MAX_CONNECTIONS {
             shared.active.fetch_sub(1, Ordering::SeqCst);
-            let _ = respond(
-                &mut stream,
-                503,
-                "text/plain; charset=utf-8",
-                "",
-                b"busy\n",
-                false,
-            );
+            let conn = Conn::new(&stream, Instant::now() + Duration::from_secs(1));
+            let _ = Response::text(503, "busy").write_to(conn, false);
             continue;
         }
         let s = Arc::clone(&shared);
         let worker = std::thread::Builder::new()
             .name("e2e-static-conn".into())
             .spawn(move || {
-                handle(stream, &s);
+                handle(&stream, &s);
                 s.active.fetch_sub(1, Ordering::SeqCst);
             });
         if let (Ok(w), Ok(mut workers)) = (worker, shared.workers.lock()) {
@@ -187,163 +153,100 @@ fn accept_loop(listener: TcpListener, shared: Arc<Shared>) {
     }
 }
 
-fn respond(
-    stream: &mut TcpStream,
-    status: u16,
-    ctype: &str,
-    extra_header: &str,
-    body: &[u8],
-    head_only: bool,
-) -> std::io::Result<()> {
-    let reason = match status {
-        200 => "OK",
-        301 => "Moved Permanently",
-        400 => "Bad Request",
-        404 => "Not Found",
-        405 => "Method Not Allowed",
-        503 => "Service Unavailable",
-        _ => "Error",
-    };
-    let head = format!(
-        "HTTP/1.1 {status} {reason}\r\nContent-Type: {ctype}\r\nContent-Length: {}\r\n{extra_header}\
-         Cache-Control: no-store\r\nX-Content-Type-Options: nosniff\r\nConnection: close\r\n\r\n",
-        body.len()
-    );
-    stream.write_all(head.as_bytes())?;
-    if !head_only {
-        stream.write_all(body)?;
-    }
-    stream.flush()
-}
-
-/// Percent-decodes a URL path; `None` on invalid escapes or UTF-8.
-fn percent_decode(s: &str) -> Option<String> {
-    let b = s.as_bytes();
-    let mut out = Vec::with_capacity(b.len());
-    let mut i = 0;
-    while i < b.len() {
-        if b[i] == b'%' {
-            let hex = s.get(i + 1..i + 3)?;
-            out.push(u8::from_str_radix(hex, 16).ok()?);
-            i += 3;
-        } else {
-            out.push(b[i]);
-            i += 1;
-        }
-    }
-    String::from_utf8(out).ok()
-}
-
-/// What a request path maps to.
+/// What a request target maps to under the served folder.
 #[derive(Debug, PartialEq, Eq)]
-pub enum Resolved {
+enum Resolved {
     File(PathBuf),
-    /// A folder asked without its trailing slash: redirect here.
+    /// A folder asked without its trailing slash: redirect to this path.
     Redirect(String),
     NotFound,
-    /// `..`, backslashes, NUL, invalid escapes: refused.
+    /// `..`, `.`, backslashes, NUL, control characters, bad escapes
+    /// (raw or percent-encoded): refused by `request_path`.
     Refused,
 }
 
-/// Maps a request target (`/a/b/?q`) to a file under `root`, never outside.
-pub fn resolve(root: &Path, target: &str) -> Resolved {
-    let path = target.split(['?', '#']).next().unwrap_or("");
-    if !path.starts_with('/') {
-        return Resolved::Refused;
-    }
-    let Some(decoded) = percent_decode(path) else {
+/// Maps a request target (`/a/b/?q`) to a file under `root`, never outside:
+/// `request_path` gives a key without any parent or current segment.
+fn resolve(root: &Path, target: &str) -> Resolved {
+    let Ok(key) = request_path(target) else {
         return Resolved::Refused;
     };
-    if decoded.contains(['\\', '\0']) {
-        return Resolved::Refused;
+    if key.is_empty() || key.ends_with('/') {
+        let file = root.join(&key).join("index.html");
+        return if file.is_file() {
+            Resolved::File(file)
+        } else {
+            Resolved::NotFound
+        };
     }
-    let rel = Path::new(decoded.trim_start_matches('/'));
-    let mut file = root.to_path_buf();
-    for c in rel.components() {
-        match c {
-            Component::Normal(part) => file.push(part),
-            Component::CurDir => {}
-            // `..`, a root or a prefix inside the path.
-            _ => return Resolved::Refused,
-        }
-    }
-    if decoded.ends_with('/') {
-        file.push("index.html");
-    } else if file.is_dir() {
-        let mut to = decoded.clone();
-        to.push('/');
-        return Resolved::Redirect(to);
-    }
+    let file = root.join(&key);
     if file.is_file() {
         Resolved::File(file)
+    } else if file.join("index.html").is_file() {
+        Resolved::Redirect(format!("/{key}/"))
     } else {
         Resolved::NotFound
     }
 }
 
-/// Reads the request line and skips the headers; `None` on a timeout,
-/// a closed connection or a head over [`MAX_HEAD`].
-fn read_request_line(stream: &TcpStream) -> Option<String> {
-    let mut reader = BufReader::new(stream.take(MAX_HEAD));
-    let mut request_line = String::new();
-    reader.read_line(&mut request_line).ok()?;
-    loop {
-        let mut line = String::new();
-        match reader.read_line(&mut line) {
-            Ok(0) => return None,
-            Ok(_) if line == "\r\n" || line == "\n" => return Some(request_line),
-            Ok(_) => {}
-            Err(_) => return None,
-        }
+/// The answer to `method target` from the files under `root`.
+fn respond(root: &Path, method: &str, target: &str) -> Response {
+    if method != "GET" && method != "HEAD" {
+        return Response::text(405, "method not allowed").header("Allow", "GET, HEAD");
+    }
+    let not_found = || match std::fs::read(root.join("404.html")) {
+        Ok(bytes) => Response::new(404, content_type("404.html"), bytes),
+        Err(_) => Response::text(404, "not found"),
+    };
+    match resolve(root, target) {
+        Resolved::File(file) => match std::fs::read(&file) {
+            Ok(bytes) => Response::new(200, content_type(&file.to_string_lossy()), bytes),
+            Err(_) => not_found(),
+        },
+        Resolved::Redirect(to) => Response::text(302, &format!("see {to}")).header("Location", to),
+        Resolved::NotFound => not_found(),
+        Resolved::Refused => Response::text(400, "path refused"),
     }
 }
 
-fn handle(mut stream: TcpStream, shared: &Shared) {
-    let Some(request_line) = read_request_line(&stream) else {
-        return;
+fn handle(stream: &TcpStream, shared: &Shared) {
+    let start = Instant::now();
+    let conn = Conn::new(stream, start + http::CONNECTION_TIME);
+    let (method, target, response) = match read_request(conn.until(start + http::HEAD_TIME)) {
+        Ok(request) => {
+            let response = respond(&shared.root, &request.method, &request.target);
+            (request.method, request.target, response)
+        }
+        Err(ReadError::Bad(status, why)) => {
+            (String::new(), String::new(), Response::text(status, why))
+        }
+        Err(ReadError::Io(_)) => return,
     };
     if shared.stop.load(Ordering::SeqCst) {
         return;
     }
-    let mut parts = request_line.split_whitespace();
-    let (method, target) = (parts.next().unwrap_or(""), parts.next().unwrap_or(""));
-    let head_only = method == "HEAD";
-    const TEXT: &str = "text/plain; charset=utf-8";
-    let mut extra = String::new();
-    let (status, ctype, body): (u16, &str, Vec<u8>) = if method != "GET" && method != "HEAD" {
-        (405, TEXT, b"method not allowed\n".to_vec())
-    } else {
-        match resolve(&shared.root, target) {
-            Resolved::File(f) => match std::fs::read(&f) {
-                Ok(bytes) => (200, content_type(&f), bytes),
-                Err(_) => (404, TEXT, b"not found\n".to_vec()),
-            },
-            Resolved::Redirect(to) => {
-                extra = format!("Location: {to}\r\n");
-                (301, TEXT, Vec::new())
-            }
-            Resolved::NotFound => match std::fs::read(shared.root.join("404.html")) {
-                Ok(bytes) => (404, "text/html; charset=utf-8", bytes),
-                Err(_) => (404, TEXT, b"not found\n".to_vec()),
-            },
-            Resolved::Refused => (400, TEXT, b"bad request\n".to_vec()),
-        }
-    };
+    let ctype = response
+        .headers
+        .iter()
+        .find(|(name, _)| *name == "Content-Type")
+        .map(|(_, v)| v.clone())
+        .unwrap_or_default();
     if let Ok(mut l) = shared.log.lock() {
         l.push(Served {
-            method: method.into(),
-            target: target.into(),
-            status,
-            content_type: ctype.into(),
+            method: method.clone(),
+            target,
+            status: response.status,
+            content_type: ctype,
         });
     }
-    let _ = respond(&mut stream, status, ctype, &extra, &body, head_only);
-    let _ = stream.shutdown(Shutdown::Write);
+    let _ = response.write_to(conn, method == "HEAD");
+    http::finish(conn);
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::io::{Read as _, Write as _};
 
     fn get(url: &str) -> (u16, String, String) {
         let agent: ureq::Agent = ureq::Agent::config_builder()
@@ -404,9 +307,11 @@ mod tests {
         assert_eq!((s, b.as_str()), (404, "introuvable"));
         let r = raw(server.addr(), "GET /a/b HTTP/1.1\r\nHost: x\r\n\r\n");
         assert!(
-            r.starts_with("HTTP/1.1 301") && r.contains("Location: /a/b/\r\n"),
+            r.starts_with("HTTP/1.1 302") && r.contains("\r\nLocation: /a/b/\r\n"),
             "{r}"
         );
+        // The secret exists one level up: only the refusal keeps it out.
+        assert!(root.join("../secret.txt").is_file());
         for bad in [
             "/../secret.txt",
             "/a/../../secret.txt",
@@ -418,7 +323,7 @@ mod tests {
                 server.addr(),
                 &format!("GET {bad} HTTP/1.1\r\nHost: x\r\n\r\n"),
             );
-            assert!(r.starts_with("HTTP/1.1 400"), "{bad}: {r}");
+            assert!(r.starts_with("HTTP/1.1 400 Bad Request\r\n"), "{bad}: {r}");
             assert!(
                 !r.contains("secret\n") && !r.ends_with("secret"),
                 "{bad} leaked: {r}"
@@ -429,10 +334,15 @@ mod tests {
             "POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n",
         );
         assert!(r.starts_with("HTTP/1.1 405"), "{r}");
-        assert!(server
-            .requests()
+        let served = server.requests();
+        let wasm = served
             .iter()
-            .any(|r| r.target == "/assets/x.wasm" && r.status == 200));
+            .find(|r| r.target == "/assets/x.wasm")
+            .expect("the wasm request is logged");
+        assert_eq!(
+            (wasm.status, wasm.content_type.as_str()),
+            (200, "application/wasm")
+        );
         drop(server);
     }
 }
