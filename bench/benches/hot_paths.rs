@@ -20,8 +20,12 @@ impl RenderEnv for NoopEnv {
         Some("https://banc.example/section-0/page-0/".to_string())
     }
 
-    fn shortcode(&self, name: &str, _args: &ShortcodeArgs) -> Result<String, String> {
-        Err(format!("no shortcode {name} here"))
+    fn shortcode(
+        &self,
+        name: &str,
+        _args: &ShortcodeArgs,
+    ) -> Result<String, site_gen::markdown::ShortcodeError> {
+        Err(format!("no shortcode {name} here").into())
     }
 }
 

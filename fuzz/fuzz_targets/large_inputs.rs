@@ -17,8 +17,12 @@ impl RenderEnv for Env {
     fn page_url(&self, _source_path: &str) -> Option<String> {
         Some("/".into())
     }
-    fn shortcode(&self, name: &str, _args: &ShortcodeArgs) -> Result<String, String> {
-        Err(format!("shortcode inconnu « {name} »"))
+    fn shortcode(
+        &self,
+        name: &str,
+        _args: &ShortcodeArgs,
+    ) -> Result<String, site_gen::markdown::ShortcodeError> {
+        Err(format!("shortcode inconnu « {name} »").into())
     }
 }
 

@@ -23,7 +23,11 @@ impl RenderEnv for Env {
         }
     }
 
-    fn shortcode(&self, name: &str, args: &ShortcodeArgs) -> Result<String, String> {
+    fn shortcode(
+        &self,
+        name: &str,
+        args: &ShortcodeArgs,
+    ) -> Result<String, site_gen::markdown::ShortcodeError> {
         match name {
             "note" => {
                 let text = args
@@ -37,7 +41,7 @@ impl RenderEnv for Env {
                 Ok(format!("<aside class=\"note\">{escaped}</aside>"))
             }
             "prix" => Ok("42".into()),
-            _ => Err(format!("shortcode inconnu « {name} »")),
+            _ => Err(format!("shortcode inconnu « {name} »").into()),
         }
     }
 }

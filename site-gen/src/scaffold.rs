@@ -19,52 +19,102 @@ pub struct Created {
     pub warnings: Vec<String>,
 }
 
+/// Why `site-gen new` created nothing: the name typed or the site's
+/// folder (the maintainer's to fix), or the file system.
+#[derive(Debug, thiserror::Error)]
+pub enum NewPageError {
+    #[error(
+        "indiquez le nom de la page, par exemple : site-gen new actualites/assemblee-generale"
+    )]
+    NoName,
+    #[error("« {name} » : {why}")]
+    BadName { name: String, why: BadName },
+    #[error(
+        "pas de dossier content/ dans {} : lancez la commande depuis le dossier du site, \
+         ou indiquez-le avec --root",
+        root.display()
+    )]
+    NoContentFolder { root: PathBuf },
+    #[error("{} existe déjà : il n’a pas été modifié", .0.display())]
+    Exists(PathBuf),
+    #[error(
+        "content/{folder}/ est une section : la page aurait son adresse. Pour ajouter une page \
+         à la section : site-gen new {folder}/nom-de-la-page"
+    )]
+    IsSection { folder: String },
+    #[error("{} mène hors de content/ (lien symbolique) : refusé", .0.display())]
+    OutsideContent(PathBuf),
+    #[error("{action} {} : {source}", path.display())]
+    Io {
+        /// What could not be done, in French: `impossible de créer`.
+        action: &'static str,
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+}
+
+impl NewPageError {
+    fn io(action: &'static str, path: &Path, source: std::io::Error) -> Self {
+        NewPageError::Io {
+            action,
+            path: path.to_path_buf(),
+            source,
+        }
+    }
+}
+
+/// What is wrong with a typed page name.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum BadName {
+    #[error("utilisez des / pour séparer les dossiers")]
+    Backslash,
+    #[error("indiquez un chemin dans content/, par exemple actualites/assemblee-generale")]
+    NotInContent,
+    #[error("les pages se créent dans content/ (« .. » est refusé)")]
+    ParentFolder,
+    #[error("le nom doit contenir des lettres ou des chiffres")]
+    NoLetters,
+    #[error(
+        "« {0} » est un nom réservé par Windows (con, prn, aux, nul, com1…, lpt1…), la page \
+         ne pourrait pas être publiée : choisissez un autre nom"
+    )]
+    Reserved(String),
+}
+
 /// Creates the page `name` (`actualites/assemblee-generale`, with or
 /// without `content/` and `.md`) under `root/content`, dated `today`.
-pub fn new_page(root: &Path, name: &str, today: Date) -> Result<Created, String> {
+pub fn new_page(root: &Path, name: &str, today: Date) -> Result<Created, NewPageError> {
     let rel = relative_path(name)?;
     let content = root.join("content");
     if !content.is_dir() {
-        return Err(format!(
-            "pas de dossier content/ dans {} : lancez la commande depuis le dossier du site, ou indiquez-le avec --root",
-            root.display()
-        ));
+        return Err(NewPageError::NoContentFolder {
+            root: root.to_path_buf(),
+        });
     }
     let file = content.join(&rel);
     let shown = Path::new("content").join(&rel);
     if file.exists() || file.is_symlink() {
-        return Err(format!(
-            "{} existe déjà : il n’a pas été modifié",
-            shown.display()
-        ));
+        return Err(NewPageError::Exists(shown));
     }
     // `actualites` when content/actualites/ is a section: the page would
     // have the section's address and could never be published.
     let as_folder = file.with_extension("");
     if as_folder.join("_index.md").exists() && rel.file_name().is_some_and(|n| n != "_index.md") {
         let folder = rel.with_extension("").to_string_lossy().replace('\\', "/");
-        return Err(format!(
-            "content/{folder}/ est une section : la page aurait son adresse. Pour ajouter une page \
-             à la section : site-gen new {folder}/nom-de-la-page"
-        ));
+        return Err(NewPageError::IsSection { folder });
     }
     let parent = file.parent().unwrap_or(&content);
     std::fs::create_dir_all(parent)
-        .map_err(|e| format!("impossible de créer le dossier {} : {e}", parent.display()))?;
+        .map_err(|e| NewPageError::io("impossible de créer le dossier", parent, e))?;
     // A symbolic link inside content/ must not lead the file elsewhere.
-    let (real_parent, real_content) = (
-        parent
-            .canonicalize()
-            .map_err(|e| format!("{} : {e}", parent.display()))?,
-        content
-            .canonicalize()
-            .map_err(|e| format!("{} : {e}", content.display()))?,
-    );
+    let resolve = |p: &Path| {
+        p.canonicalize()
+            .map_err(|e| NewPageError::io("impossible de résoudre le chemin", p, e))
+    };
+    let (real_parent, real_content) = (resolve(parent)?, resolve(&content)?);
     if !real_parent.starts_with(&real_content) {
-        return Err(format!(
-            "{} mène hors de content/ (lien symbolique) : refusé",
-            shown.display()
-        ));
+        return Err(NewPageError::OutsideContent(shown));
     }
 
     let mut warnings = Vec::new();
@@ -86,13 +136,11 @@ pub fn new_page(root: &Path, name: &str, today: Date) -> Result<Created, String>
         .create_new(true)
         .open(&file)
         .map_err(|e| match e.kind() {
-            std::io::ErrorKind::AlreadyExists => {
-                format!("{} existe déjà : il n’a pas été modifié", shown.display())
-            }
-            _ => format!("impossible de créer {} : {e}", shown.display()),
+            std::io::ErrorKind::AlreadyExists => NewPageError::Exists(shown.clone()),
+            _ => NewPageError::io("impossible de créer", &shown, e),
         })?;
     f.write_all(text.as_bytes())
-        .map_err(|e| format!("écriture impossible dans {} : {e}", shown.display()))?;
+        .map_err(|e| NewPageError::io("impossible d’écrire dans", &shown, e))?;
     Ok(Created {
         path: shown,
         warnings,
@@ -101,41 +149,34 @@ pub fn new_page(root: &Path, name: &str, today: Date) -> Result<Created, String>
 
 /// `actualites/ag` → `actualites/ag.md`, refusing anything that is not a
 /// plain relative path of slug-like names.
-fn relative_path(name: &str) -> Result<PathBuf, String> {
+fn relative_path(name: &str) -> Result<PathBuf, NewPageError> {
     let trimmed = name.trim();
     if trimmed.is_empty() {
-        return Err(
-            "indiquez le nom de la page, par exemple : site-gen new actualites/assemblee-generale"
-                .into(),
-        );
+        return Err(NewPageError::NoName);
     }
+    let refuse = |why| NewPageError::BadName {
+        name: trimmed.to_string(),
+        why,
+    };
     if trimmed.contains(['\\', '\0']) {
-        return Err(format!(
-            "« {trimmed} » : utilisez des / pour séparer les dossiers"
-        ));
+        return Err(refuse(BadName::Backslash));
     }
     let path = Path::new(trimmed);
     if path.is_absolute() || trimmed.starts_with('/') || trimmed.starts_with('~') {
-        return Err(format!(
-            "« {trimmed} » : indiquez un chemin dans content/, par exemple actualites/assemblee-generale"
-        ));
+        return Err(refuse(BadName::NotInContent));
     }
     let mut parts: Vec<String> = Vec::new();
     for c in path.components() {
         match c {
             Component::Normal(s) => parts.push(s.to_string_lossy().into_owned()),
             Component::CurDir if parts.is_empty() => {}
-            _ => {
-                return Err(format!(
-                    "« {trimmed} » : les pages se créent dans content/ (« .. » est refusé)"
-                ))
-            }
+            _ => return Err(refuse(BadName::ParentFolder)),
         }
     }
     if parts.first().is_some_and(|p| p == "content") && parts.len() > 1 {
         parts.remove(0);
     }
-    let last = parts.pop().ok_or("nom de page vide")?;
+    let last = parts.pop().ok_or(NewPageError::NoName)?;
     let stem = last.strip_suffix(".md").unwrap_or(&last).to_string();
     let mut rel = PathBuf::new();
     for part in &parts {
@@ -151,18 +192,17 @@ fn relative_path(name: &str) -> Result<PathBuf, String> {
 
 /// The slug a typed name gives (`Fête de la science` → `fete-de-la-science`),
 /// refusing names with no letter or digit and names Windows reserves.
-fn slug_of(part: &str) -> Result<String, String> {
+fn slug_of(part: &str) -> Result<String, NewPageError> {
     let slug = slugify(part);
+    let refuse = |why| NewPageError::BadName {
+        name: part.to_string(),
+        why,
+    };
     if slug.is_empty() {
-        return Err(format!(
-            "« {part} » : le nom doit contenir des lettres ou des chiffres"
-        ));
+        return Err(refuse(BadName::NoLetters));
     }
     if is_reserved(&slug) {
-        return Err(format!(
-            "« {part} » : « {slug} » est un nom réservé par Windows (con, prn, aux, nul, com1…, \
-             lpt1…), la page ne pourrait pas être publiée : choisissez un autre nom"
-        ));
+        return Err(refuse(BadName::Reserved(slug)));
     }
     Ok(slug)
 }
@@ -239,7 +279,7 @@ mod tests {
             assert!(relative_path(bad).is_err(), "{bad:?} should be refused");
         }
         for reserved in ["con", "actualites/aux", "nul.md", "Com1"] {
-            let e = relative_path(reserved).unwrap_err();
+            let e = relative_path(reserved).unwrap_err().to_string();
             assert!(e.contains("nom réservé par Windows"), "{reserved}: {e}");
         }
     }

@@ -13,15 +13,20 @@
 
 /// The slug of a `slug = "…"` of front matter: one name, never a path
 /// (`../../evil`, `a/b` are refused rather than silently flattened).
-pub fn from_front_matter(raw: &str) -> Result<String, String> {
+pub fn from_front_matter(raw: &str) -> Result<String, SlugIsAPath> {
     if raw.contains(['/', '\\']) || raw.contains("..") {
-        return Err(format!(
-            "`slug = {raw:?}` : un slug est un seul nom, sans / ni \\ ni .. (il ne choisit \
-             pas le dossier de la page)"
-        ));
+        return Err(SlugIsAPath(raw.to_string()));
     }
     Ok(slugify(raw))
 }
+
+/// A `slug = "…"` of front matter holding a path (the value as written).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "`slug = {0:?}` : un slug est un seul nom, sans / ni \\ ni .. (il ne choisit \
+     pas le dossier de la page)"
+)]
+pub struct SlugIsAPath(pub String);
 
 /// Slug of `s` (see the module documentation).
 pub fn slugify(s: &str) -> String {

@@ -288,7 +288,6 @@ fn place(
     opts: &LoadOptions,
     diags: &mut Diagnostics,
 ) -> Loaded {
-    // Section folders first: their slugs shape the URLs of what they hold.
     let mut ok: Vec<(Source, Parsed)> = Vec::new();
     for (s, r) in parsed {
         match r {
@@ -296,46 +295,81 @@ fn place(
             Err(d) => diags.push(d),
         }
     }
-    let mut draft_dirs: Vec<String> = Vec::new();
-    let mut dir_slugs: BTreeMap<String, String> = BTreeMap::new();
-    for (s, (fm, _, _)) in &ok {
-        if let Some(dir) = s.rel.strip_suffix("_index.md") {
+    // Section folders first: their slugs shape the URLs of what they hold.
+    let folders = Folders::of(&ok, opts, diags);
+    let mut loaded = Loaded::default();
+    for (s, parsed) in ok {
+        if (parsed.0.draft && !opts.include_drafts) || folders.in_draft(&s.rel) {
+            continue;
+        }
+        if let Some(doc) = place_one(s, parsed, &folders, opts, diags) {
+            loaded
+                .by_source
+                .insert(doc.source_path.clone(), loaded.docs.len());
+            loaded.docs.push(doc);
+        }
+    }
+    ensure_home_first(&mut loaded, opts);
+    link_sections(&mut loaded);
+    collect_aliases(&mut loaded, diags);
+    loaded
+}
+
+/// What the sections' `_index.md` say about their folders.
+struct Folders {
+    /// Folders of draft sections (left out with everything they hold,
+    /// unless drafts are included).
+    drafts: Vec<String>,
+    /// A section's own `slug`, by folder (relative to `content/`).
+    slugs: BTreeMap<String, String>,
+}
+
+impl Folders {
+    fn of(ok: &[(Source, Parsed)], opts: &LoadOptions, diags: &mut Diagnostics) -> Folders {
+        let mut folders = Folders {
+            drafts: Vec::new(),
+            slugs: BTreeMap::new(),
+        };
+        for (s, (fm, _, _)) in ok {
+            let Some(dir) = s.rel.strip_suffix("_index.md") else {
+                continue;
+            };
             let dir = dir.trim_end_matches('/').to_string();
             if fm.draft && !opts.include_drafts {
-                draft_dirs.push(dir.clone());
+                folders.drafts.push(dir.clone());
             }
             if let Some(slug) = &fm.slug {
                 match crate::slug::from_front_matter(slug) {
                     Ok(slug) => {
-                        dir_slugs.insert(dir, slug);
+                        folders.slugs.insert(dir, slug);
                     }
-                    Err(message) => diags.push(Diagnostic::new(&s.file, message)),
+                    Err(e) => diags.push(Diagnostic::new(&s.file, e.to_string())),
                 }
             }
         }
+        folders
     }
-    let in_draft = |rel: &str| {
-        draft_dirs
+
+    /// Whether `rel` lies under a draft section's folder.
+    fn in_draft(&self, rel: &str) -> bool {
+        self.drafts
             .iter()
             .any(|d| !d.is_empty() && rel.starts_with(&format!("{d}/")))
-    };
+    }
 
-    let mut loaded = Loaded::default();
-    for (s, (fm, body, body_line)) in ok {
-        if (fm.draft && !opts.include_drafts) || in_draft(&s.rel) {
-            continue;
-        }
-        let is_section = s.rel == "_index.md" || s.rel.ends_with("/_index.md");
+    /// The slug of each folder on the way to `s` (honouring a section's own
+    /// `slug`), or `None` when one gives no usable address (reported).
+    fn slugs_to(&self, s: &Source, diags: &mut Diagnostics) -> Option<Vec<String>> {
         let dir_parts: Vec<&str> = match s.rel.rfind('/') {
             Some(i) => s.rel[..i].split('/').collect(),
             None => Vec::new(),
         };
-        // Slug of each folder on the way, honouring a section's own `slug`.
         let mut dirs = Vec::new();
         let mut bad = false;
         for i in 0..dir_parts.len() {
             let key = dir_parts[..=i].join("/");
-            let slug = dir_slugs
+            let slug = self
+                .slugs
                 .get(&key)
                 .cloned()
                 .unwrap_or_else(|| slugify(dir_parts[i]));
@@ -351,85 +385,98 @@ fn place(
             }
             dirs.push(slug);
         }
-        if bad {
-            continue;
-        }
-        let stem = s
-            .rel
-            .rsplit('/')
-            .next()
-            .unwrap_or(&s.rel)
-            .trim_end_matches(".md");
-        let title = fm
-            .title
-            .clone()
-            .or_else(|| first_heading(&body))
-            .map(|t| {
-                if opts.french_typography {
-                    french_spacing(&t)
-                } else {
-                    t
-                }
-            })
-            .unwrap_or_else(|| {
-                if is_section && dirs.is_empty() {
-                    opts.site_title.to_string()
-                } else {
-                    stem.replace(['-', '_'], " ")
-                }
-            });
-        let (kind, slug, (path, output)) = if is_section {
-            let slug = dirs.last().cloned().unwrap_or_default();
-            (Kind::Section, slug, opts.urls.section(&dirs))
-        } else {
-            let slug = match fm.slug.as_deref().map(crate::slug::from_front_matter) {
-                Some(Ok(slug)) => slug,
-                Some(Err(message)) => {
-                    diags.push(Diagnostic::new(&s.file, message));
-                    continue;
-                }
-                None => slugify(stem),
-            };
-            if slug.is_empty() {
-                diags.push(Diagnostic::new(
-                    &s.file,
-                    "ni le nom du fichier ni `slug` ne donnent une adresse : utilisez des lettres ou des chiffres",
-                ));
-                continue;
-            }
-            if is_reserved(&slug) {
-                diags.push(Diagnostic::new(&s.file, reserved_message(&slug)));
-                continue;
-            }
-            (Kind::Page, slug.clone(), opts.urls.page(&dirs, &slug))
-        };
-        if fm.sort_by.is_some() && kind == Kind::Page {
-            diags.push(Diagnostic::new(
-                &s.file,
-                "`sort_by` ne s’utilise que dans un _index.md (une section)",
-            ));
-        }
-        loaded.by_source.insert(s.rel.clone(), loaded.docs.len());
-        loaded.docs.push(Document {
-            kind,
-            file: s.file,
-            source_path: s.rel,
-            meta: fm,
-            title,
-            slug,
-            path,
-            output,
-            body,
-            body_line,
-            parent: None,
-            pages: Vec::new(),
-            subsections: Vec::new(),
-        });
+        (!bad).then_some(dirs)
     }
-    ensure_home_first(&mut loaded, opts);
-    link_sections(&mut loaded);
-    collect_aliases(&mut loaded, diags);
-    loaded
+}
+
+/// One document, with its title, slug, URL and output file; `None` when
+/// its address is refused (reported).
+fn place_one(
+    s: Source,
+    (fm, body, body_line): Parsed,
+    folders: &Folders,
+    opts: &LoadOptions,
+    diags: &mut Diagnostics,
+) -> Option<Document> {
+    let is_section = s.rel == "_index.md" || s.rel.ends_with("/_index.md");
+    let dirs = folders.slugs_to(&s, diags)?;
+    let stem = s
+        .rel
+        .rsplit('/')
+        .next()
+        .unwrap_or(&s.rel)
+        .trim_end_matches(".md");
+    let title = fm
+        .title
+        .clone()
+        .or_else(|| first_heading(&body))
+        .map(|t| {
+            if opts.french_typography {
+                french_spacing(&t)
+            } else {
+                t
+            }
+        })
+        .unwrap_or_else(|| {
+            if is_section && dirs.is_empty() {
+                opts.site_title.to_string()
+            } else {
+                stem.replace(['-', '_'], " ")
+            }
+        });
+    let (kind, slug, (path, output)) = if is_section {
+        let slug = dirs.last().cloned().unwrap_or_default();
+        (Kind::Section, slug, opts.urls.section(&dirs))
+    } else {
+        let slug = page_slug(&s, &fm, stem, diags)?;
+        (Kind::Page, slug.clone(), opts.urls.page(&dirs, &slug))
+    };
+    if fm.sort_by.is_some() && kind == Kind::Page {
+        diags.push(Diagnostic::new(
+            &s.file,
+            "`sort_by` ne s’utilise que dans un _index.md (une section)",
+        ));
+    }
+    Some(Document {
+        kind,
+        file: s.file,
+        source_path: s.rel,
+        meta: fm,
+        title,
+        slug,
+        path,
+        output,
+        body,
+        body_line,
+        parent: None,
+        pages: Vec::new(),
+        subsections: Vec::new(),
+    })
+}
+
+/// A page's slug: its `slug`, else its file name; `None` when it gives no
+/// usable address (reported).
+fn page_slug(s: &Source, fm: &FrontMatter, stem: &str, diags: &mut Diagnostics) -> Option<String> {
+    let slug = match fm.slug.as_deref().map(crate::slug::from_front_matter) {
+        Some(Ok(slug)) => slug,
+        Some(Err(e)) => {
+            diags.push(Diagnostic::new(&s.file, e.to_string()));
+            return None;
+        }
+        None => slugify(stem),
+    };
+    if slug.is_empty() {
+        diags.push(Diagnostic::new(
+            &s.file,
+            "ni le nom du fichier ni `slug` ne donnent une adresse : utilisez des lettres ou des chiffres",
+        ));
+        return None;
+    }
+    if is_reserved(&slug) {
+        diags.push(Diagnostic::new(&s.file, reserved_message(&slug)));
+        return None;
+    }
+    Some(slug)
 }
 
 fn reserved_message(slug: &str) -> String {
@@ -544,7 +591,7 @@ fn collect_aliases(loaded: &mut Loaded, diags: &mut Diagnostics) {
         for alias in &doc.meta.aliases {
             match alias_output(alias) {
                 Ok((_, output)) => loaded.aliases.push((output, i)),
-                Err(message) => diags.push(Diagnostic::new(&doc.file, message)),
+                Err(e) => diags.push(Diagnostic::new(&doc.file, e.to_string())),
             }
         }
     }

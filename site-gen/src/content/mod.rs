@@ -6,7 +6,7 @@ mod load;
 pub(crate) mod paths;
 
 pub use load::{load, load_cached, Asset, LoadOptions, Loaded, SourceCache};
-pub use paths::{alias_output, UrlPaths};
+pub use paths::{alias_output, BadAlias, BadAliasReason, BadOutputPath, UrlPaths};
 
 use std::path::PathBuf;
 

@@ -58,33 +58,65 @@ const FORBIDDEN: &[char] = &['\\', '\0', ':', '?', '#', '%', '<', '>', '"', '|',
 /// maintainer chose (an alias, a file copied from `content/`): no empty,
 /// `.` or `..` segment, no hidden file, no reserved name, no character that
 /// is a separator elsewhere, URL syntax or refused by Windows.
-pub(crate) fn check_output_path(path: &str) -> Result<(), &'static str> {
+pub(crate) fn check_output_path(path: &str) -> Result<(), BadOutputPath> {
     if path.contains(FORBIDDEN) || path.chars().any(char::is_control) {
-        return Err("caractère interdit (\\ : ? # % < > \" | *, NUL ou caractère de contrôle)");
+        return Err(BadOutputPath::ForbiddenCharacter);
     }
     for part in path.split('/') {
         if part.is_empty() || part == "." || part == ".." {
-            return Err("chemin invalide (segment vide, . ou ..)");
+            return Err(BadOutputPath::BadSegment);
         }
         if is_reserved(part) {
-            return Err("nom de fichier réservé par Windows (con, nul, aux, com1…)");
+            return Err(BadOutputPath::Reserved);
         }
         if part.starts_with('.') {
-            return Err("fichier caché");
+            return Err(BadOutputPath::Hidden);
         }
     }
     Ok(())
 }
 
+/// Why [`check_output_path`] refuses a path.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum BadOutputPath {
+    #[error("caractère interdit (\\ : ? # % < > \" | *, NUL ou caractère de contrôle)")]
+    ForbiddenCharacter,
+    #[error("chemin invalide (segment vide, . ou ..)")]
+    BadSegment,
+    #[error("nom de fichier réservé par Windows (con, nul, aux, com1…)")]
+    Reserved,
+    #[error("fichier caché")]
+    Hidden,
+}
+
+/// An alias of a page's front matter that cannot be written.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("alias « {alias} » refusé : {why}")]
+pub struct BadAlias {
+    pub alias: String,
+    pub why: BadAliasReason,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum BadAliasReason {
+    #[error("il remplacerait la page d’accueil")]
+    Home,
+    #[error(transparent)]
+    Path(#[from] BadOutputPath),
+}
+
 /// The URL path and output file of an alias (an old URL that redirects),
 /// e.g. `/combien-ca-coute-une-amie.html` or `/ancienne/page/`.
-pub fn alias_output(alias: &str) -> Result<(String, String), String> {
-    let refuse = |why: &str| format!("alias « {alias} » refusé : {why}");
+pub fn alias_output(alias: &str) -> Result<(String, String), BadAlias> {
+    let refuse = |why: BadAliasReason| BadAlias {
+        alias: alias.to_string(),
+        why,
+    };
     let trimmed = alias.trim_matches('/');
     if trimmed.is_empty() {
-        return Err(refuse("il remplacerait la page d’accueil"));
+        return Err(refuse(BadAliasReason::Home));
     }
-    check_output_path(trimmed).map_err(refuse)?;
+    check_output_path(trimmed).map_err(|e| refuse(e.into()))?;
     if trimmed.ends_with(".html") || trimmed.ends_with(".htm") {
         Ok((format!("/{trimmed}"), trimmed.to_string()))
     } else {

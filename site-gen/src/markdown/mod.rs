@@ -23,8 +23,41 @@ pub trait RenderEnv: Sync {
     /// Final URL of the page or section whose source path, relative to
     /// `content/`, is `source_path` (e.g. `services/_index.md`), if it exists.
     fn page_url(&self, source_path: &str) -> Option<String>;
-    /// HTML of a shortcode call; `Err(message)` becomes an error at the call.
-    fn shortcode(&self, name: &str, args: &ShortcodeArgs) -> Result<String, String>;
+    /// HTML of a shortcode call; an error is reported at the call.
+    fn shortcode(&self, name: &str, args: &ShortcodeArgs) -> Result<String, ShortcodeError>;
+}
+
+/// Why a shortcode call gave no HTML: what the maintainer reads at the
+/// call's line and column (in French, saying what to do). The environment
+/// words it (its own typed errors convert into it); this module only adds
+/// the position and the shortcode's name.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ShortcodeError(String);
+
+impl ShortcodeError {
+    pub fn new(message: impl Into<String>) -> Self {
+        ShortcodeError(message.into())
+    }
+}
+
+impl std::fmt::Display for ShortcodeError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for ShortcodeError {}
+
+impl From<String> for ShortcodeError {
+    fn from(message: String) -> Self {
+        ShortcodeError(message)
+    }
+}
+
+impl From<&str> for ShortcodeError {
+    fn from(message: &str) -> Self {
+        ShortcodeError(message.to_string())
+    }
 }
 
 /// One heading of the table of contents, with its sub-headings.

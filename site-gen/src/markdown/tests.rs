@@ -15,7 +15,7 @@ impl RenderEnv for TestEnv {
         }
     }
 
-    fn shortcode(&self, name: &str, args: &ShortcodeArgs) -> Result<String, String> {
+    fn shortcode(&self, name: &str, args: &ShortcodeArgs) -> Result<String, ShortcodeError> {
         match name {
             "video" => match args.get("id").and_then(|v| v.as_str()) {
                 Some(id) => Ok(format!("<div class=\"video\" data-id=\"{id}\"></div>")),
@@ -26,7 +26,7 @@ impl RenderEnv for TestEnv {
                 "<code>{}</code>",
                 serde_json::Value::Object(args.clone())
             )),
-            _ => Err(format!("shortcode inconnu : {name}")),
+            _ => Err(format!("shortcode inconnu : {name}").into()),
         }
     }
 }

@@ -12,7 +12,7 @@ use crate::config::Organisation;
 
 use calculator::format::html_escape as escape_html;
 
-use crate::markdown::{RenderEnv, ShortcodeArgs};
+use crate::markdown::{RenderEnv, ShortcodeArgs, ShortcodeError};
 use crate::templates::error_chain;
 use crate::urls::Urls;
 use crate::widget::{OnProgress, WidgetSlot};
@@ -66,21 +66,19 @@ impl<'a> SiteEnv<'a> {
         }
     }
 
-    fn model(&self, name: &str) -> Result<&'a Model, String> {
-        self.pricing.ok_or_else(|| {
-            format!("{name}() a besoin du fichier de tarifs (content/tarifs.toml par défaut)")
-        })
+    fn model(&self, shortcode: &'static str) -> Result<&'a Model, BuiltinError> {
+        self.pricing.ok_or(BuiltinError::NeedsPricing { shortcode })
     }
 
-    fn calculateur(&self, args: &ShortcodeArgs) -> Result<String, String> {
+    fn calculateur(&self, args: &ShortcodeArgs) -> Result<String, BuiltinError> {
         only_args(CALCULATOR, args, &[])?;
         let model = self.model(CALCULATOR)?;
         let mut html = calculator::embed::render_fragment(model, "");
         if self.compile_widget {
             let built = self.widget.get_or_build(self.progress);
-            let built = built.as_ref().map_err(|e| {
-                format!("le calculateur n’a pas pu être compilé en WebAssembly : {e}")
-            })?;
+            let built = built
+                .as_ref()
+                .map_err(|e| BuiltinError::Widget(e.to_string()))?;
             let src = self.urls.permalink(&format!("/assets/{}", built.js_name));
             html.push_str(&format!(
                 "\n<script type=\"module\" src=\"{}\"></script>",
@@ -92,35 +90,33 @@ impl<'a> SiteEnv<'a> {
 
     /// `chiffre(nom="prix_part", parts=3, unite=false)`: one figure,
     /// formatted like the widget.
-    fn chiffre(&self, args: &ShortcodeArgs) -> Result<String, String> {
+    fn chiffre(&self, args: &ShortcodeArgs) -> Result<String, BuiltinError> {
         only_args(FIGURE, args, &["nom", "parts", "unite"])?;
         let name = match args.get("nom") {
             Some(Value::String(n)) => n.as_str(),
-            Some(_) => return Err("nom doit être un texte entre guillemets".into()),
-            None => return Err("il manque nom, par exemple chiffre(nom=\"prix_part\")".into()),
+            Some(_) => return Err(BuiltinError::FigureNameNotText),
+            None => return Err(BuiltinError::FigureNameMissing),
         };
         let Some(figure) = Figure::from_name(name) else {
             let names: Vec<String> = Figure::names().collect();
-            let hint = crate::suggest::closest(name, names.iter().map(String::as_str))
-                .map(|n| format!(" ; vouliez-vous dire « {n} » ?"))
-                .unwrap_or_default();
-            return Err(format!(
-                "chiffre inconnu « {name} »{hint} (chiffres possibles : {})",
-                names
+            return Err(BuiltinError::UnknownFigure {
+                name: name.to_string(),
+                hint: did_you_mean(name, names.iter().map(String::as_str)),
+                known: names
                     .iter()
                     .filter(|n| !n.starts_with("services."))
                     .map(String::as_str)
                     .collect::<Vec<_>>()
                     .join(", ")
-                    + ", services.<service>.<coefficient>"
-            ));
+                    + ", services.<service>.<coefficient>",
+            });
         };
         let parts = match args.get("parts") {
             None => 1,
             Some(_) if !figure.per_parts() => {
-                return Err(format!(
-                    "« {name} » ne dépend pas d’un nombre de parts (retirez parts=…)"
-                ))
+                return Err(BuiltinError::PartsNotApplicable {
+                    name: name.to_string(),
+                })
             }
             Some(v) => count_arg("parts", v)?,
         };
@@ -128,21 +124,24 @@ impl<'a> SiteEnv<'a> {
         let model = self.model(FIGURE)?;
         let value = figure
             .value(model, parts)
-            .map_err(|e| format!("chiffre « {name} » : {e}"))?;
+            .map_err(|reason| BuiltinError::Figure {
+                name: name.to_string(),
+                reason,
+            })?;
         Ok(escape_html(&value.show(with_unit)))
     }
 
     /// `exemple(postes=3, serveurs=0, personnes=4, services=["assistance"],
     /// rattrapage=false)`: a worked example computed by the model.
-    fn exemple(&self, args: &ShortcodeArgs) -> Result<String, String> {
+    fn exemple(&self, args: &ShortcodeArgs) -> Result<String, BuiltinError> {
         only_args(
             EXAMPLE,
             args,
             &["postes", "serveurs", "personnes", "services", "rattrapage"],
         )?;
-        let count = |key: &str| match args.get(key) {
+        let count = |key: &'static str| match args.get(key) {
             Some(v) => count_arg(key, v),
-            None => Err(format!("il manque {key}=…")),
+            None => Err(BuiltinError::MissingArgument { key }),
         };
         let profile = Profile {
             postes: count("postes")?,
@@ -157,9 +156,9 @@ impl<'a> SiteEnv<'a> {
 
     /// `organisation(champ="email")`: a value of `[organisation]`, or a
     /// visible « à compléter ».
-    fn organisation(&self, args: &ShortcodeArgs) -> Result<String, String> {
+    fn organisation(&self, args: &ShortcodeArgs) -> Result<String, BuiltinError> {
         only_args(ORGANISATION, args, &["champ"])?;
-        let keys = || {
+        let fields = || {
             Organisation::FIELDS
                 .iter()
                 .map(|(k, _)| *k)
@@ -167,16 +166,14 @@ impl<'a> SiteEnv<'a> {
                 .join(", ")
         };
         let Some(Value::String(key)) = args.get("champ") else {
-            return Err(format!("il faut champ=\"…\", parmi {}", keys()));
+            return Err(BuiltinError::FieldMissing { fields: fields() });
         };
         let Some(value) = self.organisation.get(key) else {
-            let hint = crate::suggest::closest(key, Organisation::FIELDS.iter().map(|(k, _)| *k))
-                .map(|k| format!(" ; vouliez-vous dire « {k} » ?"))
-                .unwrap_or_default();
-            return Err(format!(
-                "champ inconnu « {key} »{hint} (champs de [organisation] : {})",
-                keys()
-            ));
+            return Err(BuiltinError::UnknownField {
+                key: key.clone(),
+                hint: did_you_mean(key, Organisation::FIELDS.iter().map(|(k, _)| *k)),
+                fields: fields(),
+            });
         };
         let Some(value) = value else {
             return Ok(TO_FILL_IN.to_string());
@@ -188,42 +185,156 @@ impl<'a> SiteEnv<'a> {
             _ => text.replace('\n', "<br>\n"),
         })
     }
+
+    /// A theme shortcode: `templates/shortcodes/<name>.html`.
+    fn theme_shortcode(&self, name: &str, args: &ShortcodeArgs) -> Result<String, BuiltinError> {
+        let template = format!("shortcodes/{name}.html");
+        if !self.tera.get_template_names().any(|t| t == template) {
+            return Err(BuiltinError::UnknownShortcode {
+                name: name.to_string(),
+                template,
+            });
+        }
+        let mut ctx = Context::new();
+        for (k, v) in args {
+            ctx.insert(k.as_str(), v);
+        }
+        self.tera
+            .render(&template, &ctx)
+            .map_err(|e| BuiltinError::Template {
+                name: name.to_string(),
+                chain: error_chain(&e),
+            })
+    }
+}
+
+/// What a shortcode call of a page got wrong (reported at the call, with
+/// the shortcode's name in front), or the widget that could not be built.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum BuiltinError {
+    #[error("{shortcode}() a besoin du fichier de tarifs (content/tarifs.toml par défaut)")]
+    NeedsPricing { shortcode: &'static str },
+    #[error("le calculateur n’a pas pu être compilé en WebAssembly : {0}")]
+    Widget(
+        /// The widget's error, as its message (the slot keeps the error).
+        String,
+    ),
+    #[error("{shortcode}() ne prend pas d’argument (reçu « {key} »)")]
+    NoArgument {
+        shortcode: &'static str,
+        key: String,
+    },
+    #[error("argument inconnu « {key} » (arguments possibles : {allowed})")]
+    UnknownArgument { key: String, allowed: String },
+    #[error("il manque {key}=…")]
+    MissingArgument { key: &'static str },
+    #[error("{key} doit être un nombre entier positif (reçu {got})")]
+    NotACount { key: &'static str, got: Value },
+    #[error("{key} vaut true ou false (reçu {got})")]
+    NotABool { key: &'static str, got: Value },
+    #[error("nom doit être un texte entre guillemets")]
+    FigureNameNotText,
+    #[error("il manque nom, par exemple chiffre(nom=\"prix_part\")")]
+    FigureNameMissing,
+    #[error("chiffre inconnu « {name} »{hint} (chiffres possibles : {known})")]
+    UnknownFigure {
+        name: String,
+        /// ` ; vouliez-vous dire « … » ?`, or nothing.
+        hint: String,
+        known: String,
+    },
+    #[error("« {name} » ne dépend pas d’un nombre de parts (retirez parts=…)")]
+    PartsNotApplicable { name: String },
+    #[error("chiffre « {name} » : {reason}")]
+    Figure {
+        name: String,
+        reason: calculator::figures::FigureError,
+    },
+    #[error("il manque services=[\"assistance\", …]")]
+    ServicesMissing,
+    #[error("services contient {item}, pas un nom de service")]
+    ServiceNotAName { item: Value },
+    #[error("services doit être une liste de noms (reçu {got})")]
+    ServicesNotAList { got: Value },
+    #[error("service inconnu « {name} » (services possibles : {known})")]
+    UnknownService { name: String, known: String },
+    #[error("il faut champ=\"…\", parmi {fields}")]
+    FieldMissing { fields: String },
+    #[error("champ inconnu « {key} »{hint} (champs de [organisation] : {fields})")]
+    UnknownField {
+        key: String,
+        /// ` ; vouliez-vous dire « … » ?`, or nothing.
+        hint: String,
+        fields: String,
+    },
+    #[error(
+        "un seul calculateur par page : ses identifiants seraient en double (retirez cet appel)"
+    )]
+    SecondCalculator,
+    #[error("shortcode inconnu « {name} » (ni intégré, ni templates/{template})")]
+    UnknownShortcode { name: String, template: String },
+    #[error("shortcode « {name} » : {chain}")]
+    Template { name: String, chain: String },
+}
+
+impl From<BuiltinError> for ShortcodeError {
+    fn from(e: BuiltinError) -> Self {
+        ShortcodeError::new(e.to_string())
+    }
+}
+
+/// ` ; vouliez-vous dire « … » ?` when a name of `known` is close to `name`.
+fn did_you_mean<'k>(name: &str, known: impl IntoIterator<Item = &'k str>) -> String {
+    crate::suggest::closest(name, known)
+        .map(|n| format!(" ; vouliez-vous dire « {n} » ?"))
+        .unwrap_or_default()
 }
 
 /// Refuses arguments other than `allowed`.
-fn only_args(name: &str, args: &ShortcodeArgs, allowed: &[&str]) -> Result<(), String> {
+fn only_args(
+    shortcode: &'static str,
+    args: &ShortcodeArgs,
+    allowed: &[&str],
+) -> Result<(), BuiltinError> {
     match args.keys().find(|k| !allowed.contains(&k.as_str())) {
         None => Ok(()),
-        Some(key) if allowed.is_empty() => {
-            Err(format!("{name}() ne prend pas d’argument (reçu « {key} »)"))
-        }
-        Some(key) => Err(format!(
-            "argument inconnu « {key} » (arguments possibles : {})",
-            allowed.join(", ")
-        )),
+        Some(key) if allowed.is_empty() => Err(BuiltinError::NoArgument {
+            shortcode,
+            key: key.clone(),
+        }),
+        Some(key) => Err(BuiltinError::UnknownArgument {
+            key: key.clone(),
+            allowed: allowed.join(", "),
+        }),
     }
 }
 
 /// A whole number argument, `0..=100 000`.
-fn count_arg(key: &str, v: &Value) -> Result<u32, String> {
+fn count_arg(key: &'static str, v: &Value) -> Result<u32, BuiltinError> {
     v.as_u64()
         .filter(|n| *n <= 100_000)
         .map(|n| n as u32)
-        .ok_or_else(|| format!("{key} doit être un nombre entier positif (reçu {v})"))
+        .ok_or_else(|| BuiltinError::NotACount {
+            key,
+            got: v.clone(),
+        })
 }
 
-fn bool_arg(key: &str, v: Option<&Value>, default: bool) -> Result<bool, String> {
+fn bool_arg(key: &'static str, v: Option<&Value>, default: bool) -> Result<bool, BuiltinError> {
     match v {
         None => Ok(default),
         Some(Value::Bool(b)) => Ok(*b),
-        Some(v) => Err(format!("{key} vaut true ou false (reçu {v})")),
+        Some(v) => Err(BuiltinError::NotABool {
+            key,
+            got: v.clone(),
+        }),
     }
 }
 
 /// `services=["assistance", "maintenance"]` or `services="assistance,maintenance"`.
-fn services_arg(v: Option<&Value>) -> Result<ServiceSet, String> {
+fn services_arg(v: Option<&Value>) -> Result<ServiceSet, BuiltinError> {
     let names: Vec<&str> = match v {
-        None => return Err("il manque services=[\"assistance\", …]".into()),
+        None => return Err(BuiltinError::ServicesMissing),
         Some(Value::String(s)) => s
             .split(',')
             .map(str::trim)
@@ -233,20 +344,20 @@ fn services_arg(v: Option<&Value>) -> Result<ServiceSet, String> {
             .iter()
             .map(|i| {
                 i.as_str()
-                    .ok_or_else(|| format!("services contient {i}, pas un nom de service"))
+                    .ok_or_else(|| BuiltinError::ServiceNotAName { item: i.clone() })
             })
             .collect::<Result<_, _>>()?,
-        Some(v) => return Err(format!("services doit être une liste de noms (reçu {v})")),
+        Some(v) => return Err(BuiltinError::ServicesNotAList { got: v.clone() }),
     };
     names
         .into_iter()
         .map(|n| {
             Service::from_key(n).ok_or_else(|| {
                 let keys: Vec<&str> = Service::ALL.iter().map(|s| s.key()).collect();
-                format!(
-                    "service inconnu « {n} » (services possibles : {})",
-                    keys.join(", ")
-                )
+                BuiltinError::UnknownService {
+                    name: n.to_string(),
+                    known: keys.join(", "),
+                }
             })
         })
         .collect()
@@ -257,26 +368,13 @@ impl RenderEnv for SiteEnv<'_> {
         self.urls.page(source_path)
     }
 
-    fn shortcode(&self, name: &str, args: &ShortcodeArgs) -> Result<String, String> {
-        match name {
-            CALCULATOR => return self.calculateur(args),
-            FIGURE => return self.chiffre(args),
-            EXAMPLE => return self.exemple(args),
-            ORGANISATION => return self.organisation(args),
-            _ => {}
-        }
-        let template = format!("shortcodes/{name}.html");
-        if !self.tera.get_template_names().any(|t| t == template) {
-            return Err(format!(
-                "shortcode inconnu « {name} » (ni intégré, ni templates/{template})"
-            ));
-        }
-        let mut ctx = Context::new();
-        for (k, v) in args {
-            ctx.insert(k.as_str(), v);
-        }
-        self.tera
-            .render(&template, &ctx)
-            .map_err(|e| format!("shortcode « {name} » : {}", error_chain(&e)))
+    fn shortcode(&self, name: &str, args: &ShortcodeArgs) -> Result<String, ShortcodeError> {
+        Ok(match name {
+            CALCULATOR => self.calculateur(args)?,
+            FIGURE => self.chiffre(args)?,
+            EXAMPLE => self.exemple(args)?,
+            ORGANISATION => self.organisation(args)?,
+            _ => self.theme_shortcode(name, args)?,
+        })
     }
 }

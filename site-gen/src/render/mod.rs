@@ -15,7 +15,7 @@ use tera::{Context, Tera};
 
 use crate::content::{Document, Kind, Loaded};
 use crate::diagnostics::Diagnostic;
-use crate::markdown::{self, MarkdownOptions, RenderEnv, Rendered, ShortcodeArgs};
+use crate::markdown::{self, MarkdownOptions, RenderEnv, Rendered, ShortcodeArgs, ShortcodeError};
 use crate::templates::error_chain;
 use crate::urls::Urls;
 use env::{CALCULATOR, ORGANISATION};
@@ -69,15 +69,11 @@ impl RenderEnv for Tracking<'_> {
         url
     }
 
-    fn shortcode(&self, name: &str, args: &ShortcodeArgs) -> Result<String, String> {
+    fn shortcode(&self, name: &str, args: &ShortcodeArgs) -> Result<String, ShortcodeError> {
         // The widget's ids are fixed: a second one on the page would
         // duplicate them (and the browser would mount only the first).
         if name == CALCULATOR && self.calculator.swap(true, Ordering::Relaxed) {
-            return Err(
-                "un seul calculateur par page : ses identifiants seraient en double \
-                        (retirez cet appel)"
-                    .into(),
-            );
+            return Err(env::BuiltinError::SecondCalculator.into());
         }
         if env::uses_pricing(name) {
             self.pricing.store(true, Ordering::Relaxed);

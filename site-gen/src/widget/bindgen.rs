@@ -41,30 +41,36 @@ pub(crate) fn generate(module: Vec<u8>, scratch: &Path) -> Result<Bindings, Widg
         .snippets()
         .iter()
         .filter(|(_, list)| !list.is_empty())
-        .map(|(krate, list)| format!("{} inline_js of {krate}", list.len()))
+        .map(|(krate, list)| format!("{} inline_js de {krate}", list.len()))
         .chain(output.local_modules().keys().cloned())
         .collect();
     modules.sort();
     let mut extra = Vec::new();
     if !modules.is_empty() {
-        extra.push(format!("JS snippets ({})", modules.join(", ")));
+        extra.push(format!("des extraits JS ({})", modules.join(", ")));
     }
     if !output.npm_dependencies().is_empty() {
-        extra.push("npm dependencies".into());
+        extra.push("des dépendances npm".into());
     }
     if output.start().is_some() {
-        extra.push("a separate start script".into());
+        extra.push("un script de démarrage séparé".into());
     }
     if !extra.is_empty() {
-        return Err(WidgetError::UnsupportedOutput(extra.join(" and ")));
+        return Err(WidgetError::UnsupportedOutput(extra.join(" et ")));
     }
 
     output.emit(scratch).map_err(err)?;
     let js_path = scratch.join(format!("{STEM}.js"));
     let wasm_path = scratch.join(format!("{STEM}_bg.wasm"));
-    let js = std::fs::read_to_string(&js_path)
-        .map_err(|e| WidgetError::io("cannot read wasm-bindgen's", js_path, e))?;
-    let wasm = std::fs::read(&wasm_path)
-        .map_err(|e| WidgetError::io("cannot read wasm-bindgen's", wasm_path, e))?;
+    let js = std::fs::read_to_string(&js_path).map_err(|e| {
+        WidgetError::io("impossible de lire le fichier de wasm-bindgen", js_path, e)
+    })?;
+    let wasm = std::fs::read(&wasm_path).map_err(|e| {
+        WidgetError::io(
+            "impossible de lire le fichier de wasm-bindgen",
+            wasm_path,
+            e,
+        )
+    })?;
     Ok(Bindings { js, wasm })
 }

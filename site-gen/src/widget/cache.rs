@@ -42,32 +42,45 @@ pub(crate) fn load(entry: &Path) -> Option<WidgetBundle> {
 /// then renamed, so a reader never sees half an entry. When another build
 /// stored the same key first, its entry is kept.
 pub(crate) fn store(cache_dir: &Path, key: &str, bundle: &WidgetBundle) -> Result<(), WidgetError> {
-    fs::create_dir_all(cache_dir).map_err(|e| WidgetError::io("cannot create", cache_dir, e))?;
+    fs::create_dir_all(cache_dir)
+        .map_err(|e| WidgetError::io("impossible de créer", cache_dir, e))?;
     let tmp = tempfile::Builder::new()
         .prefix(".tmp-")
         .tempdir_in(cache_dir)
-        .map_err(|e| WidgetError::io("cannot create a temporary directory in", cache_dir, e))?;
+        .map_err(|e| {
+            WidgetError::io(
+                "impossible de créer un dossier temporaire dans",
+                cache_dir,
+                e,
+            )
+        })?;
     let manifest = Manifest {
         js_name: bundle.js_name.clone(),
         wasm_name: bundle.wasm_name.clone(),
         toolchain: bundle.toolchain.clone(),
         notes: bundle.notes.clone(),
     };
-    let manifest = serde_json::to_vec_pretty(&manifest)
-        .map_err(|e| WidgetError::io("cannot serialize", tmp.path().join(MANIFEST), e.into()))?;
+    let manifest = serde_json::to_vec_pretty(&manifest).map_err(|e| {
+        WidgetError::io(
+            "impossible de préparer",
+            tmp.path().join(MANIFEST),
+            e.into(),
+        )
+    })?;
     for (name, bytes) in [
         (bundle.wasm_name.as_str(), bundle.wasm.as_slice()),
         (bundle.js_name.as_str(), bundle.js.as_slice()),
         (MANIFEST, manifest.as_slice()),
     ] {
         let path = tmp.path().join(name);
-        fs::write(&path, bytes).map_err(|e| WidgetError::io("cannot write", path, e))?;
+        fs::write(&path, bytes).map_err(|e| WidgetError::io("impossible d’écrire", path, e))?;
     }
 
     let entry = cache_dir.join(key);
     if entry.exists() && load(&entry).is_none() {
         // A damaged entry (the caller found no usable bundle there).
-        fs::remove_dir_all(&entry).map_err(|e| WidgetError::io("cannot remove", &entry, e))?;
+        fs::remove_dir_all(&entry)
+            .map_err(|e| WidgetError::io("impossible de supprimer", &entry, e))?;
     }
     match fs::rename(tmp.path(), &entry) {
         Ok(()) => {
@@ -77,7 +90,7 @@ pub(crate) fn store(cache_dir: &Path, key: &str, bundle: &WidgetBundle) -> Resul
         }
         // Lost a race with a concurrent build of the same inputs: fine.
         Err(_) if load(&entry).is_some() => Ok(()),
-        Err(e) => Err(WidgetError::io("cannot move into place", entry, e)),
+        Err(e) => Err(WidgetError::io("impossible de mettre en place", entry, e)),
     }
 }
 

@@ -1,4 +1,5 @@
-//! The errors of the widget pipeline.
+//! The errors of the widget pipeline (system errors: the toolchain, the
+//! cache, the files), worded in French for the site's maintainers.
 
 use std::path::PathBuf;
 
@@ -10,14 +11,19 @@ pub const DEBIAN_PACKAGES: &str = "rustc-web cargo-web rust-web-src lld-19";
 #[non_exhaustive]
 pub enum WidgetError {
     /// The workspace root does not look like the site's workspace.
-    #[error("{path} is not the site's Cargo workspace (missing {missing})")]
+    #[error(
+        "{} n’est pas l’espace de travail Cargo du site (il manque {missing}) : \
+         lancez site-gen depuis le dépôt du site, sans déplacer site-gen/ ni calculator/",
+        path.display()
+    )]
     NotAWorkspace { path: PathBuf, missing: String },
 
     /// No toolchain able to build for wasm32-unknown-unknown was found.
     #[error(
-        "no toolchain can build the pricing widget for wasm32-unknown-unknown ({found}). \
-         Install one: `rustup target add wasm32-unknown-unknown`, \
-         or on Debian `apt-get install {DEBIAN_PACKAGES}`"
+        "aucune chaîne de compilation ne peut compiler le calculateur pour \
+         wasm32-unknown-unknown ({found}). Installez-en une : \
+         `rustup target add wasm32-unknown-unknown`, ou sous Debian \
+         `apt-get install {DEBIAN_PACKAGES}` (ou construisez le site avec --no-widget)"
     )]
     NoToolchain {
         /// What the detection found, for the user.
@@ -26,8 +32,8 @@ pub enum WidgetError {
 
     /// `rustup target add wasm32-unknown-unknown` failed or timed out.
     #[error(
-        "`rustup target add wasm32-unknown-unknown` {outcome}{}. \
-         Run it by hand, or on Debian `apt-get install {DEBIAN_PACKAGES}`",
+        "`rustup target add wasm32-unknown-unknown` {outcome}. Lancez-la vous-même, \
+         ou sous Debian `apt-get install {DEBIAN_PACKAGES}`{}",
         tail_suffix(stderr_tail)
     )]
     TargetAdd {
@@ -36,7 +42,7 @@ pub enum WidgetError {
     },
 
     /// A program could not be started.
-    #[error("cannot run `{program}`: {source}")]
+    #[error("impossible de lancer `{program}` : {source} (est-il installé et dans le PATH ?)")]
     Spawn {
         program: String,
         #[source]
@@ -53,7 +59,8 @@ pub enum WidgetError {
 
     /// The wasm build itself failed.
     #[error(
-        "building the pricing widget failed ({status}): `{command}`{}",
+        "la compilation du calculateur a échoué ({status}) : `{command}` ; \
+         corrigez l’erreur ci-dessous dans calculator/ (ou construisez le site avec --no-widget){}",
         tail_suffix(stderr_tail)
     )]
     Cargo {
@@ -63,31 +70,46 @@ pub enum WidgetError {
     },
 
     /// Cargo succeeded but the expected module is not there.
-    #[error("cargo succeeded but {} was not produced", path.display())]
+    #[error(
+        "cargo a réussi mais n’a pas produit {} : vérifiez le profil `wasm` du Cargo.toml \
+         de l’espace de travail",
+        path.display()
+    )]
     WasmNotFound { path: PathBuf },
 
     /// The wasm-bindgen step failed.
-    #[error("wasm-bindgen failed: {0}")]
+    #[error("wasm-bindgen a échoué : {0}")]
     Bindgen(String),
 
     /// The widget uses a wasm-bindgen feature the two-file bundle cannot carry.
-    #[error("the widget must fit in one .js and one .wasm file, but wasm-bindgen produced {0}")]
+    #[error(
+        "le calculateur doit tenir en un fichier .js et un fichier .wasm, mais wasm-bindgen \
+         a produit en plus {0} : retirez-les de calculator/"
+    )]
     UnsupportedOutput(String),
 
     /// wasm-bindgen's JS no longer has the shape the start-up patch expects.
     #[error(
-        "wasm-bindgen's generated JS does not contain `{pattern}` exactly once (found {count}): \
-         its loader changed, update site-gen/src/widget/js_patch.rs"
+        "le JS produit par wasm-bindgen ne contient pas `{pattern}` exactement une fois \
+         (trouvé {count} fois) : son chargeur a changé, mettez à jour \
+         site-gen/src/widget/js_patch.rs"
     )]
     JsPatternMissing { pattern: &'static str, count: usize },
 
     /// The final module does not validate.
-    #[error("the final widget module is not valid WebAssembly: {0}")]
-    InvalidWasm(String),
+    #[error(
+        "le module final du calculateur n’est pas du WebAssembly valide pour les navigateurs \
+         visés : {0}"
+    )]
+    InvalidWasm(
+        /// The validator's explanation.
+        String,
+    ),
 
     /// A file or directory operation failed.
-    #[error("{action} {}: {source}", path.display())]
+    #[error("{action} {} : {source}", path.display())]
     Io {
+        /// What could not be done, in French: `impossible de lire`.
         action: &'static str,
         path: PathBuf,
         #[source]
@@ -113,6 +135,9 @@ fn tail_suffix(tail: &str) -> String {
     if tail.trim().is_empty() {
         String::new()
     } else {
-        format!("\n--- last lines of its output ---\n{}", tail.trim_end())
+        format!(
+            "\n--- dernières lignes de sa sortie ---\n{}",
+            tail.trim_end()
+        )
     }
 }

@@ -49,7 +49,7 @@ pub(crate) fn hash_sources(workspace: &Path) -> Result<blake3::Hash, WidgetError
         match std::fs::read(&path) {
             Ok(bytes) => add_file(&mut hasher, file, Some(&bytes)),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => add_file(&mut hasher, file, None),
-            Err(e) => return Err(WidgetError::io("cannot read", path, e)),
+            Err(e) => return Err(WidgetError::io("impossible de lire", path, e)),
         }
     }
     for dir in SOURCE_DIRS {
@@ -61,7 +61,7 @@ pub(crate) fn hash_sources(workspace: &Path) -> Result<blake3::Hash, WidgetError
         for entry in WalkDir::new(&root).follow_links(true).sort_by_file_name() {
             let entry = entry.map_err(|e| {
                 let path = e.path().unwrap_or(&root).to_path_buf();
-                WidgetError::io("cannot list", path, e.into())
+                WidgetError::io("impossible de parcourir", path, e.into())
             })?;
             if !entry.file_type().is_file() {
                 continue;
@@ -75,7 +75,7 @@ pub(crate) fn hash_sources(workspace: &Path) -> Result<blake3::Hash, WidgetError
                 .collect::<Vec<_>>()
                 .join("/");
             let bytes = std::fs::read(entry.path())
-                .map_err(|e| WidgetError::io("cannot read", entry.path(), e))?;
+                .map_err(|e| WidgetError::io("impossible de lire", entry.path(), e))?;
             add_file(&mut hasher, &rel, Some(&bytes));
         }
     }

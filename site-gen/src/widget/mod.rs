@@ -218,13 +218,13 @@ pub fn build(
         .tempdir()
         .map_err(|e| {
             WidgetError::io(
-                "cannot create a temporary directory in",
+                "impossible de créer un dossier temporaire dans",
                 std::env::temp_dir(),
                 e,
             )
         })?;
     let bindings = bindgen::generate(module, scratch.path())?;
-    wasm_opt::validate(&bindings.wasm).map_err(WidgetError::InvalidWasm)?;
+    wasm_opt::validate(&bindings.wasm)?;
     let mut notes: Vec<String> = wasm_opt.notes;
     let wasm = match &wasm_opt.tool {
         Some(tool) => {
@@ -273,7 +273,7 @@ fn compile(plan: &Plan, opts: &BuildOptions) -> Result<Vec<u8>, WidgetError> {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
             Err(WidgetError::WasmNotFound { path })
         }
-        Err(e) => Err(WidgetError::io("cannot read", path, e)),
+        Err(e) => Err(WidgetError::io("impossible de lire", path, e)),
     }
 }
 

@@ -51,7 +51,7 @@ impl RunError {
             },
             RunError::TimedOut { stderr_tail } => WidgetError::Toolchain {
                 command: describe(command),
-                problem: "did not finish in time and was stopped".into(),
+                problem: "ne s’est pas terminée à temps et a été arrêtée".into(),
                 stderr_tail,
             },
         }

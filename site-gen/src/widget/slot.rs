@@ -4,7 +4,7 @@
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, OnceLock};
 
-use crate::widget;
+use crate::widget::{self, WidgetError};
 
 /// Hears about the widget's slow steps (compiling, installing the target).
 pub type OnProgress = Arc<dyn Fn(widget::Progress) + Send + Sync>;
@@ -14,7 +14,7 @@ pub type OnProgress = Arc<dyn Fn(widget::Progress) + Send + Sync>;
 /// sources changed).
 #[derive(Debug, Default)]
 pub struct WidgetSlot {
-    built: OnceLock<Result<BuiltWidget, String>>,
+    built: OnceLock<Result<BuiltWidget, WidgetError>>,
     /// Compiled (not taken from the cache) since the last [`take_compiled`](Self::take_compiled).
     compiled: AtomicBool,
 }
@@ -50,9 +50,9 @@ impl WidgetSlot {
         }
     }
 
-    pub(crate) fn get_or_build(&self, progress: &OnProgress) -> &Result<BuiltWidget, String> {
+    pub(crate) fn get_or_build(&self, progress: &OnProgress) -> &Result<BuiltWidget, WidgetError> {
         self.built.get_or_init(|| {
-            let built = widget::build_for_site(|step| progress(step)).map_err(|e| e.to_string())?;
+            let built = widget::build_for_site(|step| progress(step))?;
             if built.compiled {
                 self.compiled.store(true, Ordering::Relaxed);
             }

@@ -84,14 +84,14 @@ pub enum Plan {
 impl fmt::Display for Plan {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Plan::Rustup { .. } => write!(f, "rustup toolchain with the {WASM_TARGET} target"),
+            Plan::Rustup { .. } => write!(f, "rustup avec la cible {WASM_TARGET}"),
             Plan::DebianBuildStd { linker } => write!(
                 f,
-                "Debian rustc-web with -Z build-std, linked by {}",
+                "rustc-web de Debian avec -Z build-std, lié par {}",
                 linker.display()
             ),
             Plan::RustupAddTarget { .. } => {
-                write!(f, "rustup toolchain, after adding the {WASM_TARGET} target")
+                write!(f, "rustup, après ajout de la cible {WASM_TARGET}")
             }
         }
     }
@@ -126,23 +126,26 @@ pub fn decide(probe: &ToolchainProbe) -> Result<Plan, WidgetError> {
 }
 
 fn describe_missing(debian: &DebianProbe) -> String {
-    let mut found = vec!["rustup not installed".to_string()];
+    let mut found = vec!["rustup n’est pas installé".to_string()];
     match debian.rustc_release {
-        None => found.push(format!("no {DEBIAN_RUSTC}")),
+        None => found.push(format!("pas de {DEBIAN_RUSTC}")),
         Some((a, b, c)) if !debian.rustc_recent_enough() => found.push(format!(
-            "{DEBIAN_RUSTC} is {a}.{b}.{c}, older than {}.{}",
+            "{DEBIAN_RUSTC} est en {a}.{b}.{c}, plus ancien que {}.{}",
             MIN_DEBIAN_RUSTC.0, MIN_DEBIAN_RUSTC.1
         )),
         Some(_) => {}
     }
     if !debian.cargo {
-        found.push(format!("no {DEBIAN_CARGO}"));
+        found.push(format!("pas de {DEBIAN_CARGO}"));
     }
     if !debian.std_sources {
-        found.push("no standard library sources (rust-web-src)".into());
+        found.push("pas de sources de la bibliothèque standard (rust-web-src)".into());
     }
     if debian.linker.is_none() {
-        found.push(format!("no {} on PATH", WASM_LINKERS.join(" or ")));
+        found.push(format!(
+            "pas de {} dans le PATH",
+            WASM_LINKERS.join(" ni de ")
+        ));
     }
     found.join("; ")
 }
@@ -206,7 +209,7 @@ fn query(cmd: &mut Command) -> Result<String, WidgetError> {
     } else {
         Err(WidgetError::Toolchain {
             command: process::describe(cmd),
-            problem: format!("failed ({})", out.status),
+            problem: format!("a échoué ({})", out.status),
             stderr_tail: out.stderr_tail(),
         })
     }
@@ -261,12 +264,12 @@ pub(crate) fn add_wasm_target(workspace: &Path, timeout: Duration) -> Result<(),
     match process::run(&mut cmd, Some(timeout)) {
         Ok(out) if out.status.success() => Ok(()),
         Ok(out) => Err(WidgetError::TargetAdd {
-            outcome: format!("failed ({})", out.status),
+            outcome: format!("a échoué ({})", out.status),
             stderr_tail: out.stderr_tail(),
         }),
         Err(RunError::TimedOut { stderr_tail }) => Err(WidgetError::TargetAdd {
             outcome: format!(
-                "did not finish within {} s and was stopped",
+                "ne s’est pas terminée en {} s et a été arrêtée",
                 timeout.as_secs()
             ),
             stderr_tail,
@@ -459,7 +462,14 @@ mod tests {
             msg.contains("apt-get install rustc-web cargo-web rust-web-src lld-19"),
             "{msg}"
         );
-        assert!(msg.contains("rust-web-src)"), "{msg}");
+        assert!(
+            msg.starts_with("aucune chaîne de compilation ne peut compiler le calculateur"),
+            "{msg}"
+        );
+        assert!(
+            msg.contains("pas de sources de la bibliothèque standard (rust-web-src)"),
+            "{msg}"
+        );
     }
 
     #[test]

@@ -38,11 +38,11 @@ fn browser_features() -> WasmFeatures {
 }
 
 /// Checks that `wasm` is valid and needs only the features of [`FEATURE_FLAGS`].
-pub(crate) fn validate(wasm: &[u8]) -> Result<(), String> {
+pub(crate) fn validate(wasm: &[u8]) -> Result<(), WidgetError> {
     Validator::new_with_features(browser_features())
         .validate_all(wasm)
         .map(|_| ())
-        .map_err(|e| e.to_string())
+        .map_err(|e| WidgetError::InvalidWasm(e.to_string()))
 }
 
 /// A usable wasm-opt.
@@ -127,7 +127,7 @@ pub(crate) fn optimize(
 ) -> Result<(Vec<u8>, String), WidgetError> {
     let input = scratch.join("in.wasm");
     let output = scratch.join("out.wasm");
-    std::fs::write(&input, &wasm).map_err(|e| WidgetError::io("cannot write", &input, e))?;
+    std::fs::write(&input, &wasm).map_err(|e| WidgetError::io("impossible d’écrire", &input, e))?;
     let mut cmd = Command::new(&tool.path);
     cmd.arg("-Oz")
         .args(FEATURE_FLAGS)
@@ -147,7 +147,7 @@ pub(crate) fn optimize(
         return Ok((wasm, note));
     }
     let optimized =
-        std::fs::read(&output).map_err(|e| WidgetError::io("cannot read", &output, e))?;
+        std::fs::read(&output).map_err(|e| WidgetError::io("impossible de lire", &output, e))?;
     if let Err(e) = validate(&optimized) {
         return Ok((
             wasm,
@@ -206,6 +206,6 @@ mod tests {
             0x0b,
         ];
         let err = validate(simd).expect_err("simd refused");
-        assert!(err.contains("SIMD"), "{err}");
+        assert!(err.to_string().contains("SIMD"), "{err}");
     }
 }
