@@ -418,156 +418,13 @@ pub fn calculator(props: &CalculatorProps) -> Html {
     let estimate = form.estimate();
 
     let onsubmit = Callback::from(|e: SubmitEvent| e.prevent_default());
-
-    let modes = Mode::ALL.iter().map(|&m| {
-        let input_id = id(&["mode-", m.key()].concat());
-        let label = match m {
-            Mode::Profil => "les besoins de votre structure",
-            Mode::Parts => "un nombre de parts",
-            Mode::Budget => "votre budget annuel",
-        };
-        let onchange = {
-            let dispatch = dispatch.clone();
-            Callback::from(move |_: Event| dispatch.dispatch(Action::Mode(m)))
-        };
-        html! {
-            <div class="calc-mode">
-                <input type="radio" id={input_id.clone()} name="mode" value={m.key()}
-                    checked={form.mode == m} {onchange} />
-                <label for={input_id}>{ label }</label>
-            </div>
-        }
-    });
-
-    let (fields, for_ids): (Html, AttrValue) = match form.mode {
-        Mode::Parts => (
-            number_field(
-                NumberField {
-                    key: "parts",
-                    label: "Nombre de parts",
-                    unit: &[
-                        "parts (le poste en compte ",
-                        &model.total_parts().to_string(),
-                        ")",
-                    ]
-                    .concat(),
-                    value: &form.parts,
-                    min: 1,
-                    max: MAX_PARTS_ASKED as i64,
-                    error: form.parts().err(),
-                    text: Text::Parts,
-                    decimal: false,
-                },
-                &dispatch,
-            ),
-            id("parts"),
-        ),
-        Mode::Budget => (
-            number_field(
-                NumberField {
-                    key: "budget",
-                    label: "Budget annuel",
-                    unit: "€ par an",
-                    value: &form.budget,
-                    min: 0,
-                    max: MAX_BUDGET / 100,
-                    error: form.budget().err(),
-                    text: Text::Budget,
-                    decimal: true,
-                },
-                &dispatch,
-            ),
-            id("budget"),
-        ),
-        Mode::Profil => {
-            let services = Service::ALL.iter().map(|&s| {
-                let input_id = id(&["service-", s.key()].concat());
-                let onchange = {
-                    let dispatch = dispatch.clone();
-                    Callback::from(move |e: Event| {
-                        let input: HtmlInputElement = e.target_unchecked_into();
-                        dispatch.dispatch(Action::Service(s, input.checked()));
-                    })
-                };
-                html! {
-                    <li class="calc-service">
-                        <input type="checkbox" id={input_id.clone()} name="services"
-                            value={s.key()} checked={form.services.contains(s)} {onchange} />
-                        <label for={input_id}>{ s.label() }</label>
-                    </li>
-                }
-            });
-            let onrattrapage = {
-                let dispatch = dispatch.clone();
-                Callback::from(move |e: Event| {
-                    let input: HtmlInputElement = e.target_unchecked_into();
-                    dispatch.dispatch(Action::Rattrapage(input.checked()));
-                })
-            };
-            let html = html! {
-                <>
-                    { number_field(NumberField {
-                        key: "postes", label: "Postes de travail", unit: "ordinateurs",
-                        value: &form.postes, min: 0, max: MAX_POSTES as i64,
-                        error: form.postes().err(), text: Text::Postes, decimal: false,
-                    }, &dispatch) }
-                    { number_field(NumberField {
-                        key: "serveurs", label: "Serveurs", unit: "serveurs (0 si aucun)",
-                        value: &form.serveurs, min: 0, max: MAX_SERVEURS as i64,
-                        error: form.serveurs().err(), text: Text::Serveurs, decimal: false,
-                    }, &dispatch) }
-                    { number_field(NumberField {
-                        key: "personnes", label: "Personnes", unit: "salariées, salariés et bénévoles",
-                        value: &form.personnes, min: 0, max: MAX_PERSONNES as i64,
-                        error: form.personnes().err(), text: Text::Personnes, decimal: false,
-                    }, &dispatch) }
-                    <fieldset class="calc-services">
-                        <legend>{ "Services souhaités" }</legend>
-                        <ul class="calc-service-list">{ for services }</ul>
-                    </fieldset>
-                    <div class="calc-field calc-field-rattrapage">
-                        <input type="checkbox" id={id("rattrapage")} name="rattrapage" value="1"
-                            checked={form.rattrapage} onchange={onrattrapage} />
-                        <label for={id("rattrapage")}>
-                            { "Notre installation a besoin d’une remise à niveau (rattrapage d’environ " }
-                            { f::days(model.catch_up_days()) }
-                            { ", la première année)" }
-                        </label>
-                    </div>
-                </>
-            };
-            (
-                html,
-                AttrValue::from(
-                    [
-                        id("postes").as_str(),
-                        id("serveurs").as_str(),
-                        id("personnes").as_str(),
-                    ]
-                    .join(" "),
-                ),
-            )
-        }
+    let modes = mode_choices(&form, &dispatch);
+    let (fields, for_ids) = match form.mode {
+        Mode::Parts => (parts_field(&form, model, &dispatch), id("parts")),
+        Mode::Budget => (budget_field(&form, &dispatch), id("budget")),
+        Mode::Profil => profile_fields(&form, model, &dispatch),
     };
-
-    let results = match &estimate {
-        Some(e) => html! {
-            <>
-                <dl class="calc-figures">
-                    { figure("calc-figure-parts", "Parts", f::parts(e.parts), &for_ids) }
-                    { figure("calc-figure-cost-year", "Coût par an", f::money(e.cost_per_year), &for_ids) }
-                    { figure("calc-figure-cost-month", "Coût par mois", [f::about(e.cost_per_year % 12 == 0), &f::money(e.cost_per_month)].concat(), &for_ids) }
-                    { figure("calc-figure-days", "Jours de travail par an", f::days(e.days_per_year), &for_ids) }
-                    { figure("calc-figure-hours", "Heures de travail par an", f::hours(e.hours_per_year), &for_ids) }
-                    { figure("calc-figure-share", "Quote-part du poste", f::percent(e.share), &for_ids) }
-                </dl>
-                { raw(list("calc-explanation", &e.explanation)) }
-            </>
-        },
-        None => html! {
-            <p class="calc-invalid">{ "Corrigez le champ signalé pour voir l’estimation." }</p>
-        },
-    };
+    let results = results_of(estimate.as_ref(), &for_ids);
 
     html! {
         <div class="calc">
@@ -598,5 +455,170 @@ pub fn calculator(props: &CalculatorProps) -> Html {
             }
             { raw(assumptions(model)) }
         </div>
+    }
+}
+
+/// The radio buttons choosing what the estimate starts from.
+fn mode_choices(form: &Form, dispatch: &UseReducerDispatcher<Form>) -> Vec<Html> {
+    Mode::ALL
+        .iter()
+        .map(|&m| {
+            let input_id = id(&["mode-", m.key()].concat());
+            let label = match m {
+                Mode::Profil => "les besoins de votre structure",
+                Mode::Parts => "un nombre de parts",
+                Mode::Budget => "votre budget annuel",
+            };
+            let onchange = {
+                let dispatch = dispatch.clone();
+                Callback::from(move |_: Event| dispatch.dispatch(Action::Mode(m)))
+            };
+            html! {
+                <div class="calc-mode">
+                    <input type="radio" id={input_id.clone()} name="mode" value={m.key()}
+                        checked={form.mode == m} {onchange} />
+                    <label for={input_id}>{ label }</label>
+                </div>
+            }
+        })
+        .collect()
+}
+
+/// Mode « un nombre de parts ».
+fn parts_field(form: &Form, model: &Model, dispatch: &UseReducerDispatcher<Form>) -> Html {
+    number_field(
+        NumberField {
+            key: "parts",
+            label: "Nombre de parts",
+            unit: &[
+                "parts (le poste en compte ",
+                &model.total_parts().to_string(),
+                ")",
+            ]
+            .concat(),
+            value: &form.parts,
+            min: 1,
+            max: MAX_PARTS_ASKED as i64,
+            error: form.parts().err(),
+            text: Text::Parts,
+            decimal: false,
+        },
+        dispatch,
+    )
+}
+
+/// Mode « votre budget annuel ».
+fn budget_field(form: &Form, dispatch: &UseReducerDispatcher<Form>) -> Html {
+    number_field(
+        NumberField {
+            key: "budget",
+            label: "Budget annuel",
+            unit: "€ par an",
+            value: &form.budget,
+            min: 0,
+            max: MAX_BUDGET / 100,
+            error: form.budget().err(),
+            text: Text::Budget,
+            decimal: true,
+        },
+        dispatch,
+    )
+}
+
+/// Mode « les besoins de votre structure »: the fields, and the ids of
+/// those the results are computed from.
+fn profile_fields(
+    form: &Form,
+    model: &Model,
+    dispatch: &UseReducerDispatcher<Form>,
+) -> (Html, AttrValue) {
+    let services = Service::ALL.iter().map(|&s| {
+        let input_id = id(&["service-", s.key()].concat());
+        let onchange = {
+            let dispatch = dispatch.clone();
+            Callback::from(move |e: Event| {
+                let input: HtmlInputElement = e.target_unchecked_into();
+                dispatch.dispatch(Action::Service(s, input.checked()));
+            })
+        };
+        html! {
+            <li class="calc-service">
+                <input type="checkbox" id={input_id.clone()} name="services"
+                    value={s.key()} checked={form.services.contains(s)} {onchange} />
+                <label for={input_id}>{ s.label() }</label>
+            </li>
+        }
+    });
+    let onrattrapage = {
+        let dispatch = dispatch.clone();
+        Callback::from(move |e: Event| {
+            let input: HtmlInputElement = e.target_unchecked_into();
+            dispatch.dispatch(Action::Rattrapage(input.checked()));
+        })
+    };
+    let html = html! {
+        <>
+            { number_field(NumberField {
+                key: "postes", label: "Postes de travail", unit: "ordinateurs",
+                value: &form.postes, min: 0, max: MAX_POSTES as i64,
+                error: form.postes().err(), text: Text::Postes, decimal: false,
+            }, dispatch) }
+            { number_field(NumberField {
+                key: "serveurs", label: "Serveurs", unit: "serveurs (0 si aucun)",
+                value: &form.serveurs, min: 0, max: MAX_SERVEURS as i64,
+                error: form.serveurs().err(), text: Text::Serveurs, decimal: false,
+            }, dispatch) }
+            { number_field(NumberField {
+                key: "personnes", label: "Personnes", unit: "salariées, salariés et bénévoles",
+                value: &form.personnes, min: 0, max: MAX_PERSONNES as i64,
+                error: form.personnes().err(), text: Text::Personnes, decimal: false,
+            }, dispatch) }
+            <fieldset class="calc-services">
+                <legend>{ "Services souhaités" }</legend>
+                <ul class="calc-service-list">{ for services }</ul>
+            </fieldset>
+            <div class="calc-field calc-field-rattrapage">
+                <input type="checkbox" id={id("rattrapage")} name="rattrapage" value="1"
+                    checked={form.rattrapage} onchange={onrattrapage} />
+                <label for={id("rattrapage")}>
+                    { "Notre installation a besoin d’une remise à niveau (rattrapage d’environ " }
+                    { f::days(model.catch_up_days()) }
+                    { ", la première année)" }
+                </label>
+            </div>
+        </>
+    };
+    (
+        html,
+        AttrValue::from(
+            [
+                id("postes").as_str(),
+                id("serveurs").as_str(),
+                id("personnes").as_str(),
+            ]
+            .join(" "),
+        ),
+    )
+}
+
+/// The estimate's figures and explanation, or what to correct first.
+fn results_of(estimate: Option<&Estimate>, for_ids: &AttrValue) -> Html {
+    match estimate {
+        Some(e) => html! {
+            <>
+                <dl class="calc-figures">
+                    { figure("calc-figure-parts", "Parts", f::parts(e.parts), for_ids) }
+                    { figure("calc-figure-cost-year", "Coût par an", f::money(e.cost_per_year), for_ids) }
+                    { figure("calc-figure-cost-month", "Coût par mois", [f::about(e.cost_per_year % 12 == 0), &f::money(e.cost_per_month)].concat(), for_ids) }
+                    { figure("calc-figure-days", "Jours de travail par an", f::days(e.days_per_year), for_ids) }
+                    { figure("calc-figure-hours", "Heures de travail par an", f::hours(e.hours_per_year), for_ids) }
+                    { figure("calc-figure-share", "Quote-part du poste", f::percent(e.share), for_ids) }
+                </dl>
+                { raw(list("calc-explanation", &e.explanation)) }
+            </>
+        },
+        None => html! {
+            <p class="calc-invalid">{ "Corrigez le champ signalé pour voir l’estimation." }</p>
+        },
     }
 }

@@ -128,27 +128,10 @@ pub(crate) fn substitute<'a>(
     let mut image_depth = 0usize;
     let mut i = 0;
     while i < events.len() {
-        // Block shortcode: Start(Paragraph), Text(s)…, End(Paragraph).
-        if matches!(events[i], Event::Start(Tag::Paragraph)) {
-            let mut j = i + 1;
-            let mut text = String::new();
-            while let Some(Event::Text(t)) = events.get(j) {
-                text.push_str(t);
-                j += 1;
-            }
-            if matches!(events.get(j), Some(Event::End(TagEnd::Paragraph))) {
-                if let Some(Resolved::Html(html)) =
-                    sole_placeholder(&text).and_then(|k| resolved.get(k))
-                {
-                    let mut html = html.clone();
-                    if !html.ends_with('\n') {
-                        html.push('\n');
-                    }
-                    out.push(Event::Html(html.into()));
-                    i = j + 1;
-                    continue;
-                }
-            }
+        if let Some((html, next)) = block_at(&events, i, resolved) {
+            out.push(html);
+            i = next;
+            continue;
         }
         let event = std::mem::replace(&mut events[i], Event::SoftBreak);
         i += 1;
@@ -161,76 +144,22 @@ pub(crate) fn substitute<'a>(
                 in_code_block = false;
                 out.push(Event::End(TagEnd::CodeBlock));
             }
-            Event::Start(Tag::Image {
-                link_type,
-                dest_url,
-                title,
-                id,
-            }) => {
+            Event::Start(tag @ Tag::Image { .. }) => {
                 image_depth += 1;
-                out.push(Event::Start(Tag::Image {
-                    link_type,
-                    dest_url: literal_cow(dest_url, &literal_of),
-                    title: literal_cow(title, &literal_of),
-                    id,
-                }));
+                out.push(Event::Start(tag_as_typed(tag, &literal_of)));
             }
             Event::End(TagEnd::Image) => {
                 image_depth = image_depth.saturating_sub(1);
                 out.push(Event::End(TagEnd::Image));
             }
-            // `## Titre {.{{/* x */}} k={{/* y */}}}`: written as typed.
-            Event::Start(Tag::Heading {
-                level,
-                id,
-                classes,
-                attrs,
-            }) => out.push(Event::Start(Tag::Heading {
-                level,
-                id: id.map(|id| literal_cow(id, &literal_of)),
-                classes: classes
-                    .into_iter()
-                    .map(|c| literal_cow(c, &literal_of))
-                    .collect(),
-                attrs: attrs
-                    .into_iter()
-                    .map(|(k, v)| {
-                        (
-                            literal_cow(k, &literal_of),
-                            v.map(|v| literal_cow(v, &literal_of)),
-                        )
-                    })
-                    .collect(),
-            })),
-            Event::Start(Tag::Link {
-                link_type,
-                dest_url,
-                title,
-                id,
-            }) => out.push(Event::Start(Tag::Link {
-                link_type,
-                dest_url: literal_cow(dest_url, &literal_of),
-                title: literal_cow(title, &literal_of),
-                id,
-            })),
+            Event::Start(tag @ (Tag::Heading { .. } | Tag::Link { .. })) => {
+                out.push(Event::Start(tag_as_typed(tag, &literal_of)))
+            }
             Event::Text(t) if t.contains(PH_OPEN) => {
                 if in_code_block || image_depth > 0 {
                     out.push(Event::Text(replace_in(&t, literal_of).into()));
                 } else {
-                    for piece in split_placeholders(&t) {
-                        match piece {
-                            Piece::Str(s) => out.push(Event::Text(s.to_string().into())),
-                            Piece::Placeholder(k) => match resolved.get(k) {
-                                Some(Resolved::Html(h)) => {
-                                    out.push(Event::InlineHtml(h.clone().into()))
-                                }
-                                Some(Resolved::Text(s)) => out.push(Event::Text(s.clone().into())),
-                                None => {
-                                    out.push(Event::Text(format!("{PH_OPEN}{k}{PH_CLOSE}").into()))
-                                }
-                            },
-                        }
-                    }
+                    push_text(&mut out, &t, resolved);
                 }
             }
             Event::Html(t) if t.contains(PH_OPEN) => {
@@ -246,6 +175,104 @@ pub(crate) fn substitute<'a>(
         }
     }
     out
+}
+
+/// A block shortcode at `events[i]`: Start(Paragraph), Text(s)…,
+/// End(Paragraph) whose text is one placeholder of HTML. Gives the HTML
+/// event and the index after the paragraph.
+fn block_at<'a>(
+    events: &[Event<'a>],
+    i: usize,
+    resolved: &[Resolved],
+) -> Option<(Event<'a>, usize)> {
+    if !matches!(events[i], Event::Start(Tag::Paragraph)) {
+        return None;
+    }
+    let mut j = i + 1;
+    let mut text = String::new();
+    while let Some(Event::Text(t)) = events.get(j) {
+        text.push_str(t);
+        j += 1;
+    }
+    if !matches!(events.get(j), Some(Event::End(TagEnd::Paragraph))) {
+        return None;
+    }
+    let Some(Resolved::Html(html)) = sole_placeholder(&text).and_then(|k| resolved.get(k)) else {
+        return None;
+    };
+    let mut html = html.clone();
+    if !html.ends_with('\n') {
+        html.push('\n');
+    }
+    Some((Event::Html(html.into()), j + 1))
+}
+
+/// The text `t` with its placeholders replaced by their shortcodes' output
+/// (inline HTML, or text to escape).
+fn push_text<'a>(out: &mut Vec<Event<'a>>, t: &str, resolved: &[Resolved]) {
+    for piece in split_placeholders(t) {
+        match piece {
+            Piece::Str(s) => out.push(Event::Text(s.to_string().into())),
+            Piece::Placeholder(k) => match resolved.get(k) {
+                Some(Resolved::Html(h)) => out.push(Event::InlineHtml(h.clone().into())),
+                Some(Resolved::Text(s)) => out.push(Event::Text(s.clone().into())),
+                None => out.push(Event::Text(format!("{PH_OPEN}{k}{PH_CLOSE}").into())),
+            },
+        }
+    }
+}
+
+/// A tag whose attributes hold placeholders (image and link URLs and
+/// titles; `## Titre {.{{/* x */}} k={{/* y */}}}`), with the calls written
+/// back as typed.
+fn tag_as_typed<'a>(tag: Tag<'a>, literal_of: &impl Fn(usize) -> Option<String>) -> Tag<'a> {
+    match tag {
+        Tag::Image {
+            link_type,
+            dest_url,
+            title,
+            id,
+        } => Tag::Image {
+            link_type,
+            dest_url: literal_cow(dest_url, literal_of),
+            title: literal_cow(title, literal_of),
+            id,
+        },
+        Tag::Link {
+            link_type,
+            dest_url,
+            title,
+            id,
+        } => Tag::Link {
+            link_type,
+            dest_url: literal_cow(dest_url, literal_of),
+            title: literal_cow(title, literal_of),
+            id,
+        },
+        Tag::Heading {
+            level,
+            id,
+            classes,
+            attrs,
+        } => Tag::Heading {
+            level,
+            id: id.map(|id| literal_cow(id, literal_of)),
+            classes: classes
+                .into_iter()
+                .map(|c| literal_cow(c, literal_of))
+                .collect(),
+            attrs: attrs
+                .into_iter()
+                .map(|(k, v)| {
+                    (
+                        literal_cow(k, literal_of),
+                        v.map(|v| literal_cow(v, literal_of)),
+                    )
+                })
+                .collect(),
+        },
+        other => other,
+    }
 }
 
 fn literal_cow<'a>(s: CowStr<'a>, literal_of: &impl Fn(usize) -> Option<String>) -> CowStr<'a> {
