@@ -194,14 +194,65 @@ fn parse_yaml(raw: &str) -> Result<FrontMatter, FrontMatterError> {
         err.column = Some(col);
         return Err(err);
     }
-    serde_yaml_ng::from_str(raw).map_err(|e| {
-        let mut err = FrontMatterError::new(explain(&e.to_string()));
-        if let Some(loc) = e.location() {
-            err.line = Some(loc.line() + FIRST_LINE - 1);
-            err.column = Some(loc.column());
+    serde_saphyr::from_str_with_options(raw, yaml_options()).map_err(|e| {
+        let mut err = FrontMatterError::new(yaml_message(&e));
+        if let Some(loc) = e.location().filter(|l| l.line() > 0) {
+            let line = usize::try_from(loc.line()).unwrap_or(usize::MAX);
+            err.line = Some(line.saturating_add(FIRST_LINE - 1));
+            err.column = usize::try_from(loc.column()).ok().filter(|&c| c > 0);
         }
         err
     })
+}
+
+/// YAML read as the front matter of the previous parser read it: only
+/// `true`/`false` are booleans, `0755` and `1_000` stay text, `.inf` and
+/// `.nan` in `[extra]` become null (as in JSON); no source excerpt in
+/// errors (the diagnostic gives the line).
+fn yaml_options() -> serde_saphyr::Options {
+    serde_saphyr::options! {
+        strict_booleans: true,
+        leading_zero_numbers_as_strings: true,
+        underscored_numbers_as_strings: true,
+        non_finite_float_policy: serde_saphyr::NonFiniteFloatPolicy::PassThrough,
+        with_snippet: false,
+    }
+}
+
+/// The French message of a YAML error (its position is given apart).
+fn yaml_message(e: &serde_saphyr::Error) -> String {
+    use serde_saphyr::{Error, MessageFormatter, UserMessageFormatter};
+    let mut e = e;
+    while let Error::AliasError { error, .. } | Error::WithSnippet { error, .. } = e {
+        e = error;
+    }
+    let message = match e {
+        Error::Message { msg, .. } => explain(msg),
+        Error::SerdeUnknownField { field, .. } => unknown_key(field),
+        Error::InvalidBooleanStrict { .. } => "valeur invalide : true ou false attendu".into(),
+        Error::DuplicateMappingKey { key, .. } => match key {
+            Some(k) => format!("clé « {k} » donnée deux fois"),
+            None => "clé donnée deux fois".into(),
+        },
+        Error::Eof { .. } => "fin inattendue du front matter".into(),
+        Error::Budget { .. }
+        | Error::AliasReplayCounterOverflow { .. }
+        | Error::AliasReplayLimitExceeded { .. }
+        | Error::AliasExpansionLimitExceeded { .. }
+        | Error::AliasReplayStackDepthExceeded { .. } => {
+            "front matter trop gros ou trop complexe (des alias YAML qui se multiplient ?)".into()
+        }
+        other => format!(
+            "YAML invalide : {}",
+            UserMessageFormatter.format_message(other)
+        ),
+    };
+    // The parser's texts may quote the file: no control character in a
+    // one-line diagnostic.
+    message
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect()
 }
 
 /// Turns serde's messages into French ones a maintainer understands, with
@@ -209,18 +260,22 @@ fn parse_yaml(raw: &str) -> Result<FrontMatter, FrontMatterError> {
 fn explain(message: &str) -> String {
     let message = message.trim();
     if let Some(rest) = message.strip_prefix("unknown field `") {
-        let key = rest.split('`').next().unwrap_or("");
-        let mut out = format!("clé inconnue « {key} »");
-        if let Some(best) = suggest(key) {
-            out.push_str(&format!(" ; vouliez-vous dire « {best} » ?"));
-        }
-        out.push_str(" (les données libres vont dans [extra])");
-        return out;
+        return unknown_key(rest.split('`').next().unwrap_or(""));
     }
     if let Some(rest) = message.strip_prefix("invalid type: ") {
         return format!("type invalide : {rest}");
     }
     message.to_string()
+}
+
+/// An unknown key, with the known one it is likely a typo of.
+fn unknown_key(key: &str) -> String {
+    let mut out = format!("clé inconnue « {key} »");
+    if let Some(best) = suggest(key) {
+        out.push_str(&format!(" ; vouliez-vous dire « {best} » ?"));
+    }
+    out.push_str(" (les données libres vont dans [extra])");
+    out
 }
 
 /// The known key closest to `key`, if it is close enough to be a typo.
@@ -335,6 +390,45 @@ mod tests {
         let e = split("---\ntitle: x\nslgu: y\n---\n").unwrap_err();
         assert_eq!(e.line, Some(3));
         assert!(e.message.contains("« slug »"), "{}", e.message);
+    }
+
+    #[test]
+    fn yaml_values_read_as_before() {
+        let text = "---\ndraft: true\nextra:\n  a: 0755\n  b: 1_000\n  c: 0x1F\n  d: ~\n  e: 1.5\n  f: .inf\n  g: yes\n  h: 2024-01-02\n---\n";
+        let fm = split(text).unwrap().front_matter;
+        assert!(fm.draft);
+        let expected = serde_json::json!({
+            "a": "0755", "b": "1_000", "c": 31, "d": null, "e": 1.5,
+            "f": null, "g": "yes", "h": "2024-01-02",
+        });
+        assert_eq!(serde_json::Value::Object(fm.extra), expected);
+    }
+
+    #[test]
+    fn yaml_errors_are_in_french_at_their_line() {
+        let cases = [
+            ("---\ntitle: A\ndraft: oui\n---\n", 3, "true ou false"),
+            (
+                "---\ntitle: A\ntitle: B\n---\n",
+                3,
+                "« title » donnée deux fois",
+            ),
+            ("---\ntitle: A\naliases: [\"/x\"\n---\n", 3, "YAML invalide"),
+            ("---\ndate: 18/01/2025\n---\n", 2, "AAAA-MM-JJ"),
+        ];
+        for (text, line, part) in cases {
+            let e = split(text).unwrap_err();
+            assert_eq!(e.line, Some(line), "{text:?}: {e:?}");
+            assert!(e.message.contains(part), "{text:?}: {e:?}");
+        }
+        let mut bomb = String::from("---\nextra:\n  a: &a [x,x,x,x,x,x,x,x,x]\n");
+        for w in ["a", "b", "c", "d", "e", "f", "g", "h", "i"].windows(2) {
+            let refs = vec![format!("*{}", w[0]); 9].join(",");
+            bomb.push_str(&format!("  {}: &{} [{refs}]\n", w[1], w[1]));
+        }
+        bomb.push_str("---\n");
+        let e = split(&bomb).unwrap_err();
+        assert!(e.message.contains("trop gros ou trop complexe"), "{e:?}");
     }
 
     #[test]
