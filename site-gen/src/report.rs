@@ -1,14 +1,23 @@
-//! How the command line reports: problems as `file:line:col: message` with
-//! the source line and a caret, the closing count, colours, sizes.
+//! Everything the command line prints: problems as `file:line:col:
+//! message` with the source line and a caret, the closing count, warnings,
+//! each command's summaries, timings, sizes, colours, French plurals. The
+//! commands (`cmd/`) only say what happened.
 
 use std::collections::HashMap;
-use std::io::IsTerminal;
+use std::io::{IsTerminal, Write as _};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Duration;
 
-use site_gen::Diagnostic;
+use site_gen::check::CheckReport;
+use site_gen::scaffold::Created;
+use site_gen::serve::{BuildEnd, Changes, Event, Outcome};
+use site_gen::site::{OnProgress, Timings};
+use site_gen::widget::Progress;
+use site_gen::{BuiltSite, Diagnostic, Diagnostics, RebuildReport};
 
 /// `12,3 Kio`
-pub(crate) fn size(bytes: usize) -> String {
+fn size(bytes: usize) -> String {
     if bytes < 1024 {
         format!("{bytes} o")
     } else {
@@ -17,16 +26,16 @@ pub(crate) fn size(bytes: usize) -> String {
 }
 
 /// Terminal colours, only on a terminal and without NO_COLOR.
-pub(crate) struct Style {
-    pub(crate) red: &'static str,
-    pub(crate) yellow: &'static str,
-    pub(crate) bold: &'static str,
-    pub(crate) blue: &'static str,
-    pub(crate) reset: &'static str,
+struct Style {
+    red: &'static str,
+    yellow: &'static str,
+    bold: &'static str,
+    blue: &'static str,
+    reset: &'static str,
 }
 
 impl Style {
-    pub(crate) fn get() -> Style {
+    fn get() -> Style {
         let colour = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
         if colour {
             Style {
@@ -49,7 +58,7 @@ impl Style {
 }
 
 #[derive(Clone, Copy)]
-pub(crate) enum Level {
+enum Level {
     Error,
     Warning,
 }
@@ -57,7 +66,7 @@ pub(crate) enum Level {
 /// Compiler-like output: `file:line:col: message`, the offending line and a
 /// caret under the column (when `show_source` says the file is a source);
 /// colours only on a terminal.
-pub(crate) fn print_problems<'a>(
+fn print_problems<'a>(
     root: &Path,
     diags: impl IntoIterator<Item = &'a Diagnostic>,
     level: Level,
@@ -113,27 +122,21 @@ pub(crate) fn print_problems<'a>(
             eprintln!("{blue}      |{reset} {pad}{colour}^{reset}");
         }
     }
-    for (file, count) in hidden {
+    for (file, n) in hidden {
         eprintln!(
-            "{colour}{label}{reset} {} : {count} autre{} problème{} non affiché{}",
+            "{colour}{label}{reset} {} : {}",
             escaped(&file.display().to_string(), false),
-            plural(count),
-            plural(count),
-            plural(count),
+            count(
+                n,
+                "autre problème non affiché",
+                "autres problèmes non affichés"
+            ),
         );
     }
 }
 
 /// At most this many problems are shown for one file (all are counted).
 const MAX_PER_FILE: usize = 50;
-
-fn plural(n: usize) -> &'static str {
-    if n > 1 {
-        "s"
-    } else {
-        ""
-    }
-}
 
 /// A source file read once for all its problems, with its line starts.
 struct Source {
@@ -201,7 +204,7 @@ fn window(text: &str, column: Option<usize>) -> (String, Option<String>) {
 /// `s` with control characters (terminal escape sequences, carriage
 /// returns…) written as `\u{1b}`, so a file name or a text from the sources
 /// cannot drive the terminal; tabs stay, and line breaks when `lines`.
-pub(crate) fn escaped(s: &str, lines: bool) -> String {
+fn escaped(s: &str, lines: bool) -> String {
     s.chars()
         .map(|c| match c {
             '\t' => c.to_string(),
@@ -215,10 +218,326 @@ pub(crate) fn escaped(s: &str, lines: bool) -> String {
 }
 
 /// `échec : 3 erreurs{trailer}`
-pub(crate) fn print_trailer(n: usize, noun: &str, trailer: &str) {
+fn print_trailer(n: usize, noun: (&str, &str), trailer: &str) {
     let Style { red, reset, .. } = Style::get();
-    eprintln!(
-        "{red}échec{reset} : {n} {noun}{}{trailer}",
-        if n > 1 { "s" } else { "" }
+    eprintln!("{red}échec{reset} : {}{trailer}", count(n, noun.0, noun.1));
+}
+
+/// `1 erreur`, `3 erreurs`: `n` with its noun (and what agrees with it),
+/// plural from 2.
+fn count(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n > 1 { many } else { one })
+}
+
+/// `attention : {message}` (stderr), for what is not a problem of a file.
+fn warning(message: &str) {
+    let Style { yellow, reset, .. } = Style::get();
+    eprintln!("{yellow}attention{reset} : {}", escaped(message, true));
+}
+
+/// How much to print: `--quiet`, `--verbose`.
+#[derive(Clone, Copy)]
+pub(crate) struct Verbosity {
+    pub(crate) quiet: bool,
+    pub(crate) verbose: bool,
+}
+
+/// Said after problems that stopped a build: nothing was written.
+pub(crate) const PREVIOUS_KEPT: &str = " ; le site précédent n’a pas été modifié";
+
+/// The problems that stopped a command, then `échec : 3 erreurs{why}`.
+pub(crate) fn errors(root: &Path, problems: &[Diagnostic], why: &str) {
+    print_problems(root, problems, Level::Error, |_| true);
+    print_trailer(problems.len(), ("erreur", "erreurs"), why);
+}
+
+/// A command that failed: its problems, or `erreur : ` and the message
+/// with its causes.
+pub(crate) fn failure(root: &Path, error: &anyhow::Error) {
+    match error.downcast_ref::<Diagnostics>() {
+        Some(problems) => errors(root, &problems.0, ""),
+        None => {
+            let Style { red, reset, .. } = Style::get();
+            eprintln!(
+                "{red}erreur{reset} : {}",
+                escaped(&format!("{error:#}"), true)
+            );
+        }
+    }
+}
+
+/// A slow step of a build (the widget's compilation), unless `quiet`.
+fn step(quiet: bool, step: Progress) {
+    if !quiet {
+        eprintln!("{step}");
+    }
+}
+
+/// Tells the slow steps of a build, unless `quiet`.
+pub(crate) fn progress(quiet: bool) -> OnProgress {
+    Arc::new(move |s| step(quiet, s))
+}
+
+/// Warnings of a build or a check; with `in_sources`, the source line is
+/// shown for the problems it accepts.
+pub(crate) fn warnings(
+    root: &Path,
+    warnings: &[Diagnostic],
+    in_sources: impl Fn(&Diagnostic) -> bool,
+) {
+    print_problems(root, warnings, Level::Warning, in_sources);
+}
+
+// `site-gen build`
+
+/// `--verbose`: every file with its size, then the time of each stage
+/// (`built`: in memory; `total`: written too).
+pub(crate) fn build_details(site: &BuiltSite, built: Duration, total: Duration) {
+    for (path, bytes) in &site.files {
+        println!("  {path} ({})", size(bytes.len()));
+    }
+    let stages: Vec<String> = site
+        .timings
+        .iter()
+        .map(|(stage, d)| format!("{stage} {} ms", d.as_millis()))
+        .collect();
+    println!(
+        "Construit en mémoire en {} ms ({}), écrit en {} ms",
+        built.as_millis(),
+        stages.join(", "),
+        total.as_millis() - built.as_millis()
     );
+}
+
+/// `Site construit : 19 pages, 4 sections, 32 fichiers en 150 ms → public`
+pub(crate) fn built(site: &BuiltSite, total: Duration, out: &Path) {
+    println!(
+        "Site construit : {} pages, {} sections, {} fichiers en {} ms → {}",
+        site.pages,
+        site.sections,
+        site.files.len(),
+        total.as_millis(),
+        escaped(&out.display().to_string(), false)
+    );
+}
+
+// `site-gen check`
+
+/// Whether a problem of `check` is in a source, whose line can be shown
+/// (the output files are in memory only).
+fn in_sources(d: &Diagnostic) -> bool {
+    d.file.starts_with("content")
+}
+
+/// What `check` found (warnings unless `quiet`; `verbose`: what was
+/// checked, in `elapsed`), then its conclusion. True when no link is broken.
+pub(crate) fn checked(
+    root: &Path,
+    report: &CheckReport,
+    Verbosity { quiet, verbose }: Verbosity,
+    external: bool,
+    elapsed: Duration,
+) -> bool {
+    if !quiet {
+        warnings(root, &report.warnings, in_sources);
+    }
+    print_problems(root, &report.problems, Level::Error, in_sources);
+    if verbose {
+        println!(
+            "{} pages, {} liens internes{} vérifiés en {} ms",
+            report.pages,
+            report.internal_links,
+            if external {
+                format!(", {} adresses externes", report.external_links)
+            } else {
+                String::new()
+            },
+            elapsed.as_millis()
+        );
+    }
+    if !report.problems.is_empty() {
+        print_trailer(report.problems.len(), ("problème", "problèmes"), "");
+        return false;
+    }
+    if !quiet {
+        println!(
+            "Vérification terminée : aucun lien cassé ({} pages{})",
+            report.pages,
+            if report.warnings.is_empty() {
+                String::new()
+            } else {
+                format!(", {} avertissement(s)", report.warnings.len())
+            }
+        );
+    }
+    true
+}
+
+// `site-gen new`
+
+/// The page created (only its path when `quiet`) and how to publish it.
+pub(crate) fn created(created: &Created, quiet: bool) {
+    for w in &created.warnings {
+        warning(w);
+    }
+    let path = escaped(&created.path.display().to_string(), false);
+    if quiet {
+        println!("{path}");
+    } else {
+        println!("Page créée : {path}");
+        println!("C’est un brouillon (draft = true) : il se voit avec « site-gen serve --drafts » ; supprimez la ligne draft pour le publier.");
+    }
+}
+
+// `site-gen serve`
+
+/// What the server tells: warnings always, builds unless `quiet`,
+/// requests and timings with `verbose`.
+pub(crate) fn serve_event(root: &Path, Verbosity { quiet, verbose }: Verbosity, event: Event<'_>) {
+    match event {
+        Event::Progress(s) => step(quiet, s),
+        Event::NotWatched(e) => warning(&format!(
+            "les fichiers ne sont pas surveillés ({e}) : relancez la commande après chaque modification"
+        )),
+        Event::WatchIncomplete(e) => {
+            warning(&format!("surveillance incomplète des fichiers : {e}"))
+        }
+        Event::WatchFailed(e) => warning(&format!("surveillance des fichiers : {e}")),
+        Event::Listening {
+            addr,
+            url,
+            base_url,
+            base_url_given,
+        } => {
+            if addr.ip().is_unspecified() {
+                warning(&format!(
+                    "--bind {} rend le site accessible depuis le réseau (toutes les interfaces), pas seulement depuis cet ordinateur",
+                    addr.ip()
+                ));
+                if !base_url_given {
+                    eprintln!(
+                        "  les liens du site pointent vers {base_url} : depuis un autre appareil, ajoutez --base-url http://<adresse de cet ordinateur>:{}",
+                        addr.port()
+                    );
+                }
+            }
+            if !quiet {
+                println!("Site servi sur {url} (Ctrl+C pour arrêter)");
+            }
+        }
+        Event::Build(end) => {
+            rebuilt(root, Verbosity { quiet, verbose }, &end);
+            let _ = std::io::stdout().flush();
+        }
+        Event::Request {
+            method,
+            target,
+            status,
+            elapsed,
+        } if verbose => println!("{method} {target} → {status} ({} µs)", elapsed.as_micros()),
+        Event::EventStream { target, accepted } if verbose => {
+            println!("GET {target} → flux d’événements");
+            if !accepted {
+                println!("  trop de pages ouvertes : la page réessaiera");
+            }
+        }
+        Event::Request { .. } | Event::EventStream { .. } => {}
+    }
+}
+
+/// A build of `serve`: its problems, or what it changed.
+fn rebuilt(root: &Path, Verbosity { quiet, verbose }: Verbosity, end: &BuildEnd<'_>) {
+    let what = changes(end.changed);
+    let ms = end.elapsed.as_millis();
+    match end.outcome {
+        Outcome::Failed { problems, previous } => {
+            print_problems(root, problems.iter(), Level::Error, |_| true);
+            eprintln!(
+                "{what}échec de la construction en {ms} ms : les erreurs s’affichent aussi dans le navigateur ; {}",
+                if previous {
+                    "le site servi reste la dernière version réussie"
+                } else {
+                    "le site sera servi dès que la construction réussira"
+                }
+            );
+        }
+        _ if quiet => {}
+        Outcome::Built {
+            report,
+            unchanged,
+            pages,
+            sections,
+            files,
+        } => {
+            if unchanged {
+                println!("{what}le site n’a pas changé ({ms} ms)");
+            } else if end.changed.is_empty() {
+                println!(
+                    "Site construit en {ms} ms : {pages} pages, {sections} sections, {files} fichiers"
+                );
+            } else {
+                println!("{what}{} en {ms} ms", done(report));
+            }
+            if verbose {
+                println!("  {}", rebuild_timings(report));
+            }
+        }
+    }
+}
+
+/// `content/faq.md modifié : ` (the first few files).
+fn changes(changed: Changes<'_>) -> String {
+    if changed.is_empty() {
+        return String::new();
+    }
+    let shown = changed.shown();
+    let names: Vec<String> = shown
+        .iter()
+        .take(3)
+        .map(|p| escaped(&p.display().to_string(), false))
+        .collect();
+    let more = if shown.len() > 3 {
+        format!(" (+{})", shown.len() - 3)
+    } else {
+        String::new()
+    };
+    format!("{}{more} modifié : ", names.join(", "))
+}
+
+/// `1 page reconstruite`, `2 pages reconstruites, 3 autres fichiers`.
+fn done(report: &RebuildReport) -> String {
+    let pages = count(report.pages, "page reconstruite", "pages reconstruites");
+    match (report.pages, report.others) {
+        (0, 0) => count(
+            report.changed.len(),
+            "fichier mis à jour",
+            "fichiers mis à jour",
+        ),
+        (_, 0) => pages,
+        (0, n) => count(n, "fichier reconstruit", "fichiers reconstruits"),
+        (_, n) => format!("{pages}, {}", count(n, "autre fichier", "autres fichiers")),
+    }
+}
+
+/// `lecture des sources 1,2 ms · markdown 0,4 ms · … ; rendus : Markdown 1,
+/// pages 2, autres 0` (`serve --verbose`).
+fn rebuild_timings(report: &RebuildReport) -> String {
+    format!(
+        "{} ; rendus : Markdown {}, pages {}, autres {}",
+        stage_times(&report.timings).join(" · "),
+        report.markdown,
+        report.pages,
+        report.others
+    )
+}
+
+/// `lecture des sources 1,2 ms` for each stage.
+fn stage_times(timings: &Timings) -> Vec<String> {
+    timings
+        .iter()
+        .map(|(stage, d)| {
+            let ms = format!("{:.1}", d.as_secs_f64() * 1000.0).replace('.', ",");
+            format!("{stage} {ms} ms")
+        })
+        .collect()
 }

@@ -1,5 +1,7 @@
 //! `site-gen serve`: builds the site in memory, serves it on the loopback
-//! interface, rebuilds it when a source changes and reloads the pages.
+//! interface, rebuilds it when a source changes and reloads the pages. It
+//! prints nothing itself: what happens is told to a [`Reporter`] as
+//! [`Event`]s, which the command line words.
 //!
 //! Security model: only files of the built site are served (a lookup in
 //! the in-memory map, never a disk path); request paths with `..`, `.`,
@@ -14,20 +16,23 @@
 pub mod http;
 pub mod live;
 pub mod mime;
+mod rebuild;
 pub mod watch;
 
 use std::collections::BTreeSet;
-use std::io::Write;
 use std::net::{IpAddr, SocketAddr, TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::{self, Receiver, SyncSender, TrySendError};
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::{Duration, Instant};
 
-use crate::diagnostics::Diagnostics;
-use crate::site::{BuildOptions, RebuildReport, Session, SiteFiles};
-use http::{content_type, header_safe, read_request, request_path, Conn, ReadError, Response};
+use crate::diagnostics::{display_path, Diagnostics};
+use crate::site::{RebuildReport, SiteFiles};
+use crate::widget::Progress;
+use http::{header_safe, read_request, request_path, Conn, ReadError, Response};
 use live::Listeners;
+use mime::content_type;
+use rebuild::Builder;
 
 /// Threads answering requests.
 pub const WORKERS: usize = 8;
@@ -38,8 +43,129 @@ pub const QUEUE: usize = 64;
 /// theirs at once ([`Listeners::add`]).
 const PING_EVERY: Duration = Duration::from_secs(15);
 
-/// Prints the problems of a failed build (the CLI's compiler-like printer).
-pub type Reporter = Arc<dyn Fn(&Diagnostics) + Send + Sync>;
+/// Tells the person running the server what happens (the CLI prints it).
+pub type Reporter = Arc<dyn Fn(Event<'_>) + Send + Sync>;
+
+/// What the server has to say, in the order it happens.
+pub enum Event<'a> {
+    /// A slow step of a build (the widget's compilation).
+    Progress(Progress),
+    /// The sources cannot be watched: changes will not be seen.
+    NotWatched(&'a notify::Error),
+    /// Some sources could not be watched.
+    WatchIncomplete(&'a notify::Error),
+    /// The watcher reported an error (it goes on watching).
+    WatchFailed(&'a notify::Error),
+    /// The server listens on `url` (after the first build);
+    /// `base_url` is the site's address in its links, `base_url_given`
+    /// whether `ServeOptions::base_url` chose it.
+    Listening {
+        addr: SocketAddr,
+        url: &'a str,
+        base_url: &'a str,
+        base_url_given: bool,
+    },
+    /// A build ended.
+    Build(BuildEnd<'a>),
+    /// A request was answered; `target` is safe to print.
+    Request {
+        method: &'a str,
+        target: &'a str,
+        status: u16,
+        elapsed: Duration,
+    },
+    /// A page asked for the event stream (`GET`); not `accepted` when too
+    /// many pages listen (it will ask again).
+    EventStream { target: &'a str, accepted: bool },
+}
+
+/// How a build of the session ended.
+pub struct BuildEnd<'a> {
+    /// The sources whose change started it (none for the first build).
+    pub changed: Changes<'a>,
+    pub elapsed: Duration,
+    pub outcome: Outcome<'a>,
+}
+
+/// The result of a build.
+pub enum Outcome<'a> {
+    /// The site built; `unchanged` when its files are those already served.
+    Built {
+        report: &'a RebuildReport,
+        unchanged: bool,
+        pages: usize,
+        sections: usize,
+        files: usize,
+    },
+    /// The build failed; `previous` when a site built before is still served.
+    Failed {
+        problems: &'a Diagnostics,
+        previous: bool,
+    },
+}
+
+/// The changed sources that started a rebuild.
+#[derive(Clone, Copy)]
+pub struct Changes<'a> {
+    root: &'a Path,
+    paths: &'a BTreeSet<PathBuf>,
+}
+
+impl Changes<'_> {
+    pub fn is_empty(&self) -> bool {
+        self.paths.is_empty()
+    }
+
+    /// The files to name, relative to the site root (`.` for the root
+    /// itself): those still there, since editors' temporary files are gone
+    /// by now (all of them when none is left).
+    pub fn shown(&self) -> Vec<PathBuf> {
+        let existing: Vec<&PathBuf> = self.paths.iter().filter(|p| p.exists()).collect();
+        let shown = if existing.is_empty() {
+            self.paths.iter().collect()
+        } else {
+            existing
+        };
+        shown
+            .into_iter()
+            .map(|p| display_path(self.root, p))
+            .map(|p| {
+                if p.as_os_str().is_empty() {
+                    PathBuf::from(".")
+                } else {
+                    p
+                }
+            })
+            .collect()
+    }
+}
+
+/// Why the server could not run.
+// The I/O errors are part of the messages (French, ` : ` before them),
+// not sources: the CLI prints a whole chain, which would repeat them.
+#[derive(Debug, thiserror::Error)]
+pub enum ServeError {
+    #[error("dossier du site introuvable : {path} ({error})")]
+    Root {
+        path: PathBuf,
+        error: std::io::Error,
+    },
+    #[error(
+        "le port {port} est déjà utilisé (un autre « site-gen serve » ?) : essayez --port {}",
+        port.wrapping_add(1).max(1024)
+    )]
+    PortInUse { port: u16 },
+    #[error("impossible d’écouter sur {bind}:{port} : {error}")]
+    Listen {
+        bind: IpAddr,
+        port: u16,
+        error: std::io::Error,
+    },
+    #[error("le serveur n’a pas pu démarrer : {0}")]
+    Start(std::io::Error),
+    #[error("le serveur s’est arrêté")]
+    Stopped,
+}
 
 /// What `serve` does.
 #[derive(Clone)]
@@ -52,9 +178,6 @@ pub struct ServeOptions {
     pub widget: bool,
     /// Replaces `http://<bind>:<port>` as the site's base URL.
     pub base_url: Option<String>,
-    pub quiet: bool,
-    /// Prints every request.
-    pub verbose: bool,
     pub report: Reporter,
 }
 
@@ -70,7 +193,7 @@ struct Snapshot {
 struct Shared {
     current: RwLock<Arc<Snapshot>>,
     listeners: Listeners,
-    verbose: bool,
+    report: Reporter,
     /// Host names accepted in the `Host` header (empty: any). On the
     /// loopback interface, a page of another site that renamed itself to
     /// 127.0.0.1 (DNS rebinding) must not read the drafts.
@@ -78,6 +201,31 @@ struct Shared {
 }
 
 impl Shared {
+    /// Nothing served yet (`build` names this state).
+    fn new(addr: &SocketAddr, base_url: &str, build: String, report: Reporter) -> Shared {
+        let hosts = if addr.ip().is_loopback() {
+            let mut hosts: Vec<String> = ["localhost", "127.0.0.1", "[::1]"]
+                .iter()
+                .map(|h| h.to_string())
+                .collect();
+            hosts.push(url_host(addr));
+            hosts.extend(host_name(base_url));
+            hosts
+        } else {
+            Vec::new()
+        };
+        Shared {
+            current: RwLock::new(Arc::new(Snapshot {
+                files: None,
+                problems: None,
+                build,
+            })),
+            listeners: Listeners::default(),
+            report,
+            hosts,
+        }
+    }
+
     fn current(&self) -> Arc<Snapshot> {
         Arc::clone(&self.current.read().unwrap_or_else(|e| e.into_inner()))
     }
@@ -96,147 +244,115 @@ fn url_host(addr: &SocketAddr) -> String {
 }
 
 /// Runs the server until the process is stopped.
-pub fn run(mut opts: ServeOptions) -> anyhow::Result<()> {
-    // Watched paths and event paths must compare: both absolute, symbolic
-    // links resolved (macOS reports resolved paths).
-    opts.root = opts
-        .root
-        .canonicalize()
-        .or_else(|_| std::path::absolute(&opts.root))?;
-    let listener = TcpListener::bind((opts.bind, opts.port)).map_err(|e| {
-        if e.kind() == std::io::ErrorKind::AddrInUse {
-            anyhow::anyhow!(
-                "le port {} est déjà utilisé (un autre « site-gen serve » ?) : essayez --port {}",
-                opts.port,
-                opts.port.wrapping_add(1).max(1024)
-            )
-        } else {
-            anyhow::anyhow!("impossible d’écouter sur {}:{} : {e}", opts.bind, opts.port)
-        }
-    })?;
-    let addr = listener.local_addr()?;
-    let base_url = opts
-        .base_url
-        .clone()
-        .unwrap_or_else(|| format!("http://{}:{}", url_host(&addr), addr.port()));
-    let build_opts = BuildOptions {
-        root: opts.root.clone(),
-        include_drafts: opts.include_drafts,
-        base_url: Some(base_url.clone()),
-        widget: opts.widget,
-    };
-    let session = format!(
-        "{:x}",
-        std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map(|d| d.as_millis())
-            .unwrap_or_default()
-    );
-    let shared = Arc::new(Shared {
-        current: RwLock::new(Arc::new(Snapshot {
-            files: None,
-            problems: None,
-            build: format!("{session}-0"),
-        })),
-        listeners: Listeners::default(),
-        verbose: opts.verbose,
-        hosts: if addr.ip().is_loopback() {
-            let mut hosts: Vec<String> = ["localhost", "127.0.0.1", "[::1]"]
-                .iter()
-                .map(|h| h.to_string())
-                .collect();
-            hosts.push(url_host(&addr));
-            hosts.extend(host_name(&base_url));
-            hosts
-        } else {
-            Vec::new()
-        },
-    });
-    let mut site = Session::new(build_opts);
-    let quiet = opts.quiet;
-    site.set_progress(Arc::new(move |step| {
-        if !quiet {
-            eprintln!("{step}");
-        }
-    }));
-    let mut builder = Builder {
-        opts: opts.clone(),
-        site,
-        shared: Arc::clone(&shared),
-        session,
-        count: 0,
-    };
+pub fn run(mut opts: ServeOptions) -> Result<(), ServeError> {
+    opts.root = absolute_root(&opts.root)?;
+    let listener = listen(opts.bind, opts.port)?;
+    let addr = listener.local_addr().map_err(ServeError::Start)?;
+    let url = format!("http://{}:{}", url_host(&addr), addr.port());
+    let base_url = opts.base_url.clone().unwrap_or_else(|| url.clone());
+    let session = session_id();
+    let report = Arc::clone(&opts.report);
+    let shared = Arc::new(Shared::new(
+        &addr,
+        &base_url,
+        format!("{session}-0"),
+        Arc::clone(&report),
+    ));
+    let mut builder = Builder::new(&opts, base_url.clone(), Arc::clone(&shared), session);
 
     // Watch before the first build, so nothing saved meanwhile is missed.
     let (events_tx, events_rx) = mpsc::channel();
     let watcher = watch::SourceWatcher::new(&opts.root, events_tx);
     builder.rebuild(&BTreeSet::new());
-    let mut watcher = match watcher {
-        Ok(w) => Some(w),
-        Err(e) => {
-            eprintln!("attention : les fichiers ne sont pas surveillés ({e}) : relancez la commande après chaque modification");
-            None
-        }
-    };
-    if let Some(w) = &mut watcher {
-        if let Err(e) = w.refresh() {
-            eprintln!("attention : surveillance incomplète des fichiers : {e}");
-        }
-    }
-
-    if addr.ip().is_unspecified() {
-        eprintln!(
-            "attention : --bind {} rend le site accessible depuis le réseau (toutes les interfaces), pas seulement depuis cet ordinateur",
-            addr.ip()
-        );
-        if opts.base_url.is_none() {
-            eprintln!(
-                "  les liens du site pointent vers {base_url} : depuis un autre appareil, ajoutez --base-url http://<adresse de cet ordinateur>:{}",
-                addr.port()
-            );
-        }
-    }
-    if !opts.quiet {
-        println!(
-            "Site servi sur http://{}:{} (Ctrl+C pour arrêter)",
-            url_host(&addr),
-            addr.port()
-        );
-    }
+    let watcher = start_watching(watcher, &report);
+    report(Event::Listening {
+        addr,
+        url: &url,
+        base_url: &base_url,
+        base_url_given: opts.base_url.is_some(),
+    });
 
     if let Some(watcher) = watcher {
-        let root = opts.root.clone();
-        std::thread::Builder::new()
-            .name("site-gen-watch".into())
-            .spawn(move || builder.watch_loop(watcher, events_rx, &root))?;
+        spawn("site-gen-watch", move || {
+            builder.watch_loop(watcher, events_rx)
+        })?;
     }
     let pinger = Arc::clone(&shared);
-    std::thread::Builder::new()
-        .name("site-gen-ping".into())
-        .spawn(move || loop {
-            std::thread::sleep(PING_EVERY);
-            pinger.listeners.ping();
-        })?;
-
+    spawn("site-gen-ping", move || loop {
+        std::thread::sleep(PING_EVERY);
+        pinger.listeners.ping();
+    })?;
     serve_forever(listener, shared)
 }
 
+/// The site's folder, absolute with symbolic links resolved: watched
+/// paths and event paths must compare (macOS reports resolved paths).
+fn absolute_root(root: &Path) -> Result<PathBuf, ServeError> {
+    root.canonicalize()
+        .or_else(|_| std::path::absolute(root))
+        .map_err(|error| ServeError::Root {
+            path: root.to_path_buf(),
+            error,
+        })
+}
+
+fn listen(bind: IpAddr, port: u16) -> Result<TcpListener, ServeError> {
+    TcpListener::bind((bind, port)).map_err(|error| {
+        if error.kind() == std::io::ErrorKind::AddrInUse {
+            ServeError::PortInUse { port }
+        } else {
+            ServeError::Listen { bind, port, error }
+        }
+    })
+}
+
+/// Names the pages' builds of this run of the server: a page left open
+/// across a restart sees another name and reloads.
+fn session_id() -> String {
+    format!(
+        "{:x}",
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_millis())
+            .unwrap_or_default()
+    )
+}
+
+/// The watcher once its first watches are up, or nothing (told) when the
+/// sources cannot be watched.
+fn start_watching(
+    watcher: notify::Result<watch::SourceWatcher>,
+    report: &Reporter,
+) -> Option<watch::SourceWatcher> {
+    let mut watcher = watcher.map_err(|e| report(Event::NotWatched(&e))).ok()?;
+    if let Err(e) = watcher.refresh() {
+        report(Event::WatchIncomplete(&e));
+    }
+    Some(watcher)
+}
+
+fn spawn(name: &str, f: impl FnOnce() + Send + 'static) -> Result<(), ServeError> {
+    std::thread::Builder::new()
+        .name(name.into())
+        .spawn(f)
+        .map(drop)
+        .map_err(ServeError::Start)
+}
+
 /// Accepts connections and hands them to the worker pool.
-fn serve_forever(listener: TcpListener, shared: Arc<Shared>) -> anyhow::Result<()> {
+fn serve_forever(listener: TcpListener, shared: Arc<Shared>) -> Result<(), ServeError> {
     let (tx, rx): (SyncSender<TcpStream>, Receiver<TcpStream>) = mpsc::sync_channel(QUEUE);
     let rx = Arc::new(Mutex::new(rx));
     for i in 0..WORKERS {
         let rx = Arc::clone(&rx);
         let shared = Arc::clone(&shared);
-        std::thread::Builder::new()
-            .name(format!("site-gen-http-{i}"))
-            .spawn(move || loop {
-                let next = rx.lock().unwrap_or_else(|e| e.into_inner()).recv();
-                match next {
-                    Ok(stream) => handle(stream, &shared),
-                    Err(_) => return,
-                }
-            })?;
+        spawn(&format!("site-gen-http-{i}"), move || loop {
+            let next = rx.lock().unwrap_or_else(|e| e.into_inner()).recv();
+            match next {
+                Ok(stream) => handle(stream, &shared),
+                Err(_) => return,
+            }
+        })?;
     }
     for conn in listener.incoming() {
         match conn {
@@ -247,7 +363,7 @@ fn serve_forever(listener: TcpListener, shared: Arc<Shared>) -> anyhow::Result<(
                     let conn = Conn::new(&stream, Instant::now() + Duration::from_millis(200));
                     let _ = Response::text(503, "serveur occupé, réessayez").write_to(conn, false);
                 }
-                Err(TrySendError::Disconnected(_)) => anyhow::bail!("le serveur s’est arrêté"),
+                Err(TrySendError::Disconnected(_)) => return Err(ServeError::Stopped),
             },
             // Out of file descriptors or a connection reset before accept:
             // wait a little instead of spinning.
@@ -289,13 +405,12 @@ fn handle(stream: TcpStream, shared: &Shared) {
         if let Ok(path) = request_path(&request.target) {
             if path == live::EVENTS_PATH[1..] {
                 let build = shared.current().build.clone();
-                if shared.verbose {
-                    println!("GET {target} → flux d’événements");
-                }
-                if let Err(stream) = shared.listeners.add(stream, &build) {
-                    if shared.verbose {
-                        println!("  trop de pages ouvertes : la page réessaiera");
-                    }
+                let refused = shared.listeners.add(stream, &build).err();
+                (shared.report)(Event::EventStream {
+                    target: &target,
+                    accepted: refused.is_none(),
+                });
+                if let Some(stream) = refused {
                     answer(Conn::new(&stream, deadline), &live::full(), false);
                 }
                 return;
@@ -303,14 +418,12 @@ fn handle(stream: TcpStream, shared: &Shared) {
         }
     }
     let response = respond(&request.method, &request.target, &shared.current());
-    if shared.verbose {
-        println!(
-            "{} {target} → {} ({} µs)",
-            request.method,
-            response.status,
-            start.elapsed().as_micros()
-        );
-    }
+    (shared.report)(Event::Request {
+        method: &request.method,
+        target: &target,
+        status: response.status,
+        elapsed: start.elapsed(),
+    });
     answer(conn, &response, head_only);
 }
 
@@ -417,180 +530,6 @@ fn own_file(name: &str, snap: &Snapshot) -> Response {
         "events" => Response::new(200, "text/event-stream; charset=utf-8", Vec::new()),
         _ => Response::text(404, "fichier inconnu"),
     }
-}
-
-/// Rebuilds the site and swaps it in.
-struct Builder {
-    opts: ServeOptions,
-    /// What the last build computed: a change rebuilds only what it affects.
-    site: Session,
-    shared: Arc<Shared>,
-    session: String,
-    count: u64,
-}
-
-impl Builder {
-    fn next_build(&mut self) -> String {
-        self.count += 1;
-        format!("{}-{}", self.session, self.count)
-    }
-
-    fn watch_loop(
-        mut self,
-        mut watcher: watch::SourceWatcher,
-        events: Receiver<notify::Result<notify::Event>>,
-        root: &Path,
-    ) {
-        while let Some(changed) = watch::next_change(&events, watcher.set(), root) {
-            self.rebuild(&changed);
-            if let Err(e) = watcher.refresh_after(&changed) {
-                eprintln!("attention : surveillance incomplète des fichiers : {e}");
-            }
-        }
-    }
-
-    /// One build; `changed` lists the files that triggered it (none for
-    /// the first build).
-    fn rebuild(&mut self, changed: &BTreeSet<PathBuf>) {
-        let start = Instant::now();
-        let paths: Vec<PathBuf> = changed.iter().cloned().collect();
-        let result = self.site.rebuild(&paths);
-        let ms = start.elapsed().as_millis();
-        let what = describe(&self.opts.root, changed);
-        let old = self.shared.current();
-        match result {
-            Ok(report) => {
-                let verbose = self.opts.verbose;
-                let detail = || {
-                    if verbose {
-                        println!("  {}", timings(&report));
-                    }
-                };
-                let Some(files) = self.site.files() else {
-                    return;
-                };
-                if old.problems.is_none() && old.files.is_some() && report.changed.is_empty() {
-                    if !self.opts.quiet {
-                        println!("{what}le site n’a pas changé ({ms} ms)");
-                        detail();
-                    }
-                    return;
-                }
-                let n = files.len();
-                let build = self.next_build();
-                self.shared.replace(Snapshot {
-                    files: Some(files),
-                    problems: None,
-                    build: build.clone(),
-                });
-                self.shared.listeners.send("reload", &build);
-                if !self.opts.quiet {
-                    if changed.is_empty() {
-                        let (pages, sections) = self.site.counts();
-                        println!(
-                            "Site construit en {ms} ms : {pages} pages, {sections} sections, {n} fichiers"
-                        );
-                    } else {
-                        println!("{what}{} en {ms} ms", done(&report));
-                    }
-                    detail();
-                }
-            }
-            Err(diags) => {
-                (self.opts.report)(&diags);
-                let problems: Vec<String> = diags.iter().map(ToString::to_string).collect();
-                let build = if old.problems.as_deref() == Some(&problems) {
-                    old.build.clone()
-                } else {
-                    self.next_build()
-                };
-                self.shared.replace(Snapshot {
-                    files: old.files.clone(),
-                    problems: Some(Arc::new(problems)),
-                    build: build.clone(),
-                });
-                if build != old.build {
-                    self.shared.listeners.send("reload", &build);
-                }
-                eprintln!(
-                    "{what}échec de la construction en {ms} ms : les erreurs s’affichent aussi dans le navigateur ; {}",
-                    if old.files.is_some() {
-                        "le site servi reste la dernière version réussie"
-                    } else {
-                        "le site sera servi dès que la construction réussira"
-                    }
-                );
-            }
-        }
-        let _ = std::io::stdout().flush();
-    }
-}
-
-/// `1 page reconstruite`, `2 pages reconstruites, 3 autres fichiers`.
-fn done(report: &RebuildReport) -> String {
-    let plural =
-        |n: usize, one: &str, many: &str| format!("{n} {}", if n > 1 { many } else { one });
-    let pages = plural(report.pages, "page reconstruite", "pages reconstruites");
-    match (report.pages, report.others) {
-        (0, 0) => plural(
-            report.changed.len(),
-            "fichier mis à jour",
-            "fichiers mis à jour",
-        ),
-        (_, 0) => pages,
-        (0, n) => plural(n, "fichier reconstruit", "fichiers reconstruits"),
-        (_, n) => format!("{pages}, {}", plural(n, "autre fichier", "autres fichiers")),
-    }
-}
-
-/// `lecture des sources 1,2 ms · markdown 0,4 ms · … ; rendus : Markdown 1,
-/// pages 2, autres 0` (`--verbose`).
-fn timings(report: &RebuildReport) -> String {
-    let stages: Vec<String> = report
-        .timings
-        .iter()
-        .map(|(stage, d)| {
-            let ms = format!("{:.1}", d.as_secs_f64() * 1000.0).replace('.', ",");
-            format!("{stage} {ms} ms")
-        })
-        .collect();
-    format!(
-        "{} ; rendus : Markdown {}, pages {}, autres {}",
-        stages.join(" · "),
-        report.markdown,
-        report.pages,
-        report.others
-    )
-}
-
-/// `content/faq.md modifié : ` (first few files, relative to the root).
-fn describe(root: &Path, changed: &BTreeSet<PathBuf>) -> String {
-    if changed.is_empty() {
-        return String::new();
-    }
-    // Editors' temporary files are gone by now: name the files still there.
-    let existing: Vec<&PathBuf> = changed.iter().filter(|p| p.exists()).collect();
-    let shown: Vec<&PathBuf> = if existing.is_empty() {
-        changed.iter().collect()
-    } else {
-        existing
-    };
-    let names: Vec<String> = shown
-        .iter()
-        .take(3)
-        .map(|p| {
-            crate::diagnostics::display_path(root, p)
-                .display()
-                .to_string()
-        })
-        .map(|p| if p.is_empty() { ".".into() } else { p })
-        .collect();
-    let more = if shown.len() > 3 {
-        format!(" (+{})", shown.len() - 3)
-    } else {
-        String::new()
-    };
-    format!("{}{more} modifié : ", names.join(", "))
 }
 
 #[cfg(test)]

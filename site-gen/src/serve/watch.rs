@@ -8,6 +8,7 @@ use std::time::{Duration, Instant};
 
 use notify::{Event, EventKind, RecursiveMode, Watcher};
 
+use super::Reporter;
 use crate::config::{Config, CONFIG_FILE};
 
 /// Quiet time after the last change before rebuilding. Editors save in a
@@ -209,16 +210,18 @@ pub fn relevant_paths(set: &WatchSet, root: &Path, event: &Event) -> Vec<PathBuf
 
 /// Waits for the next change, then for `DEBOUNCE` of quiet (at most
 /// `MAX_WAIT`); returns the changed paths, or `None` when the watcher is gone.
+/// Errors of the watcher before the change are told to `report`.
 pub fn next_change(
     rx: &Receiver<notify::Result<Event>>,
     set: &WatchSet,
     root: &Path,
+    report: &Reporter,
 ) -> Option<BTreeSet<PathBuf>> {
     let mut changed = BTreeSet::new();
     while changed.is_empty() {
         match rx.recv() {
             Ok(Ok(event)) => changed.extend(relevant_paths(set, root, &event)),
-            Ok(Err(e)) => eprintln!("attention : surveillance des fichiers : {e}"),
+            Ok(Err(e)) => report(super::Event::WatchFailed(&e)),
             Err(_) => return None,
         }
     }

@@ -1,0 +1,7 @@
+//! One module a command: each maps its options onto the library's, calls
+//! it and hands what happened to `report`.
+
+pub(crate) mod build;
+pub(crate) mod check;
+pub(crate) mod new;
+pub(crate) mod serve;

@@ -1,0 +1,14 @@
+//! `site-gen new`: a new page (a draft) with its front matter.
+
+use std::process::ExitCode;
+
+use crate::cli::{Cli, NewArgs};
+use crate::report;
+
+pub(crate) fn run(cli: &Cli, args: &NewArgs) -> anyhow::Result<ExitCode> {
+    let today = jiff::ZonedDateTime::now().date();
+    let created =
+        site_gen::scaffold::new_page(&cli.root, &args.path, today).map_err(anyhow::Error::msg)?;
+    report::created(&created, cli.quiet);
+    Ok(ExitCode::SUCCESS)
+}
