@@ -607,6 +607,34 @@ mod tests {
     }
 
     #[test]
+    fn changes_name_the_files_still_there() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        std::fs::create_dir(root.join("content")).unwrap();
+        std::fs::write(root.join("content/faq.md"), "").unwrap();
+        let shown = |paths: &[PathBuf]| {
+            let paths: BTreeSet<PathBuf> = paths.iter().cloned().collect();
+            Changes {
+                root,
+                paths: &paths,
+            }
+            .shown()
+        };
+        let saved = shown(&[
+            root.join("content/faq.md"),
+            root.join("content/.faq.md.swp"),
+        ]);
+        assert_eq!(saved, [PathBuf::from("content/faq.md")]);
+        let at_root = shown(&[root.to_path_buf(), root.join("content/faq.md~")]);
+        assert_eq!(at_root, [PathBuf::from(".")]);
+        let all_gone = shown(&[root.join("content/b.md"), root.join("content/a.md")]);
+        assert_eq!(
+            all_gone,
+            [PathBuf::from("content/a.md"), PathBuf::from("content/b.md")]
+        );
+    }
+
+    #[test]
     fn host_names() {
         assert_eq!(
             host_name("http://127.0.0.1:1111").as_deref(),
