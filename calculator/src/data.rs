@@ -230,8 +230,11 @@ impl Ctx<'_> {
     }
 }
 
-/// Translates the usual serde messages for a French maintainer.
-fn translate(msg: &str) -> String {
+/// Translates the usual serde messages of a TOML file (unknown or missing
+/// key, value of the wrong type) for a French maintainer; anything else is
+/// kept, after « fichier TOML invalide ». The one translation of these
+/// messages: site-gen's `site.toml` goes through it too.
+pub fn translate(msg: &str) -> String {
     let ticked = |s: &str| -> Vec<String> {
         s.split('`')
             .skip(1)
@@ -251,6 +254,14 @@ fn translate(msg: &str) -> String {
             );
         }
     }
+    if let Some(rest) = msg.strip_prefix("unknown variant ") {
+        if let Some((first, others)) = ticked(rest).split_first() {
+            return format!(
+                "valeur inconnue {first} (valeurs possibles\u{202f}: {})",
+                others.join(", ")
+            );
+        }
+    }
     if let Some(rest) = msg.strip_prefix("missing field ") {
         if let Some(name) = ticked(rest).first() {
             return format!("clé obligatoire manquante\u{202f}: {name}");
@@ -261,11 +272,46 @@ fn translate(msg: &str) -> String {
         .and_then(|r| r.split_once(", expected "))
     {
         return format!(
-            "valeur invalide ({what})\u{202f}: il faut {}",
-            expected.trim()
+            "valeur invalide ({})\u{202f}: il faut {}",
+            found_in_french(what),
+            expected_in_french(expected.trim())
         );
     }
     format!("fichier TOML invalide\u{202f}: {}", msg.trim())
+}
+
+/// serde's name of the value found (`string "dix"`, `integer `3``), in French.
+fn found_in_french(what: &str) -> String {
+    const WORDS: [(&str, &str); 6] = [
+        ("string", "texte"),
+        ("integer", "nombre entier"),
+        ("floating point", "nombre décimal"),
+        ("boolean", "booléen"),
+        ("sequence", "liste"),
+        ("map", "table"),
+    ];
+    for (english, french) in WORDS {
+        if let Some(rest) = what.strip_prefix(english) {
+            return [french, rest].concat();
+        }
+    }
+    what.to_string()
+}
+
+/// serde's name of the value expected (`usize`, `a boolean`), in French.
+fn expected_in_french(expected: &str) -> &str {
+    match expected {
+        "a string" => "un texte",
+        "a boolean" => "true ou false",
+        "u8" | "u16" | "u32" | "u64" | "usize" | "i8" | "i16" | "i32" | "i64" | "isize" => {
+            "un nombre entier"
+        }
+        "f32" | "f64" => "un nombre",
+        "a sequence" => "une liste",
+        "a map" => "une table",
+        e if e.starts_with("struct ") => "une table",
+        e => e,
+    }
 }
 
 /// The full key (`poste.parts`) of the `key = value` line holding byte

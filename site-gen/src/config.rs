@@ -218,10 +218,9 @@ fn is_relative_inside(path: &str) -> bool {
         && path.split(['/', '\\']).all(|seg| seg != "..")
 }
 
-/// A TOML error as a diagnostic at its line and column.
+/// A TOML error as a diagnostic at its line and column, in French.
 pub(crate) fn toml_diagnostic(file: &Path, text: &str, e: &toml::de::Error) -> Diagnostic {
-    let message = e.message().to_string();
-    let d = Diagnostic::new(file, message);
+    let d = Diagnostic::new(file, calculator::data::translate(e.message()));
     match e.span() {
         Some(span) => {
             let (line, col) = line_col(text, span.start);
@@ -246,7 +245,25 @@ mod tests {
         let text = "title = \"Amie\"\ntitel = \"x\"\n";
         let e = Config::parse(text, Path::new("site.toml")).unwrap_err();
         assert_eq!(e.line, Some(2));
-        assert!(e.message.contains("titel"), "{}", e.message);
+        assert!(
+            e.message.starts_with("clé inconnue « titel » (vérifiez l’orthographe\u{202f}; clés permises\u{202f}: « title », "),
+            "{}",
+            e.message
+        );
+    }
+
+    #[test]
+    fn serde_messages_are_in_french() {
+        let e = Config::parse("url_style = \"jolie\"\n", Path::new("site.toml")).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "site.toml:1:13: valeur inconnue « jolie » (valeurs possibles\u{202f}: « pretty », « html »)"
+        );
+        let e = Config::parse("feed_limit = \"dix\"\n", Path::new("site.toml")).unwrap_err();
+        assert_eq!(
+            e.message,
+            "valeur invalide (texte \"dix\")\u{202f}: il faut un nombre entier"
+        );
     }
 
     #[test]
