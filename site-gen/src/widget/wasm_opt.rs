@@ -1,6 +1,7 @@
 //! The optional `wasm-opt -Oz` pass (binaryen ≥ 116), and the check that
 //! the final module only uses what the target browsers support.
 
+use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Duration;
@@ -110,10 +111,12 @@ pub(crate) fn parse_version(text: &str) -> Option<u32> {
     digits.parse().ok()
 }
 
-/// The size of `bytes` once gzipped (`gzip -9`: deflate plus 18 bytes of
-/// header and trailer): what a visitor downloads.
+/// The size of `bytes` once gzipped (`gzip -9`): what a visitor downloads.
 pub fn gzipped_len(bytes: &[u8]) -> usize {
-    miniz_oxide::deflate::compress_to_vec(bytes, 9).len() + 18
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+    // Writing to memory cannot fail.
+    let _ = gz.write_all(bytes);
+    gz.finish().map_or(0, |out| out.len())
 }
 
 /// Runs `wasm-opt -Oz` on `wasm` (files in `scratch`) and keeps its output
