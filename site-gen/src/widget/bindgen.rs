@@ -1,13 +1,23 @@
 //! The wasm-bindgen step (library `wasm-bindgen-cli-support`, pinned to
-//! the same version as the `wasm-bindgen` crate).
+//! the same version as the `wasm-bindgen` crate), present with the
+//! `widget` feature only: without it, builds act as with `--no-widget`.
 
 use std::path::Path;
 
+#[cfg(feature = "widget")]
 use wasm_bindgen_cli_support::Bindgen;
 
 use super::error::WidgetError;
 
+/// Why the widget cannot be built by a site-gen compiled without it.
+#[cfg(not(feature = "widget"))]
+pub(crate) const WITHOUT_WIDGET: &str =
+    "site-gen a été compilé sans la fonctionnalité « widget » : \
+     il ne peut pas produire le calculateur WebAssembly (construisez le site avec --no-widget, \
+     ou recompilez site-gen avec ses fonctionnalités par défaut)";
+
 /// The stem of the files wasm-bindgen writes in its scratch directory.
+#[cfg(feature = "widget")]
 const STEM: &str = "calculateur";
 
 /// What wasm-bindgen produced, before renaming.
@@ -18,8 +28,16 @@ pub(crate) struct Bindings {
     pub wasm: Vec<u8>,
 }
 
+/// Without the `widget` feature: no wasm-bindgen (never called: sessions
+/// then build without the widget).
+#[cfg(not(feature = "widget"))]
+pub(crate) fn generate(_module: Vec<u8>, _scratch: &Path) -> Result<Bindings, WidgetError> {
+    Err(WidgetError::Bindgen(WITHOUT_WIDGET.into()))
+}
+
 /// Runs wasm-bindgen on `module` for `--target web`, without TypeScript,
 /// debug sections, names or producers sections; `scratch` receives its files.
+#[cfg(feature = "widget")]
 pub(crate) fn generate(module: Vec<u8>, scratch: &Path) -> Result<Bindings, WidgetError> {
     let err = |e: anyhow::Error| WidgetError::Bindgen(format!("{e:#}"));
     let mut bindgen = Bindgen::new();

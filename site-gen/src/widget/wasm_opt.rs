@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Duration;
 
+#[cfg(feature = "widget")]
 use wasmparser::{Validator, WasmFeatures};
 
 use super::error::WidgetError;
@@ -28,6 +29,7 @@ const VERSION_TIMEOUT: Duration = Duration::from_secs(60);
 const OPTIMIZE_TIMEOUT: Duration = Duration::from_secs(600);
 
 /// The same feature set, for validation.
+#[cfg(feature = "widget")]
 fn browser_features() -> WasmFeatures {
     WasmFeatures::MVP
         | WasmFeatures::MUTABLE_GLOBAL
@@ -39,11 +41,21 @@ fn browser_features() -> WasmFeatures {
 }
 
 /// Checks that `wasm` is valid and needs only the features of [`FEATURE_FLAGS`].
+#[cfg(feature = "widget")]
 pub(crate) fn validate(wasm: &[u8]) -> Result<(), WidgetError> {
     Validator::new_with_features(browser_features())
         .validate_all(wasm)
         .map(|_| ())
         .map_err(|e| WidgetError::InvalidWasm(e.to_string()))
+}
+
+/// Without the `widget` feature there is no validator (and no module to
+/// validate: wasm-bindgen is missing too).
+#[cfg(not(feature = "widget"))]
+pub(crate) fn validate(_wasm: &[u8]) -> Result<(), WidgetError> {
+    Err(WidgetError::InvalidWasm(
+        super::bindgen::WITHOUT_WIDGET.into(),
+    ))
 }
 
 /// A usable wasm-opt.
@@ -197,6 +209,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg(feature = "widget")]
     fn validation_rejects_garbage_and_unsupported_features() {
         assert!(validate(b"\0asm\x01\0\0\0").is_ok());
         assert!(validate(b"not wasm").is_err());
