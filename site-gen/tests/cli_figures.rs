@@ -3,9 +3,7 @@
 //! `build`, `build --strict` and `check` say about them.
 
 mod common;
-use common::{stderr, stdout, Site};
-
-const TARIFS: &str = include_str!("../../content/tarifs.toml");
+use common::{stderr, stdout, Site, TARIFS};
 
 fn site(pages: &[(&str, &str)]) -> Site {
     let mut files = vec![("content/tarifs.toml", TARIFS)];

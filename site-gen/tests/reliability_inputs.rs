@@ -16,16 +16,8 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
-use common::{stderr, stdout, wait_for, within, Server, Site, BIN};
+use common::{messages, stderr, stdout, wait_for, within, Server, Site, BIN, HOME, TARIFS};
 use site_gen::{build as build_site, BuildOptions};
-
-const HOME: (&str, &str) = (
-    "content/_index.md",
-    "+++\ntitle = \"Accueil\"\n+++\nBonjour.\n",
-);
-
-/// The shipped pricing data: a valid file to link to.
-const TARIFS: &str = include_str!("../../content/tarifs.toml");
 
 /// What the file outside the site holds. Not valid TOML nor a valid
 /// template: were it read, the parser's message would point at its first
@@ -81,7 +73,7 @@ fn mkfifo(path: &Path) {
 }
 
 /// Runs `site-gen --root <site> args…` and fails with « hung » when it is
-/// still running after 30 s. A hang detector, not a speed check: these
+/// still running after 60 s. A hang detector, not a speed check: these
 /// builds take well under a second; a named pipe read by mistake blocks
 /// forever, and the child is then killed.
 fn run(site: &Site, args: &[&str]) -> Output {
@@ -107,7 +99,7 @@ fn run(site: &Site, args: &[&str]) -> Output {
     };
     let out = drain(Box::new(child.stdout.take().unwrap()));
     let err = drain(Box::new(child.stderr.take().unwrap()));
-    let deadline = Instant::now() + Duration::from_secs(30);
+    let deadline = Instant::now() + Duration::from_secs(60);
     let status = loop {
         if let Some(status) = child.try_wait().unwrap() {
             break status;
@@ -115,7 +107,7 @@ fn run(site: &Site, args: &[&str]) -> Output {
         if Instant::now() > deadline {
             let _ = child.kill();
             let _ = child.wait();
-            panic!("hung: site-gen {args:?} still running after 30 s");
+            panic!("hung: site-gen {args:?} still running after 60 s");
         }
         std::thread::sleep(Duration::from_millis(20));
     };
@@ -436,12 +428,12 @@ const NOT_REGULAR: &str = "n’est pas un fichier ordinaire";
 /// line adds its own reading of the files it names: tested below).
 fn library_errors(site: &Site) -> Vec<String> {
     let root = site.root().to_path_buf();
-    within(30, "a build with a named pipe", move || {
+    within(60, "a build with a named pipe", move || {
         let mut opts = BuildOptions::new(&root);
         opts.widget = false;
         match build_site(&opts) {
             Ok(_) => Vec::new(),
-            Err(d) => d.iter().map(ToString::to_string).collect(),
+            Err(d) => messages(&d),
         }
     })
 }
@@ -528,7 +520,7 @@ fn serve_reports_a_named_pipe_and_keeps_rebuilding() {
     let site = Site::new(&[HOME]);
     let server = Server::start(&site, &[]);
     mkfifo(&site.root().join("content/tube.md"));
-    let reported = wait_for(30, || {
+    let reported = wait_for(60, || {
         let err = server.stderr();
         err.contains(&format!("content/tube.md: {NOT_REGULAR}"))
             .then_some(())
@@ -539,7 +531,7 @@ fn serve_reports_a_named_pipe_and_keeps_rebuilding() {
         "content/_index.md",
         "+++\ntitle = \"Accueil\"\n+++\nToujours servi.\n",
     );
-    let rebuilt = wait_for(30, || {
+    let rebuilt = wait_for(60, || {
         let r = server.get("/");
         (r.body.contains("Toujours servi") && !r.body.contains("site-gen-erreurs")).then_some(())
     });

@@ -4,15 +4,13 @@
 //! writing.
 
 mod common;
-use common::{stderr, Site};
-
-const HOME: (&str, &str) = ("content/_index.md", "+++\ntitle = \"Accueil\"\n+++\n");
+use common::{stderr, Site, HOME};
 
 fn errors(files: &[(&str, &str)]) -> String {
     let mut all = vec![HOME];
     all.extend_from_slice(files);
     let site = Site::new(&all);
-    let out = site.run(&["build", "--no-widget"]);
+    let out = site.cli_build();
     let err = stderr(&out);
     assert!(!out.status.success(), "the build must fail: {err}");
     assert!(!err.contains("os error"), "no raw OS error: {err}");

@@ -3,80 +3,61 @@
 //! metadata of the built-in theme. Each test builds a small site of its own
 //! (no WebAssembly).
 
+mod common;
+
 use std::collections::BTreeMap;
 use std::path::{Component, Path, PathBuf};
 
+use common::Site;
 use serde_json::Value;
 use site_gen::check::{check, CheckOptions};
-use site_gen::{build, BuildOptions};
 
-/// A throw-away site: `files` are (path under the site, text).
-struct Site {
-    dir: tempfile::TempDir,
-    root: PathBuf,
+/// The site of [`CONTENT`] with `site_toml`; root-relative links are
+/// written for the URL style `style` (`pretty` or `html`).
+fn new_site(site_toml: &str, style: &str) -> Site {
+    let site = Site::new(&[("site.toml", site_toml)]);
+    for (path, text) in CONTENT {
+        let text = if style == "html" {
+            text.replace("/faq/", "/faq.html")
+                .replace("/services/assistance/", "/services/assistance.html")
+        } else {
+            text.to_string()
+        };
+        site.write(path, &text);
+    }
+    site
 }
 
-impl Site {
-    /// The site of [`CONTENT`] with `site_toml`; root-relative links are
-    /// written for the URL style `style` (`pretty` or `html`).
-    fn new(site_toml: &str, style: &str) -> Site {
-        let dir = tempfile::tempdir().expect("temp dir");
-        let root = dir.path().join("site");
-        let site = Site { dir, root };
-        site.write("site.toml", site_toml);
-        for (path, text) in CONTENT {
-            let text = if style == "html" {
-                text.replace("/faq/", "/faq.html")
-                    .replace("/services/assistance/", "/services/assistance.html")
-            } else {
-                text.to_string()
-            };
-            site.write(path, &text);
-        }
-        site
-    }
+/// Builds: every output file.
+fn files_of(site: &Site) -> BTreeMap<String, Vec<u8>> {
+    site.ok().files
+}
 
-    fn write(&self, path: &str, text: &str) {
-        let path = self.root.join(path);
-        std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
-        std::fs::write(path, text).expect("write");
-    }
+/// Builds and writes the site beside it (`<temp>/public`), as `site-gen build`.
+fn build_to_disk(site: &Site) -> (PathBuf, BTreeMap<String, Vec<u8>>) {
+    let files = files_of(site);
+    let out = site.beside("public");
+    site_gen::output::write_site(site.root(), &out, &files).expect("write the site");
+    (out, files)
+}
 
-    fn build(&self) -> BTreeMap<String, Vec<u8>> {
-        let mut opts = BuildOptions::new(&self.root);
-        opts.widget = false;
-        match build(&opts) {
-            Ok(site) => site.files,
-            Err(d) => panic!("the build failed:\n{d}"),
-        }
-    }
-
-    /// Builds and writes the site to `<temp>/public`, as `site-gen build`.
-    fn build_to_disk(&self) -> (PathBuf, BTreeMap<String, Vec<u8>>) {
-        let files = self.build();
-        let out = self.dir.path().join("public");
-        site_gen::output::write_site(&self.root, &out, &files).expect("write the site");
-        (out, files)
-    }
-
-    fn check_is_clean(&self) {
-        let report = check(&CheckOptions {
-            root: self.root.clone(),
-            include_drafts: false,
-            widget: false,
-            external: false,
-            skip: Vec::new(),
-        })
-        .unwrap_or_else(|d| panic!("check: the build failed:\n{d}"));
-        let all: Vec<String> = report
-            .problems
-            .iter()
-            .chain(&report.warnings)
-            .map(ToString::to_string)
-            .collect();
-        assert!(all.is_empty(), "site-gen check found:\n{}", all.join("\n"));
-        assert!(report.internal_links > 20, "{}", report.internal_links);
-    }
+fn check_is_clean(site: &Site) {
+    let report = check(&CheckOptions {
+        root: site.root().to_path_buf(),
+        include_drafts: false,
+        widget: false,
+        external: false,
+        skip: Vec::new(),
+    })
+    .unwrap_or_else(|d| panic!("check: the build failed:\n{d}"));
+    let all: Vec<String> = report
+        .problems
+        .iter()
+        .chain(&report.warnings)
+        .map(ToString::to_string)
+        .collect();
+    assert!(all.is_empty(), "site-gen check found:\n{}", all.join("\n"));
+    assert!(report.internal_links > 20, "{}", report.internal_links);
 }
 
 const MENU: &str = r#"
@@ -299,13 +280,13 @@ fn text<'f>(files: &'f BTreeMap<String, Vec<u8>>, name: &str) -> &'f str {
 #[test]
 fn relative_urls_work_from_the_disk_in_both_url_styles() {
     for style in ["pretty", "html"] {
-        let site = Site::new(
+        let site = new_site(
             &format!(
                 "base_url = \"https://example.org/amie/\"\nrelative_urls = true\nurl_style = \"{style}\"\n{MENU}"
             ),
             style,
         );
-        let (out, files) = site.build_to_disk();
+        let (out, files) = build_to_disk(&site);
         assert_links_work_from_the_disk(&out, &files, "https://example.org/amie");
 
         let home = text(&files, "index.html");
@@ -360,17 +341,17 @@ fn relative_urls_work_from_the_disk_in_both_url_styles() {
             not_found.contains(r#"href="https://example.org/amie/faq"#),
             "{style}"
         );
-        site.check_is_clean();
+        check_is_clean(&site);
     }
 }
 
 #[test]
 fn a_sub_path_base_url_keeps_root_relative_markdown_links_inside_the_site() {
-    let site = Site::new(
+    let site = new_site(
         &format!("base_url = \"https://example.org/amie/\"\n{MENU}"),
         "pretty",
     );
-    let files = site.build();
+    let files = files_of(&site);
     let mut root_relative = Vec::new();
     for (name, bytes) in &files {
         if !name.ends_with(".html") {
@@ -397,21 +378,21 @@ fn a_sub_path_base_url_keeps_root_relative_markdown_links_inside_the_site() {
         faq.contains(r#"src="https://example.org/amie/services/schema.svg""#),
         "{faq}"
     );
-    site.check_is_clean();
+    check_is_clean(&site);
 
     // Without a sub-path, root-relative links are left as written.
-    let site = Site::new(
+    let site = new_site(
         &format!("base_url = \"https://example.org\"\n{MENU}"),
         "pretty",
     );
-    let files = site.build();
+    let files = files_of(&site);
     assert!(text(&files, "index.html").contains(r#"href="/services/""#));
-    site.check_is_clean();
+    check_is_clean(&site);
 }
 
 #[test]
 fn the_stylesheet_url_follows_its_content_and_only_its_content() {
-    let site = Site::new(
+    let site = new_site(
         &format!("base_url = \"https://example.org\"\n{MENU}"),
         "pretty",
     );
@@ -429,7 +410,7 @@ fn the_stylesheet_url_follows_its_content_and_only_its_content() {
             })
             .collect()
     };
-    let first = site.build();
+    let first = files_of(&site);
     let urls = style_urls(&first);
     // Every page but the alias redirects links to the stylesheet.
     let pages = first
@@ -446,14 +427,14 @@ fn the_stylesheet_url_follows_its_content_and_only_its_content() {
         );
     }
     // Stable: the same input gives the same URLs (and the same bytes).
-    let second = site.build();
+    let second = files_of(&site);
     assert_eq!(style_urls(&second), urls);
     assert_eq!(second, first);
 
     // A site's own style.css (replacing the theme's) changes every URL.
     let css = "body{color:#123}\n";
     site.write("static/style.css", css);
-    let third = site.build();
+    let third = files_of(&site);
     let new_urls = style_urls(&third);
     let new_hash = site_gen::urls::content_hash(css.as_bytes());
     assert_ne!(new_hash, hash);
@@ -486,13 +467,13 @@ fn meta_property(html: &str, name: &str) -> Option<String> {
 
 #[test]
 fn open_graph_hreflang_and_organisation_structured_data() {
-    let site = Site::new(
+    let site = new_site(
         &format!(
             "base_url = \"https://example.org\"\ntitle = \"Amie\"\ndescription = \"Le site.\"\n{MENU}"
         ),
         "pretty",
     );
-    let files = site.build();
+    let files = files_of(&site);
     let home = text(&files, "index.html");
     assert_eq!(meta_property(home, "og:title").as_deref(), Some("Accueil"));
     assert_eq!(

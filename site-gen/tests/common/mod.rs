@@ -1,7 +1,10 @@
-//! Helpers of the command-line tests: temporary sites, running the
-//! binary, a tiny HTTP client and a guard that stops `site-gen serve`.
+//! Helpers of the integration tests, one set for every file: temporary
+//! sites (built through the library or the binary), snapshots of output
+//! folders, error assertions, a tiny HTTP client and a guard that stops
+//! `site-gen serve`.
 #![allow(dead_code)]
 
+use std::collections::BTreeMap;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::path::{Path, PathBuf};
@@ -9,19 +12,35 @@ use std::process::{Child, Command, Output, Stdio};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
+use site_gen::{BuildOptions, BuiltSite, Diagnostics};
+
 pub const BIN: &str = env!("CARGO_BIN_EXE_site-gen");
 
-/// A site in a temporary folder (zero-config: built-in theme).
+/// A home page: the smallest valid site.
+pub const HOME: (&str, &str) = (
+    "content/_index.md",
+    "+++\ntitle = \"Accueil\"\n+++\nBonjour.\n",
+);
+
+/// The shipped pricing data: a valid file to break or to link to.
+pub const TARIFS: &str = include_str!("../../../content/tarifs.toml");
+
+/// `site-gen build` without the WebAssembly widget.
+pub const BUILD: &[&str] = &["build", "--no-widget"];
+
+/// A site in `<temporary folder>/site` (zero-config: built-in theme); the
+/// temporary folder around it is a place outside the site ([`Site::beside`]).
 pub struct Site {
-    pub dir: tempfile::TempDir,
+    dir: tempfile::TempDir,
+    root: PathBuf,
 }
 
 impl Site {
     pub fn new(files: &[(&str, &str)]) -> Site {
-        let site = Site {
-            dir: tempfile::tempdir().expect("temporary folder"),
-        };
-        std::fs::create_dir_all(site.root().join("content")).unwrap();
+        let dir = tempfile::tempdir().expect("temporary folder");
+        let root = dir.path().join("site");
+        std::fs::create_dir_all(root.join("content")).unwrap();
+        let site = Site { dir, root };
         for (path, text) in files {
             site.write(path, text);
         }
@@ -29,26 +48,166 @@ impl Site {
     }
 
     pub fn root(&self) -> &Path {
-        self.dir.path()
+        &self.root
     }
 
-    pub fn write(&self, path: &str, text: &str) {
-        let path = self.root().join(path);
+    /// `rel` under the site.
+    pub fn path(&self, rel: &str) -> PathBuf {
+        self.root.join(rel)
+    }
+
+    /// `name` in the temporary folder that holds the site: outside it.
+    pub fn beside(&self, name: &str) -> PathBuf {
+        self.dir.path().join(name)
+    }
+
+    pub fn write(&self, rel: &str, text: &str) {
+        self.write_bytes(rel, text.as_bytes());
+    }
+
+    pub fn write_bytes(&self, rel: &str, bytes: &[u8]) {
+        let path = self.path(rel);
         std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-        std::fs::write(path, text).unwrap();
+        std::fs::write(path, bytes).unwrap();
     }
 
     /// Runs `site-gen --root <site> args…` to completion.
     pub fn run(&self, args: &[&str]) -> Output {
-        Command::new(BIN)
-            .arg("--root")
-            .arg(self.root())
-            .args(args)
-            .env("NO_COLOR", "1")
-            .stdin(Stdio::null())
-            .output()
-            .expect("run site-gen")
+        run_in(self.root(), args, &[])
     }
+
+    /// `site-gen build --no-widget` through the binary.
+    pub fn cli_build(&self) -> Output {
+        self.run(BUILD)
+    }
+
+    /// Builds through the library (no widget), after `edit` of the options.
+    pub fn build_with(
+        &self,
+        edit: impl FnOnce(&mut BuildOptions),
+    ) -> Result<BuiltSite, Diagnostics> {
+        let mut opts = BuildOptions::new(&self.root);
+        opts.widget = false;
+        edit(&mut opts);
+        site_gen::build(&opts)
+    }
+
+    pub fn build(&self) -> Result<BuiltSite, Diagnostics> {
+        self.build_with(|_| {})
+    }
+
+    /// Builds; the build must succeed and every output path stay inside
+    /// the output folder.
+    pub fn ok(&self) -> BuiltSite {
+        match self.build() {
+            Ok(site) => {
+                assert_contained(&site);
+                site
+            }
+            Err(d) => panic!("the build should succeed, got:\n{d}"),
+        }
+    }
+
+    /// Builds; the build must fail: its messages, as the user reads them.
+    pub fn errors(&self) -> Vec<String> {
+        match self.build() {
+            Ok(site) => panic!(
+                "the build should fail, it produced {:?}",
+                site.files.keys().collect::<Vec<_>>()
+            ),
+            Err(d) => {
+                assert!(!d.is_empty(), "a failed build says why");
+                messages(&d)
+            }
+        }
+    }
+}
+
+/// `site-gen --root <root> args…` with `env` added, without colours.
+pub fn run_in(root: &Path, args: &[&str], env: &[(&str, &Path)]) -> Output {
+    let mut cmd = Command::new(BIN);
+    cmd.arg("--root")
+        .arg(root)
+        .args(args)
+        .env("NO_COLOR", "1")
+        .stdin(Stdio::null());
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    cmd.output().expect("run site-gen")
+}
+
+/// Every problem, as printed (`file:line:col: message`).
+pub fn messages(d: &Diagnostics) -> Vec<String> {
+    d.iter().map(ToString::to_string).collect()
+}
+
+/// One of `errors` starts with `start` (file, and line where known) and
+/// contains `part` (the French message, or the part of it that matters).
+pub fn assert_error(errors: &[String], start: &str, part: &str) {
+    assert!(!part.is_empty(), "say which message is expected");
+    assert!(
+        errors
+            .iter()
+            .any(|e| e.starts_with(start) && e.contains(part)),
+        "expected an error starting with {start:?} containing {part:?}, got {errors:#?}"
+    );
+}
+
+/// Every output path is relative, `/`-separated and has no `.`/`..`/empty
+/// segment, backslash, NUL or control character: it cannot leave the output.
+pub fn assert_contained(site: &BuiltSite) {
+    for path in site.files.keys() {
+        assert!(!path.is_empty() && !path.starts_with('/'), "{path:?}");
+        assert!(
+            !path.contains(['\\', '\0', ':']) && !path.chars().any(char::is_control),
+            "{path:?}"
+        );
+        for seg in path.split('/') {
+            assert!(!seg.is_empty() && seg != "." && seg != "..", "{path:?}");
+        }
+    }
+}
+
+/// The output `path` of a built site, as text.
+pub fn page(site: &BuiltSite, path: &str) -> String {
+    let bytes = site
+        .files
+        .get(path)
+        .unwrap_or_else(|| panic!("{path} is produced: {:?}", site.files.keys()));
+    String::from_utf8(bytes.clone()).expect("UTF-8 output")
+}
+
+/// Every file under `dir` by relative path, hidden ones included (links
+/// not followed).
+pub fn snapshot(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
+    fn walk(base: &Path, dir: &Path, out: &mut BTreeMap<PathBuf, Vec<u8>>) {
+        for entry in std::fs::read_dir(dir).expect("read_dir") {
+            let entry = entry.expect("entry");
+            let path = entry.path();
+            if entry.file_type().expect("type").is_dir() {
+                walk(base, &path, out);
+            } else {
+                let rel = path.strip_prefix(base).unwrap().to_path_buf();
+                out.insert(rel, std::fs::read(&path).expect("read"));
+            }
+        }
+    }
+    let mut out = BTreeMap::new();
+    walk(dir, dir, &mut out);
+    out
+}
+
+/// Hidden names in `dir`: where staging folders and lock files would be.
+pub fn hidden_in(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .expect("read_dir")
+        .filter_map(Result::ok)
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with('.'))
+        .collect();
+    names.sort();
+    names
 }
 
 pub fn stdout(o: &Output) -> String {
@@ -139,6 +298,8 @@ impl Drop for Server {
 #[derive(Debug)]
 pub struct Reply {
     pub status: u16,
+    /// The reason phrase of the status line (`Bad Request`).
+    pub reason: String,
     pub headers: Vec<(String, String)>,
     pub body: String,
 }
@@ -173,17 +334,17 @@ pub fn request_to(port: u16, method: &str, target: &str, host: &str) -> Reply {
     let text = String::from_utf8_lossy(&raw).into_owned();
     let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
     let mut lines = head.lines();
-    let status = lines
-        .next()
-        .and_then(|l| l.split(' ').nth(1))
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(0);
+    let status_line = lines.next().unwrap_or("");
+    let mut parts = status_line.splitn(3, ' ');
+    let status = parts.nth(1).and_then(|s| s.parse().ok()).unwrap_or(0);
+    let reason = parts.next().unwrap_or("").to_string();
     let headers = lines
         .filter_map(|l| l.split_once(':'))
         .map(|(n, v)| (n.trim().to_string(), v.trim().to_string()))
         .collect();
     Reply {
         status,
+        reason,
         headers,
         body: body.to_string(),
     }
@@ -239,4 +400,33 @@ pub fn raw_exchange(port: u16, raw: &[u8]) -> Vec<u8> {
     let mut answer = Vec::new();
     stream.read_to_end(&mut answer).expect("read the response");
     answer
+}
+
+/// Runs `f` on a thread with a 2 MiB stack, with rayon workers of the same
+/// size (what a small machine gives), and returns what it returns; a stack
+/// overflow aborts the test run. Fails with « hung » past 60 s: a hang
+/// detector for inputs that could blow up (nesting, alias bombs), not a
+/// speed check; the work takes well under a second.
+pub fn on_small_stack<T: Send + 'static>(what: &str, f: impl FnOnce() -> T + Send + 'static) -> T {
+    const STACK: usize = 2 * 1024 * 1024;
+    let (tx, rx) = mpsc::channel();
+    let worker = std::thread::Builder::new()
+        .stack_size(STACK)
+        .spawn(move || {
+            let pool = rayon::ThreadPoolBuilder::new()
+                .num_threads(2)
+                .stack_size(STACK)
+                .build()
+                .expect("pool");
+            let _ = tx.send(pool.install(f));
+        })
+        .expect("spawn");
+    match rx.recv_timeout(Duration::from_secs(60)) {
+        Ok(v) => v,
+        Err(mpsc::RecvTimeoutError::Timeout) => panic!("hung: {what} (over 60 s)"),
+        Err(mpsc::RecvTimeoutError::Disconnected) => match worker.join() {
+            Err(panic) => std::panic::resume_unwind(panic),
+            Ok(()) => unreachable!("the thread sends before it ends"),
+        },
+    }
 }
