@@ -1,58 +1,9 @@
 //! A maintainer's mistakes: each one fails the build with a message naming
 //! the file (and line), and leaves the previous output untouched.
 
-use std::path::{Path, PathBuf};
+mod common;
 
-use site_gen::{build, BuildOptions, Diagnostics};
-
-/// A throw-away site: `files` are (path under the site, text).
-struct Site {
-    _dir: tempfile::TempDir,
-    root: PathBuf,
-}
-
-impl Site {
-    fn new(files: &[(&str, &str)]) -> Site {
-        let dir = tempfile::tempdir().expect("temp dir");
-        let root = dir.path().join("site");
-        for (path, text) in files {
-            write(&root.join(path), text);
-        }
-        Site { _dir: dir, root }
-    }
-
-    fn build(&self) -> Result<site_gen::BuiltSite, Diagnostics> {
-        let mut opts = BuildOptions::new(&self.root);
-        opts.widget = false;
-        build(&opts)
-    }
-
-    fn errors(&self) -> Vec<String> {
-        match self.build() {
-            Ok(_) => panic!("the build should fail"),
-            Err(d) => d.iter().map(ToString::to_string).collect(),
-        }
-    }
-}
-
-fn write(path: &Path, text: &str) {
-    std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
-    std::fs::write(path, text).expect("write");
-}
-
-const HOME: (&str, &str) = (
-    "content/_index.md",
-    "+++\ntitle = \"Accueil\"\n+++\nBonjour.\n",
-);
-
-fn assert_one(errors: &[String], expected_start: &str, expected_part: &str) {
-    assert!(
-        errors
-            .iter()
-            .any(|e| e.starts_with(expected_start) && e.contains(expected_part)),
-        "expected an error starting with {expected_start:?} containing {expected_part:?}, got {errors:#?}"
-    );
-}
+use common::{assert_error as assert_one, hidden_in, snapshot, stderr, Site, HOME};
 
 #[test]
 fn broken_front_matter_names_file_and_line() {
@@ -142,7 +93,12 @@ fn template_syntax_error_names_template_and_line() {
         HOME,
         ("templates/page.html", "<p>\n{{ page.title }\n</p>\n"),
     ]);
-    assert_one(&site.errors(), "templates/page.html:2:", "");
+    // Tera's own words (in English: to be translated), at the unclosed `}}`.
+    assert_one(
+        &site.errors(),
+        "templates/page.html:2:15",
+        "a variable end (`}}`)",
+    );
 }
 
 #[test]
@@ -164,8 +120,8 @@ fn two_pages_at_the_same_url() {
 #[test]
 fn not_utf8_and_binary_files_are_refused() {
     let site = Site::new(&[HOME]);
-    std::fs::write(site.root.join("content/latin1.md"), b"caf\xe9\n").unwrap();
-    std::fs::write(site.root.join("content/binaire.md"), b"\x00\x01\x02").unwrap();
+    site.write_bytes("content/latin1.md", b"caf\xe9\n");
+    site.write_bytes("content/binaire.md", b"\x00\x01\x02");
     let errors = site.errors();
     assert_one(&errors, "content/latin1.md:1:4", "UTF-8");
     assert_one(&errors, "content/binaire.md", "binaire");
@@ -183,16 +139,96 @@ fn escaping_aliases_are_refused() {
     assert_one(&site.errors(), "content/a.md", "alias");
 }
 
+/// Builds the site through `site-gen build`, changes every page, then
+/// breaks it with `late` — a problem found only once every page's Markdown
+/// is rendered — and builds again: the build fails with `expected`, and
+/// `public/` is byte for byte the first site (had the failing build written
+/// anything, the changed pages would show), with no staging folder nor lock
+/// left beside it.
+fn assert_late_failure_keeps_the_site(late: &[(&str, &str)], expected: &str) {
+    let pages = ["faq", "services", "contact"];
+    let site = Site::new(&[HOME]);
+    for name in pages {
+        site.write(
+            &format!("content/{name}.md"),
+            &format!("# {name}\n\nPremière version.\n"),
+        );
+    }
+    let first = site.cli_build();
+    assert!(first.status.success(), "{}", stderr(&first));
+    let public = site.path("public");
+    let before = snapshot(&public);
+    assert!(
+        String::from_utf8_lossy(&before[std::path::Path::new("faq/index.html")])
+            .contains("Première version")
+    );
+
+    for name in pages {
+        site.write(
+            &format!("content/{name}.md"),
+            &format!("# {name}\n\nDeuxième version.\n"),
+        );
+    }
+    for (path, text) in late {
+        site.write(path, text);
+    }
+    let second = site.cli_build();
+    let err = stderr(&second);
+    assert!(!second.status.success(), "the build must fail:\n{err}");
+    assert!(!err.contains("panicked"), "{err}");
+    assert!(err.contains(expected), "expected « {expected} » in:\n{err}");
+    assert!(
+        err.contains("le site précédent n’a pas été modifié"),
+        "{err}"
+    );
+    assert_eq!(
+        snapshot(&public),
+        before,
+        "public/ is the first site, byte for byte"
+    );
+    assert_eq!(
+        hidden_in(site.root()),
+        Vec::<String>::new(),
+        "nothing left beside public/"
+    );
+
+    // The same change without the problem does reach the disk: the check
+    // above would have seen a write.
+    for (path, _) in late {
+        std::fs::remove_file(site.path(path)).unwrap();
+    }
+    let third = site.cli_build();
+    assert!(third.status.success(), "{}", stderr(&third));
+    let faq = std::fs::read_to_string(public.join("faq/index.html")).unwrap();
+    assert!(faq.contains("Deuxième version"), "{faq}");
+}
+
 #[test]
-fn a_failed_build_leaves_the_previous_site_untouched() {
-    let site = Site::new(&[HOME, ("content/faq.md", "# FAQ\n")]);
-    let out = site.root.join("public");
-    let built = site.build().expect("first build");
-    site_gen::output::write_site(&site.root, &out, &built.files).expect("write");
-    let before = std::fs::read(out.join("faq/index.html")).unwrap();
-    write(&site.root.join("content/faq.md"), "+++\ntitle = \n+++\n");
-    assert!(site.build().is_err());
-    assert_eq!(std::fs::read(out.join("faq/index.html")).unwrap(), before);
+fn a_template_error_at_render_time_leaves_the_previous_site_untouched() {
+    // The template compiles; only rendering the page finds the error.
+    assert_late_failure_keeps_the_site(
+        &[
+            (
+                "content/zz-derniere.md",
+                "+++\ntemplate = \"x.html\"\n+++\nTexte.\n",
+            ),
+            ("templates/x.html", "{{ page.title }}{{ absente.champ }}"),
+        ],
+        "content/zz-derniere.md: erreur du gabarit « x.html »",
+    );
+}
+
+#[test]
+fn an_output_collision_at_assembly_leaves_the_previous_site_untouched() {
+    // Every page renders; assembling the outputs finds that the alias
+    // needs a folder where the sitemap is a file.
+    assert_late_failure_keeps_the_site(
+        &[(
+            "content/zz-derniere.md",
+            "+++\ntitle = \"Page\"\naliases = [\"/sitemap.xml/ancien/\"]\n+++\n",
+        )],
+        "content/zz-derniere.md: « sitemap.xml/ancien/index.html » a besoin d’un dossier « sitemap.xml »",
+    );
 }
 
 #[test]
