@@ -58,19 +58,41 @@ fn serves_pages_follows_edits_and_refuses_traversal() {
         "the site's 404 page"
     );
 
+    // A real file beside the site, and one in the site but not published:
+    // a path that climbed out of the served pages would reach them.
+    const SECRET: &str = "SECRET_HORS_DU_SITE_7c1f";
+    std::fs::write(site.beside("secret.txt"), SECRET).unwrap();
+    site.write("secret.txt", SECRET);
     for bad in [
-        "/../Cargo.toml",
-        "/%2e%2e/",
-        "/..%2f",
-        "/..%2fCargo.toml",
-        "/%2e%2e%2fCargo.toml",
-        "/a/..\\..\\x",
-        "/%00",
+        "/../secret.txt",
+        "/../../secret.txt",
+        "/faq/../../secret.txt",
+        "/%2e%2e/secret.txt",
+        "/%2E%2E/secret.txt",
+        "/.%2e/secret.txt",
+        "/..%2fsecret.txt",
+        "/%2e%2e%2fsecret.txt",
+        "/%2e%2e%2f%2e%2e%2fsecret.txt",
+        "/faq%2f..%2f..%2fsecret.txt",
+        "/..\\secret.txt",
+        "/..%5csecret.txt",
+        "/%5c..%5csecret.txt",
+        "//secret.txt",
+        "/./secret.txt",
+        "/%00/../secret.txt",
     ] {
         let r = server.get(bad);
-        assert!(r.status == 400 || r.status == 404, "{bad} → {}", r.status);
-        assert!(!r.body.contains("[package]"));
+        assert_eq!(
+            (r.status, r.reason.as_str(), r.body.as_str()),
+            (400, "Bad Request", "400 Bad Request\nchemin refusé\n"),
+            "{bad}"
+        );
+        assert!(!r.body.contains(SECRET), "{bad} gave the file");
     }
+    // The file in the site folder is not a page either: the site's 404.
+    let r = server.get("/secret.txt");
+    assert_eq!((r.status, r.reason.as_str()), (404, "Not Found"));
+    assert!(r.body.contains("Page introuvable") && !r.body.contains(SECRET));
     assert_eq!(request(server.port, "POST", "/").status, 405);
     // Another site's page that renamed itself 127.0.0.1 (DNS rebinding).
     assert_eq!(
@@ -99,7 +121,7 @@ fn serves_pages_follows_edits_and_refuses_traversal() {
         "content/faq.md",
         "+++\ntitle = \"FAQ\"\n+++\n\nDeuxième version.\n",
     );
-    let seen = wait_for(15, || {
+    let seen = wait_for(60, || {
         server
             .get("/faq/")
             .body
@@ -122,7 +144,7 @@ fn build_errors_show_in_the_page_and_clear_when_fixed() {
     assert!(!server.get("/faq/").body.contains("site-gen-erreurs"));
 
     site.write("content/faq.md", "+++\ntitle = \"FAQ\n+++\n\nCassé.\n");
-    let page = wait_for(15, || {
+    let page = wait_for(60, || {
         let r = server.get("/faq/");
         r.body.contains("site-gen-erreurs").then_some(r)
     })
@@ -144,7 +166,7 @@ fn build_errors_show_in_the_page_and_clear_when_fixed() {
     );
 
     site.write("content/faq.md", "+++\ntitle = \"FAQ\"\n+++\n\nRéparé.\n");
-    let fixed = wait_for(15, || {
+    let fixed = wait_for(60, || {
         let r = server.get("/faq/");
         (!r.body.contains("site-gen-erreurs")).then_some(r)
     })
@@ -164,7 +186,7 @@ fn first_build_failing_serves_an_error_page_then_the_site() {
         r.body
     );
     site.write("content/_index.md", HOME);
-    let ok = wait_for(15, || (server.get("/").status == 200).then_some(()));
+    let ok = wait_for(60, || (server.get("/").status == 200).then_some(()));
     assert!(ok.is_some(), "{}", server.stderr());
 }
 

@@ -3,7 +3,7 @@
 //! build at a time, and killed builds leave nothing behind.
 
 mod common;
-use common::{stderr, Site};
+use common::{hidden_in, snapshot, stderr, Site, BUILD};
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -13,8 +13,6 @@ use std::process::Output;
 use common::{wait_for, BIN};
 #[cfg(debug_assertions)]
 use std::process::{Child, Command, Stdio};
-
-const BUILD: &[&str] = &["build", "--no-widget"];
 
 fn home(version: &str) -> String {
     format!("+++\ntitle = \"Accueil\"\n+++\n\nVersion {version}.\n")
@@ -30,43 +28,23 @@ fn build_into(site: &Site, out: &Path) -> Output {
     site.run(&["build", "--no-widget", "--output", &out])
 }
 
-/// Every file under `dir` by relative path, hidden ones included.
-fn snapshot(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
-    fn walk(base: &Path, dir: &Path, out: &mut BTreeMap<PathBuf, Vec<u8>>) {
-        for entry in std::fs::read_dir(dir).expect("read_dir") {
-            let path = entry.expect("entry").path();
-            if path.is_dir() {
-                walk(base, &path, out);
-            } else {
-                let rel = path.strip_prefix(base).unwrap().to_path_buf();
-                out.insert(rel, std::fs::read(&path).expect("read"));
-            }
-        }
-    }
-    let mut out = BTreeMap::new();
-    walk(dir, dir, &mut out);
-    out
-}
-
-/// Hidden names in `dir`: where staging folders and lock files would be.
-fn hidden_in(dir: &Path) -> Vec<String> {
-    let mut names: Vec<String> = std::fs::read_dir(dir)
-        .expect("read_dir")
-        .filter_map(Result::ok)
-        .map(|e| e.file_name().to_string_lossy().into_owned())
-        .filter(|n| n.starts_with('.'))
-        .collect();
-    names.sort();
-    names
-}
-
 fn index(public: &Path) -> String {
     std::fs::read_to_string(public.join("index.html")).expect("index.html")
 }
 
-/// A `site-gen build` stopped with its new site staged and the output's
-/// lock held, just before the swap (the debug-build hook
-/// `SITE_GEN_TEST_PAUSE_BEFORE_SWAP`); killed when dropped.
+/// The points where a debug build of `site-gen` can be told to stop and
+/// wait to be killed (`SITE_GEN_TEST_PAUSE_…=<flag file>`, see
+/// `output.rs`), with what is on disk there. A test kills the build at
+/// each: reached by construction, not by timing. A new hook point is one
+/// more line here.
+#[cfg(debug_assertions)]
+const PAUSE_POINTS: &[(&str, &str)] = &[(
+    "SITE_GEN_TEST_PAUSE_BEFORE_SWAP",
+    "new site staged beside the output, lock held",
+)];
+
+/// A `site-gen build` stopped at a hook point (see [`PAUSE_POINTS`]);
+/// killed when dropped.
 #[cfg(debug_assertions)]
 struct Paused {
     child: Child,
@@ -76,6 +54,10 @@ struct Paused {
 #[cfg(debug_assertions)]
 impl Paused {
     fn start(site: &Site) -> Paused {
+        Paused::at(site, PAUSE_POINTS[0].0)
+    }
+
+    fn at(site: &Site, point: &str) -> Paused {
         let flags = tempfile::tempdir().unwrap();
         let flag = flags.path().join("en-pause");
         let log = flags.path().join("stderr");
@@ -84,7 +66,7 @@ impl Paused {
             .arg(site.root())
             .args(BUILD)
             .env("NO_COLOR", "1")
-            .env("SITE_GEN_TEST_PAUSE_BEFORE_SWAP", &flag)
+            .env(point, &flag)
             .stdin(Stdio::null())
             .stdout(Stdio::null())
             .stderr(std::fs::File::create(&log).unwrap())
@@ -106,10 +88,12 @@ impl Paused {
         match reached {
             Some(true) => paused,
             Some(false) => panic!(
-                "the build ended before its pause:\n{}",
+                "the build ended before its pause {point}:\n{}",
                 std::fs::read_to_string(&log).unwrap_or_default()
             ),
-            None => panic!("hung: the build never reached its pause"),
+            // A hang detector (120 s for a build of two pages), not a
+            // speed check.
+            None => panic!("hung: the build never reached its pause {point}"),
         }
     }
 
@@ -276,33 +260,54 @@ fn a_reader_never_finds_the_site_missing_during_builds() {
     );
 }
 
+/// Kills a build at `point`: the output holds the old site whole (or is
+/// still missing, for a first build); the next build puts the new site in
+/// place and leaves no staging folder nor lock beside it.
 #[cfg(debug_assertions)]
-#[test]
-fn a_build_killed_before_the_swap_leaves_a_whole_site_then_nothing_behind() {
+fn kill_at(point: &str, what: &str, first_build: bool) {
     let site = Site::new(&[("content/_index.md", &home("A"))]);
-    assert_built(&site.run(BUILD));
     let public = site.root().join("public");
-    let old = snapshot(&public);
+    if !first_build {
+        assert_built(&site.run(BUILD));
+    }
+    let old = public.exists().then(|| snapshot(&public));
     site.write("content/_index.md", &home("B"));
 
-    let paused = Paused::start(&site);
+    let paused = Paused::at(&site, point);
     let staged: Vec<String> = hidden_in(site.root())
         .into_iter()
         .filter(|n| n.starts_with(".public.nouveau-"))
         .collect();
-    assert_eq!(staged.len(), 1, "the new site is staged: {staged:?}");
+    assert_eq!(
+        staged.len(),
+        1,
+        "{what}: the new site is staged: {staged:?}"
+    );
     assert!(
         index(&site.root().join(&staged[0])).contains("Version B"),
-        "the staging folder holds the whole new site"
+        "{what}: the staging folder holds the whole new site"
     );
     paused.kill();
-    assert_eq!(snapshot(&public), old, "the old site is in place, whole");
+    let now = public.exists().then(|| snapshot(&public));
+    assert_eq!(
+        now, old,
+        "{what}: the old site (or none) is in place, whole"
+    );
 
     // The next build removes what the killed one left, young as it is.
     assert_built(&site.run(BUILD));
     assert!(index(&public).contains("Version B"));
-    assert_eq!(hidden_in(site.root()), Vec::<String>::new());
+    assert_eq!(hidden_in(site.root()), Vec::<String>::new(), "{what}");
     assert!(!public.join(".public.lock").exists());
+}
+
+#[cfg(debug_assertions)]
+#[test]
+fn a_build_killed_at_any_hook_point_leaves_a_whole_site_then_nothing_behind() {
+    for (point, what) in PAUSE_POINTS {
+        kill_at(point, what, false);
+        kill_at(point, what, true);
+    }
 }
 
 #[cfg(debug_assertions)]

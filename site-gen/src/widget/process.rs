@@ -162,14 +162,44 @@ mod tests {
         assert_eq!(tail("", 5), "");
     }
 
+    /// Runs `f` on its own thread; fails with « hung » past 60 s. A hang
+    /// detector, not a speed check: what it guards takes a fraction of a
+    /// second, and without the time limit it would take ten minutes.
+    fn within_a_minute<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> T {
+        let (tx, rx) = std::sync::mpsc::channel();
+        thread::spawn(move || {
+            let _ = tx.send(f());
+        });
+        rx.recv_timeout(Duration::from_secs(60))
+            .expect("hung: the time limit did not stop the program")
+    }
+
     #[test]
-    fn a_slow_program_is_stopped() {
-        let mut cmd = Command::new("sleep");
-        cmd.arg("10");
-        let start = Instant::now();
-        let r = run(&mut cmd, Some(Duration::from_millis(200)));
-        assert!(matches!(r, Err(RunError::TimedOut { .. })));
-        assert!(start.elapsed() < Duration::from_secs(5));
+    #[cfg(target_os = "linux")]
+    fn a_program_past_its_time_limit_is_killed() {
+        let dir = tempfile::tempdir().unwrap();
+        let pid_file = dir.path().join("pid");
+        let script = format!("echo $$ > '{}'; exec sleep 600", pid_file.display());
+        let r = within_a_minute(move || {
+            let mut cmd = Command::new("sh");
+            cmd.args(["-c", &script]);
+            // Long enough for the shell to start on a busy machine.
+            run(&mut cmd, Some(Duration::from_secs(2)))
+        });
+        assert!(matches!(r, Err(RunError::TimedOut { .. })), "{r:?}");
+        // The program itself is gone (killed and reaped), not left running.
+        let pid = std::fs::read_to_string(&pid_file).expect("the program started");
+        let proc = std::path::Path::new("/proc").join(pid.trim());
+        assert!(!proc.exists(), "process {} still exists", pid.trim());
+    }
+
+    #[test]
+    fn a_program_within_its_time_limit_is_not_stopped() {
+        let mut cmd = Command::new("sh");
+        cmd.args(["-c", "sleep 0.3; echo fini"]);
+        let c = run(&mut cmd, Some(Duration::from_secs(60))).expect("runs to its end");
+        assert!(c.status.success());
+        assert_eq!(c.stdout_text(), "fini\n");
     }
 
     #[test]
