@@ -6,6 +6,7 @@
 
 mod extras;
 mod outputs;
+mod rebuild;
 mod session;
 mod state;
 #[cfg(test)]

@@ -1,9 +1,90 @@
-//! The output map checked as a whole before anything is written, so a
-//! clash that the file system would only reveal while writing ("Is a
-//! directory", "File name too long", two names one disk sees as one) is a
-//! diagnostic naming the sources that claim the paths.
+//! The output map, assembled with the problems found on the way and
+//! checked as a whole before anything is written, so a clash that the file
+//! system would only reveal while writing ("Is a directory", "File name too
+//! long", two names one disk sees as one) is a diagnostic naming the
+//! sources that claim the paths.
 
 use std::collections::{BTreeMap, HashMap};
+
+use super::state::{Bytes, SiteFiles};
+use crate::diagnostics::{Diagnostic, Diagnostics};
+
+/// The output files of a build being assembled, and its problems so far.
+#[derive(Default)]
+pub(super) struct OutputMap {
+    files: SiteFiles,
+    problems: Diagnostics,
+}
+
+impl OutputMap {
+    /// Adds a file, reporting a second file at the same path; `origin` is
+    /// what the file comes from, as shown.
+    pub(super) fn add(&mut self, name: String, bytes: Bytes, origin: &str) {
+        if self.files.insert(name.clone(), bytes).is_some() {
+            self.problems.push(Diagnostic::new(
+                origin,
+                format!("{name} est produit deux fois : renommez l’un des deux fichiers"),
+            ));
+        }
+    }
+
+    /// Adds a file at a path no source claims before it (documents are
+    /// checked for collisions when placed, generated names are the
+    /// generator's own), replacing what is there.
+    pub(super) fn insert(&mut self, name: String, bytes: Bytes) {
+        self.files.insert(name, bytes);
+    }
+
+    /// [`insert`](Self::insert)s a rendered file, or reports why it was not.
+    pub(super) fn insert_result(&mut self, name: &str, result: Result<Bytes, Diagnostic>) {
+        match result {
+            Ok(bytes) => self.insert(name.to_string(), bytes),
+            Err(d) => self.push(d),
+        }
+    }
+
+    pub(super) fn push(&mut self, problem: Diagnostic) {
+        self.problems.push(problem);
+    }
+
+    /// Reports every clash of the paths (see [`clashes`]), naming the source
+    /// of each path by `origins` (made only when there is a clash).
+    pub(super) fn check_clashes<'a>(&mut self, origins: impl FnOnce() -> Origins<'a>) {
+        let clashes = clashes(self.files.keys().map(String::as_str));
+        if clashes.is_empty() {
+            return;
+        }
+        let origins = origins();
+        let origin = |path: &str| {
+            origins
+                .get(path)
+                .cloned()
+                .unwrap_or_else(|| path.to_string())
+        };
+        for clash in clashes {
+            let mut message = clash.message;
+            if let Some(other) = &clash.other {
+                message.push_str(&format!(" (« {other} » vient de {})", origin(other)));
+            }
+            self.problems
+                .push(Diagnostic::new(origin(&clash.path), message));
+        }
+    }
+
+    /// The map so far, unless a problem was found.
+    pub(super) fn checked(self) -> Result<Self, Diagnostics> {
+        let OutputMap { files, problems } = self;
+        problems.into_result().map(|()| OutputMap {
+            files,
+            problems: Diagnostics::default(),
+        })
+    }
+
+    /// The files, unless a problem was found.
+    pub(super) fn finish(self) -> Result<SiteFiles, Diagnostics> {
+        self.checked().map(|map| map.files)
+    }
+}
 
 /// The longest file or folder name most file systems take, in bytes.
 pub const MAX_NAME: usize = 255;

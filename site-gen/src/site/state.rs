@@ -1,8 +1,11 @@
 //! What a session keeps between rebuilds: the state of each input and
 //! stage (theme, compiled templates, each document's Markdown, anchors,
 //! view and output), the last good site, and the stage timer.
+//!
+//! Every result kept records when what it was made from last changed, as a
+//! [`Generation`]: the number of the rebuild that changed it.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Instant;
@@ -13,6 +16,7 @@ use tera::Tera;
 use super::Timings;
 use crate::content::Document;
 use crate::diagnostics::Diagnostic;
+use crate::markdown::Rendered;
 use crate::render::context::SummarySource;
 use crate::render::deps::{Key, TemplateKeys};
 use crate::render::{AnchorCheck, MarkdownResult};
@@ -22,6 +26,35 @@ use crate::urls::{content_hash, Urls};
 /// Output files by path, shared with whoever serves them.
 pub type SiteFiles = BTreeMap<String, Bytes>;
 pub(super) type Bytes = Arc<Vec<u8>>;
+
+/// Files of `content/` that are copied, by source: bytes and hash, or why
+/// they could not be read.
+pub(super) type Assets = HashMap<PathBuf, Result<(Bytes, String), Diagnostic>>;
+
+/// The number of a rebuild (the first build is 1), which tells whether a
+/// kept result is older than what it was made from.
+///
+/// Every field of this type is named for what happened at that rebuild:
+/// `x_changed_at` is the last rebuild that changed `x` (a result made from
+/// `x` keeps the value it saw, and is stale once they differ), `rendered_at`,
+/// `checked_at`, `compiled_at`, `read_at` the rebuild that did it.
+/// [`Generation::NEVER`] comes before every rebuild: what a result did not
+/// use never changed for it.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord)]
+pub(super) struct Generation(u64);
+
+impl Generation {
+    pub(super) const NEVER: Generation = Generation(0);
+
+    pub(super) fn next(self) -> Generation {
+        Generation(self.0 + 1)
+    }
+
+    /// As part of a cache key.
+    pub(super) fn number(self) -> u64 {
+        self.0
+    }
+}
 
 /// Inputs to read again.
 #[derive(Debug, Clone, Copy)]
@@ -49,11 +82,12 @@ pub(super) struct ThemeState {
     /// (output path, bytes, origin as shown).
     pub(super) statics: Vec<(String, Bytes, String)>,
     pub(super) hashes: Vec<(String, String)>,
-    pub(super) gen: u64,
+    /// A theme saved without a change keeps its generation.
+    pub(super) changed_at: Generation,
 }
 
 impl ThemeState {
-    pub(super) fn new(mut theme: Theme, gen: u64) -> Self {
+    pub(super) fn new(mut theme: Theme, changed_at: Generation) -> Self {
         let statics: Vec<(String, Bytes, String)> = std::mem::take(&mut theme.statics)
             .into_iter()
             .map(|(path, f)| (path, Arc::new(f.bytes), f.origin.display().to_string()))
@@ -66,7 +100,7 @@ impl ThemeState {
             theme,
             statics,
             hashes,
-            gen,
+            changed_at,
         }
     }
 
@@ -98,11 +132,13 @@ pub(super) struct Compiled {
     pub(super) tera: Tera,
     pub(super) urls: Arc<Urls>,
     pub(super) templates: TemplateKeys,
-    pub(super) theme_gen: u64,
-    pub(super) loaded_gen: u64,
+    pub(super) theme_changed_at: Generation,
+    /// The content the URLs were checked against (same URLs: not compiled
+    /// again).
+    pub(super) content_read_at: Generation,
     pub(super) urls_key: Key,
-    /// When it was compiled (theme shortcodes rendered before are stale).
-    pub(super) gen: u64,
+    /// Theme shortcodes rendered before are stale.
+    pub(super) compiled_at: Generation,
 }
 
 /// What was made for one document.
@@ -118,12 +154,46 @@ pub(super) struct DocCache {
 /// which documents they point into.
 pub(super) struct Anchors {
     pub(super) check: AnchorCheck,
-    pub(super) checked_at: u64,
+    pub(super) checked_at: Generation,
 }
 
 impl DocCache {
+    pub(super) fn new(source_path: &str) -> Self {
+        DocCache {
+            source_path: source_path.to_string(),
+            md: None,
+            anchors: None,
+            summary: None,
+            output: None,
+        }
+    }
+
     pub(super) fn md(&self) -> &MdEntry {
         self.md.as_ref().expect("rendered before use")
+    }
+}
+
+/// Each document's Markdown, rendered Markdown and view, in the order of
+/// the documents (once every one is made).
+pub(super) struct Views<'a> {
+    pub(super) md: Vec<&'a MdEntry>,
+    pub(super) rendered: Vec<&'a Rendered>,
+    pub(super) summaries: Vec<&'a Summary>,
+}
+
+impl<'a> Views<'a> {
+    pub(super) fn of(docs: &'a [DocCache]) -> Self {
+        let md: Vec<&MdEntry> = docs.iter().map(DocCache::md).collect();
+        let rendered = md.iter().map(|e| &e.result.rendered).collect();
+        let summaries = docs
+            .iter()
+            .map(|c| c.summary.as_ref().expect("views are made before use"))
+            .collect();
+        Views {
+            md,
+            rendered,
+            summaries,
+        }
     }
 }
 
@@ -132,49 +202,55 @@ pub(super) struct MdEntry {
     pub(super) body: String,
     pub(super) body_line: usize,
     pub(super) result: MarkdownResult,
-    pub(super) urls_gen: u64,
-    pub(super) calc_gen: u64,
-    pub(super) tera_gen: u64,
-    /// The rebuild that rendered it.
-    pub(super) rendered_at: u64,
-    /// The rebuild that last changed its HTML or table of contents.
-    pub(super) content_gen: u64,
+    /// What it may have looked up, as it was when rendered (`NEVER` for
+    /// what it did not use).
+    pub(super) lookups: Lookups,
+    pub(super) rendered_at: Generation,
+    /// Its HTML or table of contents.
+    pub(super) content_changed_at: Generation,
 }
 
 impl MdEntry {
-    /// Still what rendering `doc` would give; brings `urls_gen` up to date
-    /// when its `@/` links still resolve the same.
-    pub(super) fn still_valid(&mut self, doc: &Document, now: &Generations, urls: &Urls) -> bool {
+    /// Still what rendering `doc` would give; brings its URLs' generation
+    /// up to date when its `@/` links still resolve the same.
+    pub(super) fn still_valid(&mut self, doc: &Document, now: &Lookups, urls: &Urls) -> bool {
         let uses = &self.result.uses;
+        let saw = &self.lookups;
         let valid = self.body == doc.body
             && self.body_line == doc.body_line
-            && (!uses.pricing || self.calc_gen == now.calc)
-            && (!uses.theme_shortcodes || self.tera_gen == now.tera)
-            && (self.urls_gen == now.urls
+            && (!uses.pricing || saw.calc_changed_at == now.calc_changed_at)
+            && (!uses.theme_shortcodes || saw.templates_compiled_at == now.templates_compiled_at)
+            && (saw.urls_changed_at == now.urls_changed_at
                 || uses
                     .page_urls
                     .iter()
                     .all(|(source, url)| urls.page(source) == *url));
         if valid {
-            self.urls_gen = now.urls;
+            self.lookups.urls_changed_at = now.urls_changed_at;
         }
         valid
     }
 }
 
-pub(super) struct Generations {
-    pub(super) urls: u64,
-    pub(super) calc: u64,
-    pub(super) tera: u64,
+/// When what a document's Markdown may look up last changed.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Lookups {
+    /// `@/` links.
+    pub(super) urls_changed_at: Generation,
+    /// `calculateur()`, `chiffre()`, `exemple()`: the pricing data or the
+    /// widget.
+    pub(super) calc_changed_at: Generation,
+    /// Theme shortcodes.
+    pub(super) templates_compiled_at: Generation,
 }
 
 /// A document's view for listings, what it was made from, and the rebuild
 /// that last changed it.
 pub(super) struct Summary {
     pub(super) source: SummarySource,
-    pub(super) md_rendered_at: u64,
+    pub(super) md_rendered_at: Generation,
     pub(super) map: Map<String, Value>,
-    pub(super) gen: u64,
+    pub(super) changed_at: Generation,
 }
 
 /// A rendered output and the key of what it was rendered from.

@@ -1,0 +1,430 @@
+//! The stages of a rebuild after the templates are compiled, over what the
+//! session holds ([`Rebuild`]): each document's Markdown, its anchors, its
+//! view for listings, each document with its template, the extra outputs,
+//! the static files, and the output map checked and kept.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use calculator::Model;
+use rayon::prelude::*;
+use serde_json::{Map, Value};
+use tera::Context;
+
+use super::extras::{self, ExtrasSite, Feed};
+use super::outputs::{Origins, OutputMap};
+use super::session::RebuildReport;
+use super::state::{
+    Anchors, Assets, Bytes, Compiled, DocCache, Generation, Lookups, MdEntry, Output, SiteFiles,
+    SiteState, Summary, ThemeState, Views,
+};
+use super::{warnings, BuildOptions};
+use crate::config::Config;
+use crate::content::{Kind, Loaded};
+use crate::diagnostics::{display_path, Diagnostic, Diagnostics};
+use crate::markdown::{MarkdownOptions, Rendered};
+use crate::render::context::{self, SummarySource};
+use crate::render::deps::{Key, KeyBuilder};
+use crate::render::env::SiteEnv;
+use crate::render::{self, AnchorCheck, DocView, MarkdownResult};
+use crate::widget::{OnProgress, WidgetSlot};
+
+/// One rebuild's view of the session once its sources are loaded and its
+/// templates compiled: what the stages read, and the caches they update.
+pub(super) struct Rebuild<'a> {
+    pub(super) now: Generation,
+    pub(super) lookups: Lookups,
+    pub(super) doc_list_changed_at: Generation,
+    pub(super) opts: &'a BuildOptions,
+    pub(super) progress: &'a OnProgress,
+    pub(super) config: &'a Config,
+    pub(super) pricing: Option<&'a Model>,
+    pub(super) theme: &'a ThemeState,
+    pub(super) loaded: &'a Loaded,
+    pub(super) assets: &'a Assets,
+    pub(super) compiled: &'a Compiled,
+    pub(super) widget: &'a mut WidgetSlot,
+    /// What was made for each document, in the order of `loaded.docs`.
+    pub(super) docs: &'a mut [DocCache],
+    /// The extra outputs (see `extras`), by name.
+    pub(super) extras: &'a mut HashMap<String, Output>,
+    /// The last site built without error.
+    pub(super) site: &'a mut Option<SiteState>,
+}
+
+/// What every template sees besides its own document (the config, with
+/// the menu and the feed's URL, and the language), its key, and the feed.
+pub(super) struct Globals {
+    pub(super) context: Context,
+    pub(super) key: Key,
+    pub(super) feed: Feed,
+}
+
+impl<'a> Rebuild<'a> {
+    /// Renders (in parallel) the Markdown of the documents whose text or
+    /// look-ups changed. Returns how many were rendered, and the problems
+    /// of every document's Markdown, kept ones included.
+    pub(super) fn render_markdown(&mut self) -> (usize, Diagnostics) {
+        let docs = &self.loaded.docs;
+        let urls = &*self.compiled.urls;
+        let env = SiteEnv::new(
+            urls,
+            &self.compiled.tera,
+            &self.config.organisation,
+            self.pricing,
+            self.opts.widget,
+            self.widget,
+            self.progress,
+        );
+        let md_opts = MarkdownOptions {
+            french_typography: self.config.french_typography,
+            raw_html: self.config.raw_html,
+        };
+        let now = self.lookups;
+        let caches = &mut *self.docs;
+        let todo: Vec<usize> = (0..docs.len())
+            .filter(|&i| {
+                !caches[i]
+                    .md
+                    .as_mut()
+                    .is_some_and(|e| e.still_valid(&docs[i], &now, urls))
+            })
+            .collect();
+        let results: Vec<(usize, MarkdownResult)> = todo
+            .par_iter()
+            .map(|&i| (i, render::markdown_one(&docs[i], &md_opts, &env)))
+            .collect();
+        let rendered = results.len();
+        for (i, result) in results {
+            let cache = &mut caches[i];
+            let content_changed_at = match &cache.md {
+                Some(old)
+                    if old.result.rendered.html == result.rendered.html
+                        && old.result.rendered.toc == result.rendered.toc =>
+                {
+                    old.content_changed_at
+                }
+                _ => self.now,
+            };
+            let uses = &result.uses;
+            let used = |used: bool, at: Generation| if used { at } else { Generation::NEVER };
+            cache.md = Some(MdEntry {
+                body: docs[i].body.clone(),
+                body_line: docs[i].body_line,
+                lookups: Lookups {
+                    urls_changed_at: now.urls_changed_at,
+                    calc_changed_at: used(uses.pricing, now.calc_changed_at),
+                    templates_compiled_at: used(uses.theme_shortcodes, now.templates_compiled_at),
+                },
+                rendered_at: self.now,
+                content_changed_at,
+                result,
+            });
+        }
+        let mut problems = Diagnostics::default();
+        for e in caches.iter().map(DocCache::md) {
+            problems.extend(e.result.diags.iter().cloned());
+        }
+        (rendered, problems)
+    }
+
+    /// Checks again the anchors of each document's links when its Markdown
+    /// or that of a page they point into was rendered again, or when the
+    /// list of documents changed. Returns the broken anchors of every
+    /// document, kept ones included.
+    pub(super) fn check_anchors(&mut self) -> Diagnostics {
+        let caches = &*self.docs;
+        let list_changed_at = self.doc_list_changed_at;
+        let stale: Vec<usize> = (0..caches.len())
+            .filter(|&i| {
+                !caches[i].anchors.as_ref().is_some_and(|a| {
+                    a.checked_at >= list_changed_at
+                        && a.checked_at >= caches[i].md().rendered_at
+                        && a.check
+                            .targets
+                            .iter()
+                            .all(|&t| a.checked_at >= caches[t].md().rendered_at)
+                })
+            })
+            .collect();
+        let rendered: Vec<&Rendered> = caches.iter().map(|c| &c.md().result.rendered).collect();
+        let checked: Vec<(usize, AnchorCheck)> = stale
+            .into_iter()
+            .map(|i| (i, render::anchors_of(self.loaded, &rendered, i)))
+            .collect();
+        for (i, check) in checked {
+            self.docs[i].anchors = Some(Anchors {
+                check,
+                checked_at: self.now,
+            });
+        }
+        let mut problems = Diagnostics::default();
+        for cache in self.docs.iter() {
+            problems.extend(
+                cache
+                    .anchors
+                    .iter()
+                    .flat_map(|a| a.check.diags.iter().cloned()),
+            );
+        }
+        problems
+    }
+
+    /// Makes again (in parallel) the views for listings whose document or
+    /// Markdown changed; a view that changed gets this rebuild's generation.
+    pub(super) fn build_views(&mut self) {
+        let docs = &self.loaded.docs;
+        let urls = &*self.compiled.urls;
+        let caches = &*self.docs;
+        let todo: Vec<usize> = (0..docs.len())
+            .filter(|&i| {
+                !caches[i].summary.as_ref().is_some_and(|s| {
+                    s.md_rendered_at == caches[i].md().rendered_at && s.source.matches(&docs[i])
+                })
+            })
+            .collect();
+        let maps: Vec<(usize, Map<String, Value>)> = todo
+            .par_iter()
+            .map(|&i| {
+                let rendered = &caches[i].md().result.rendered;
+                (i, context::summary(&docs[i], rendered, urls))
+            })
+            .collect();
+        for (i, map) in maps {
+            let cache = &mut self.docs[i];
+            let changed_at = match &cache.summary {
+                Some(old) if old.map == map => old.changed_at,
+                _ => self.now,
+            };
+            cache.summary = Some(Summary {
+                source: SummarySource::of(&docs[i]),
+                md_rendered_at: cache.md().rendered_at,
+                map,
+                changed_at,
+            });
+        }
+    }
+
+    /// What every template sees besides its own document, with `menu`.
+    pub(super) fn template_globals(&self, menu: Vec<(String, String)>) -> Globals {
+        let config = self.config;
+        let feed = Feed::of(config, self.loaded, &self.compiled.urls);
+        let config_value = context::config_value(config, menu, feed.url.clone());
+        let mut context = Context::new();
+        context.insert("config", &config_value);
+        context.insert("lang", &config.language);
+        let key = KeyBuilder::new("global")
+            .str(&config_value.to_string())
+            .str(&config.language)
+            .key(&self.compiled.urls_key)
+            .finish();
+        Globals { context, key, feed }
+    }
+
+    /// Renders (in parallel) each document with its template when the key
+    /// of what the template sees changed. Returns how many were rendered
+    /// and the output map holding every document's file, or the problems
+    /// of every document.
+    pub(super) fn render_pages(
+        &mut self,
+        globals: &Globals,
+    ) -> Result<(usize, OutputMap), Diagnostics> {
+        let docs = &self.loaded.docs;
+        let (tera, urls) = (&self.compiled.tera, &*self.compiled.urls);
+        let views = Views::of(self.docs);
+        let keys = self.page_keys(globals, &views);
+        let todo: Vec<usize> = (0..docs.len())
+            .filter(|&i| {
+                self.docs[i]
+                    .output
+                    .as_ref()
+                    .is_none_or(|o| o.key != keys[i])
+            })
+            .collect();
+        let results: Vec<(usize, Result<Bytes, Diagnostic>)> = todo
+            .par_iter()
+            .map(|&i| {
+                let doc = &docs[i];
+                let summaries = &views.summaries;
+                let view = DocView {
+                    doc,
+                    summary: &summaries[i].map,
+                    rendered: views.rendered[i],
+                    pages: doc.pages.iter().map(|&p| &summaries[p].map).collect(),
+                    subsections: doc.subsections.iter().map(|&s| &summaries[s].map).collect(),
+                };
+                let result =
+                    render::template_one(tera, &globals.context, &view, urls).map(|html| {
+                        Arc::new(crate::relative::rewrite_page(
+                            &doc.output,
+                            html,
+                            self.config,
+                        ))
+                    });
+                (i, result)
+            })
+            .collect();
+        let rendered = results.len();
+        for (i, result) in results {
+            self.docs[i].output = Some(Output {
+                key: keys[i],
+                result,
+            });
+        }
+        let mut out = OutputMap::default();
+        for (doc, cache) in docs.iter().zip(self.docs.iter()) {
+            match &cache.output.as_ref().expect("rendered above").result {
+                Ok(bytes) => out.insert(doc.output.clone(), Arc::clone(bytes)),
+                Err(d) => out.push(d.clone()),
+            }
+        }
+        Ok((rendered, out.checked()?))
+    }
+
+    /// Each document's key: what its template sees (the globals, the
+    /// template's sources, its view and content, the views it lists).
+    fn page_keys(&self, globals: &Globals, views: &Views) -> Vec<Key> {
+        let docs = &self.loaded.docs;
+        let (md, summaries) = (&views.md, &views.summaries);
+        docs.iter()
+            .enumerate()
+            .map(|(i, doc)| {
+                let template = render::template_for(doc);
+                let mut k = KeyBuilder::new("document");
+                k.key(&globals.key)
+                    .key(&self.compiled.templates.get(template))
+                    .str(template)
+                    .str(&doc.source_path)
+                    .str(&doc.path)
+                    .u64(u64::from(doc.kind == Kind::Section))
+                    .u64(summaries[i].changed_at.number())
+                    .u64(md[i].content_changed_at.number());
+                for list in [&doc.pages, &doc.subsections] {
+                    k.u64(list.len() as u64);
+                    for &p in list {
+                        k.str(&docs[p].source_path)
+                            .u64(summaries[p].changed_at.number());
+                    }
+                }
+                k.finish()
+            })
+            .collect()
+    }
+
+    /// Renders the 404 page, sitemap, robots.txt, feed and alias redirects
+    /// into `out` (see `extras`). Returns how many were rendered.
+    pub(super) fn render_extras(&mut self, globals: &Globals, out: &mut OutputMap) -> usize {
+        let views = Views::of(self.docs);
+        let site = ExtrasSite {
+            config: self.config,
+            theme: &self.theme.theme,
+            loaded: self.loaded,
+            compiled: self.compiled,
+            globals,
+            views: &views,
+        };
+        extras::render_all(self.extras, &site, out)
+    }
+
+    /// Adds the static files to `out`: the theme's and the site's, those of
+    /// `content/`, and the widget's when a page shows it.
+    pub(super) fn add_static_files(&self, out: &mut OutputMap) {
+        for (path, bytes, origin) in &self.theme.statics {
+            out.add(path.clone(), Arc::clone(bytes), origin);
+        }
+        for asset in &self.loaded.assets {
+            match &self.assets[&asset.source] {
+                Ok((bytes, _)) => out.add(
+                    asset.output.clone(),
+                    Arc::clone(bytes),
+                    &asset.source.display().to_string(),
+                ),
+                Err(d) => out.push(d.clone()),
+            }
+        }
+        if self.docs.iter().any(|c| c.md().result.uses.calculator) {
+            for (path, bytes) in self.widget.files() {
+                out.insert(path.clone(), Arc::clone(bytes));
+            }
+        }
+    }
+
+    /// The output files, unless a problem was found while adding them, or
+    /// paths clash (see `outputs`).
+    pub(super) fn check_outputs(&self, mut out: OutputMap) -> Result<SiteFiles, Diagnostics> {
+        out.check_clashes(|| self.origins());
+        out.finish()
+    }
+
+    /// What claims each output path, as shown in messages.
+    fn origins(&self) -> Origins<'a> {
+        let (loaded, root) = (self.loaded, &self.opts.root);
+        let docs = &loaded.docs;
+        let mut origins = Origins::new();
+        for doc in docs {
+            origins.insert(&doc.output, doc.file.display().to_string());
+        }
+        for (output, target) in &loaded.aliases {
+            origins.insert(output, docs[*target].file.display().to_string());
+        }
+        for asset in &loaded.assets {
+            let shown = display_path(root, &asset.source);
+            origins.insert(&asset.output, shown.display().to_string());
+        }
+        for (path, _, origin) in &self.theme.statics {
+            origins.insert(path, origin.clone());
+        }
+        origins
+    }
+
+    /// Keeps `files` as the session's site; reports which files changed
+    /// and what the build warns about.
+    pub(super) fn assemble(&mut self, files: SiteFiles) -> RebuildReport {
+        let loaded = self.loaded;
+        let views = Views::of(self.docs);
+        let uses = views.md.iter().map(|e| &e.result.uses);
+        let warnings = warnings::missing_organisation(self.config, uses)
+            .into_iter()
+            .collect();
+        let typed_figures = self
+            .pricing
+            .map(|model| warnings::typed_figures(model, &loaded.docs, &views.rendered))
+            .unwrap_or_default();
+        let changed = changed_files(self.site.as_ref().map(|s| &*s.files), &files);
+        *self.site = Some(SiteState {
+            files: Arc::new(files),
+            sources: loaded
+                .docs
+                .iter()
+                .map(|d| (d.output.clone(), d.file.clone()))
+                .collect(),
+            pages: loaded.pages().count(),
+            sections: loaded.sections().count(),
+        });
+        RebuildReport {
+            changed,
+            widget_compiled: self.widget.take_compiled(),
+            warnings,
+            typed_figures,
+            ..RebuildReport::default()
+        }
+    }
+}
+
+/// Output paths whose file was added, changed or removed.
+fn changed_files(old: Option<&SiteFiles>, new: &SiteFiles) -> Vec<String> {
+    let Some(old) = old else {
+        return new.keys().cloned().collect();
+    };
+    let mut changed: Vec<String> = new
+        .iter()
+        .filter(|(path, bytes)| {
+            old.get(*path)
+                .is_none_or(|o| !Arc::ptr_eq(o, bytes) && o != *bytes)
+        })
+        .map(|(path, _)| path.clone())
+        .collect();
+    changed.extend(old.keys().filter(|p| !new.contains_key(*p)).cloned());
+    changed.sort();
+    changed
+}
