@@ -1,120 +1,144 @@
-//! Crude HTML scanning, enough for assertions on the generator's own
-//! output (double-quoted attributes, no comments in the places looked at).
+//! Reading built pages as a browser does: HTML parsed by `scraper`
+//! (html5ever, the WHATWG parsing algorithm), queried with CSS selectors,
+//! every entity decoded. Assertions look at elements and attributes, never
+//! at substrings: an `href="` inside a script or a comment is no link.
 
 use std::collections::BTreeSet;
 
-/// Decodes the entities the generator and Tera write.
-pub fn decode_entities(s: &str) -> String {
-    s.replace("&quot;", "\"")
-        .replace("&#39;", "'")
-        .replace("&#x27;", "'")
-        .replace("&#x2F;", "/")
-        .replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&nbsp;", "\u{A0}")
-        .replace("&amp;", "&")
+use scraper::{ElementRef, Html, Node, Selector};
+
+/// A parsed HTML document.
+pub struct Page {
+    doc: Html,
 }
 
-/// The values of every ` name="…"` attribute, in order, decoded.
-pub fn attr_values(html: &str, name: &str) -> Vec<String> {
-    let needle = format!(" {name}=\"");
-    let mut out = Vec::new();
-    let mut rest = html;
-    while let Some(i) = rest.find(&needle) {
-        rest = &rest[i + needle.len()..];
-        let Some(end) = rest.find('"') else { break };
-        out.push(decode_entities(&rest[..end]));
-        rest = &rest[end..];
+/// A CSS selector written in a test; a bad one is a bug of the test.
+fn selector(css: &str) -> Selector {
+    Selector::parse(css).unwrap_or_else(|e| panic!("bad CSS selector {css:?}: {e}"))
+}
+
+impl Page {
+    pub fn parse(html: &str) -> Page {
+        Page {
+            doc: Html::parse_document(html),
+        }
     }
+
+    /// Every element matching `css`, in document order.
+    pub fn select(&self, css: &str) -> Vec<ElementRef<'_>> {
+        self.doc.select(&selector(css)).collect()
+    }
+
+    /// The first element matching `css`.
+    pub fn first(&self, css: &str) -> Option<ElementRef<'_>> {
+        self.doc.select(&selector(css)).next()
+    }
+
+    /// The `name` attribute of every element matching `css` that has it.
+    pub fn attrs(&self, css: &str, name: &str) -> Vec<String> {
+        self.select(css)
+            .into_iter()
+            .filter_map(|e| e.attr(name).map(str::to_string))
+            .collect()
+    }
+
+    /// Every `href` and `src` attribute of the document's elements.
+    pub fn links(&self) -> Vec<String> {
+        let mut v = self.attrs("[href]", "href");
+        v.extend(self.attrs("[src]", "src"));
+        v
+    }
+
+    /// Every `id` of the document.
+    pub fn ids(&self) -> BTreeSet<String> {
+        self.attrs("[id]", "id").into_iter().collect()
+    }
+
+    /// The `lang` of the root `<html>` element.
+    pub fn lang(&self) -> Option<&str> {
+        self.doc.root_element().attr("lang")
+    }
+
+    /// The name of the document's doctype (`html`), if it has one.
+    pub fn doctype(&self) -> Option<&str> {
+        self.doc
+            .tree
+            .root()
+            .children()
+            .find_map(|n| match n.value() {
+                Node::Doctype(d) => Some(d.name()),
+                _ => None,
+            })
+    }
+
+    /// The document's text as a reader gets it: see [`text`].
+    pub fn text(&self) -> String {
+        text(self.doc.root_element())
+    }
+}
+
+/// The text of `element`: its text nodes in order, without the contents of
+/// `<script>`, `<style>` and `<template>`; the content of `<noscript>` (raw
+/// text to a parser running scripts) is parsed and its text kept, since
+/// readers without JavaScript see it.
+pub fn text(element: ElementRef<'_>) -> String {
+    let mut out = String::new();
+    push_text(element, &mut out);
     out
 }
 
-/// Every `href` and `src` value.
-pub fn links(html: &str) -> Vec<String> {
-    let mut v = attr_values(html, "href");
-    v.extend(attr_values(html, "src"));
-    v
-}
-
-/// Every `id` value.
-pub fn ids(html: &str) -> BTreeSet<String> {
-    attr_values(html, "id").into_iter().collect()
-}
-
-/// The text of the HTML: tags removed, entities decoded, `<script>` and
-/// `<style>` contents dropped.
-pub fn text(html: &str) -> String {
-    let mut out = String::with_capacity(html.len());
-    let mut rest = html;
-    while let Some(i) = rest.find('<') {
-        out.push_str(&rest[..i]);
-        rest = &rest[i..];
-        let lower = rest.get(..8).unwrap_or(rest).to_ascii_lowercase();
-        let skip_to = if lower.starts_with("<script") {
-            Some("</script>")
-        } else if lower.starts_with("<style") {
-            Some("</style>")
-        } else {
-            None
-        };
-        if let Some(end) = skip_to {
-            match rest.find(end) {
-                Some(j) => rest = &rest[j + end.len()..],
-                None => rest = "",
+fn push_text(element: ElementRef<'_>, out: &mut String) {
+    for child in element.children() {
+        match child.value() {
+            Node::Text(t) => {
+                if element.value().name() == "noscript" {
+                    let inner = Html::parse_fragment(t);
+                    push_text(inner.root_element(), out);
+                } else {
+                    out.push_str(t);
+                }
             }
-            continue;
-        }
-        match rest.find('>') {
-            Some(j) => rest = &rest[j + 1..],
-            None => rest = "",
+            Node::Element(e) if matches!(e.name(), "script" | "style" | "template") => {}
+            Node::Element(_) => {
+                if let Some(el) = ElementRef::wrap(child) {
+                    push_text(el, out);
+                }
+            }
+            _ => {}
         }
     }
-    out.push_str(rest);
-    decode_entities(&out)
 }
 
-/// The part of `html` from the first `start` to the next `end` (both
-/// included), if any.
-pub fn section<'a>(html: &'a str, start: &str, end: &str) -> Option<&'a str> {
-    let i = html.find(start)?;
-    let j = html[i..].find(end)? + i + end.len();
-    Some(&html[i..j])
+/// The elements matching `css` inside `element`.
+pub fn select_in<'a>(element: ElementRef<'a>, css: &str) -> Vec<ElementRef<'a>> {
+    element.select(&selector(css)).collect()
 }
 
-/// The rows of the first `<table>` in `html`, each row the text of its
-/// `<th>`/`<td>` cells.
-pub fn table_rows(html: &str) -> Vec<Vec<String>> {
-    let Some(table) = section(html, "<table", "</table>") else {
-        return Vec::new();
-    };
-    table
-        .split("<tr")
-        .skip(1)
+/// The content of the `<noscript>` element `noscript`, parsed (a parser
+/// running scripts keeps it as raw text).
+pub fn noscript_content(noscript: ElementRef<'_>) -> Page {
+    let raw: String = noscript.text().collect();
+    Page {
+        doc: Html::parse_fragment(&raw),
+    }
+}
+
+/// The rows of `table`, each row the trimmed text of its `<th>`/`<td>`
+/// cells (header and body rows alike, nested tables excluded).
+pub fn table_rows(table: ElementRef<'_>) -> Vec<Vec<String>> {
+    select_in(table, "tr")
+        .into_iter()
+        .filter(|row| {
+            row.ancestors()
+                .filter_map(ElementRef::wrap)
+                .find(|a| a.value().name() == "table")
+                .is_some_and(|t| t.id() == table.id())
+        })
         .map(|row| {
-            let row = row.split("</tr>").next().unwrap_or("");
-            let mut cells = Vec::new();
-            let mut rest = row;
-            loop {
-                let th = rest.find("<th");
-                let td = rest.find("<td");
-                let i = match (th, td) {
-                    (Some(a), Some(b)) => a.min(b),
-                    (Some(a), None) | (None, Some(a)) => a,
-                    (None, None) => break,
-                };
-                let tag = &rest[i + 1..i + 3];
-                let close = format!("</{tag}>");
-                let Some(open_end) = rest[i..].find('>') else {
-                    break;
-                };
-                let body_start = i + open_end + 1;
-                let Some(len) = rest[body_start..].find(&close) else {
-                    break;
-                };
-                cells.push(text(&rest[body_start..body_start + len]).trim().to_string());
-                rest = &rest[body_start + len + close.len()..];
-            }
-            cells
+            row.child_elements()
+                .filter(|c| matches!(c.value().name(), "th" | "td"))
+                .map(|c| text(c).trim().to_string())
+                .collect()
         })
         .collect()
 }
@@ -123,17 +147,36 @@ pub fn table_rows(html: &str) -> Vec<Vec<String>> {
 mod tests {
     use super::*;
 
+    const PAGE: &str = r#"<!DOCTYPE html><html lang="fr"><head><title>T</title>
+<script>var s = '<a href="/pas-un-lien">'; var nan = NaN;</script></head><body>
+<!-- <a href="/commentaire"> -->
+<p id="a">x &amp; <a href="/b?x=1&amp;y=2">y</a> caf&eacute;</p>
+<noscript><p class="sans-js">Sans JavaScript : 2&nbsp;€</p></noscript>
+<table><tr><th scope="row">1 part</th><td>2 €</td></tr>
+<tr><th>2</th><td><b>4</b><table><tr><td>dedans</td></tr></table></td></tr></table>
+<img src="i.png" alt=""></body></html>"#;
+
     #[test]
-    fn scans_attributes_text_and_tables() {
-        let html = r#"<p id="a">x &amp; <a href="/b?x=1&amp;y=2">y</a></p><script>var nan = NaN;</script>
-<table><tr><th scope="row">1 part</th><td>2 €</td></tr><tr><th>2</th><td><b>4</b></td></tr></table>"#;
-        assert_eq!(attr_values(html, "href"), ["/b?x=1&y=2"]);
-        assert!(ids(html).contains("a"));
-        assert!(!text(html).contains("NaN"));
-        assert!(text(html).starts_with("x & y"));
+    fn reads_elements_not_substrings() {
+        let page = Page::parse(PAGE);
+        assert_eq!(page.doctype(), Some("html"));
+        assert_eq!(page.lang(), Some("fr"));
+        // The `href="` in the script and the comment are not links.
+        assert_eq!(page.links(), ["/b?x=1&y=2", "i.png"]);
+        assert!(page.ids().contains("a"));
+        let text = page.text();
+        assert!(
+            !text.contains("NaN") && !text.contains("pas-un-lien"),
+            "{text}"
+        );
+        assert!(text.contains("x & y café"), "{text}");
+        assert!(text.contains("Sans JavaScript : 2\u{A0}€"), "{text}");
+        let noscript = page.first("noscript").unwrap();
+        assert_eq!(noscript_content(noscript).select("p.sans-js").len(), 1);
+        let table = page.first("table").unwrap();
         assert_eq!(
-            table_rows(html),
-            vec![vec!["1 part", "2 €"], vec!["2", "4"]]
+            table_rows(table),
+            vec![vec!["1 part", "2 €"], vec!["2", "4dedans"]]
         );
     }
 }

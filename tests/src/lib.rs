@@ -3,9 +3,11 @@
 //! through chromedriver.
 //!
 //! - [`site`]: builds with the `site_gen` library into temporary folders;
-//! - [`server`]: a small static file server (bounded, stopped on drop);
+//! - [`server`]: the static file server of the browser tests, on
+//!   `site-gen serve`'s HTTP code and MIME table (stopped on drop);
 //! - [`webdriver`]: a minimal W3C WebDriver client (`ureq` + `serde_json`);
-//! - [`html`]: crude but sufficient HTML scanning for assertions.
+//! - [`html`]: pages parsed as a browser parses them, queried with CSS
+//!   selectors.
 //!
 //! Chromium and chromedriver are required: without them the browser tests
 //! fail with a message saying what to install, they never skip.

@@ -10,7 +10,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use calculator::figures::{Figure, Value};
 use calculator::Model;
-use e2e::html;
+use e2e::html::Page;
 use e2e::site::{self, repo_root};
 
 /// The text of every page but the dated news, after a build of the shipped
@@ -43,7 +43,7 @@ fn pages_with(edit: impl Fn(&str) -> String) -> (Model, BTreeMap<String, String>
         .filter(|(path, _)| path.ends_with(".html") && !news.contains(path.as_str()))
         .map(|(path, bytes)| {
             let page = String::from_utf8(bytes.clone()).expect("UTF-8 HTML");
-            (path.clone(), html::text(&page))
+            (path.clone(), Page::parse(&page).text())
         })
         .collect();
     let model = site::pricing_model(&root).unwrap();

@@ -466,23 +466,16 @@ fn pricing_widget_in_headless_chromium() {
             "{} is WebAssembly",
             wasm[0]
         );
-        let page = site.text("combien-ca-coute/index.html")?;
-        let scripts: Vec<String> = page
-            .split("<script")
-            .skip(1)
-            .map(|t| {
-                e2e::html::attr_values(&format!(" {}", &t[..t.find('>').unwrap_or(0)]), "src")
-                    .concat()
-            })
+        let page = e2e::html::Page::parse(&site.text("combien-ca-coute/index.html")?);
+        let scripts: Vec<(Option<&str>, Option<&str>)> = page
+            .select("script")
+            .into_iter()
+            .map(|e| (e.attr("type"), e.attr("src")))
             .collect();
         let src = format!("{}/{}", site.server.url(), js[0]);
         ensure!(
-            scripts == [src.clone()],
-            "the pricing page loads the widget ({src}) and nothing else: {scripts:?}"
-        );
-        ensure!(
-            page.contains("<script type=\"module\" src=\""),
-            "as a module"
+            scripts == [(Some("module"), Some(src.as_str()))],
+            "the pricing page loads the widget ({src}) as a module, and nothing else: {scripts:?}"
         );
         Ok(())
     });
