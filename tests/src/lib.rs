@@ -3,6 +3,7 @@
 //! through chromedriver.
 //!
 //! - [`site`]: builds with the `site_gen` library into temporary folders;
+//! - [`cli`]: the `site-gen` command, built by cargo and run as a process;
 //! - [`server`]: the static file server of the browser tests, on
 //!   `site-gen serve`'s HTTP code and MIME table (stopped on drop);
 //! - [`webdriver`]: a minimal W3C WebDriver client (`ureq` + `serde_json`);
@@ -12,6 +13,7 @@
 //! Chromium and chromedriver are required: without them the browser tests
 //! fail with a message saying what to install, they never skip.
 
+pub mod cli;
 pub mod html;
 pub mod server;
 pub mod site;

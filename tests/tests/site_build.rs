@@ -1,13 +1,15 @@
 //! The shipped site (`content/`, `site.toml`, the theme), built with the
 //! `site_gen` library without the WebAssembly (fast), checked as a visitor
 //! and a feed reader would see it: pages parsed as a browser parses them,
-//! the feed and the sitemap as an XML reader does.
+//! the feed and the sitemap as an XML reader does. Failed builds are run
+//! through the `site-gen` command, as a user runs it.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 use std::sync::OnceLock;
 
 use calculator::format as f;
+use e2e::cli;
 use e2e::html::{self, Page};
 use e2e::site::{self, repo_root};
 
@@ -681,9 +683,17 @@ fn the_output_folder_holds_exactly_the_built_files() {
         written_without_marker() == site().files,
         "public/ is exactly the build"
     );
-    // Writing again over it works (the previous site is replaced).
-    site_gen::output::write_site(&repo_root(), &out, &site().files).unwrap();
-    assert!(written_without_marker() == site().files);
+    // Writing another site over it replaces the whole folder: a file only
+    // the first one had is gone, a changed file has its new bytes.
+    let mut next = site().files.clone();
+    let gone = next.remove("faq/index.html").expect("the FAQ page");
+    assert!(!gone.is_empty());
+    next.insert("index.html".into(), b"<!DOCTYPE html><p>v2</p>".to_vec());
+    site_gen::output::write_site(&repo_root(), &out, &next).unwrap();
+    assert!(
+        written_without_marker() == next,
+        "public/ is exactly the second build"
+    );
     let leftovers: Vec<_> = std::fs::read_dir(dir.path())
         .unwrap()
         .flatten()
@@ -711,22 +721,17 @@ fn break_line(file: &Path, prefix: &str, new: &str) -> usize {
 }
 
 #[test]
-fn a_failed_build_names_file_and_line_and_leaves_the_previous_site() {
+fn a_failed_build_names_file_and_line_of_every_mistake() {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path().join("site");
     site::copy_site_sources(&root).unwrap();
-    let out = dir.path().join("public");
     let opts = site_gen::BuildOptions {
         root: root.clone(),
         include_drafts: false,
         base_url: Some(BASE.into()),
         widget: false,
     };
-
-    // A first, good build.
-    let good = site::build(&opts).unwrap();
-    site_gen::output::write_site(&root, &out, &good.files).unwrap();
-    let before = site::read_tree(&out).unwrap();
+    site::build(&opts).expect("the copied site builds");
 
     // Two mistakes in two files: a misspelt front matter key and a bad
     // number in the pricing data.
@@ -741,12 +746,7 @@ fn a_failed_build_names_file_and_line_and_leaves_the_previous_site() {
         "parts = \"douze\"",
     );
 
-    // What the command line does: build, and write only on success.
-    let result = site_gen::build(&opts);
-    if let Ok(site) = &result {
-        site_gen::output::write_site(&root, &out, &site.files).unwrap();
-    }
-    let diags = result.expect_err("a broken front matter must fail the build");
+    let diags = site_gen::build(&opts).expect_err("a broken front matter must fail the build");
     let report = diags.to_string();
     let faq = diags
         .iter()
@@ -772,13 +772,170 @@ fn a_failed_build_names_file_and_line_and_leaves_the_previous_site() {
             panic!("the error names content/tarifs.toml too (all problems at once):\n{report}")
         });
     assert_eq!(data.line, Some(data_line), "{report}");
+}
 
-    let after = site::read_tree(&out).unwrap();
-    assert!(after == before, "the previous site is untouched");
-    let leftovers: Vec<_> = std::fs::read_dir(dir.path())
-        .unwrap()
-        .flatten()
-        .map(|e| e.file_name())
-        .collect();
-    assert_eq!(leftovers.len(), 2, "only site/ and public/: {leftovers:?}");
+/// A copy of the shipped site built once by `site-gen build` into
+/// `public/` beside it: what a user has before a build that fails.
+struct Published {
+    dir: tempfile::TempDir,
+    root: std::path::PathBuf,
+    out: std::path::PathBuf,
+    before: BTreeMap<String, Vec<u8>>,
+}
+
+/// A paragraph added to the FAQ, so that the next build's output differs
+/// from the published one (a build that wrote anything would show).
+const NEW_TEXT: &str = "Paragraphe ajouté après la publication.";
+
+impl Published {
+    fn new() -> Published {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("site");
+        site::copy_site_sources(&root).unwrap();
+        let out = dir.path().join("public");
+        let published = cli::run(cli::build_command(&root, &out).arg("--no-widget")).unwrap();
+        assert!(published.status.success(), "{}", cli::describe(&published));
+        let before = site::read_tree(&out).unwrap();
+        assert!(
+            before.contains_key("faq/index.html"),
+            "the site was written"
+        );
+        let faq = root.join("content/faq.md");
+        let text = std::fs::read_to_string(&faq).unwrap();
+        std::fs::write(&faq, format!("{text}\n{NEW_TEXT}\n")).unwrap();
+        Published {
+            dir,
+            root,
+            out,
+            before,
+        }
+    }
+
+    /// `site-gen build --no-widget` of the edited copy.
+    fn build(&self) -> std::process::Command {
+        let mut cmd = cli::build_command(&self.root, &self.out);
+        cmd.arg("--no-widget");
+        cmd
+    }
+
+    /// After a failed build: `public/` byte for byte as published, and
+    /// nothing else beside it (no staging folder, no lock file).
+    fn assert_untouched(&self, what: &str) {
+        let after = site::read_tree(&self.out).unwrap();
+        let changed: Vec<&String> = self
+            .before
+            .keys()
+            .chain(after.keys())
+            .filter(|k| self.before.get(*k) != after.get(*k))
+            .collect();
+        assert!(
+            changed.is_empty(),
+            "{what}: the published site was modified: {changed:?}"
+        );
+        let mut beside: Vec<String> = std::fs::read_dir(self.dir.path())
+            .unwrap()
+            .flatten()
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .collect();
+        beside.sort();
+        assert_eq!(beside, ["public", "site"], "{what}: left beside the output");
+    }
+
+    /// The build that failed would have changed `public/`: once the
+    /// problem is gone, the same command writes the new text.
+    fn assert_next_build_writes(&self) {
+        let ok = cli::run(&mut self.build()).unwrap();
+        assert!(ok.status.success(), "{}", cli::describe(&ok));
+        let faq = site::read_tree(&self.out).unwrap()["faq/index.html"].clone();
+        assert!(
+            Page::parse(&String::from_utf8(faq).unwrap())
+                .text()
+                .contains(NEW_TEXT),
+            "the repaired build publishes the new paragraph"
+        );
+    }
+}
+
+#[test]
+fn a_build_failing_at_render_time_leaves_the_previous_site() {
+    let site = Published::new();
+    // A variable that does not exist, in the template of every page: Tera
+    // only finds out while rendering, after loading, placing, compiling
+    // and rendering the Markdown of every page.
+    let template = site.root.join("themes/default/templates/page.html");
+    let original = std::fs::read_to_string(&template).unwrap();
+    let broken = original.replacen(
+        "{{ page.content",
+        "{{ page.champ_inexistant }}{{ page.content",
+        1,
+    );
+    assert_ne!(broken, original, "page.html prints page.content");
+    std::fs::write(&template, &broken).unwrap();
+
+    let failed = cli::run(&mut site.build()).unwrap();
+    let report = cli::describe(&failed);
+    assert!(!failed.status.success(), "the build must fail: {report}");
+    let stderr = String::from_utf8_lossy(&failed.stderr);
+    assert!(
+        stderr.contains("page.html") && stderr.contains("champ_inexistant"),
+        "the error names the template and the variable: {report}"
+    );
+    assert!(
+        stderr.contains("le site précédent n’a pas été modifié"),
+        "the report says the site was left as it was: {report}"
+    );
+    site.assert_untouched("render-time error");
+
+    std::fs::write(&template, &original).unwrap();
+    site.assert_next_build_writes();
+}
+
+#[test]
+fn a_build_failing_while_writing_leaves_the_previous_site() {
+    let site = Published::new();
+    // Files over 8 KiB cannot be written (`ulimit -f`, with SIGXFSZ
+    // ignored so that the write fails with EFBIG instead of killing the
+    // process): the build succeeds, then fails while it writes the new
+    // site beside the old one.
+    const LIMIT: usize = 8 * 1024;
+    assert!(
+        site.before.values().any(|b| b.len() > LIMIT)
+            && site.before.values().any(|b| b.len() < LIMIT),
+        "the site has files over and under the limit"
+    );
+    let build = site.build();
+    let mut limited = std::process::Command::new("sh");
+    limited
+        .arg("-c")
+        .arg(format!(
+            "ulimit -f {} && trap '' XFSZ && exec \"$0\" \"$@\"",
+            LIMIT / 512
+        ))
+        .arg(build.get_program())
+        .args(build.get_args());
+
+    let failed = cli::run(&mut limited).unwrap();
+    let report = cli::describe(&failed);
+    assert!(!failed.status.success(), "the write must fail: {report}");
+    assert_eq!(
+        failed.status.code(),
+        Some(1),
+        "site-gen reports the failure (not killed by a signal): {report}"
+    );
+    let stderr = String::from_utf8_lossy(&failed.stderr);
+    assert!(
+        stderr.contains("le site n’a pas été écrit") && stderr.contains("File too large"),
+        "the error says the site was not written, and why: {report}"
+    );
+    // The failure came from writing the new site beside the old one.
+    assert!(
+        stderr.contains(&format!(
+            "écriture impossible dans {}",
+            site.dir.path().join(".public.nouveau-").display()
+        )),
+        "the failed write was in the staging folder: {report}"
+    );
+    site.assert_untouched("write error");
+
+    site.assert_next_build_writes();
 }
