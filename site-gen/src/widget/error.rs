@@ -12,8 +12,10 @@ pub const DEBIAN_PACKAGES: &str = "rustc-web cargo-web rust-web-src lld-19";
 pub enum WidgetError {
     /// The workspace root does not look like the site's workspace.
     #[error(
-        "{} n’est pas l’espace de travail Cargo du site (il manque {missing}) : \
-         lancez site-gen depuis le dépôt du site, sans déplacer site-gen/ ni calculator/",
+        "{} n’est pas l’espace de travail Cargo du site (il manque {missing}) : le calculateur \
+         se compile depuis les sources dont site-gen a été compilé ; lancez un site-gen \
+         compilé dans le dépôt du site (cargo run -p site-gen -- build), \
+         ou construisez le site avec --no-widget",
         path.display()
     )]
     NotAWorkspace { path: PathBuf, missing: String },
