@@ -5,7 +5,8 @@
 //! - axe-core (the npm package pinned in package.json, installed by
 //!   `npm ci`) finds no WCAG 2.0/2.1 A or AA violation, in the light colour
 //!   scheme and (contrast) in the dark one;
-//! - nothing was requested outside 127.0.0.1, and the console has no error;
+//! - nothing was requested outside 127.0.0.1, and the console has no error
+//!   from the start of the page's load (logged, thrown, or a failed request);
 //! - with JavaScript disabled the page is readable (its main content is
 //!   there and visible), and the pricing page shows its static table.
 //!
@@ -131,11 +132,12 @@ struct Audit<'a> {
 }
 
 impl Audit<'_> {
+    /// Opens `path`. The messages of the previous page are dropped
+    /// before navigating, so that [`Audit::console_clean`] sees every
+    /// message of this page from the start of its load.
     fn open(&self, path: &str) -> anyhow::Result<()> {
-        self.s.goto(&self.site.url(path))?;
-        // Drop the messages of the previous page.
         let _ = self.s.browser_logs()?;
-        Ok(())
+        self.s.goto(&self.site.url(path))
     }
 
     /// Injects axe (once per page) and runs it.
@@ -184,8 +186,9 @@ impl Audit<'_> {
         Ok(())
     }
 
-    /// No `SEVERE` console message since [`Audit::open`]; `allowed`: parts
-    /// of messages expected (the 404 of an absent page).
+    /// No `SEVERE` console message (error logged, uncaught exception,
+    /// failed request) since [`Audit::open`] started the load; `allowed`:
+    /// parts of messages expected (the 404 of an absent page).
     fn console_clean(&self, allowed: &[&str]) -> anyhow::Result<()> {
         let logs = self.s.browser_logs()?;
         let severe: Vec<String> = logs
@@ -282,6 +285,15 @@ fn every_page_passes_axe_in_headless_chromium() {
         })
         .map(|(name, _)| url_path(name))
         .collect();
+    // A page of the served folder (not of the site) that logs an error
+    // and throws while it loads, then loads fine.
+    std::fs::write(
+        site.out.join("e2e-erreur-au-chargement.html"),
+        "<!DOCTYPE html><html lang=\"fr\"><head><title>t</title>\
+         <script>console.error('erreur-plantee-au-chargement');</script>\
+         <script>null.plantee;</script></head><body><main><h1>t</h1></main></body></html>",
+    )
+    .expect("writing the planted page");
     assert!(
         pages.len() >= 10 && pages.contains(&PRICING.to_string()),
         "pages found: {pages:?}"
@@ -323,6 +335,25 @@ fn every_page_passes_axe_in_headless_chromium() {
                     ensure!(err.contains(id), "{id} not reported in:\n{err}");
                 }
                 Ok(())
+            },
+        );
+        steps.run(
+            "errors logged while a page loads are seen (the console check is not a no-op)",
+            || {
+                a.open("/e2e-erreur-au-chargement.html")?;
+                let err = match a.console_clean(&[]) {
+                    Ok(()) => anyhow::bail!("no console error reported"),
+                    Err(e) => format!("{e:#}"),
+                };
+                for expected in ["erreur-plantee-au-chargement", "TypeError"] {
+                    ensure!(
+                        err.contains(expected),
+                        "{expected:?} not reported in:\n{err}"
+                    );
+                }
+                // Those messages belong to that page: the next one starts clean.
+                a.open("/")?;
+                a.console_clean(&[])
             },
         );
         for path in &pages {
