@@ -51,12 +51,27 @@ pub(crate) fn failure(root: &Path, error: &anyhow::Error) {
         Some(problems) => errors(root, &problems.0, ""),
         None => {
             let Style { red, reset, .. } = Style::get();
-            eprintln!(
-                "{red}erreur{reset} : {}",
-                escaped(&format!("{error:#}"), true)
-            );
+            eprintln!("{red}erreur{reset} : {}", escaped(&causes(error), true));
         }
     }
+}
+
+/// `error` and its causes joined the French way (` : `), each said once:
+/// the library's error types quote their source in their message, so a
+/// cause the message already ends with is not repeated.
+fn causes(error: &anyhow::Error) -> String {
+    let mut text = String::new();
+    for cause in error.chain() {
+        let part = cause.to_string();
+        if text.ends_with(&part) {
+            continue;
+        }
+        if !text.is_empty() {
+            text.push_str(" : ");
+        }
+        text.push_str(&part);
+    }
+    text
 }
 
 /// A slow step of a build (the widget's compilation), unless `quiet`.
@@ -568,6 +583,21 @@ mod tests {
         assert_eq!(done(&report(0, 1, 1)), "1 fichier reconstruit");
         assert_eq!(done(&report(0, 0, 0)), "0 fichier mis à jour");
         assert_eq!(done(&report(0, 0, 2)), "2 fichiers mis à jour");
+    }
+
+    #[test]
+    fn a_failure_says_each_cause_once() {
+        let written = site_gen::output::OutputError::Io {
+            path: PathBuf::from("public"),
+            source: std::io::Error::other("disque plein"),
+        };
+        let error = anyhow::Error::new(written).context("le site n’a pas été écrit dans public");
+        assert_eq!(
+            causes(&error),
+            "le site n’a pas été écrit dans public : écriture impossible dans public : disque plein"
+        );
+        let error = anyhow::anyhow!("le serveur s’est arrêté");
+        assert_eq!(causes(&error), "le serveur s’est arrêté");
     }
 
     #[test]
