@@ -107,14 +107,17 @@ impl<'a> Rebuild<'a> {
                 _ => self.now,
             };
             let uses = &result.uses;
-            let used = |used: bool, at: Generation| if used { at } else { Generation::NEVER };
+            let if_used = |used: bool, at: Generation| if used { at } else { Generation::NEVER };
             cache.md = Some(MdEntry {
                 body: docs[i].body.clone(),
                 body_line: docs[i].body_line,
                 lookups: Lookups {
                     urls_changed_at: now.urls_changed_at,
-                    calc_changed_at: used(uses.pricing, now.calc_changed_at),
-                    templates_compiled_at: used(uses.theme_shortcodes, now.templates_compiled_at),
+                    calc_changed_at: if_used(uses.pricing, now.calc_changed_at),
+                    templates_compiled_at: if_used(
+                        uses.theme_shortcodes,
+                        now.templates_compiled_at,
+                    ),
                 },
                 rendered_at: self.now,
                 content_changed_at,
@@ -229,7 +232,7 @@ impl<'a> Rebuild<'a> {
         &mut self,
         globals: &Globals,
     ) -> Result<(usize, OutputMap), Diagnostics> {
-        let docs = &self.loaded.docs;
+        let (docs, config) = (&self.loaded.docs, self.config);
         let (tera, urls) = (&self.compiled.tera, &*self.compiled.urls);
         let views = Views::of(self.docs);
         let keys = self.page_keys(globals, &views);
@@ -253,14 +256,8 @@ impl<'a> Rebuild<'a> {
                     pages: doc.pages.iter().map(|&p| &summaries[p].map).collect(),
                     subsections: doc.subsections.iter().map(|&s| &summaries[s].map).collect(),
                 };
-                let result =
-                    render::template_one(tera, &globals.context, &view, urls).map(|html| {
-                        Arc::new(crate::relative::rewrite_page(
-                            &doc.output,
-                            html,
-                            self.config,
-                        ))
-                    });
+                let result = render::template_one(tera, &globals.context, &view, urls)
+                    .map(|html| Arc::new(crate::relative::rewrite_page(&doc.output, html, config)));
                 (i, result)
             })
             .collect();
