@@ -140,7 +140,7 @@ const FIRST_LINE: usize = 2;
 
 fn parse_toml(raw: &str) -> Result<FrontMatter, FrontMatterError> {
     toml::from_str(raw).map_err(|e| {
-        let mut err = FrontMatterError::new(explain(e.message()));
+        let mut err = FrontMatterError::new(explain(e.message(), "TOML"));
         if let Some(span) = e.span() {
             let (line, col) = crate::diagnostics::line_col(raw, span.start);
             err.line = Some(line + FIRST_LINE - 1);
@@ -227,7 +227,8 @@ fn yaml_message(e: &serde_saphyr::Error) -> String {
         e = error;
     }
     let message = match e {
-        Error::Message { msg, .. } => explain(msg),
+        Error::Message { msg, .. } => explain(msg, "YAML"),
+        Error::InvalidScalar { ty, .. } => format!("type invalide : {ty} attendu"),
         Error::SerdeUnknownField { field, .. } => unknown_key(field),
         Error::InvalidBooleanStrict { .. } => "valeur invalide : true ou false attendu".into(),
         Error::DuplicateMappingKey { key, .. } => match key {
@@ -242,10 +243,7 @@ fn yaml_message(e: &serde_saphyr::Error) -> String {
         | Error::AliasReplayStackDepthExceeded { .. } => {
             "front matter trop gros ou trop complexe (des alias YAML qui se multiplient ?)".into()
         }
-        other => format!(
-            "YAML invalide : {}",
-            UserMessageFormatter.format_message(other)
-        ),
+        other => explain(&UserMessageFormatter.format_message(other), "YAML"),
     };
     // The parser's texts may quote the file: no control character in a
     // one-line diagnostic.
@@ -255,17 +253,40 @@ fn yaml_message(e: &serde_saphyr::Error) -> String {
         .collect()
 }
 
-/// Turns serde's messages into French ones a maintainer understands, with
-/// a did-you-mean suggestion for unknown keys.
-fn explain(message: &str) -> String {
+/// Turns a parser's or serde's message into a French one a maintainer
+/// understands (`format`: `TOML` or `YAML`, named when the text itself is
+/// not valid), with a did-you-mean suggestion for unknown keys.
+fn explain(message: &str, format: &str) -> String {
     let message = message.trim();
     if let Some(rest) = message.strip_prefix("unknown field `") {
         return unknown_key(rest.split('`').next().unwrap_or(""));
     }
     if let Some(rest) = message.strip_prefix("invalid type: ") {
-        return format!("type invalide : {rest}");
+        return format!(
+            "type invalide : {}",
+            rest.replacen(", expected ", ", attendu ", 1)
+        );
     }
-    message.to_string()
+    if let Some(rest) = message.strip_prefix("unknown variant `") {
+        let (value, expected) = rest.split_once('`').unwrap_or((rest, ""));
+        let expected = expected.trim_start_matches(", expected one of ");
+        return format!("valeur « {value} » inconnue (possibles : {expected})");
+    }
+    if let Some(rest) = message
+        .strip_prefix("duplicate key `")
+        .or_else(|| message.strip_prefix("duplicate field `"))
+    {
+        let key = rest.split('`').next().unwrap_or("");
+        return format!("clé « {key} » donnée deux fois");
+    }
+    if message.contains("recurs") {
+        return "front matter trop imbriqué (trop de niveaux de [ ] ou { })".into();
+    }
+    // Our own messages (dates) are French already.
+    if message.starts_with("date ") {
+        return message.to_string();
+    }
+    format!("{format} invalide : {message}")
 }
 
 /// An unknown key, with the known one it is likely a typo of.
@@ -315,17 +336,20 @@ fn date<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Date>, D::Error> {
     d.deserialize_any(DateVisitor)
 }
 
+/// A date that is not `AAAA-MM-JJ` (or a datetime starting with one).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("date invalide « {0} » : attendu AAAA-MM-JJ, par exemple 2025-03-19")]
+pub struct InvalidDate(pub String);
+
 /// `2025-01-18`, or a datetime starting with it (`2025-01-18T10:00:00Z`).
-pub fn parse_date(s: &str) -> Result<Date, String> {
+pub fn parse_date(s: &str) -> Result<Date, InvalidDate> {
     let s = s.trim();
     let day = s.get(..10).unwrap_or(s);
     let rest = s.get(10..).unwrap_or("");
     let valid_rest = rest.is_empty() || rest.starts_with(['T', 't', ' ']);
     match day.parse::<Date>() {
         Ok(date) if valid_rest && day.len() == 10 => Ok(date),
-        _ => Err(format!(
-            "date invalide « {s} » : attendu AAAA-MM-JJ, par exemple 2025-03-19"
-        )),
+        _ => Err(InvalidDate(s.to_string())),
     }
 }
 
@@ -429,6 +453,47 @@ mod tests {
         bomb.push_str("---\n");
         let e = split(&bomb).unwrap_err();
         assert!(e.message.contains("trop gros ou trop complexe"), "{e:?}");
+    }
+
+    #[test]
+    fn toml_errors_are_in_french_at_their_line() {
+        let deep = format!(
+            "+++\n[extra]\nx = {}1{}\n+++\n",
+            "[".repeat(200),
+            "]".repeat(200)
+        );
+        let cases = [
+            (
+                "+++\ndescription = \"pas fermée\n+++\n",
+                2,
+                "TOML invalide : ",
+            ),
+            (
+                "+++\nsort_by = \"hasard\"\n+++\n",
+                2,
+                "valeur « hasard » inconnue (possibles : ",
+            ),
+            (
+                "+++\ntitle = \"a\"\ntitle = \"b\"\n+++\n",
+                3,
+                "TOML invalide",
+            ),
+            (
+                "+++\nweight = \"x\"\n+++\n",
+                2,
+                "type invalide : string \"x\", attendu i64",
+            ),
+            (&deep, 3, "front matter trop imbriqué"),
+        ];
+        for (text, line, part) in cases {
+            let e = split(text).unwrap_err();
+            assert_eq!(e.line, Some(line), "{text:?}: {e:?}");
+            assert!(e.message.contains(part), "{text:?}: {e:?}");
+        }
+        assert_eq!(
+            parse_date("hier").unwrap_err().to_string(),
+            "date invalide « hier » : attendu AAAA-MM-JJ, par exemple 2025-03-19"
+        );
     }
 
     #[test]

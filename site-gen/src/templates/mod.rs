@@ -15,6 +15,7 @@ use crate::urls::Urls;
 mod calls;
 mod deps;
 mod recursion;
+mod syntax;
 
 pub use deps::TemplateKeys;
 
@@ -136,7 +137,7 @@ pub fn origin(theme: &Theme, name: &str) -> String {
 
 fn template_error(theme: &Theme, name: &str, e: &tera::Error) -> Diagnostic {
     let chain = error_chain(e);
-    let d = Diagnostic::new(origin(theme, name), chain.clone());
+    let d = Diagnostic::new(origin(theme, name), syntax::message(&chain));
     // Tera's parser reports ` --> line:column`.
     match chain.split_once("--> ").and_then(|(_, rest)| {
         let pos = rest.split_whitespace().next()?;
