@@ -14,7 +14,11 @@ fn broken_front_matter_names_file_and_line() {
             "+++\ntitle = \"FAQ\"\ndate = 2025-13-45\n+++\n",
         ),
     ]);
-    assert_one(&site.errors(), "content/faq.md:3:", "date");
+    assert_one(
+        &site.errors(),
+        "content/faq.md:3:8",
+        "TOML invalide : invalid date",
+    );
 }
 
 #[test]
@@ -39,7 +43,9 @@ fn unknown_config_key_is_an_error_at_its_line() {
         HOME,
         ("site.toml", "title = \"Amie\"\nbase_ulr = \"https://x\"\n"),
     ]);
-    assert_one(&site.errors(), "site.toml:2:", "base_ulr");
+    let errors = site.errors();
+    assert_one(&errors, "site.toml:2:1", "clé inconnue « base_ulr »");
+    assert_one(&errors, "site.toml:2:1", "« base_url »");
 }
 
 #[test]
@@ -93,11 +99,16 @@ fn template_syntax_error_names_template_and_line() {
         HOME,
         ("templates/page.html", "<p>\n{{ page.title }\n</p>\n"),
     ]);
-    // Tera's own words (in English: to be translated), at the unclosed `}}`.
+    // At the unclosed `}}`.
     assert_one(
         &site.errors(),
         "templates/page.html:2:15",
-        "a variable end (`}}`)",
+        "erreur de syntaxe : attendu `or`",
+    );
+    assert_one(
+        &site.errors(),
+        "templates/page.html:2:15",
+        "un filtre ou la fin de la variable (`}}`)",
     );
 }
 
@@ -114,7 +125,13 @@ fn two_pages_at_the_same_url() {
         ("content/faq.md", "# FAQ\n"),
         ("content/autre.md", "+++\nslug = \"faq\"\n+++\n"),
     ]);
-    assert_one(&site.errors(), "content/", "même adresse");
+    let errors = site.errors();
+    assert_one(
+        &errors,
+        "content/faq.md",
+        "la page produit faq/index.html, déjà produit par content/autre.md",
+    );
+    assert_one(&errors, "content/faq.md", "deux contenus à la même adresse");
 }
 
 #[test]
@@ -123,8 +140,12 @@ fn not_utf8_and_binary_files_are_refused() {
     site.write_bytes("content/latin1.md", b"caf\xe9\n");
     site.write_bytes("content/binaire.md", b"\x00\x01\x02");
     let errors = site.errors();
-    assert_one(&errors, "content/latin1.md:1:4", "UTF-8");
-    assert_one(&errors, "content/binaire.md", "binaire");
+    assert_one(
+        &errors,
+        "content/latin1.md:1:4",
+        "le fichier n’est pas en UTF-8 : réenregistrez-le en UTF-8",
+    );
+    assert_one(&errors, "content/binaire.md", "fichier binaire (octet nul)");
 }
 
 #[test]
@@ -136,7 +157,11 @@ fn escaping_aliases_are_refused() {
             "+++\naliases = [\"../../etc/passwd\"]\n+++\n",
         ),
     ]);
-    assert_one(&site.errors(), "content/a.md", "alias");
+    assert_one(
+        &site.errors(),
+        "content/a.md",
+        "alias « ../../etc/passwd » refusé : chemin invalide",
+    );
 }
 
 /// Builds the site through `site-gen build`, changes every page, then
