@@ -105,7 +105,9 @@ pub struct Session {
 impl Session {
     /// A session that has built nothing yet: its first [`rebuild`](Self::rebuild)
     /// builds everything.
-    pub fn new(opts: BuildOptions) -> Self {
+    pub fn new(mut opts: BuildOptions) -> Self {
+        // Compiled without the widget pipeline: a `--no-widget` build.
+        opts.widget &= cfg!(feature = "widget");
         Session {
             root_real: opts.root.canonicalize().ok(),
             opts,
