@@ -5,7 +5,7 @@
 //!   site-gen (`@/` links, `site.toml`), one for Hugo (`ref` shortcodes,
 //!   `hugo.toml` and a minimal layout);
 //! - [`measure`]: child processes timed with their peak memory (`wait4`),
-//!   medians, gzipped sizes, a tiny HTTP client for `site-gen serve`.
+//!   medians, gzipped sizes, requests to `site-gen serve` (through `ureq`).
 //!
 //! The binaries `corpus` (writes a corpus) and `compare` (site-gen against
 //! Hugo, widget and page weights, incremental rebuilds) use them; the

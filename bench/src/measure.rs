@@ -1,9 +1,9 @@
 //! Measuring: child processes (wall time, CPU time, peak memory through
-//! `wait4`), medians, gzipped sizes, and a minimal HTTP client for the
-//! incremental figure of `site-gen serve`.
+//! `wait4`), medians, gzipped sizes, and the HTTP requests of the
+//! incremental figure of `site-gen serve` (through the workspace's client,
+//! `ureq`).
 
 use std::io::{self, Read, Seek, Write};
-use std::net::TcpStream;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -115,12 +115,6 @@ pub fn serve_url(line: &str) -> Option<&str> {
     Some(&rest[..end])
 }
 
-/// `host:port` of an `http://host:port/…` URL.
-pub fn authority(url: &str) -> Option<&str> {
-    let rest = url.strip_prefix("http://")?;
-    Some(rest.split('/').next().unwrap_or(rest))
-}
-
 /// The build time `site-gen serve` reports for a rebuild
 /// (`… reconstruit en 123 ms : …`), in ms.
 pub fn rebuild_ms(line: &str) -> Option<u64> {
@@ -130,47 +124,24 @@ pub fn rebuild_ms(line: &str) -> Option<u64> {
     digits.trim().parse().ok()
 }
 
-/// `GET path` on `authority` (HTTP/1.1, one request per connection):
-/// status and body.
-pub fn http_get(authority: &str, path: &str, timeout: Duration) -> io::Result<(u16, Vec<u8>)> {
-    let mut stream = TcpStream::connect(authority)?;
-    stream.set_read_timeout(Some(timeout))?;
-    stream.set_write_timeout(Some(timeout))?;
-    stream.set_nodelay(true)?;
-    write!(
-        stream,
-        "GET {path} HTTP/1.1\r\nHost: {authority}\r\nConnection: close\r\n\r\n"
-    )?;
-    let mut raw = Vec::new();
-    stream.read_to_end(&mut raw)?;
-    parse_response(&raw)
+/// The client of `site-gen serve` on the loopback interface: no proxy,
+/// redirects not followed, every status returned as a value, `timeout`
+/// for each whole request.
+pub fn http_agent(timeout: Duration) -> ureq::Agent {
+    ureq::Agent::config_builder()
+        .proxy(None)
+        .max_redirects(0)
+        .http_status_as_error(false)
+        .timeout_global(Some(timeout))
+        .build()
+        .into()
 }
 
-/// Status and body of a raw HTTP/1.1 response (Content-Length or up to
-/// the end, no chunked encoding: what `site-gen serve` sends).
-pub fn parse_response(raw: &[u8]) -> io::Result<(u16, Vec<u8>)> {
-    let bad = |why: &str| io::Error::new(io::ErrorKind::InvalidData, why.to_string());
-    let split = raw
-        .windows(4)
-        .position(|w| w == b"\r\n\r\n")
-        .ok_or_else(|| bad("no end of headers"))?;
-    let head = std::str::from_utf8(&raw[..split]).map_err(|_| bad("head is not UTF-8"))?;
-    let status = head
-        .split_whitespace()
-        .nth(1)
-        .and_then(|s| s.parse().ok())
-        .ok_or_else(|| bad("no status"))?;
-    let mut body = raw[split + 4..].to_vec();
-    let length = head.lines().find_map(|l| {
-        let (name, value) = l.split_once(':')?;
-        name.eq_ignore_ascii_case("content-length")
-            .then(|| value.trim().parse::<usize>().ok())
-            .flatten()
-    });
-    if let Some(n) = length {
-        body.truncate(n);
-    }
-    Ok((status, body))
+/// `GET url`: status and body.
+pub fn http_get(agent: &ureq::Agent, url: &str) -> anyhow::Result<(u16, Vec<u8>)> {
+    let mut response = agent.get(url).call()?;
+    let body = response.body_mut().read_to_vec()?;
+    Ok((response.status().as_u16(), body))
 }
 
 #[cfg(test)]
@@ -188,7 +159,6 @@ mod tests {
     fn serve_lines() {
         let line = "Site servi sur http://127.0.0.1:40123 (Ctrl+C pour arrêter)";
         assert_eq!(serve_url(line), Some("http://127.0.0.1:40123"));
-        assert_eq!(authority("http://127.0.0.1:40123"), Some("127.0.0.1:40123"));
         assert_eq!(serve_url("rien"), None);
         assert_eq!(
             rebuild_ms(
@@ -200,10 +170,23 @@ mod tests {
     }
 
     #[test]
-    fn responses() {
-        let raw = b"HTTP/1.1 200 OK\r\nContent-Length: 5\r\nConnection: close\r\n\r\nhello";
-        assert_eq!(parse_response(raw).unwrap(), (200, b"hello".to_vec()));
-        assert!(parse_response(b"HTTP/1.1 200").is_err());
+    fn gets_status_and_body_without_following_redirects() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join("faq")).unwrap();
+        std::fs::write(dir.path().join("faq/index.html"), "questions").unwrap();
+        std::fs::write(dir.path().join("404.html"), "introuvable").unwrap();
+        let server = e2e::StaticServer::start(dir.path()).unwrap();
+        let agent = http_agent(Duration::from_secs(10));
+        let url = server.url();
+        assert_eq!(
+            http_get(&agent, &format!("{url}/faq/")).unwrap(),
+            (200, b"questions".to_vec())
+        );
+        assert_eq!(
+            http_get(&agent, &format!("{url}/absente/")).unwrap(),
+            (404, b"introuvable".to_vec())
+        );
+        assert_eq!(http_get(&agent, &format!("{url}/faq")).unwrap().0, 302);
     }
 
     #[test]

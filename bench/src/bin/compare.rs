@@ -14,7 +14,7 @@ use std::time::{Duration, Instant};
 use anyhow::{bail, Context as _};
 use bench::corpus::{self, CorpusOptions, Flavor};
 use bench::measure::{
-    authority, gzip_len, http_get, human_size, load_average, median, rebuild_ms, run_measured,
+    gzip_len, http_agent, http_get, human_size, load_average, median, rebuild_ms, run_measured,
     serve_url, Run,
 };
 use clap::Parser;
@@ -533,15 +533,15 @@ fn incremental(
             break url.to_string();
         }
     };
-    let host = authority(&url).context("serve's URL")?.to_string();
     println!("  serveur : {url} (première construction : {first_build_ms:?} ms)");
 
     let page = 0;
     let file = root.join("content").join(corpus::page_source(opts, page));
     let path = corpus::page_url_path(opts, page);
+    let page_url = format!("{url}{path}");
     let original = std::fs::read_to_string(&file)?;
-    let timeout = Duration::from_secs(5);
-    let (status, _) = http_get(&host, &path, timeout)?;
+    let agent = http_agent(Duration::from_secs(5));
+    let (status, _) = http_get(&agent, &page_url)?;
     anyhow::ensure!(status == 200, "GET {path}: {status}");
 
     let nonce = std::process::id();
@@ -558,7 +558,7 @@ fn incremental(
             let start = Instant::now();
             std::fs::write(&file, text)?;
             loop {
-                let (status, body) = http_get(&host, &path, timeout)?;
+                let (status, body) = http_get(&agent, &page_url)?;
                 if status == 200 && memfind(&body, marker.as_bytes()) {
                     break;
                 }
