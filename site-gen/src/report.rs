@@ -35,11 +35,8 @@ pub(crate) struct Verbosity {
     pub(crate) verbose: bool,
 }
 
-/// Said after problems that stopped a build: nothing was written.
-pub(crate) const PREVIOUS_KEPT: &str = " ; le site précédent n’a pas été modifié";
-
 /// The problems that stopped a command, then `échec : 3 erreurs{why}`.
-pub(crate) fn errors(root: &Path, problems: &[Diagnostic], why: &str) {
+fn errors(root: &Path, problems: &[Diagnostic], why: &str) {
     print_problems(root, problems, Level::Error, |_| true);
     print_trailer(problems.len(), ("erreur", "erreurs"), why);
 }
@@ -97,6 +94,14 @@ pub(crate) fn warnings(
 }
 
 // `site-gen build`
+
+/// The problems that stopped a build (with `strict`, its warnings): nothing
+/// was written.
+pub(crate) fn build_stopped(root: &Path, problems: &[Diagnostic], strict: bool) {
+    let strict = if strict { " (--strict)" } else { "" };
+    let why = format!("{strict} ; le site précédent n’a pas été modifié");
+    errors(root, problems, &why);
+}
 
 /// `--verbose`: every file with its size, then the time of each stage
 /// (`built`: in memory; `total`: written too).

@@ -24,14 +24,13 @@ pub(crate) fn run(cli: &Cli, args: &BuildArgs) -> anyhow::Result<ExitCode> {
     let site = match site_gen::build_with_progress(&opts, report::progress(cli.quiet)) {
         Ok(site) => site,
         Err(problems) => {
-            report::errors(&cli.root, &problems.0, report::PREVIOUS_KEPT);
+            report::build_stopped(&cli.root, &problems.0, false);
             return Ok(ExitCode::FAILURE);
         }
     };
     let built = start.elapsed();
     if args.strict && !site.warnings.is_empty() {
-        let why = format!(" (--strict){}", report::PREVIOUS_KEPT);
-        report::errors(&cli.root, &site.warnings, &why);
+        report::build_stopped(&cli.root, &site.warnings, true);
         return Ok(ExitCode::FAILURE);
     }
     if !cli.quiet {
