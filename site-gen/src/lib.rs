@@ -7,6 +7,7 @@ pub mod config;
 pub mod content;
 pub mod dates;
 pub mod diagnostics;
+pub mod html;
 pub mod inputs;
 pub mod markdown;
 pub mod output;

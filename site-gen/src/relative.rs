@@ -19,10 +19,11 @@
 //!   the base URL (`https://example.org/amie/faq/`); on the server's root it
 //!   would leave the site. With a base URL without a path nothing changes.
 //!
-//! The scanner is small but HTML-aware: comments, `<!DOCTYPE>`, end tags and
-//! the contents of `script`, `style`, `textarea`, `title` (raw text) are
-//! skipped; attribute values keep their escaping (only the base URL prefix
-//! is replaced, the rest of the value is copied byte for byte).
+//! Pages are read with the site's HTML tokenizer (`html`): comments,
+//! `<!DOCTYPE>`, end tags and the text of `script`, `style`, `textarea`,
+//! `title`… hold no links. Attribute values keep their escaping: only the
+//! URL part of a value is replaced, everything else of the page is copied
+//! byte for byte.
 
 use std::collections::BTreeMap;
 use std::ops::Range;
@@ -30,7 +31,9 @@ use std::ops::Range;
 use rayon::prelude::*;
 
 use crate::config::Config;
+use crate::html::{start_tags, StartTag};
 use crate::templates::escape;
+use crate::urls::{base_path, page_path};
 
 /// The output file that a server shows for any missing path.
 pub const NOT_FOUND_PAGE: &str = "404.html";
@@ -83,27 +86,6 @@ fn rewrite_html(output: &str, bytes: &[u8], config: &Config) -> Option<String> {
     } else {
         absolutize_root_relative(html, base)
     })
-}
-
-/// The URL path of an output file: `faq/index.html` → `/faq/`,
-/// `index.html` → `/`, `faq.html` → `/faq.html`.
-pub fn page_path(output: &str) -> String {
-    match output.strip_suffix("index.html") {
-        Some(dir) if dir.is_empty() || dir.ends_with('/') => format!("/{dir}"),
-        _ => format!("/{output}"),
-    }
-}
-
-/// The path part of a base URL, without trailing slash:
-/// `https://example.org/amie/` → `/amie`, `https://example.org` → ``.
-pub fn base_path(base_url: &str) -> &str {
-    let after_scheme = base_url
-        .split_once("://")
-        .map_or(base_url, |(_, rest)| rest);
-    match after_scheme.find('/') {
-        Some(i) => after_scheme[i..].trim_end_matches('/'),
-        None => "",
-    }
 }
 
 /// Makes every link of `html` to the site at `base_url` (absolute, or
@@ -189,35 +171,15 @@ fn segments(dir: &str) -> Vec<&str> {
     }
 }
 
-/// One start tag: its lowercase name and its attributes (lowercase name,
-/// byte range of the raw value in the document, without quotes).
-struct StartTag {
-    name: String,
-    attrs: Vec<(String, Range<usize>)>,
-}
-
-impl StartTag {
-    fn attr<'h>(&self, html: &'h str, name: &str) -> Option<&'h str> {
-        self.attrs
-            .iter()
-            .find(|(n, _)| n == name)
-            .map(|(_, r)| &html[r.clone()])
+/// A `<link>` whose URL must stay absolute: canonical, or an alternate
+/// language version (`hreflang`), as search engines require.
+fn keeps_absolute_href(tag: &StartTag) -> bool {
+    if tag.name != "link" {
+        return false;
     }
-
-    fn has_attr(&self, name: &str) -> bool {
-        self.attrs.iter().any(|(n, _)| n == name)
-    }
-
-    /// A `<link>` whose URL must stay absolute: canonical, or an alternate
-    /// language version (`hreflang`), as search engines require.
-    fn keeps_absolute_href(&self, html: &str) -> bool {
-        if self.name != "link" {
-            return false;
-        }
-        let rel = self.attr(html, "rel").unwrap_or("").to_ascii_lowercase();
-        let rels: Vec<&str> = rel.split_ascii_whitespace().collect();
-        rels.contains(&"canonical") || (rels.contains(&"alternate") && self.has_attr("hreflang"))
-    }
+    let rel = tag.value("rel").unwrap_or("").to_ascii_lowercase();
+    let rels: Vec<&str> = rel.split_ascii_whitespace().collect();
+    rels.contains(&"canonical") || (rels.contains(&"alternate") && tag.attr("hreflang").is_some())
 }
 
 /// Applies `map` to every URL-valued attribute of `html` (a `None` keeps
@@ -225,10 +187,11 @@ impl StartTag {
 fn rewrite(html: &str, map: impl Fn(&str) -> Option<String>) -> String {
     let mut edits: Vec<(Range<usize>, String)> = Vec::new();
     for tag in start_tags(html) {
-        for (name, range) in &tag.attrs {
+        for attr in &tag.attrs {
+            let range = &attr.raw;
             let value = &html[range.clone()];
-            match name.as_str() {
-                "href" if tag.keeps_absolute_href(html) => {}
+            match attr.name.as_str() {
+                "href" if keeps_absolute_href(&tag) => {}
                 "href" | "src" | "poster" | "action" | "formaction" | "cite" => {
                     single(value, range, &map, &mut edits);
                 }
@@ -237,7 +200,7 @@ fn rewrite(html: &str, map: impl Fn(&str) -> Option<String>) -> String {
                 "content"
                     if tag.name == "meta"
                         && tag
-                            .attr(html, "http-equiv")
+                            .value("http-equiv")
                             .is_some_and(|v| v.eq_ignore_ascii_case("refresh")) =>
                 {
                     refresh(value, range.start, &map, &mut edits);
@@ -344,120 +307,6 @@ fn is_html_space(c: char) -> bool {
     matches!(c, ' ' | '\t' | '\n' | '\r' | '\x0C')
 }
 
-/// Elements whose content is text, never tags.
-const RAW_TEXT: &[&str] = &[
-    "script", "style", "textarea", "title", "xmp", "noembed", "noframes",
-];
-
-/// Every start tag of `html`, in order.
-fn start_tags(html: &str) -> Vec<StartTag> {
-    let b = html.as_bytes();
-    let mut tags = Vec::new();
-    let mut i = 0;
-    while let Some(off) = b[i..].iter().position(|&c| c == b'<') {
-        i += off;
-        let next = b.get(i + 1).copied().unwrap_or(0);
-        if b[i..].starts_with(b"<!--") {
-            i = find(b, i + 4, b"-->").map_or(b.len(), |e| e + 3);
-            continue;
-        }
-        if matches!(next, b'!' | b'?' | b'/') {
-            i = find(b, i + 1, b">").map_or(b.len(), |e| e + 1);
-            continue;
-        }
-        if !next.is_ascii_alphabetic() {
-            i += 1;
-            continue;
-        }
-        let (tag, end) = start_tag(html, i + 1);
-        i = end;
-        if RAW_TEXT.contains(&tag.name.as_str()) {
-            let close = format!("</{}", tag.name);
-            i = find_ci(b, i, close.as_bytes()).unwrap_or(b.len());
-        }
-        tags.push(tag);
-    }
-    tags
-}
-
-/// Parses a start tag whose name begins at `i`; returns it and the offset
-/// after its `>`.
-fn start_tag(html: &str, mut i: usize) -> (StartTag, usize) {
-    let b = html.as_bytes();
-    let is_space = |c: u8| matches!(c, b' ' | b'\t' | b'\n' | b'\r' | b'\x0C');
-    let start = i;
-    while i < b.len() && !is_space(b[i]) && b[i] != b'/' && b[i] != b'>' {
-        i += 1;
-    }
-    let name = html[start..i].to_ascii_lowercase();
-    let mut attrs = Vec::new();
-    loop {
-        while i < b.len() && (is_space(b[i]) || b[i] == b'/') {
-            i += 1;
-        }
-        if i >= b.len() {
-            break;
-        }
-        if b[i] == b'>' {
-            i += 1;
-            break;
-        }
-        let name_start = i;
-        i += 1; // A name may start with `=`; at least one byte.
-        while i < b.len() && !is_space(b[i]) && !matches!(b[i], b'/' | b'>' | b'=') {
-            i += 1;
-        }
-        let attr = html[name_start..i].to_ascii_lowercase();
-        let mut j = i;
-        while j < b.len() && is_space(b[j]) {
-            j += 1;
-        }
-        if j < b.len() && b[j] == b'=' {
-            j += 1;
-            while j < b.len() && is_space(b[j]) {
-                j += 1;
-            }
-            let range = match b.get(j) {
-                Some(&q) if q == b'"' || q == b'\'' => {
-                    let end = b[j + 1..]
-                        .iter()
-                        .position(|&c| c == q)
-                        .map_or(b.len(), |e| j + 1 + e);
-                    let r = j + 1..end;
-                    j = (end + 1).min(b.len());
-                    r
-                }
-                _ => {
-                    let s = j;
-                    while j < b.len() && !is_space(b[j]) && b[j] != b'>' {
-                        j += 1;
-                    }
-                    s..j
-                }
-            };
-            attrs.push((attr, range));
-            i = j;
-        } else {
-            attrs.push((attr, i..i));
-        }
-    }
-    (StartTag { name, attrs }, i)
-}
-
-fn find(hay: &[u8], from: usize, needle: &[u8]) -> Option<usize> {
-    hay.get(from..)?
-        .windows(needle.len())
-        .position(|w| w == needle)
-        .map(|p| from + p)
-}
-
-fn find_ci(hay: &[u8], from: usize, needle: &[u8]) -> Option<usize> {
-    hay.get(from..)?
-        .windows(needle.len())
-        .position(|w| w.eq_ignore_ascii_case(needle))
-        .map(|p| from + p)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -466,22 +315,6 @@ mod tests {
 
     fn rel(html: &str, page: &str) -> String {
         relativize(html, page, BASE)
-    }
-
-    #[test]
-    fn page_paths_and_base_paths() {
-        assert_eq!(page_path("index.html"), "/");
-        assert_eq!(page_path("faq/index.html"), "/faq/");
-        assert_eq!(page_path("faq.html"), "/faq.html");
-        assert_eq!(
-            page_path("services/assistance.html"),
-            "/services/assistance.html"
-        );
-        assert_eq!(page_path("myindex.html"), "/myindex.html");
-        assert_eq!(base_path("https://example.org/amie/"), "/amie");
-        assert_eq!(base_path("https://example.org/a/b"), "/a/b");
-        assert_eq!(base_path("https://example.org/"), "");
-        assert_eq!(base_path("http://127.0.0.1:1111"), "");
     }
 
     #[test]
@@ -642,6 +475,29 @@ mod tests {
         ] {
             let _ = rel(cut, "/");
         }
+    }
+
+    #[test]
+    fn pages_are_read_as_a_browser_reads_them() {
+        // What `check` and this module once read differently, now read by
+        // the one tokenizer: `<!-->` is a whole comment, the text of
+        // `<iframe>` holds no tags, a repeated attribute is ignored,
+        // attribute values are decoded before they are compared.
+        let html = concat!(
+            "<!--><a href=\"https://amie.example/faq/\">a</a>",
+            "<iframe><a href=\"https://amie.example/faq/\"></iframe>",
+            "<a href=\"/faq/\" href=\"/autre/\">b</a>",
+            "<link rel=\"can&#111;nical\" href=\"https://amie.example/faq/\">",
+            "<a =x href=/faq/>c</a>",
+        );
+        let expected = concat!(
+            "<!--><a href=\"../faq/index.html\">a</a>",
+            "<iframe><a href=\"https://amie.example/faq/\"></iframe>",
+            "<a href=\"../faq/index.html\" href=\"/autre/\">b</a>",
+            "<link rel=\"can&#111;nical\" href=\"https://amie.example/faq/\">",
+            "<a =x href=../faq/index.html>c</a>",
+        );
+        assert_eq!(rel(html, "/services/"), expected);
     }
 
     #[test]

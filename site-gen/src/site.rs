@@ -68,6 +68,50 @@ pub struct BuiltSite {
     /// Figures of the pricing model typed by hand in undated pages
     /// (`check` warns about them).
     pub typed_figures: Vec<crate::Diagnostic>,
+    /// The `base_url` the pages were built with (no trailing slash).
+    pub base_url: String,
+    /// Each page made from Markdown, by output path: what `check` needs to
+    /// point a problem of the output at the Markdown.
+    pub markdown: BTreeMap<String, MarkdownPage>,
+}
+
+/// A page made from Markdown, as the build read and rendered it.
+#[derive(Debug, Clone, Default)]
+pub struct MarkdownPage {
+    /// As shown to the user: `content/services.md`.
+    pub file: PathBuf,
+    /// As `@/` links name it: `services.md`.
+    pub source_path: String,
+    /// Its URL path: `/services/`.
+    pub path: String,
+    /// The Markdown after the front matter, from line `body_line` of the file.
+    pub body: String,
+    pub body_line: usize,
+    /// The links the Markdown renderer recorded, where they are written.
+    pub links: Vec<crate::markdown::LinkRef>,
+}
+
+impl MarkdownPage {
+    /// The pages of `docs`, `links[i]` being what rendering `docs[i]` recorded.
+    pub(crate) fn by_output(
+        docs: Vec<crate::content::Document>,
+        links: impl Iterator<Item = Vec<crate::markdown::LinkRef>>,
+    ) -> BTreeMap<String, MarkdownPage> {
+        docs.into_iter()
+            .zip(links)
+            .map(|(doc, links)| {
+                let page = MarkdownPage {
+                    file: doc.file,
+                    source_path: doc.source_path,
+                    path: doc.path,
+                    body: doc.body,
+                    body_line: doc.body_line,
+                    links,
+                };
+                (doc.output, page)
+            })
+            .collect()
+    }
 }
 
 /// Builds the site at `opts.root` in memory; the widget's slow steps are

@@ -1,7 +1,19 @@
 //! Every URL the site links to, computed in one place: pages by source
-//! path, site paths, and static assets with their content hash.
+//! path, site paths, and static assets with their content hash; and the
+//! helpers that read URLs back (percent-decoding, paths of output files,
+//! base URLs), shared by `check`, `relative` and `serve`.
 
 use std::collections::HashMap;
+
+/// A URL that cannot be made: a mistake in a template or in `site.toml`
+/// (the caller says where).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum UrlError {
+    #[error("lien cassé : @/{0} n’existe pas")]
+    NoSuchPage(String),
+    #[error("fichier statique « {0} » introuvable")]
+    NoSuchAsset(String),
+}
 
 /// The URLs of one build.
 #[derive(Debug, Default)]
@@ -39,7 +51,7 @@ impl Urls {
     }
 
     /// Resolves `@/source.md#anchor`, `/site/path` or `site/path`.
-    pub fn resolve(&self, link: &str) -> Result<String, String> {
+    pub fn resolve(&self, link: &str) -> Result<String, UrlError> {
         if let Some(source) = link.strip_prefix("@/") {
             let (source, anchor) = match source.split_once('#') {
                 Some((s, a)) => (s, Some(a)),
@@ -47,7 +59,7 @@ impl Urls {
             };
             let url = self
                 .page(source)
-                .ok_or_else(|| format!("lien cassé : @/{source} n’existe pas"))?;
+                .ok_or_else(|| UrlError::NoSuchPage(source.to_string()))?;
             Ok(match anchor {
                 Some(a) => format!("{url}#{a}"),
                 None => url,
@@ -61,12 +73,12 @@ impl Urls {
 
     /// The URL of a static asset, with a content hash so it can be cached
     /// forever; an unknown asset is an error (a typo in a template).
-    pub fn asset(&self, path: &str) -> Result<String, String> {
+    pub fn asset(&self, path: &str) -> Result<String, UrlError> {
         let path = path.trim_start_matches('/');
         let hash = self
             .asset_hashes
             .get(path)
-            .ok_or_else(|| format!("fichier statique « {path} » introuvable"))?;
+            .ok_or_else(|| UrlError::NoSuchAsset(path.to_string()))?;
         Ok(format!("{}?h={hash}", self.permalink(path)))
     }
 }
@@ -74,6 +86,97 @@ impl Urls {
 /// Short content hash used to bust caches.
 pub fn content_hash(bytes: &[u8]) -> String {
     blake3::hash(bytes).to_hex()[..10].to_string()
+}
+
+/// Strict percent-decoding: `%` must be followed by two hex digits.
+pub fn percent_decode(s: &str) -> Option<Vec<u8>> {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' {
+            let hex = bytes.get(i + 1..i + 3)?;
+            let hex = std::str::from_utf8(hex).ok()?;
+            out.push(u8::from_str_radix(hex, 16).ok()?);
+            i += 3;
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
+    }
+    Some(out)
+}
+
+/// `s` percent-decoded (invalid UTF-8 replaced), or as is when an escape
+/// is malformed.
+pub fn percent_decode_lossy(s: &str) -> String {
+    match percent_decode(s) {
+        Some(bytes) => String::from_utf8_lossy(&bytes).into_owned(),
+        None => s.to_string(),
+    }
+}
+
+/// The URL path of an output file: `faq/index.html` → `/faq/`,
+/// `index.html` → `/`, `faq.html` → `/faq.html`.
+pub fn page_path(output: &str) -> String {
+    match output.strip_suffix("index.html") {
+        Some(dir) if dir.is_empty() || dir.ends_with('/') => format!("/{dir}"),
+        _ => format!("/{output}"),
+    }
+}
+
+/// The path part of a base URL, without trailing slash:
+/// `https://example.org/amie/` → `/amie`, `https://example.org` → ``.
+pub fn base_path(base_url: &str) -> &str {
+    let after_scheme = base_url
+        .split_once("://")
+        .map_or(base_url, |(_, rest)| rest);
+    match after_scheme.find('/') {
+        Some(i) => after_scheme[i..].trim_end_matches('/'),
+        None => "",
+    }
+}
+
+/// `value` without the site's `base` URL (no trailing slash) when it
+/// starts with it: `{base}/faq/` → `/faq/`, `{base}` → `/`, `{base}?x` →
+/// `?x`; `None` for another site (`{base}.org/`).
+pub fn strip_base<'v>(value: &'v str, base: &str) -> Option<&'v str> {
+    let rest = value.strip_prefix(base)?;
+    if rest.is_empty() {
+        Some("/")
+    } else if rest.starts_with(['/', '?', '#']) {
+        Some(rest)
+    } else {
+        None
+    }
+}
+
+/// A URL scheme (`https`, `mailto`, `web+x`): a letter, then letters,
+/// digits, `+`, `-` or `.`.
+pub fn is_scheme(s: &str) -> bool {
+    let mut chars = s.chars();
+    chars.next().is_some_and(|c| c.is_ascii_alphabetic())
+        && chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
+}
+
+/// A site path percent-decoded, its `.` and `..` segments applied (never
+/// above the root): `/a/./b/../c%C3%A9/` → `/a/cé/`.
+pub fn normalise_path(path: &str) -> String {
+    let decoded = percent_decode_lossy(path);
+    let mut out: Vec<&str> = Vec::new();
+    let segments: Vec<&str> = decoded.split('/').collect();
+    let last = segments.len() - 1;
+    for (i, seg) in segments.iter().enumerate() {
+        match *seg {
+            "." => {}
+            ".." => {
+                out.pop();
+            }
+            "" if i != last => {}
+            s => out.push(s),
+        }
+    }
+    format!("/{}", out.join("/"))
 }
 
 #[cfg(test)]
@@ -99,10 +202,10 @@ mod tests {
             u.resolve("/contact/").unwrap(),
             "https://amie.example/site/contact/"
         );
-        assert!(u
-            .resolve("@/absent.md")
-            .unwrap_err()
-            .contains("@/absent.md"));
+        assert_eq!(
+            u.resolve("@/absent.md").unwrap_err().to_string(),
+            "lien cassé : @/absent.md n’existe pas"
+        );
     }
 
     #[test]
@@ -112,6 +215,40 @@ mod tests {
             u.asset("style.css").unwrap(),
             "https://amie.example/site/style.css?h=abc"
         );
-        assert!(u.asset("nope.css").is_err());
+        assert_eq!(
+            u.asset("nope.css").unwrap_err().to_string(),
+            "fichier statique « nope.css » introuvable"
+        );
+    }
+
+    #[test]
+    fn percent_decoding_is_strict() {
+        assert_eq!(percent_decode("/caf%C3%A9/").unwrap(), "/café/".as_bytes());
+        assert_eq!(percent_decode("%2e%2E"), Some(b"..".to_vec()));
+        assert_eq!(percent_decode("a%2"), None);
+        assert_eq!(percent_decode("a%zz"), None);
+        assert_eq!(percent_decode_lossy("a%zz"), "a%zz");
+        assert_eq!(percent_decode_lossy("%FF"), "\u{fffd}");
+    }
+
+    #[test]
+    fn paths() {
+        assert_eq!(page_path("faq/index.html"), "/faq/");
+        assert_eq!(page_path("index.html"), "/");
+        assert_eq!(page_path("faq.html"), "/faq.html");
+        assert_eq!(page_path("myindex.html"), "/myindex.html");
+        assert_eq!(base_path("https://example.org/amie/"), "/amie");
+        assert_eq!(base_path("https://example.org/a/b"), "/a/b");
+        assert_eq!(base_path("https://example.org/"), "");
+        assert_eq!(base_path("http://127.0.0.1:1111"), "");
+        assert_eq!(normalise_path("/a/./b/../c/"), "/a/c/");
+        assert_eq!(normalise_path("/../../x"), "/x");
+        assert_eq!(normalise_path("/caf%C3%A9/"), "/café/");
+        let base = "https://amie.example";
+        assert_eq!(strip_base("https://amie.example", base), Some("/"));
+        assert_eq!(strip_base("https://amie.example/faq/", base), Some("/faq/"));
+        assert_eq!(strip_base("https://amie.example#x", base), Some("#x"));
+        assert_eq!(strip_base("https://amie.examples/", base), None);
+        assert!(is_scheme("https") && is_scheme("web+x") && !is_scheme("1a") && !is_scheme(""));
     }
 }

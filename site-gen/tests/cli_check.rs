@@ -58,6 +58,31 @@ fn broken_plain_link_and_anchor_point_at_the_markdown() {
 }
 
 #[test]
+fn pages_are_read_as_a_browser_reads_them() {
+    // `&eacute;` was unknown to check's own decoder (a false « ancre
+    // cassée » for `#café`), and `<!-->` hid the rest of the page from it.
+    let site = Site::new(&[
+        ("content/_index.md", HOME),
+        ("content/faq.md", FAQ),
+        (
+            "content/services.md",
+            "+++\ntitle = \"Services\"\n+++\n\n<p id=\"caf&eacute;\">Café</p>\n\n<a href=\"#café\">le café</a> <a href=\"#th&eacute;\">le thé</a>\n\n<!--><a href=\"/apres-commentaire/\">x</a>\n",
+        ),
+    ]);
+    let out = site.run(&["check"]);
+    let err = stderr(&out);
+    let problems: Vec<&str> = err.lines().filter(|l| l.starts_with("erreur ")).collect();
+    assert_eq!(
+        problems,
+        [
+            "erreur content/services.md:7:32: ancre cassée : #thé n’existe pas dans cette page",
+            "erreur content/services.md:9:9: lien cassé vers /apres-commentaire/ (aucune page)",
+        ],
+        "{err}"
+    );
+}
+
+#[test]
 fn broken_source_link_fails_like_the_build() {
     let site = Site::new(&[
         ("content/_index.md", HOME),

@@ -33,11 +33,10 @@ fn index(public: &Path) -> String {
 }
 
 /// The points where a debug build of `site-gen` can be told to stop and
-/// wait to be killed (`SITE_GEN_TEST_PAUSE_…=<flag file>`, see
+/// wait to be killed (`SITE_GEN_TEST_PAUSE_<POINT>=<flag file>`, see
 /// `output.rs`), with what is on disk there. A test kills the build at
-/// each: reached by construction, not by timing. A new hook point is one
-/// more line here.
-#[cfg(debug_assertions)]
+/// each: reached by construction, not by timing. A hook point added to the
+/// sources fails `every_hook_point_is_tested` until it is listed here.
 const PAUSE_POINTS: &[(&str, &str)] = &[(
     "SITE_GEN_TEST_PAUSE_BEFORE_SWAP",
     "new site staged beside the output, lock held",
@@ -299,6 +298,47 @@ fn kill_at(point: &str, what: &str, first_build: bool) {
     assert!(index(&public).contains("Version B"));
     assert_eq!(hidden_in(site.root()), Vec::<String>::new(), "{what}");
     assert!(!public.join(".public.lock").exists());
+}
+
+/// Every hook point named in site-gen's sources (`SITE_GEN_TEST_PAUSE_…`).
+fn hook_points_in_the_sources() -> Vec<String> {
+    fn walk(dir: &Path, found: &mut Vec<String>) {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                walk(&path, found);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                let text = std::fs::read_to_string(&path).unwrap();
+                for (at, _) in text.match_indices("SITE_GEN_TEST_PAUSE_") {
+                    let name: String = text[at..]
+                        .chars()
+                        .take_while(|c| c.is_ascii_uppercase() || *c == '_')
+                        .collect();
+                    // A bare prefix (in a comment) names no point.
+                    if name.len() > "SITE_GEN_TEST_PAUSE_".len() {
+                        found.push(name);
+                    }
+                }
+            }
+        }
+    }
+    let mut found = Vec::new();
+    walk(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("src"),
+        &mut found,
+    );
+    found.sort();
+    found.dedup();
+    found
+}
+
+#[test]
+fn every_hook_point_is_tested() {
+    let mut tested: Vec<String> = PAUSE_POINTS.iter().map(|(p, _)| p.to_string()).collect();
+    tested.sort();
+    let found = hook_points_in_the_sources();
+    assert!(!found.is_empty(), "the pause hook is still in the sources");
+    assert_eq!(found, tested, "add each hook point to PAUSE_POINTS");
 }
 
 #[cfg(debug_assertions)]

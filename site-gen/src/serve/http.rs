@@ -8,6 +8,8 @@ use std::io::{self, BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::time::{Duration, Instant};
 
+use crate::urls::percent_decode;
+
 /// Longest request line (method, target, version), in bytes.
 pub const MAX_REQUEST_LINE: usize = 8 * 1024;
 /// Longest header section (every header line together), in bytes.
@@ -254,25 +256,6 @@ fn check_segments(path: &str) -> Result<(), PathError> {
         return Err(PathError::Bad);
     }
     Ok(())
-}
-
-/// Strict percent-decoding: `%` must be followed by two hex digits.
-pub fn percent_decode(s: &str) -> Option<Vec<u8>> {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' {
-            let hex = bytes.get(i + 1..i + 3)?;
-            let hex = std::str::from_utf8(hex).ok()?;
-            out.push(u8::from_str_radix(hex, 16).ok()?);
-            i += 3;
-        } else {
-            out.push(bytes[i]);
-            i += 1;
-        }
-    }
-    Some(out)
 }
 
 /// The content type of a site file: one table, shared with the tests.

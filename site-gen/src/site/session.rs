@@ -167,6 +167,14 @@ impl Session {
         let Some(site) = self.site.take() else {
             return BuiltSite::default();
         };
+        let config = self.config.as_ref();
+        let base_url = config.map_or("", Config::base_url).to_string();
+        let docs = std::mem::take(&mut self.docs).into_iter();
+        let links = docs.map(|d| d.md.map(|m| m.result.rendered.links).unwrap_or_default());
+        let markdown = match self.loaded.take() {
+            Some(Ok((loaded, _))) => super::MarkdownPage::by_output(loaded.docs, links),
+            _ => Default::default(),
+        };
         // Drop the caches first, so the files are not shared any more.
         drop(self);
         let files = Arc::try_unwrap(site.files).unwrap_or_else(|shared| (*shared).clone());
@@ -182,6 +190,8 @@ impl Session {
             timings: report.timings,
             warnings: report.warnings,
             typed_figures: report.typed_figures,
+            base_url,
+            markdown,
         }
     }
 
