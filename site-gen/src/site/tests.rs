@@ -256,6 +256,9 @@ fn edits_rebuild_what_they_affect_and_match_a_full_build() {
     // An anchor other pages link to, broken then fixed.
     let problems = site.write_and_fail("content/actualites/b.md", "## Suite", "## Après");
     assert!(problems.to_string().contains("#suite"), "{problems}");
+    // Still reported after an edit elsewhere: its check is kept, not lost.
+    let kept = site.write_and_fail("content/services/y.md", "Cours.", "Cours du soir.");
+    assert_eq!(kept, problems);
     site.edit("content/actualites/b.md", "## Après", "## Suite");
     // A same-page anchor.
     site.write_and_fail("content/actualites/a.md", "## Fin", "## Conclusion");
