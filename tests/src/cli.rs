@@ -52,8 +52,9 @@ fn build_site_gen() -> anyhow::Result<PathBuf> {
     bail!("cargo did not name the site-gen executable")
 }
 
-/// `site-gen --root ROOT --quiet build --output OUT [extra…]`, run to its
-/// end; standard output and error are kept.
+/// The command `site-gen --root ROOT --quiet build --output OUT`, without
+/// standard input; add options (`--no-widget`) before running it with
+/// [`run`].
 pub fn build_command(root: &Path, out: &Path) -> Command {
     let mut cmd = Command::new(site_gen_exe());
     cmd.arg("--root")
