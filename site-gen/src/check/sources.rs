@@ -10,12 +10,12 @@
 //! ids (`{#id}`). Once `markdown::LinkRef` covers every link and id, those
 //! lookups go.
 
+use std::cell::OnceCell;
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 
 use pulldown_cmark::{Event, Options, Parser, Tag};
 
-use crate::diagnostics::line_col;
 use crate::html::start_tags;
 use crate::markdown::LinkRef;
 use crate::site::MarkdownPage;
@@ -32,6 +32,21 @@ pub(super) struct Sources<'a> {
     pages: &'a BTreeMap<String, MarkdownPage>,
     /// URL path by `@/` source path.
     paths: HashMap<&'a str, &'a str>,
+    /// What a page's Markdown writes, read when a first problem asks.
+    found: HashMap<&'a str, OnceCell<Found>>,
+}
+
+/// The links and ids a page's Markdown writes.
+#[derive(Default)]
+struct Found {
+    /// The positions of every link (recorded by the build or not), by URL
+    /// in comparable form.
+    links: HashMap<String, Vec<Position>>,
+    /// The same for `href` and `src` of the raw HTML.
+    raw_links: HashMap<String, Vec<Position>>,
+    /// The offsets of the ids given by heading attributes (`{#id}`) and
+    /// by raw HTML (`id="…"`), by id.
+    ids: HashMap<String, Vec<usize>>,
 }
 
 impl<'a> Sources<'a> {
@@ -40,7 +55,16 @@ impl<'a> Sources<'a> {
             .values()
             .map(|p| (p.source_path.as_str(), p.path.as_str()))
             .collect();
-        Sources { base, pages, paths }
+        let found = pages
+            .keys()
+            .map(|k| (k.as_str(), OnceCell::new()))
+            .collect();
+        Sources {
+            base,
+            pages,
+            paths,
+            found,
+        }
     }
 
     /// No page made from Markdown (unit tests of the output alone).
@@ -51,6 +75,7 @@ impl<'a> Sources<'a> {
             base: "",
             pages: &EMPTY,
             paths: HashMap::new(),
+            found: HashMap::new(),
         }
     }
 
@@ -63,47 +88,76 @@ impl<'a> Sources<'a> {
     /// output is `value` (references decoded); `None` when it does not
     /// (a link of the template, of a shortcode).
     pub(super) fn link(&self, output: &str, value: &str) -> Option<(&'a Path, Vec<Position>)> {
-        let page = self.pages.get(output)?;
+        let (page, found) = self.page(output)?;
         let wanted = comparable(value);
-        let mut found: Vec<Position> = page
-            .links
-            .iter()
-            .filter(|l| comparable(&self.as_output(l)) == wanted)
-            .map(|l| (l.line, l.column))
-            .collect();
-        let offsets = unrecorded_links(&page.body)
-            .filter(|(dest, _)| comparable(dest) == wanted)
-            .map(|(_, at)| at);
-        found.extend(offsets.map(|at| position(page, at)));
-        if found.is_empty() {
-            found = raw_html_attrs(&page.body, &["href", "src"])
-                .filter(|(v, _)| comparable(v) == wanted)
-                .map(|(_, at)| position(page, at))
-                .collect();
-        }
-        found.sort_unstable();
-        found.dedup();
-        (!found.is_empty()).then_some((page.file.as_path(), found))
+        let mut at = match found.links.get(&wanted) {
+            Some(at) => at.clone(),
+            None => found.raw_links.get(&wanted).cloned().unwrap_or_default(),
+        };
+        at.sort_unstable();
+        at.dedup();
+        (!at.is_empty()).then_some((page.file.as_path(), at))
     }
 
     /// Where the Markdown of `output` gives the id `id` a second time (the
     /// first time if it gives it once).
     pub(super) fn duplicate_id(&self, output: &str, id: &str) -> Option<(&'a Path, Position)> {
-        let page = self.pages.get(output)?;
-        let heading = format!("{{#{id}}}");
-        let mut offsets: Vec<usize> = page
-            .body
-            .match_indices(&heading)
-            .map(|(i, _)| i)
-            .chain(
-                raw_html_attrs(&page.body, &["id"])
-                    .filter(|(v, _)| v == id)
-                    .map(|(_, at)| at),
-            )
-            .collect();
+        let (page, found) = self.page(output)?;
+        let mut offsets = found.ids.get(id)?.clone();
         offsets.sort_unstable();
         let at = *offsets.get(1).or(offsets.first())?;
         Some((page.file.as_path(), position(page, at)))
+    }
+
+    /// The page made from Markdown published as `output`, and what its
+    /// Markdown writes.
+    fn page(&self, output: &str) -> Option<(&'a MarkdownPage, &Found)> {
+        let page = self.pages.get(output)?;
+        let found = self.found.get(output)?.get_or_init(|| self.find(page));
+        Some((page, found))
+    }
+
+    /// Reads what `page`'s Markdown writes (once per page).
+    fn find(&self, page: &MarkdownPage) -> Found {
+        let lines = Lines::new(&page.body, page.body_line);
+        let recorded = page.links.iter().map(|l| {
+            let url = comparable(&self.as_output(l));
+            (url, (l.line, l.column))
+        });
+        let unrecorded =
+            unrecorded_links(&page.body).map(|(dest, at)| (comparable(&dest), lines.position(at)));
+        let mut found = Found::default();
+        for (url, at) in recorded.chain(unrecorded) {
+            found.links.entry(url).or_default().push(at);
+        }
+        // `{#id}`: an id ends at `}`; a space or `{` first means it is no
+        // heading attribute (which also keeps this scan linear).
+        for (at, _) in page.body.match_indices("{#") {
+            let rest = &page.body[at + 2..];
+            let end = rest.find(|c: char| c == '}' || c == '{' || c.is_whitespace());
+            if let Some(end) = end.filter(|&e| rest[e..].starts_with('}')) {
+                let id = rest[..end].to_string();
+                found.ids.entry(id).or_default().push(at);
+            }
+        }
+        for tag in start_tags(&page.body) {
+            for attr in tag.attrs {
+                match attr.name.as_str() {
+                    "href" | "src" => {
+                        let at = lines.position(attr.name_offset);
+                        let url = comparable(&attr.value);
+                        found.raw_links.entry(url).or_default().push(at);
+                    }
+                    "id" => found
+                        .ids
+                        .entry(attr.value)
+                        .or_default()
+                        .push(attr.name_offset),
+                    _ => {}
+                }
+            }
+        }
+        found
     }
 
     /// A recorded link as the output writes it (`@/faq.md#a` → the page's
@@ -126,8 +180,37 @@ impl<'a> Sources<'a> {
 
 /// The file position of byte `at` of `page`'s Markdown.
 fn position(page: &MarkdownPage, at: usize) -> Position {
-    let (line, column) = line_col(&page.body, at);
-    (page.body_line + line - 1, column)
+    Lines::new(&page.body, page.body_line).position(at)
+}
+
+/// Byte offsets of a text → positions in its file (line, column in
+/// characters), each in the time of its line.
+struct Lines<'t> {
+    text: &'t str,
+    /// Where each line starts.
+    starts: Vec<usize>,
+    first_line: usize,
+}
+
+impl<'t> Lines<'t> {
+    /// `text` starts at line `first_line` of its file.
+    fn new(text: &'t str, first_line: usize) -> Self {
+        let mut starts = vec![0];
+        starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+        Lines {
+            text,
+            starts,
+            first_line,
+        }
+    }
+
+    fn position(&self, at: usize) -> Position {
+        let at = at.min(self.text.len());
+        let line = self.starts.partition_point(|&s| s <= at) - 1;
+        let start = self.starts[line];
+        let column = self.text.get(start..at).map_or(0, |s| s.chars().count()) + 1;
+        (self.first_line + line, column)
+    }
 }
 
 /// A URL in a form that compares equal whatever its escaping (and without
@@ -165,20 +248,6 @@ fn is_recorded(dest: &str) -> bool {
     dest.starts_with("@/")
         || (dest.starts_with('#') && dest.len() > 1)
         || (dest.starts_with('/') && !dest.starts_with("//"))
-}
-
-/// Values of the attributes `names` in the raw HTML of a Markdown text
-/// (decoded), with the offset of the attribute's name.
-fn raw_html_attrs<'t>(
-    body: &'t str,
-    names: &'t [&str],
-) -> impl Iterator<Item = (String, usize)> + 't {
-    start_tags(body).into_iter().flat_map(move |tag| {
-        tag.attrs
-            .into_iter()
-            .filter(|a| names.contains(&a.name.as_str()))
-            .map(|a| (a.value, a.name_offset))
-    })
 }
 
 #[cfg(test)]
@@ -238,6 +307,16 @@ mod tests {
             s.file("services/index.html"),
             Some(Path::new("content/services.md"))
         );
+    }
+
+    #[test]
+    fn lines_agree_with_the_diagnostics() {
+        let text = "é\nab\r\n\nçà x\n";
+        let lines = Lines::new(text, 3);
+        for at in (0..=text.len()).filter(|&i| text.is_char_boundary(i)) {
+            let (line, column) = crate::diagnostics::line_col(text, at);
+            assert_eq!(lines.position(at), (line + 2, column), "{at}");
+        }
     }
 
     #[test]
