@@ -63,6 +63,19 @@ pub struct FrontMatterError {
     pub message: String,
 }
 
+/// `ligne 3, colonne 7 : message` (the file is named by whoever reports it).
+impl fmt::Display for FrontMatterError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match (self.line, self.column) {
+            (Some(l), Some(c)) => write!(f, "ligne {l}, colonne {c} : {}", self.message),
+            (Some(l), None) => write!(f, "ligne {l} : {}", self.message),
+            _ => f.write_str(&self.message),
+        }
+    }
+}
+
+impl std::error::Error for FrontMatterError {}
+
 impl FrontMatterError {
     fn new(message: impl Into<String>) -> Self {
         FrontMatterError {
@@ -490,6 +503,12 @@ mod tests {
             assert_eq!(e.line, Some(line), "{text:?}: {e:?}");
             assert!(e.message.contains(part), "{text:?}: {e:?}");
         }
+        let e = split("+++\nweight = \"x\"\n+++\n").unwrap_err();
+        assert!(
+            e.to_string()
+                .starts_with("ligne 2, colonne 10 : type invalide"),
+            "{e}"
+        );
         assert_eq!(
             parse_date("hier").unwrap_err().to_string(),
             "date invalide « hier » : attendu AAAA-MM-JJ, par exemple 2025-03-19"
