@@ -12,6 +12,13 @@ use crate::inputs::Inputs;
 /// File name of the site configuration, at the site root.
 pub const CONFIG_FILE: &str = "site.toml";
 
+/// The home page, whose title names a site whose `site.toml` does not.
+pub const HOME_FILE: &str = "content/_index.md";
+
+/// The site's name when neither `site.toml` nor the home page gives one:
+/// nothing is made up.
+pub const TITLE_TO_FILL: &str = "à compléter";
+
 /// How page URLs look.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, Default)]
 #[serde(rename_all = "lowercase")]
@@ -90,6 +97,8 @@ impl Organisation {
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct Config {
+    /// The site's name (header, page titles, feed). Unset or blank: the
+    /// title of the home page, `content/_index.md` ([`Config::load`]).
     pub title: String,
     pub description: String,
     /// Absolute URL the site is published at, e.g. `https://amie.example`.
@@ -127,7 +136,7 @@ pub struct Config {
 impl Default for Config {
     fn default() -> Self {
         Config {
-            title: "Amie".into(),
+            title: String::new(),
             description: String::new(),
             base_url: "http://127.0.0.1:1111".into(),
             language: "fr".into(),
@@ -150,14 +159,22 @@ impl Default for Config {
 }
 
 impl Config {
-    /// Reads `site.toml` under `root`, or the defaults when there is none.
+    /// Reads `site.toml` under `root`, or the defaults when there is none;
+    /// without a `title`, the site is named after its home page
+    /// ([`HOME_FILE`]), so a folder with only `content/` is its own site.
     pub fn load(root: &Path) -> Result<Config, Diagnostic> {
         // Read by the rule of every input: a `site.toml` linked out of the
         // site is refused unread, so no TOML message can quote it.
-        match Inputs::new(root).read_to_string(&root.join(CONFIG_FILE))? {
-            Some(text) => Config::parse(&text, Path::new(CONFIG_FILE)),
-            None => Ok(Config::default()),
+        let inputs = Inputs::new(root);
+        let mut config = match inputs.read_to_string(&root.join(CONFIG_FILE))? {
+            Some(text) => Config::parse(&text, Path::new(CONFIG_FILE))?,
+            None => Config::default(),
+        };
+        if config.title.trim().is_empty() {
+            config.title = home_title(&inputs, root, config.french_typography)
+                .unwrap_or_else(|| TITLE_TO_FILL.to_string());
         }
+        Ok(config)
     }
 
     /// Parses and validates the configuration text; `file` names it in errors.
@@ -202,6 +219,24 @@ impl Config {
     pub fn base_url(&self) -> &str {
         self.base_url.trim_end_matches('/')
     }
+}
+
+/// The title of the home page as its document gets it (front matter, else
+/// first heading; French spacing as the site's). A home page that cannot
+/// be read gives none: loading the content reports why.
+fn home_title(inputs: &Inputs, root: &Path, french_typography: bool) -> Option<String> {
+    let text = inputs.read_to_string(&root.join(HOME_FILE)).ok()??;
+    let split = crate::content::front_matter::split(&text).ok()?;
+    let title = split
+        .front_matter
+        .title
+        .or_else(|| crate::markdown::first_heading(split.body))
+        .filter(|t| !t.trim().is_empty())?;
+    Some(if french_typography {
+        crate::markdown::french_spacing(&title)
+    } else {
+        title
+    })
 }
 
 /// A single path component: no separators, not `.` or `..`.

@@ -40,7 +40,7 @@ use super::state::{
     ThemeState, Timer,
 };
 use super::{BuildOptions, BuiltSite, Timings};
-use crate::config::{Config, CONFIG_FILE};
+use crate::config::{Config, CONFIG_FILE, HOME_FILE};
 use crate::content::{self, Loaded, UrlPaths};
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::render::deps::{Key, KeyBuilder, TemplateKeys};
@@ -231,6 +231,10 @@ impl Session {
             Some(CONFIG_FILE) if rel.components().count() == 1 => self.dirty.config = true,
             Some("content") => {
                 self.dirty.content = true;
+                // A site.toml without `title` takes the home page's.
+                if rel == Path::new(HOME_FILE) {
+                    self.dirty.config = true;
+                }
                 // The pricing data may live there under another spelling.
                 self.dirty.pricing = true;
                 let under = root.join(rel);
