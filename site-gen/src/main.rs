@@ -12,12 +12,17 @@ use clap::Parser;
 use cli::{Cli, Command};
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    // clap's errors, help and version are printed in French by `report`.
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(error) => return report::usage_error(&error),
+    };
     let result = match &cli.command {
         Command::Build(args) => cmd::build::run(&cli, args),
         Command::Serve(args) => cmd::serve::run(&cli, args),
         Command::Check(args) => cmd::check::run(&cli, args),
         Command::New(args) => cmd::new::run(&cli, args),
+        Command::Init(args) => cmd::init::run(&cli, args),
     };
     result.unwrap_or_else(|error| {
         report::failure(&cli.root, &error);

@@ -1,6 +1,7 @@
-//! `site-gen new actualites/assemblee-generale`: a new Markdown page with
-//! its front matter, as a draft, never overwriting anything and never
-//! outside `content/`.
+//! `site-gen new actualites/assemblee-generale` (or `site-gen new
+//! actualites "Assemblée générale"`): a new Markdown page with its front
+//! matter, as a draft, never overwriting anything and never outside
+//! `content/`.
 
 use std::io::Write;
 use std::path::{Component, Path, PathBuf};
@@ -35,6 +36,13 @@ pub enum NewPageError {
         root.display()
     )]
     NoContentFolder { root: PathBuf },
+    #[error(
+        "« {name} » désigne un dossier : indiquez le nom de la page, par exemple \
+         site-gen new {folder}/nom-de-la-page, ou son titre : site-gen new {folder} \"Titre de la page\""
+    )]
+    IsFolder { name: String, folder: String },
+    #[error("le titre est vide : indiquez le titre de la page entre guillemets")]
+    EmptyTitle,
     #[error("{} existe déjà : il n’a pas été modifié", .0.display())]
     Exists(PathBuf),
     #[error(
@@ -83,9 +91,31 @@ pub enum BadName {
 }
 
 /// Creates the page `name` (`actualites/assemblee-generale`, with or
-/// without `content/` and `.md`) under `root/content`, dated `today`.
-pub fn new_page(root: &Path, name: &str, today: Date) -> Result<Created, NewPageError> {
-    let rel = relative_path(name)?;
+/// without `content/` and `.md`) under `root/content`, dated `today`. With
+/// a `title`, `name` is the folder (`actualites`, `.` for `content/`) and
+/// the file is named after the title, which is kept as typed.
+pub fn new_page(
+    root: &Path,
+    name: &str,
+    title: Option<&str>,
+    today: Date,
+) -> Result<Created, NewPageError> {
+    let (rel, title) = match title {
+        Some(title) => {
+            let title = title.split_whitespace().collect::<Vec<_>>().join(" ");
+            if title.is_empty() {
+                return Err(NewPageError::EmptyTitle);
+            }
+            let mut rel = folder_path(name)?;
+            rel.push(format!("{}.md", slug_of(&title)?));
+            (rel, title)
+        }
+        None => {
+            let rel = relative_path(name)?;
+            let title = title_from(name, &rel);
+            (rel, title)
+        }
+    };
     let content = root.join("content");
     if !content.is_dir() {
         return Err(NewPageError::NoContentFolder {
@@ -129,7 +159,6 @@ pub fn new_page(root: &Path, name: &str, today: Date) -> Result<Created, NewPage
         }
     }
 
-    let title = title_from(name, &rel);
     let text = front_matter(&title, today, is_section);
     let mut f = std::fs::OpenOptions::new()
         .write(true)
@@ -154,6 +183,49 @@ fn relative_path(name: &str) -> Result<PathBuf, NewPageError> {
     if trimmed.is_empty() {
         return Err(NewPageError::NoName);
     }
+    // `actualites/`: a folder, not a page (its `_index.md` is named so).
+    if trimmed.ends_with('/') {
+        let folder = folder_path(trimmed)?;
+        return Err(NewPageError::IsFolder {
+            name: trimmed.to_string(),
+            folder: folder.to_string_lossy().replace('\\', "/"),
+        });
+    }
+    let mut parts = typed_parts(trimmed)?;
+    if parts.first().is_some_and(|p| p == "content") && parts.len() > 1 {
+        parts.remove(0);
+    }
+    let last = parts.pop().ok_or(NewPageError::NoName)?;
+    let stem = last.strip_suffix(".md").unwrap_or(&last).to_string();
+    let mut rel = PathBuf::new();
+    for part in &parts {
+        rel.push(slug_of(part)?);
+    }
+    if stem == "_index" {
+        rel.push("_index.md");
+    } else {
+        rel.push(format!("{}.md", slug_of(&stem)?));
+    }
+    Ok(rel)
+}
+
+/// `actualites` (or `content/actualites/`, `.`) → `actualites`, a folder of
+/// `content/` given with a title; empty for `content/` itself.
+fn folder_path(name: &str) -> Result<PathBuf, NewPageError> {
+    let mut parts = typed_parts(name.trim())?;
+    if parts.first().is_some_and(|p| p == "content") {
+        parts.remove(0);
+    }
+    let mut rel = PathBuf::new();
+    for part in &parts {
+        rel.push(slug_of(part)?);
+    }
+    Ok(rel)
+}
+
+/// The names of a typed path, refusing anything that is not a plain
+/// relative path.
+fn typed_parts(trimmed: &str) -> Result<Vec<String>, NewPageError> {
     let refuse = |why| NewPageError::BadName {
         name: trimmed.to_string(),
         why,
@@ -173,21 +245,7 @@ fn relative_path(name: &str) -> Result<PathBuf, NewPageError> {
             _ => return Err(refuse(BadName::ParentFolder)),
         }
     }
-    if parts.first().is_some_and(|p| p == "content") && parts.len() > 1 {
-        parts.remove(0);
-    }
-    let last = parts.pop().ok_or(NewPageError::NoName)?;
-    let stem = last.strip_suffix(".md").unwrap_or(&last).to_string();
-    let mut rel = PathBuf::new();
-    for part in &parts {
-        rel.push(slug_of(part)?);
-    }
-    if stem == "_index" {
-        rel.push("_index.md");
-    } else {
-        rel.push(format!("{}.md", slug_of(&stem)?));
-    }
-    Ok(rel)
+    Ok(parts)
 }
 
 /// The slug a typed name gives (`Fête de la science` → `fete-de-la-science`),
@@ -282,6 +340,20 @@ mod tests {
             let e = relative_path(reserved).unwrap_err().to_string();
             assert!(e.contains("nom réservé par Windows"), "{reserved}: {e}");
         }
+    }
+
+    #[test]
+    fn a_trailing_slash_names_a_folder() {
+        let e = relative_path("actualites/").unwrap_err();
+        assert!(
+            matches!(&e, NewPageError::IsFolder { folder, .. } if folder == "actualites"),
+            "{e}"
+        );
+        let folder = |s: &str| folder_path(s).unwrap().to_string_lossy().into_owned();
+        assert_eq!(folder("content/actualites/"), "actualites");
+        assert_eq!(folder("."), "");
+        assert_eq!(folder("Vie de l’asso"), "vie-de-l-asso");
+        assert!(folder_path("../x").is_err());
     }
 
     #[test]
