@@ -2,11 +2,7 @@
 //! edits, shows build errors in the page, refuses paths leaving the site.
 
 mod common;
-use std::io::{BufRead, BufReader, Write};
-use std::net::TcpStream;
-use std::time::Duration;
-
-use common::{request, request_to, wait_for, Server, Site};
+use common::{request, request_to, wait_for, LivePage, Server, Site};
 
 const HOME: &str = "+++\ntitle = \"Accueil\"\n+++\n\nBienvenue à l’Amie.\n";
 const FAQ: &str = "+++\ntitle = \"FAQ\"\n+++\n\nPremière version.\n";
@@ -194,39 +190,33 @@ fn first_build_failing_serves_an_error_page_then_the_site() {
 fn pages_hear_about_rebuilds() {
     let site = Site::new(&[("content/_index.md", HOME), ("content/faq.md", FAQ)]);
     let server = Server::start(&site, &[]);
-    let mut stream = TcpStream::connect(("127.0.0.1", server.port)).unwrap();
-    stream
-        .set_read_timeout(Some(Duration::from_secs(15)))
-        .unwrap();
-    write!(
-        stream,
-        "GET /__site-gen/events HTTP/1.1\r\nHost: localhost\r\nAccept: text/event-stream\r\n\r\n"
-    )
-    .unwrap();
-    let mut lines = BufReader::new(stream).lines();
-    let mut next_event = move || -> (String, String) {
-        let (mut event, mut data) = (String::new(), String::new());
-        for line in lines.by_ref() {
-            let line = line.expect("event stream line");
-            if let Some(e) = line.strip_prefix("event: ") {
-                event = e.to_string();
-            } else if let Some(d) = line.strip_prefix("data: ") {
-                data = d.to_string();
-            } else if line.is_empty() && !event.is_empty() {
-                return (event, data);
-            }
-        }
-        panic!("event stream closed");
-    };
-    let (event, first) = next_event();
-    assert_eq!(event, "hello");
+    // Not a WebSocket handshake: refused, naming what is expected.
+    let plain = server.get("/__site-gen/live");
+    assert_eq!(plain.status, 426);
+    assert_eq!(plain.header("Upgrade"), Some("websocket"));
+    assert_eq!(request(server.port, "POST", "/__site-gen/live").status, 405);
+
+    let mut page = LivePage::open(server.port);
+    assert!(page.accepted(), "{}", page.head);
+    assert!(
+        page.head
+            .contains("\r\nSec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo="),
+        "{}",
+        page.head
+    );
+    let hello = page.next_message().expect("hello");
+    let first = hello.strip_prefix("hello ").expect(&hello).to_string();
     // The page is served with the same build id, so it does not reload.
     assert!(server
         .get("/")
         .body
         .contains(&format!("data-build=\"{first}\"")));
     site.write("content/faq.md", "+++\ntitle = \"FAQ\"\n+++\n\nNouveau.\n");
-    let (event, second) = next_event();
-    assert_eq!(event, "reload");
+    let reload = page.next_message().expect("reload");
+    let second = reload.strip_prefix("reload ").expect(&reload);
     assert_ne!(first, second);
+    assert!(server
+        .get("/faq/")
+        .body
+        .contains(&format!("data-build=\"{second}\"")));
 }

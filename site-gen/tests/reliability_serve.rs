@@ -14,13 +14,11 @@ use std::sync::Arc;
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
-use common::{raw_exchange, wait_for, within, Server, Site};
+use common::{raw_exchange, wait_for, within, LivePage, Server, Site};
 use site_gen::serve::{live::MAX_LISTENERS, WORKERS};
 
 const HOME: &str = "+++\ntitle = \"Accueil\"\n+++\n\nBienvenue à l’Amie.\n";
 const FAQ: &str = "+++\ntitle = \"FAQ\"\n+++\n\nPremière version.\n";
-const EVENTS: &str =
-    "GET /__site-gen/events HTTP/1.1\r\nHost: localhost\r\nAccept: text/event-stream\r\n\r\n";
 
 /// Stops the trickling clients when the test ends, even when it fails.
 struct Stop(Arc<AtomicBool>);
@@ -240,26 +238,12 @@ fn redirect_queries_cannot_add_headers() {
     );
 }
 
-/// Opens the live-reload stream as a page does. Returns it with what
-/// arrived up to the end of the first event, or until the server closed.
-fn open_events(port: u16) -> (TcpStream, String) {
-    let mut stream = TcpStream::connect(("127.0.0.1", port)).expect("connect");
-    stream
-        .set_read_timeout(Some(Duration::from_secs(10)))
-        .unwrap();
-    stream.write_all(EVENTS.as_bytes()).unwrap();
-    let mut text = String::new();
-    let mut buf = [0u8; 4096];
-    loop {
-        let n = stream.read(&mut buf).expect("hung: no event stream");
-        text.push_str(&String::from_utf8_lossy(&buf[..n]));
-        let hello = text
-            .find("event: hello\n")
-            .is_some_and(|i| text[i..].contains("\n\n"));
-        if n == 0 || hello {
-            return (stream, text);
-        }
-    }
+/// Opens the live-reload socket as a page does; its first message when
+/// accepted.
+fn open_live(port: u16) -> (LivePage, Option<String>) {
+    let mut page = LivePage::open(port);
+    let hello = page.accepted().then(|| page.next_message()).flatten();
+    (page, hello)
 }
 
 #[test]
@@ -267,31 +251,34 @@ fn closed_live_reload_pages_free_their_slots() {
     let site = Site::new(&[("content/_index.md", HOME)]);
     let server = Server::start(&site, &[]);
     let port = server.port;
-    let pages: Vec<TcpStream> = (0..MAX_LISTENERS)
+    let pages: Vec<LivePage> = (0..MAX_LISTENERS)
         .map(|_| {
-            let (stream, text) = open_events(port);
-            assert!(text.contains("event: hello\ndata: "), "{text}");
-            stream
+            let (page, hello) = open_live(port);
+            assert!(
+                hello.is_some_and(|h| h.starts_with("hello ")),
+                "{}",
+                page.head
+            );
+            page
         })
         .collect();
 
-    // Full: an event stream that says when to try again, then ends. A 503
-    // would make the page's EventSource give up for good.
-    let (_, full) = open_events(port);
-    assert!(full.starts_with("HTTP/1.1 200 "), "{full}");
+    // Full: refused with when to try again (the script waits that long).
+    let (full, hello) = open_live(port);
+    assert!(full.head.starts_with("HTTP/1.1 503 "), "{}", full.head);
     assert!(
-        full.contains("\r\nContent-Type: text/event-stream"),
-        "{full}"
+        full.head.contains("\r\nRetry-After: 5\r\n"),
+        "{}",
+        full.head
     );
-    assert!(full.contains("\nretry: "), "{full}");
-    assert!(!full.contains("event: hello"), "not taken as a listener");
+    assert!(hello.is_none(), "not taken as a listener");
 
     // The pages close (tabs closed, or reloaded): their slots are free for
-    // the next page. The old server took about 30 s to notice.
+    // the next page at once.
     drop(pages);
     let accepted = wait_for(10, || {
-        let (stream, text) = open_events(port);
-        text.contains("event: hello\ndata: ").then_some(stream)
+        let (page, hello) = open_live(port);
+        hello.map(|_| page)
     });
     assert!(
         accepted.is_some(),

@@ -326,7 +326,7 @@ impl ChromeDriver {
             args.push("--blink-settings=scriptEnabled=false".into());
             prefs = json!({ "profile.managed_default_content_settings.javascript": 2 });
         }
-        let caps = json!({
+        let mut caps = json!({
             "capabilities": {
                 "alwaysMatch": {
                     "browserName": "chrome",
@@ -341,6 +341,12 @@ impl ChromeDriver {
                 }
             }
         });
+        if opts.network_log {
+            let always = &mut caps["capabilities"]["alwaysMatch"];
+            always["goog:loggingPrefs"]["performance"] = json!("ALL");
+            always["goog:chromeOptions"]["perfLoggingPrefs"] =
+                json!({ "enableNetwork": true, "enablePage": false });
+        }
         let url = format!("{}/session", self.url);
         let v = send(&self.agent, "new session", "POST", &url, Some(&caps))
             .map_err(|e| e.context(self.log_tail(30)))?;
@@ -457,6 +463,8 @@ pub struct SessionOptions {
     pub javascript: bool,
     /// Window size in CSS pixels.
     pub window: (u32, u32),
+    /// Records the DevTools network events ([`Session::network_events`]).
+    pub network_log: bool,
 }
 
 impl Default for SessionOptions {
@@ -464,6 +472,7 @@ impl Default for SessionOptions {
         SessionOptions {
             javascript: true,
             window: (1280, 900),
+            network_log: false,
         }
     }
 }
@@ -644,6 +653,50 @@ impl<'d> Session<'d> {
                     .collect()
             })
             .unwrap_or_default())
+    }
+
+    /// Opens a new tab (not switched to); its window handle.
+    pub fn new_tab(&self) -> anyhow::Result<String> {
+        let v = self.cmd(
+            "new window",
+            "POST",
+            "/window/new",
+            Some(json!({ "type": "tab" })),
+        )?;
+        Ok(v["handle"]
+            .as_str()
+            .context("new window: no handle")?
+            .to_string())
+    }
+
+    /// Sends the next commands to the tab or window `handle`.
+    pub fn switch_to(&self, handle: &str) -> anyhow::Result<()> {
+        self.cmd(
+            "switch to window",
+            "POST",
+            "/window",
+            Some(json!({ "handle": handle })),
+        )?;
+        Ok(())
+    }
+
+    /// The DevTools network events of every tab since the last call
+    /// (`Network.requestWillBeSent`…, each `{method, params}`); needs
+    /// [`SessionOptions::network_log`].
+    pub fn network_events(&self) -> anyhow::Result<Vec<Value>> {
+        let v = self.cmd(
+            "get log",
+            "POST",
+            "/se/log",
+            Some(json!({ "type": "performance" })),
+        )?;
+        let entries = v.as_array().cloned().unwrap_or_default();
+        Ok(entries
+            .iter()
+            .filter_map(|e| serde_json::from_str::<Value>(e["message"].as_str()?).ok())
+            .map(|m| m["message"].clone())
+            .filter(|m| m["method"].as_str().is_some_and(|n| n.starts_with("Network.")))
+            .collect())
     }
 
     /// Closes the browser now (also done on drop).

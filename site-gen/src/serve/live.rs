@@ -1,11 +1,13 @@
-//! Live reload: the script added to served pages, the Server-Sent Events
-//! stream it listens to, and the error overlay shown while a build fails.
+//! Live reload: the script added to served pages, the WebSocket each
+//! page keeps open to hear of rebuilds (no HTTP connection held: see
+//! [`super::websocket`]), and the error overlay shown while a build fails.
 
 use std::io::{self, Read, Write};
 use std::net::TcpStream;
 use std::sync::Mutex;
 
 use super::http::Response;
+use super::websocket::{self, Incoming, PageFrames};
 use crate::templates::escape;
 
 /// Where the server's own files live; no site file can be there (the
@@ -13,34 +15,57 @@ use crate::templates::escape;
 /// up first anyway).
 pub const PREFIX: &str = "__site-gen/";
 pub const SCRIPT_PATH: &str = "/__site-gen/reload.js";
-pub const EVENTS_PATH: &str = "/__site-gen/events";
+/// The WebSocket of live reload.
+pub const SOCKET_PATH: &str = "/__site-gen/live";
 pub const STYLE_PATH: &str = "/__site-gen/erreurs.css";
 pub const ERRORS_PATH: &str = "/__site-gen/errors";
 
 /// Most pages listening at once (each holds one socket, no thread).
 pub const MAX_LISTENERS: usize = 64;
 /// When the slots are full, how long a page waits before asking again
-/// (milliseconds).
-pub const FULL_RETRY_MS: u32 = 5000;
+/// (seconds; the script's longest wait between two attempts).
+pub const FULL_RETRY_S: u32 = 5;
 
 /// The reload script: an external file, so that a Content-Security-Policy
-/// forbidding inline scripts does not stop it. The page knows the build it
-/// was served from (`data-build`): when the stream says another build is
-/// current (it changed between the page load and the connection, or the
-/// server restarted), the page reloads at once.
+/// forbidding inline scripts does not stop it; it connects back to the
+/// very host and port that served the page, which `connect-src 'self'`
+/// allows. The page knows the build it was served from (`data-build`):
+/// every message names the current build, and the page reloads when it
+/// differs (it changed between the page load and the connection, or the
+/// server restarted). A connection that ends (server stopped, slots full)
+/// is tried again after 0.5 s, then at most every 5 s.
 pub const RELOAD_JS: &str = r#"// site-gen serve : recharge la page quand le site est reconstruit.
 (function () {
   "use strict";
   var me = document.currentScript;
   var build = me && me.getAttribute("data-build");
-  if (!window.EventSource) return;
-  var events = new EventSource("/__site-gen/events");
-  events.addEventListener("hello", function (e) {
-    if (build && e.data !== build) location.reload();
+  if (!window.WebSocket) return;
+  var url = (location.protocol === "https:" ? "wss://" : "ws://") +
+    location.host + "/__site-gen/live";
+  var wait = 500;
+  var leaving = false;
+  function connect() {
+    var socket = new WebSocket(url);
+    socket.onmessage = function (e) {
+      // « hello <build> » à la connexion, « reload <build> » ensuite.
+      var words = String(e.data).split(" ");
+      wait = 500;
+      if (words[1] !== build && (build || words[0] === "reload")) {
+        leaving = true;
+        location.reload();
+      }
+    };
+    socket.onclose = function () {
+      if (leaving) return;
+      setTimeout(connect, wait);
+      wait = Math.min(wait * 2, 5000);
+    };
+  }
+  addEventListener("pagehide", function () { leaving = true; });
+  addEventListener("pageshow", function (e) {
+    if (e.persisted) { leaving = false; connect(); }
   });
-  events.addEventListener("reload", function () {
-    location.reload();
-  });
+  connect();
 })();
 "#;
 
@@ -122,103 +147,164 @@ fn rfind(hay: &[u8], needle: &[u8]) -> Option<usize> {
     hay.windows(needle.len()).rposition(|w| w == needle)
 }
 
-/// The answer to a page asking for the event stream when every slot is
-/// taken: a stream that only sets the reconnection delay, then ends.
-/// `EventSource` gives up for good on an error status (a 503 left the page
-/// without live reload until it was reloaded by hand), but reconnects after
-/// `retry` when a stream ends, by which time a slot may be free.
-pub fn full() -> Response {
-    let body = format!(
-        ": trop de pages ouvertes, nouvel essai dans {} s\nretry: {FULL_RETRY_MS}\n\n",
-        FULL_RETRY_MS / 1000
-    );
-    Response::new(200, "text/event-stream; charset=utf-8", body)
+/// The text of the message telling pages which build is current.
+fn message(kind: &str, build: &str) -> Vec<u8> {
+    websocket::text(&format!("{kind} {build}"))
+}
+
+/// A page listening: its socket (nonblocking) and what it sent so far.
+struct Listener {
+    stream: TcpStream,
+    frames: PageFrames,
+}
+
+impl Listener {
+    /// Reads what the page sent and answers what the protocol requires;
+    /// whether the page is still there. A page that closed (a reload, a
+    /// tab closed) sent a close frame or its end of stream: seen here at
+    /// once, without writing. Whatever else it sends is read and dropped;
+    /// a violation of the protocol closes the connection.
+    fn poll(&mut self) -> bool {
+        let mut buf = [0u8; 1024];
+        // Bounded: a page flooding its socket cannot keep the lock.
+        for _ in 0..16 {
+            match self.stream.read(&mut buf) {
+                Ok(0) => return false,
+                Ok(n) => self.frames.push(&buf[..n]),
+                Err(e) if e.kind() == io::ErrorKind::WouldBlock => break,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                Err(_) => return false,
+            }
+            if !self.answer_frames() {
+                return false;
+            }
+        }
+        true
+    }
+
+    fn answer_frames(&mut self) -> bool {
+        while let Some(frame) = self.frames.next_frame() {
+            match frame {
+                Incoming::Ignored => {}
+                Incoming::Ping(payload) => {
+                    if !self.write(&websocket::pong(&payload)) {
+                        return false;
+                    }
+                }
+                // The server closes the TCP connection first (RFC 6455,
+                // section 7.1.1): the frame, then the socket dropped.
+                Incoming::Close => {
+                    self.write(&websocket::close(websocket::NORMAL));
+                    return false;
+                }
+                Incoming::Violation(code) => {
+                    self.write(&websocket::close(code));
+                    return false;
+                }
+            }
+        }
+        true
+    }
+
+    /// Nonblocking: a write that would block drops the page (its socket
+    /// buffer holds thousands of messages: it has not read any for a very
+    /// long time).
+    fn write(&mut self, bytes: &[u8]) -> bool {
+        self.stream
+            .write_all(bytes)
+            .and_then(|()| self.stream.flush())
+            .is_ok()
+    }
 }
 
 /// The pages listening for reloads.
 #[derive(Default)]
 pub struct Listeners {
-    /// Nonblocking: no write to a page can hold the lock (and with it the
-    /// workers adding pages and the rebuilds). A write that would block
-    /// drops the page: its socket buffer holds thousands of events, so it
-    /// has not read any for a very long time.
-    streams: Mutex<Vec<TcpStream>>,
-}
-
-/// Whether the page behind a listening `stream` (nonblocking) is still
-/// there. A page that closed its stream has sent its end of stream, seen
-/// here at once without writing (a write to a closed connection succeeds
-/// once, so pings alone took two rounds, about 30 s, to free a slot).
-/// `EventSource` never sends anything after its request: whatever comes is
-/// read and dropped, and a client that half-closes counts as gone.
-fn is_open(mut stream: &TcpStream) -> bool {
-    let mut buf = [0u8; 1024];
-    // Bounded: a client flooding its stream cannot keep the lock.
-    for _ in 0..16 {
-        match stream.read(&mut buf) {
-            Ok(0) => return false,
-            Ok(_) => {}
-            Err(e) if e.kind() == io::ErrorKind::WouldBlock => return true,
-            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-            Err(_) => return false,
-        }
-    }
-    true
+    /// Nonblocking sockets: no write to a page can hold the lock (and
+    /// with it the workers adding pages and the rebuilds).
+    pages: Mutex<Vec<Listener>>,
 }
 
 impl Listeners {
-    /// Takes over a connection that asked for the event stream: sends the
-    /// headers and the current build, then keeps it. When the slots are
-    /// full, pages that went away free theirs first; gives the connection
-    /// back when too many pages still listen (answer with [`full`]).
-    pub fn add(&self, mut stream: TcpStream, build: &str) -> Result<(), TcpStream> {
-        let mut streams = self.streams.lock().unwrap_or_else(|e| e.into_inner());
-        if streams.len() >= MAX_LISTENERS {
-            streams.retain(is_open);
+    /// Takes over a connection whose handshake was accepted: sends `head`
+    /// (the `101`) and the current build, then keeps it. When the slots
+    /// are full, pages that went away free theirs first; gives the
+    /// connection back when too many pages still listen (answer with
+    /// [`full`]). The current build is asked for under the lock that
+    /// [`Listeners::reload`] takes: a build swapped in meanwhile is either
+    /// in the hello or in a reload that reaches this page.
+    pub fn add(
+        &self,
+        stream: TcpStream,
+        head: &str,
+        current: impl FnOnce() -> String,
+    ) -> Result<(), TcpStream> {
+        let mut pages = self.lock();
+        if pages.len() >= MAX_LISTENERS {
+            pages.retain_mut(Listener::poll);
         }
-        if streams.len() >= MAX_LISTENERS {
+        if pages.len() >= MAX_LISTENERS {
             return Err(stream);
         }
         if stream.set_nonblocking(true).is_err() {
             return Ok(());
         }
-        let head = format!(
-            "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream; charset=utf-8\r\nCache-Control: no-store\r\nX-Content-Type-Options: nosniff\r\nConnection: close\r\n\r\nretry: 1000\n\nevent: hello\ndata: {build}\n\n"
-        );
-        if stream
-            .write_all(head.as_bytes())
-            .and_then(|()| stream.flush())
-            .is_ok()
-        {
-            streams.push(stream);
+        let mut page = Listener {
+            stream,
+            frames: PageFrames::default(),
+        };
+        let mut hello = head.as_bytes().to_vec();
+        hello.extend(message("hello", &current()));
+        if page.write(&hello) {
+            pages.push(page);
         }
         Ok(())
     }
 
-    /// Sends `event` to every page, forgetting those that went away.
-    pub fn send(&self, event: &str, data: &str) {
-        let message = format!("event: {event}\ndata: {data}\n\n");
-        self.write_all(message.as_bytes());
+    /// Tells every page that `build` is current, forgetting those that
+    /// went away.
+    pub fn reload(&self, build: &str) {
+        self.write_all(&message("reload", build));
     }
 
-    /// A comment line, so idle streams stay open and pages that went away
-    /// are forgotten.
+    /// Answers what pages sent (closes above all), so that pages that went
+    /// away are forgotten at once.
+    pub fn poll(&self) {
+        self.lock().retain_mut(Listener::poll);
+    }
+
+    /// A ping to every page: idle connections stay open, and pages that
+    /// went away without a word are forgotten.
     pub fn ping(&self) {
-        self.write_all(b": ping\n\n");
+        self.write_all(&websocket::ping());
     }
 
     fn write_all(&self, bytes: &[u8]) {
-        let mut streams = self.streams.lock().unwrap_or_else(|e| e.into_inner());
-        streams.retain_mut(|s| is_open(s) && s.write_all(bytes).and_then(|()| s.flush()).is_ok());
+        self.lock()
+            .retain_mut(|page| page.poll() && page.write(bytes));
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Vec<Listener>> {
+        self.pages.lock().unwrap_or_else(|e| e.into_inner())
     }
 
     pub fn len(&self) -> usize {
-        self.streams.lock().unwrap_or_else(|e| e.into_inner()).len()
+        self.lock().len()
     }
 
     pub fn is_empty(&self) -> bool {
         self.len() == 0
     }
+}
+
+/// The answer to a page asking for the socket when every slot is taken:
+/// its script tries again a few seconds later.
+pub fn full() -> Response {
+    Response::text(
+        503,
+        &format!("trop de pages ouvertes, nouvel essai dans {FULL_RETRY_S} s"),
+    )
+    .header("Retry-After", FULL_RETRY_S.to_string())
 }
 
 #[cfg(test)]
@@ -246,6 +332,34 @@ mod tests {
         (page, server)
     }
 
+    const HEAD: &str = "HTTP/1.1 101 Switching Protocols\r\n\r\n";
+
+    /// A close frame as a page sends it (masked, code 1001: going away).
+    const PAGE_CLOSE: &[u8] = &[0x88, 0x82, 1, 2, 3, 4, 0x03 ^ 1, 0xe9 ^ 2];
+
+    /// Reads what the server sent until it closed the connection.
+    fn read_to_end(mut page: TcpStream) -> Vec<u8> {
+        page.set_read_timeout(Some(std::time::Duration::from_secs(10)))
+            .unwrap();
+        let mut bytes = Vec::new();
+        page.read_to_end(&mut bytes).unwrap();
+        bytes
+    }
+
+    /// Adds pages until one is accepted (pages that closed are seen as
+    /// their end of stream crosses the loopback interface: at once; the
+    /// bound only keeps a broken check from hanging the test).
+    fn add_when_free(listeners: &Listeners, listener: &std::net::TcpListener) -> TcpStream {
+        for _ in 0..500 {
+            let (page, server) = pair(listener);
+            if listeners.add(server, HEAD, || "b-1".into()).is_ok() {
+                return page;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(10));
+        }
+        panic!("no slot was freed");
+    }
+
     #[test]
     fn closed_pages_free_their_slots() {
         let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
@@ -253,60 +367,81 @@ mod tests {
         let mut pages = Vec::new();
         for _ in 0..MAX_LISTENERS {
             let (page, server) = pair(&listener);
-            assert!(listeners.add(server, "b-1").is_ok());
+            assert!(listeners.add(server, HEAD, || "b-1".into()).is_ok());
             pages.push(page);
         }
         let (_late, server) = pair(&listener);
-        assert!(listeners.add(server, "b-1").is_err(), "full");
-
-        // One page still listens, the others close.
-        let kept = pages.pop().unwrap();
-        drop(pages);
-        // Their end of stream crosses the loopback interface at once; the
-        // bound only keeps a broken check from hanging the test.
-        let mut new_page = None;
-        for _ in 0..500 {
-            let (page, server) = pair(&listener);
-            if listeners.add(server, "b-1").is_ok() {
-                new_page = Some(page);
-                break;
-            }
-            std::thread::sleep(std::time::Duration::from_millis(10));
-        }
         assert!(
-            new_page.is_some(),
-            "a new page is accepted once others closed"
+            listeners.add(server, HEAD, || "b-1".into()).is_err(),
+            "full"
         );
+
+        // One page still listens, one says goodbye as browsers do (a close
+        // frame), the others just close their socket.
+        let kept = pages.pop().unwrap();
+        let mut polite = pages.pop().unwrap();
+        polite.write_all(PAGE_CLOSE).unwrap();
+        drop(pages);
+        let new_page = add_when_free(&listeners, &listener);
         listeners.ping();
         assert_eq!(listeners.len(), 2, "only the pages still open are kept");
 
-        // The page kept got every message, in order.
-        listeners.send("reload", "b-2");
+        // The polite page got the server's close frame, then the end.
+        let mut expected = HEAD.as_bytes().to_vec();
+        expected.extend(websocket::text("hello b-1"));
+        expected.extend(websocket::close(websocket::NORMAL));
+        assert_eq!(read_to_end(polite), expected);
+
+        // The pages kept got every message, in order.
+        listeners.reload("b-2");
         drop(listeners);
-        let mut text = String::new();
-        let mut kept = kept;
-        kept.read_to_string(&mut text).unwrap();
-        assert!(
-            text.ends_with(
-                "retry: 1000\n\nevent: hello\ndata: b-1\n\n: ping\n\nevent: reload\ndata: b-2\n\n"
-            ),
-            "{text:?}"
+        let mut expected = HEAD.as_bytes().to_vec();
+        expected.extend(websocket::text("hello b-1"));
+        expected.extend(websocket::ping());
+        expected.extend(websocket::text("reload b-2"));
+        assert_eq!(read_to_end(kept), expected);
+        assert_eq!(read_to_end(new_page), expected);
+    }
+
+    #[test]
+    fn pages_are_answered_and_violations_end_the_connection() {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let listeners = Listeners::default();
+        let (mut pinging, server) = pair(&listener);
+        listeners.add(server, HEAD, || "b-1".into()).unwrap();
+        let (mut rude, server) = pair(&listener);
+        listeners.add(server, HEAD, || "b-1".into()).unwrap();
+        // A masked ping "ok", then an unmasked text frame.
+        pinging
+            .write_all(&[0x89, 0x82, 9, 9, 9, 9, b'o' ^ 9, b'k' ^ 9])
+            .unwrap();
+        rude.write_all(b"\x81\x02hi").unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(100));
+        listeners.poll();
+        assert_eq!(
+            listeners.len(),
+            1,
+            "the page that broke the protocol is gone"
         );
+        let mut expected = HEAD.as_bytes().to_vec();
+        expected.extend(websocket::text("hello b-1"));
+        expected.extend(websocket::close(websocket::PROTOCOL_ERROR));
+        assert_eq!(read_to_end(rude), expected);
+        drop(listeners);
+        let mut expected = HEAD.as_bytes().to_vec();
+        expected.extend(websocket::text("hello b-1"));
+        expected.extend(websocket::pong(b"ok"));
+        assert_eq!(read_to_end(pinging), expected);
     }
 
     #[test]
     fn a_full_answer_makes_the_page_retry() {
         let r = full();
-        assert_eq!(r.status, 200, "EventSource gives up for good on an error");
-        assert_eq!(
-            r.headers,
-            vec![("Content-Type", "text/event-stream; charset=utf-8".into())]
-        );
-        let body = String::from_utf8(r.body).unwrap();
-        assert!(body.contains("\nretry: 5000\n\n"), "{body:?}");
+        assert_eq!(r.status, 503);
+        assert!(r.headers.contains(&("Retry-After", "5".into())));
         assert!(
-            !body.contains("event:"),
-            "no hello: the page does not reload"
+            RELOAD_JS.contains(&format!("Math.min(wait * 2, {}000)", FULL_RETRY_S)),
+            "the script waits as long as the answer says"
         );
     }
 

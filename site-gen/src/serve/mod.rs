@@ -12,12 +12,19 @@
 //! slow clients cannot keep the fixed pool of worker threads; connections
 //! beyond its queue get a 503; only GET and HEAD. Header values never carry
 //! a control or non-ASCII byte (percent-encoded), nor do logged targets.
+//! Live reload is one WebSocket per page (`/__site-gen/live`, no HTTP
+//! connection held, so any number of tabs load and settle): only a valid
+//! handshake from a page of this server (`Host`, then `Origin`) gets one;
+//! its socket then leaves the worker pool for the listeners (at most
+//! [`live::MAX_LISTENERS`], no thread each), and a page breaking the
+//! protocol is closed.
 
 pub mod http;
 pub mod live;
 pub mod mime;
 mod rebuild;
 pub mod watch;
+pub mod websocket;
 
 use std::collections::BTreeSet;
 use std::net::{IpAddr, SocketAddr, TcpListener, TcpStream};
@@ -38,7 +45,10 @@ use rebuild::Builder;
 pub const WORKERS: usize = 8;
 /// Accepted connections waiting for a worker; more get a 503.
 pub const QUEUE: usize = 64;
-/// How often open event streams are pinged (pages that went away are
+/// How often what the pages sent on their sockets is read: a page that
+/// closes (a reload) is answered and forgotten within this time.
+const POLL_EVERY: Duration = Duration::from_secs(1);
+/// How often open sockets are pinged (pages gone without a word are
 /// dropped). Rare is enough: when the slots are full, closed pages free
 /// theirs at once ([`Listeners::add`]).
 const PING_EVERY: Duration = Duration::from_secs(15);
@@ -74,8 +84,9 @@ pub enum Event<'a> {
         status: u16,
         elapsed: Duration,
     },
-    /// A page asked for the event stream (`GET`); not `accepted` when too
-    /// many pages listen (it will ask again).
+    /// A page opened its live-reload WebSocket; not `accepted` when too
+    /// many pages listen (it will ask again). A refused handshake is a
+    /// [`Event::Request`] with its status.
     EventStream { target: &'a str, accepted: bool },
 }
 
@@ -278,9 +289,17 @@ pub fn run(mut opts: ServeOptions) -> Result<(), ServeError> {
         })?;
     }
     let pinger = Arc::clone(&shared);
-    spawn("site-gen-ping", move || loop {
-        std::thread::sleep(PING_EVERY);
-        pinger.listeners.ping();
+    spawn("site-gen-ping", move || {
+        let mut last_ping = Instant::now();
+        loop {
+            std::thread::sleep(POLL_EVERY);
+            if last_ping.elapsed() >= PING_EVERY {
+                pinger.listeners.ping();
+                last_ping = Instant::now();
+            } else {
+                pinger.listeners.poll();
+            }
+        }
     })?;
     serve_forever(listener, shared)
 }
@@ -401,21 +420,9 @@ fn handle(stream: TcpStream, shared: &Shared) {
             return;
         }
     }
-    if request.method == "GET" {
-        if let Ok(path) = request_path(&request.target) {
-            if path == live::EVENTS_PATH[1..] {
-                let build = shared.current().build.clone();
-                let refused = shared.listeners.add(stream, &build).err();
-                (shared.report)(Event::EventStream {
-                    target: &target,
-                    accepted: refused.is_none(),
-                });
-                if let Some(stream) = refused {
-                    answer(Conn::new(&stream, deadline), &live::full(), false);
-                }
-                return;
-            }
-        }
+    if request_path(&request.target).is_ok_and(|p| p == live::SOCKET_PATH[1..]) {
+        live_reload(stream, &request, &target, shared, start);
+        return;
     }
     let response = respond(&request.method, &request.target, &shared.current());
     (shared.report)(Event::Request {
@@ -425,6 +432,42 @@ fn handle(stream: TcpStream, shared: &Shared) {
         elapsed: start.elapsed(),
     });
     answer(conn, &response, head_only);
+}
+
+/// A page opening its live-reload socket: the handshake checked, then the
+/// connection handed over to the listeners (out of the worker's hands and
+/// deadline), or refused with its status.
+fn live_reload(
+    stream: TcpStream,
+    request: &http::Request,
+    target: &str,
+    shared: &Shared,
+    start: Instant,
+) {
+    let deadline = start + http::CONNECTION_TIME;
+    let head = match websocket::handshake(request) {
+        Ok(head) => head,
+        Err(refusal) => {
+            (shared.report)(Event::Request {
+                method: &request.method,
+                target,
+                status: refusal.status,
+                elapsed: start.elapsed(),
+            });
+            let head_only = request.method == "HEAD";
+            answer(Conn::new(&stream, deadline), &refusal, head_only);
+            return;
+        }
+    };
+    let current = || shared.current().build.clone();
+    let refused = shared.listeners.add(stream, &head, current).err();
+    (shared.report)(Event::EventStream {
+        target,
+        accepted: refused.is_none(),
+    });
+    if let Some(stream) = refused {
+        answer(Conn::new(&stream, deadline), &live::full(), false);
+    }
 }
 
 /// Sends `response` and closes the connection, within its deadline.
@@ -526,8 +569,6 @@ fn own_file(name: &str, snap: &Snapshot) -> Response {
             });
             Response::new(200, "application/json", value.to_string())
         }
-        // `events` is taken over by `handle`; HEAD gets the headers only.
-        "events" => Response::new(200, "text/event-stream; charset=utf-8", Vec::new()),
         _ => Response::text(404, "fichier inconnu"),
     }
 }

@@ -109,7 +109,7 @@ impl Builder {
                 problems: None,
                 build: build.clone(),
             });
-            self.shared.listeners.send("reload", &build);
+            self.shared.listeners.reload(&build);
         }
         let (pages, sections) = self.site.counts();
         Some(Outcome::Built {
@@ -137,7 +137,7 @@ impl Builder {
             build: build.clone(),
         });
         if build != old.build {
-            self.shared.listeners.send("reload", &build);
+            self.shared.listeners.reload(&build);
         }
         Outcome::Failed {
             problems,

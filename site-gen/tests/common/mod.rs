@@ -430,3 +430,89 @@ pub fn on_small_stack<T: Send + 'static>(what: &str, f: impl FnOnce() -> T + Sen
         },
     }
 }
+
+/// A page's live-reload WebSocket, opened as a browser opens it (the
+/// handshake of RFC 6455's example, from a page of the server).
+pub struct LivePage {
+    stream: TcpStream,
+    /// The server's answer head, status line first, without the blank line.
+    pub head: String,
+    /// Received after the head, not yet read as a frame.
+    buf: Vec<u8>,
+}
+
+impl LivePage {
+    pub fn open(port: u16) -> LivePage {
+        let mut stream = TcpStream::connect(("127.0.0.1", port)).expect("connect");
+        stream
+            .set_read_timeout(Some(Duration::from_secs(15)))
+            .unwrap();
+        write!(
+            stream,
+            "GET /__site-gen/live HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nOrigin: http://127.0.0.1:{port}\r\nConnection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n"
+        )
+        .unwrap();
+        let mut page = LivePage {
+            stream,
+            head: String::new(),
+            buf: Vec::new(),
+        };
+        let end = loop {
+            if let Some(i) = page.buf.windows(4).position(|w| w == b"\r\n\r\n") {
+                break i;
+            }
+            if !page.fill() {
+                break page.buf.len();
+            }
+        };
+        page.head = String::from_utf8_lossy(&page.buf[..end]).into_owned();
+        page.buf.drain(..(end + 4).min(page.buf.len()));
+        page
+    }
+
+    /// Whether the server switched to WebSocket.
+    pub fn accepted(&self) -> bool {
+        self.head.starts_with("HTTP/1.1 101 ")
+    }
+
+    /// Reads more; false at the end of stream.
+    fn fill(&mut self) -> bool {
+        let mut chunk = [0u8; 4096];
+        let n = self
+            .stream
+            .read(&mut chunk)
+            .expect("hung: nothing from the server");
+        self.buf.extend_from_slice(&chunk[..n]);
+        n > 0
+    }
+
+    /// The next text message (pings skipped); `None` once the server
+    /// closed (a close frame or the end of stream).
+    pub fn next_message(&mut self) -> Option<String> {
+        loop {
+            if self.buf.len() >= 2 {
+                let opcode = self.buf[0] & 0x0F;
+                assert_eq!(self.buf[1] & 0x80, 0, "server frames are not masked");
+                let (len, at) = match self.buf[1] {
+                    126 if self.buf.len() >= 4 => (
+                        usize::from(u16::from_be_bytes([self.buf[2], self.buf[3]])),
+                        4,
+                    ),
+                    126 => (usize::MAX, 0),
+                    n => (usize::from(n), 2),
+                };
+                if len != usize::MAX && self.buf.len() >= at + len {
+                    let payload: Vec<u8> = self.buf.drain(..at + len).skip(at).collect();
+                    match opcode {
+                        0x1 => return Some(String::from_utf8(payload).expect("UTF-8 text")),
+                        0x8 => return None,
+                        _ => continue,
+                    }
+                }
+            }
+            if !self.fill() {
+                return None;
+            }
+        }
+    }
+}
