@@ -176,12 +176,15 @@ pub(crate) fn checked(
     }
     if !quiet {
         println!(
-            "Vérification terminée : aucun lien cassé ({} pages{})",
-            report.pages,
+            "Vérification terminée : aucun lien cassé ({}{})",
+            count(report.pages, "page", "pages"),
             if report.warnings.is_empty() {
                 String::new()
             } else {
-                format!(", {} avertissement(s)", report.warnings.len())
+                format!(
+                    ", {}",
+                    count(report.warnings.len(), "avertissement", "avertissements")
+                )
             }
         );
     }

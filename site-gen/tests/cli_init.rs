@@ -73,6 +73,15 @@ fn init_creates_a_site_that_builds_with_the_model() {
     assert!(read(&public.join("index.html")).contains("<title>L’Amie du Perche</title>"));
     assert!(public.join("actualites/index.html").is_file());
     assert!(public.join("presentation/index.html").is_file());
+    // A new site has nothing for `check` to report.
+    let check = run_in(&dir, &["check", "--no-widget"], &[]);
+    assert!(check.status.success(), "{}", stderr(&check));
+    assert!(
+        stdout(&check).contains("aucun lien cassé (5 pages)"),
+        "{}{}",
+        stdout(&check),
+        stderr(&check)
+    );
 }
 
 #[test]
