@@ -81,6 +81,23 @@ fn every_problem_of_a_run_is_reported_together() {
 }
 
 #[test]
+fn template_problems_are_reported_with_the_content_ones() {
+    let site = Site::new(&[
+        HOME,
+        ("content/a.md", "+++\ntitel = \"A\"\n+++\n"),
+        ("templates/page.html", "<p>\n{{ page.title }\n</p>\n"),
+        (
+            "templates/partials/boucle.html",
+            "{% include \"partials/boucle.html\" %}\n",
+        ),
+    ]);
+    let errors = site.errors();
+    assert_one(&errors, "content/a.md:2:", "titel");
+    assert_one(&errors, "templates/page.html:2:15", "erreur de syntaxe");
+    assert_one(&errors, "templates/partials/boucle.html", "boucle.html");
+}
+
+#[test]
 fn missing_template_named_in_front_matter() {
     let site = Site::new(&[
         HOME,

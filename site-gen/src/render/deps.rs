@@ -1,9 +1,6 @@
 //! Cache keys: what a rebuild compares to know whether an input changed.
 //! Each template's key over the templates it uses is computed with the
-//! templates ([`crate::templates::TemplateKeys`], re-exported here for the
-//! site's stages).
-
-pub use crate::templates::TemplateKeys;
+//! templates ([`crate::templates::TemplateKeys`]).
 
 /// A key over inputs: equal keys, equal inputs.
 pub type Key = [u8; 32];

@@ -43,8 +43,9 @@ use super::{BuildOptions, BuiltSite, Timings};
 use crate::config::{Config, CONFIG_FILE, HOME_FILE};
 use crate::content::{self, Loaded, UrlPaths};
 use crate::diagnostics::{Diagnostic, Diagnostics};
-use crate::render::deps::{Key, KeyBuilder, TemplateKeys};
+use crate::render::deps::{Key, KeyBuilder};
 use crate::templates;
+use crate::templates::TemplateKeys;
 use crate::theme::Theme;
 use crate::urls::{content_hash, Urls};
 use crate::widget::{OnProgress, WidgetSlot};
@@ -375,10 +376,16 @@ impl Session {
 
     fn load_theme(&mut self, config: &Config) {
         let theme = Theme::load(&self.opts.root, config);
-        // Saved without a change: nothing to compile or render again.
+        // Saved without a change: nothing to parse or render again.
         let same = matches!((&self.theme, &theme), (Some(Ok(old)), Ok(new)) if old.same_as(new));
         if !same {
-            self.theme = Some(theme.map(|t| ThemeState::new(t, self.now)));
+            // Parsed here, so template errors are reported with the
+            // content's, in the same build.
+            let state = theme.and_then(|t| {
+                let parsed = templates::parse(&t)?;
+                Ok(ThemeState::new(t, parsed, self.now))
+            });
+            self.theme = Some(state);
         }
         self.dirty.theme = false;
     }
@@ -464,24 +471,16 @@ impl Session {
                         self.urls_changed_at = self.now;
                     }
                     let urls = Arc::new(Urls::new(config.base_url(), by_source, hashes));
-                    match templates::compile(&theme.theme, Arc::clone(&urls)) {
-                        Ok(tera) => {
-                            self.compiled = Some(Compiled {
-                                templates: TemplateKeys::new(&tera, &theme.theme),
-                                tera,
-                                urls,
-                                theme_changed_at: theme.changed_at,
-                                content_read_at: read_at,
-                                urls_key,
-                                compiled_at: self.now,
-                            });
-                        }
-                        Err(d) => {
-                            self.compiled = None;
-                            problems.extend(d.0);
-                            return Err(problems);
-                        }
-                    }
+                    let tera = theme.parsed.bind(Arc::clone(&urls));
+                    self.compiled = Some(Compiled {
+                        templates: TemplateKeys::new(&tera, &theme.theme),
+                        tera,
+                        urls,
+                        theme_changed_at: theme.changed_at,
+                        content_read_at: read_at,
+                        urls_key,
+                        compiled_at: self.now,
+                    });
                 }
             }
         }

@@ -18,8 +18,9 @@ use crate::content::Document;
 use crate::diagnostics::Diagnostic;
 use crate::markdown::Rendered;
 use crate::render::context::SummarySource;
-use crate::render::deps::{Key, TemplateKeys};
+use crate::render::deps::Key;
 use crate::render::{AnchorCheck, MarkdownResult};
+use crate::templates::{self, TemplateKeys};
 use crate::theme::Theme;
 use crate::urls::{content_hash, Urls};
 
@@ -79,6 +80,8 @@ impl Dirty {
 /// The theme, its static files ready to be output.
 pub(super) struct ThemeState {
     pub(super) theme: Theme,
+    /// Its templates, parsed once when it was read.
+    pub(super) parsed: templates::Parsed,
     /// (output path, bytes, origin as shown).
     pub(super) statics: Vec<(String, Bytes, String)>,
     pub(super) hashes: Vec<(String, String)>,
@@ -87,7 +90,7 @@ pub(super) struct ThemeState {
 }
 
 impl ThemeState {
-    pub(super) fn new(mut theme: Theme, changed_at: Generation) -> Self {
+    pub(super) fn new(mut theme: Theme, parsed: templates::Parsed, changed_at: Generation) -> Self {
         let statics: Vec<(String, Bytes, String)> = std::mem::take(&mut theme.statics)
             .into_iter()
             .map(|(path, f)| (path, Arc::new(f.bytes), f.origin.display().to_string()))
@@ -98,6 +101,7 @@ impl ThemeState {
             .collect();
         ThemeState {
             theme,
+            parsed,
             statics,
             hashes,
             changed_at,

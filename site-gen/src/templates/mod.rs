@@ -30,15 +30,24 @@ const BUILTIN: &[(&str, &str)] = &[
 /// Templates every theme must have.
 pub const REQUIRED: &[&str] = &["index.html", "section.html", "page.html", "404.html"];
 
-/// Compiles every template of `theme` (reporting all syntax errors with
-/// their file and line, templates nested too deeply and endless include
-/// or macro recursion) and registers the site's filters and functions.
+/// The theme's templates, parsed and checked, not yet bound to the site's
+/// URLs. Loading the theme parses them (so their problems are reported with
+/// the content's); each set of URLs then gets a copy ([`Parsed::bind`]),
+/// never a second parse.
+#[derive(Clone)]
+pub struct Parsed {
+    tera: Tera,
+}
+
+/// Parses every template of `theme`, reporting all syntax errors with their
+/// file and line, templates nested too deeply, endless include or macro
+/// recursion and inheritance problems.
 ///
 /// Each template is parsed once, alone (so every syntax error is reported,
 /// not just the first one); Tera gets those parsed templates, and the
 /// recursion and dependency analyses ([`recursion`], [`TemplateKeys`])
 /// read the same syntax trees.
-pub fn compile(theme: &Theme, urls: Arc<Urls>) -> Result<Tera, Diagnostics> {
+pub fn parse(theme: &Theme) -> Result<Parsed, Diagnostics> {
     let mut diags = Diagnostics::default();
     let sources = sources(theme, &mut diags);
     let mut parsed: HashMap<String, tera::Template> = HashMap::new();
@@ -85,8 +94,21 @@ pub fn compile(theme: &Theme, urls: Arc<Urls>) -> Result<Tera, Diagnostics> {
         // missing macro file.
         return Err(Diagnostic::new("templates", error_chain(&e)).into());
     }
-    register(&mut tera, urls);
-    Ok(tera)
+    Ok(Parsed { tera })
+}
+
+impl Parsed {
+    /// Tera for one set of URLs, with the site's filters and functions.
+    pub fn bind(&self, urls: Arc<Urls>) -> Tera {
+        let mut tera = self.tera.clone();
+        register(&mut tera, urls);
+        tera
+    }
+}
+
+/// [`parse`] then [`Parsed::bind`], for a theme used once.
+pub fn compile(theme: &Theme, urls: Arc<Urls>) -> Result<Tera, Diagnostics> {
+    Ok(parse(theme)?.bind(urls))
 }
 
 /// The text of every template: the theme's, then the built-in ones the
