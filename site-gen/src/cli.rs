@@ -11,7 +11,8 @@ use clap::{ArgAction, Args, CommandFactory, Parser, Subcommand};
 
 use crate::report::Verbosity;
 
-/// The help of every command: clap's layout with French headings.
+/// The help of every command: clap's layout with French headings (each
+/// ends with a no-break space: clap adds the colon).
 const HELP: &str = "{about-with-newline}\nUtilisation : {usage}\n\n{all-args}{after-help}";
 
 #[derive(Parser)]
@@ -21,12 +22,12 @@ const HELP: &str = "{about-with-newline}\nUtilisation : {usage}\n\n{all-args}{af
     about = "Construit un site à partir de content/ (Markdown) et d’un thème Tera",
     help_template = HELP,
     override_usage = "site-gen [OPTIONS] COMMANDE",
-    subcommand_help_heading = "Commandes",
+    subcommand_help_heading = "Commandes\u{a0}",
     subcommand_value_name = "COMMANDE",
     disable_help_flag = true,
     disable_version_flag = true,
     disable_help_subcommand = true,
-    next_help_heading = "Options communes"
+    next_help_heading = "Options communes\u{a0}"
 )]
 pub(crate) struct Cli {
     /// Dossier du site (contenant content/ et, s’il existe, site.toml) ;
@@ -97,6 +98,7 @@ pub(crate) enum Command {
 
 // `site-gen build` (its help is the doc comment of its variant).
 #[derive(Args)]
+#[command(next_help_heading = "Options\u{a0}")]
 pub(crate) struct BuildArgs {
     /// Dossier de sortie (par défaut : public/ dans le dossier du site).
     #[arg(long, short, value_name = "DOSSIER")]
@@ -119,6 +121,7 @@ pub(crate) struct BuildArgs {
 
 // `site-gen serve` (its help is the doc comment of its variant).
 #[derive(Args)]
+#[command(next_help_heading = "Options\u{a0}")]
 pub(crate) struct ServeArgs {
     /// Port d’écoute (par défaut 1111 ; 0 : un port libre au hasard).
     #[arg(
@@ -154,6 +157,7 @@ pub(crate) struct ServeArgs {
 
 // `site-gen check` (its help is the doc comment of its variant).
 #[derive(Args)]
+#[command(next_help_heading = "Options\u{a0}")]
 pub(crate) struct CheckArgs {
     /// Inclut les brouillons (draft = true).
     #[arg(long)]
@@ -171,22 +175,24 @@ pub(crate) struct CheckArgs {
 
 // `site-gen new` (its help is the doc comment of its variant).
 #[derive(Args)]
+#[command(next_help_heading = "Options\u{a0}")]
 pub(crate) struct NewArgs {
     /// Chemin de la page dans content/, sans .md (actualites/ag) ; avec un
     /// titre, le dossier où la créer (actualites, ou . pour content/).
-    #[arg(value_name = "CHEMIN")]
+    #[arg(value_name = "CHEMIN", help_heading = "Arguments\u{a0}")]
     pub(crate) path: String,
     /// Titre de la page, accents compris (le nom du fichier en est tiré).
-    #[arg(value_name = "TITRE")]
+    #[arg(value_name = "TITRE", help_heading = "Arguments\u{a0}")]
     pub(crate) title: Option<String>,
 }
 
 // `site-gen init` (its help is the doc comment of its variant).
 #[derive(Args)]
+#[command(next_help_heading = "Options\u{a0}")]
 pub(crate) struct InitArgs {
     /// Dossier du nouveau site, absent ou vide (par défaut : --root, le
     /// dossier courant).
-    #[arg(value_name = "DOSSIER")]
+    #[arg(value_name = "DOSSIER", help_heading = "Arguments\u{a0}")]
     pub(crate) dir: Option<PathBuf>,
     /// Nom de l’association (titre du site) ; sans lui, « à compléter ».
     #[arg(long, value_name = "NOM")]

@@ -43,7 +43,7 @@ fn assert_french(args: &[&str], out: &Output) {
 fn the_help_of_every_command_is_french() {
     for (args, expected) in [
         (&["--help"][..], "Utilisation : site-gen [OPTIONS] COMMANDE"),
-        (&["-h"][..], "Commandes"),
+        (&["-h"][..], "Commandes\u{a0}:"),
         (&["--aide"][..], "Affiche la version"),
         (
             &["build", "--help"][..],
@@ -59,6 +59,15 @@ fn the_help_of_every_command_is_french() {
             "site-gen new [OPTIONS] CHEMIN [TITRE]",
         ),
         (&["init", "--help"][..], "Nom de l’association"),
+        (&["init", "-h"][..], "Arguments\u{a0}:\n  [DOSSIER]"),
+        (
+            &["build", "-h"][..],
+            "Options\u{a0}:\n  -o, --output <DOSSIER>",
+        ),
+        (
+            &["build", "-h"][..],
+            "Options communes\u{a0}:\n      --root <DOSSIER>",
+        ),
     ] {
         let out = site_gen(args);
         assert!(out.status.success(), "{args:?}: {}", stderr(&out));
