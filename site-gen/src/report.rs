@@ -286,6 +286,16 @@ fn usage_message(error: &clap::Error) -> String {
             "argument inattendu « {arg} »{}",
             suggestion(ContextKind::SuggestedArg)
         ),
+        ErrorKind::InvalidSubcommand
+            if matches!(
+                one(ContextKind::InvalidSubcommand).as_str(),
+                "help" | "aide"
+            ) =>
+        {
+            "l’aide s’affiche avec site-gen --aide, celle d’une commande avec \
+             site-gen COMMANDE --aide"
+                .to_string()
+        }
         ErrorKind::InvalidSubcommand => format!(
             "commande inconnue « {} »{}",
             one(ContextKind::InvalidSubcommand),

@@ -109,6 +109,10 @@ fn usage_errors_are_french_and_exit_with_2() {
         ),
         (&["new"][..], "il manque : « <CHEMIN> »"),
         (
+            &["help", "build"][..],
+            "l’aide s’affiche avec site-gen --aide",
+        ),
+        (
             &["-q", "-v", "build"][..],
             "« --quiet » ne peut pas être utilisé avec",
         ),
