@@ -362,7 +362,7 @@ mod data_file {
                 "parts = 12",
                 "parts = 1e400",
                 "parts = ",
-                &["fichier TOML invalide"],
+                &["clé « poste.parts »\u{202f}: nombre trop grand"],
             ),
             ("parts = 12", "parts = nan", "parts = ", &["clé « poste.parts »", "nombre entier attendu"]),
             (

@@ -6,7 +6,7 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
-use crate::diagnostics::{line_col, Diagnostic};
+use crate::diagnostics::{line_col, Diagnostic, Diagnostics};
 use crate::inputs::Inputs;
 
 /// File name of the site configuration, at the site root.
@@ -162,11 +162,14 @@ impl Config {
     /// Reads `site.toml` under `root`, or the defaults when there is none;
     /// without a `title`, the site is named after its home page
     /// ([`HOME_FILE`]), so a folder with only `content/` is its own site.
-    pub fn load(root: &Path) -> Result<Config, Diagnostic> {
+    pub fn load(root: &Path) -> Result<Config, Diagnostics> {
         // Read by the rule of every input: a `site.toml` linked out of the
         // site is refused unread, so no TOML message can quote it.
         let inputs = Inputs::new(root);
-        let mut config = match inputs.read_to_string(&root.join(CONFIG_FILE))? {
+        let mut config = match inputs
+            .read_to_string(&root.join(CONFIG_FILE))
+            .map_err(Diagnostic::from)?
+        {
             Some(text) => Config::parse(&text, Path::new(CONFIG_FILE))?,
             None => Config::default(),
         };
@@ -177,9 +180,20 @@ impl Config {
         Ok(config)
     }
 
-    /// Parses and validates the configuration text; `file` names it in errors.
-    pub fn parse(text: &str, file: &Path) -> Result<Config, Diagnostic> {
-        let config: Config = toml::from_str(text).map_err(|e| toml_diagnostic(file, text, &e))?;
+    /// Parses and validates the configuration text; `file` names it in
+    /// errors. Every unknown key is reported at once.
+    pub fn parse(text: &str, file: &Path) -> Result<Config, Diagnostics> {
+        let doc = toml::de::DeTable::parse(text).map_err(|e| toml_diagnostic(file, text, &e))?;
+        calculator::data::unknown_keys(doc.get_ref(), &known_keys)
+            .into_iter()
+            .map(|k| {
+                let (line, col) = line_col(text, k.span.start);
+                Diagnostic::new(file, k.message).at(line, col)
+            })
+            .collect::<Diagnostics>()
+            .into_result()?;
+        let config = Config::deserialize(toml::de::Deserializer::from(doc))
+            .map_err(|e| toml_diagnostic(file, text, &e))?;
         config.validate(file)?;
         Ok(config)
     }
@@ -253,9 +267,21 @@ fn is_relative_inside(path: &str) -> bool {
         && path.split(['/', '\\']).all(|seg| seg != "..")
 }
 
+/// The keys of `site.toml`'s tables, read from their structs (`[extra]`
+/// is free).
+fn known_keys(path: &str) -> Option<&'static [&'static str]> {
+    use calculator::data::fields;
+    Some(match path {
+        "" => fields::<Config>(),
+        "menu" => fields::<MenuItem>(),
+        "organisation" => fields::<Organisation>(),
+        _ => return None,
+    })
+}
+
 /// A TOML error as a diagnostic at its line and column, in French.
 pub(crate) fn toml_diagnostic(file: &Path, text: &str, e: &toml::de::Error) -> Diagnostic {
-    let d = Diagnostic::new(file, calculator::data::translate(e.message()));
+    let d = Diagnostic::new(file, calculator::data::toml_message(text, e));
     match e.span() {
         Some(span) => {
             let (line, col) = line_col(text, span.start);
@@ -278,26 +304,29 @@ mod tests {
     #[test]
     fn unknown_key_is_an_error_at_its_line() {
         let text = "title = \"Amie\"\ntitel = \"x\"\n";
-        let e = Config::parse(text, Path::new("site.toml")).unwrap_err();
+        let e = &Config::parse(text, Path::new("site.toml")).unwrap_err().0[0];
         assert_eq!(e.line, Some(2));
-        assert!(
-            e.message.starts_with("clé inconnue « titel » (vérifiez l’orthographe\u{202f}; clés permises\u{202f}: « title », "),
-            "{}",
-            e.message
+        assert_eq!(
+            e.message,
+            "clé inconnue « titel »\u{202f}; vouliez-vous dire « title »\u{202f}?"
         );
     }
 
     #[test]
     fn serde_messages_are_in_french() {
-        let e = Config::parse("url_style = \"jolie\"\n", Path::new("site.toml")).unwrap_err();
+        let e = &Config::parse("url_style = \"jolie\"\n", Path::new("site.toml"))
+            .unwrap_err()
+            .0[0];
         assert_eq!(
             e.to_string(),
             "site.toml:1:13: valeur inconnue « jolie » (valeurs possibles\u{202f}: « pretty », « html »)"
         );
-        let e = Config::parse("feed_limit = \"dix\"\n", Path::new("site.toml")).unwrap_err();
+        let e = &Config::parse("feed_limit = \"dix\"\n", Path::new("site.toml"))
+            .unwrap_err()
+            .0[0];
         assert_eq!(
             e.message,
-            "valeur invalide (texte \"dix\")\u{202f}: il faut un nombre entier"
+            "valeur invalide (texte \"dix\")\u{202f}: il faut un nombre entier positif"
         );
     }
 

@@ -1,15 +1,9 @@
 //! Did-you-mean: the known name closest to a mistyped one.
+//!
+//! One implementation for the whole project: the calculator's, which its
+//! data file's messages use too.
 
-/// The candidate closest to `word` by edit distance, if it is close enough
-/// to be a typo (at most 2 edits, or a third of the candidate's length).
-pub fn closest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
-    candidates
-        .into_iter()
-        .map(|c| (strsim::levenshtein(word, c), c))
-        .filter(|(d, c)| *d <= 2.max(c.chars().count() / 3))
-        .min()
-        .map(|(_, c)| c)
-}
+pub use calculator::data::closest;
 
 #[cfg(test)]
 mod tests {

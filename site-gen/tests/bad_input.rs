@@ -234,7 +234,7 @@ fn bad_front_matter() {
                 "+++\ntitle = \"A\"\ndescription = \"pas fermée\n+++\nTexte\n",
             )
             // Where the string opens, as the TOML parser says.
-            .expect("content/a.md:3:26", "TOML invalide"),
+            .expect("content/a.md:3:26", "TOML mal écrit"),
         case("invalid YAML")
             .file("content/a.md", "---\ntitle: A\naliases: [\"/x\"\n---\n")
             .expect("content/a.md:3:10", "YAML invalide : unclosed bracket '['"),
@@ -256,11 +256,11 @@ fn bad_front_matter() {
             .file("content/c.md", "+++\ntitle = 12\n+++\n")
             .file("content/d.md", "+++\nsort_by = \"hasard\"\n+++\n")
             .file("content/e.md", "+++\nextra = 3\n+++\n")
-            .expect("content/a.md:2:", "type invalide")
-            .expect("content/b.md:2:", "type invalide")
-            .expect("content/c.md:2:", "type invalide")
+            .expect("content/a.md:2:", "valeur invalide")
+            .expect("content/b.md:2:", "valeur invalide")
+            .expect("content/c.md:2:", "valeur invalide")
             .expect("content/d.md:2:", "hasard")
-            .expect("content/e.md:2:", "type invalide"),
+            .expect("content/e.md:2:", "valeur invalide"),
         case("an unknown key in YAML")
             .file("content/a.md", "---\ntitle: A\ndescripton: x\n---\n")
             .expect("content/a.md:3:", "vouliez-vous dire « description »"),

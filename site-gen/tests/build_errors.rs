@@ -17,7 +17,7 @@ fn broken_front_matter_names_file_and_line() {
     assert_one(
         &site.errors(),
         "content/faq.md:3:8",
-        "TOML invalide : invalid date",
+        "date impossible\u{202f}: le mois doit être entre 01 et 12",
     );
 }
 
@@ -77,7 +77,7 @@ fn every_problem_of_a_run_is_reported_together() {
     ]);
     let errors = site.errors();
     assert_one(&errors, "content/a.md:2:", "titel");
-    assert_one(&errors, "content/b.md:2:", "type invalide");
+    assert_one(&errors, "content/b.md:2:", "true pour oui");
 }
 
 #[test]

@@ -40,20 +40,11 @@ pub struct FrontMatter {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-/// Every key a front matter may hold, for suggestions.
-const KEYS: &[&str] = &[
-    "title",
-    "description",
-    "date",
-    "updated",
-    "slug",
-    "template",
-    "draft",
-    "weight",
-    "aliases",
-    "sort_by",
-    "extra",
-];
+/// Every key a front matter may hold (read from [`FrontMatter`]'s serde
+/// derive, so never out of step with it).
+fn keys() -> &'static [&'static str] {
+    calculator::data::fields::<FrontMatter>()
+}
 
 /// A front matter problem, at a line of the file (1-based) when known.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -61,6 +52,9 @@ pub struct FrontMatterError {
     pub line: Option<usize>,
     pub column: Option<usize>,
     pub message: String,
+    /// The other problems found with this one, in the order of the file
+    /// (every unknown key is reported at once).
+    pub also: Vec<FrontMatterError>,
 }
 
 /// `ligne 3, colonne 7 : message` (the file is named by whoever reports it).
@@ -82,7 +76,31 @@ impl FrontMatterError {
             line: None,
             column: None,
             message: message.into(),
+            also: Vec::new(),
         }
+    }
+
+    /// At 1-based `line` and `column` of the front matter's text (which
+    /// starts at line 2 of the file).
+    fn at(mut self, line: usize, column: Option<usize>) -> Self {
+        self.line = Some(line.saturating_add(FIRST_LINE - 1));
+        self.column = column;
+        self
+    }
+
+    /// The first of `errors`, holding the others.
+    fn all(mut errors: Vec<FrontMatterError>) -> Option<FrontMatterError> {
+        if errors.is_empty() {
+            return None;
+        }
+        let mut first = errors.remove(0);
+        first.also = errors;
+        Some(first)
+    }
+
+    /// This problem and the others found with it.
+    pub fn iter(&self) -> impl Iterator<Item = &FrontMatterError> {
+        std::iter::once(self).chain(&self.also)
     }
 }
 
@@ -135,6 +153,7 @@ pub fn split(text: &str) -> Result<Split<'_>, FrontMatterError> {
         line: Some(1),
         column: Some(1),
         message: format!("front matter non fermé : il manque la ligne « {delimiter} » de fin"),
+        also: Vec::new(),
     })
 }
 
@@ -152,15 +171,45 @@ fn line_ending_len(rest: &str) -> usize {
 const FIRST_LINE: usize = 2;
 
 fn parse_toml(raw: &str) -> Result<FrontMatter, FrontMatterError> {
-    toml::from_str(raw).map_err(|e| {
-        let mut err = FrontMatterError::new(explain(e.message(), "TOML"));
-        if let Some(span) = e.span() {
-            let (line, col) = crate::diagnostics::line_col(raw, span.start);
-            err.line = Some(line + FIRST_LINE - 1);
-            err.column = Some(col);
+    let toml_error = |e: toml::de::Error| {
+        let err = FrontMatterError::new(toml_message(raw, &e));
+        match e.span() {
+            Some(span) => {
+                let (line, col) = crate::diagnostics::line_col(raw, span.start);
+                err.at(line, Some(col))
+            }
+            None => err,
         }
-        err
-    })
+    };
+    let doc = toml::de::DeTable::parse(raw).map_err(toml_error)?;
+    let top = |path: &str| path.is_empty().then(keys);
+    let unknown = calculator::data::unknown_keys(doc.get_ref(), &top)
+        .into_iter()
+        .map(|k| {
+            let (line, col) = crate::diagnostics::line_col(raw, k.span.start);
+            FrontMatterError::new(with_extra(k.message)).at(line, Some(col))
+        })
+        .collect();
+    if let Some(e) = FrontMatterError::all(unknown) {
+        return Err(e);
+    }
+    FrontMatter::deserialize(toml::de::Deserializer::from(doc)).map_err(toml_error)
+}
+
+/// A TOML message in French, the line's own message when the parser went
+/// past the front matter's last line (which the file's `+++` closes).
+fn toml_message(raw: &str, e: &toml::de::Error) -> String {
+    let message = calculator::data::toml_message(raw, e);
+    if message.contains("recurs") || e.message().contains("recurs") {
+        return "front matter trop imbriqué (trop de niveaux de [ ] ou { })".into();
+    }
+    message
+}
+
+/// The message of an unknown key, saying where free data goes.
+fn with_extra(message: String) -> String {
+    let end = if message.ends_with('?') { " " } else { ". " };
+    format!("{message}{end}Les données libres des gabarits vont dans [extra].")
 }
 
 /// Deepest nesting of `[…]`/`{…}` accepted in YAML front matter: the YAML
@@ -207,15 +256,60 @@ fn parse_yaml(raw: &str) -> Result<FrontMatter, FrontMatterError> {
         err.column = Some(col);
         return Err(err);
     }
+    let unknown = yaml_unknown_keys(raw);
+    if let Some(e) = FrontMatterError::all(unknown) {
+        return Err(e);
+    }
     serde_saphyr::from_str_with_options(raw, yaml_options()).map_err(|e| {
-        let mut err = FrontMatterError::new(yaml_message(&e));
-        if let Some(loc) = e.location().filter(|l| l.line() > 0) {
-            let line = usize::try_from(loc.line()).unwrap_or(usize::MAX);
-            err.line = Some(line.saturating_add(FIRST_LINE - 1));
-            err.column = usize::try_from(loc.column()).ok().filter(|&c| c > 0);
+        let located = e.location().filter(|l| l.line() > 0);
+        let line = located.map(|l| usize::try_from(l.line()).unwrap_or(usize::MAX));
+        let written = line.and_then(|n| yaml_written(raw, n));
+        let err = FrontMatterError::new(yaml_message(&e, written));
+        match (line, located) {
+            (Some(line), Some(loc)) => {
+                err.at(line, usize::try_from(loc.column()).ok().filter(|&c| c > 0))
+            }
+            _ => err,
         }
-        err
     })
+}
+
+/// Every top-level key of a YAML front matter that is not a known key
+/// (none when the text is not a mapping: the parse says why).
+fn yaml_unknown_keys(raw: &str) -> Vec<FrontMatterError> {
+    type Keys = std::collections::HashMap<serde_saphyr::Spanned<String>, de::IgnoredAny>;
+    let Ok(map) = serde_saphyr::from_str_with_options::<Keys>(raw, yaml_options()) else {
+        return Vec::new();
+    };
+    let mut unknown: Vec<_> = map
+        .into_keys()
+        .filter(|k| !keys().contains(&k.value.as_str()))
+        .collect();
+    unknown.sort_by_key(|k| (k.referenced.line(), k.referenced.column()));
+    unknown
+        .into_iter()
+        .map(|k| {
+            let message = calculator::data::unknown_key_message(&k.value, keys());
+            let line = usize::try_from(k.referenced.line()).unwrap_or(usize::MAX);
+            let col = usize::try_from(k.referenced.column()).ok();
+            FrontMatterError::new(with_extra(message)).at(line.max(1), col.filter(|&c| c > 0))
+        })
+        .collect()
+}
+
+/// The key and the value written on line `n` (1-based) of a YAML front
+/// matter, when it is a plain `key: value` line.
+fn yaml_written(raw: &str, n: usize) -> Option<(&str, &str)> {
+    let line = raw.lines().nth(n.checked_sub(1)?)?;
+    let (key, value) = line.split_once(':')?;
+    let value = value.trim();
+    let value = if value.starts_with(['"', '\'']) {
+        value
+    } else {
+        value.split(" #").next().unwrap_or("").trim()
+    };
+    let key = key.trim();
+    (!key.is_empty() && !value.is_empty()).then_some((key, value))
 }
 
 /// YAML read as the front matter of the previous parser read it: only
@@ -232,21 +326,34 @@ fn yaml_options() -> serde_saphyr::Options {
     }
 }
 
-/// The French message of a YAML error (its position is given apart).
-fn yaml_message(e: &serde_saphyr::Error) -> String {
+/// The French message of a YAML error (its position is given apart);
+/// `written` is the key and value of its line, for the hints of
+/// [`calculator::data::explain`], the one translation of these messages.
+fn yaml_message(e: &serde_saphyr::Error, written: Option<(&str, &str)>) -> String {
+    use calculator::data::{explain, translate, unknown_key_message};
     use serde_saphyr::{Error, MessageFormatter, UserMessageFormatter};
     let mut e = e;
     while let Error::AliasError { error, .. } | Error::WithSnippet { error, .. } = e {
         e = error;
     }
+    let key = written.map(|(k, _)| k);
+    let value = written.map(|(_, v)| v);
+    let wrong_type = |expected: &str| {
+        let found = value.unwrap_or("");
+        explain(
+            &format!("invalid type: string {found:?}, expected {expected}"),
+            key,
+            value,
+        )
+    };
     let message = match e {
-        Error::Message { msg, .. } => explain(msg, "YAML"),
-        Error::InvalidScalar { ty, .. } => format!("type invalide : {ty} attendu"),
-        Error::SerdeUnknownField { field, .. } => unknown_key(field),
-        Error::InvalidBooleanStrict { .. } => "valeur invalide : true ou false attendu".into(),
+        Error::Message { msg, .. } => explain(msg, key, value),
+        Error::InvalidScalar { ty, .. } => wrong_type(ty),
+        Error::SerdeUnknownField { field, .. } => with_extra(unknown_key_message(field, keys())),
+        Error::InvalidBooleanStrict { .. } => wrong_type("a boolean"),
         Error::DuplicateMappingKey { key, .. } => match key {
-            Some(k) => format!("clé « {k} » donnée deux fois"),
-            None => "clé donnée deux fois".into(),
+            Some(k) => translate(&format!("duplicate key `{k}`")),
+            None => translate("duplicate key"),
         },
         Error::Eof { .. } => "fin inattendue du front matter".into(),
         Error::Budget { .. }
@@ -256,7 +363,7 @@ fn yaml_message(e: &serde_saphyr::Error) -> String {
         | Error::AliasReplayStackDepthExceeded { .. } => {
             "front matter trop gros ou trop complexe (des alias YAML qui se multiplient ?)".into()
         }
-        other => explain(&UserMessageFormatter.format_message(other), "YAML"),
+        other => yaml_syntax(&UserMessageFormatter.format_message(other)),
     };
     // The parser's texts may quote the file: no control character in a
     // one-line diagnostic.
@@ -266,55 +373,16 @@ fn yaml_message(e: &serde_saphyr::Error) -> String {
         .collect()
 }
 
-/// Turns a parser's or serde's message into a French one a maintainer
-/// understands (`format`: `TOML` or `YAML`, named when the text itself is
-/// not valid), with a did-you-mean suggestion for unknown keys.
-fn explain(message: &str, format: &str) -> String {
-    let message = message.trim();
-    if let Some(rest) = message.strip_prefix("unknown field `") {
-        return unknown_key(rest.split('`').next().unwrap_or(""));
+/// A YAML syntax error in French, as far as its usual causes go.
+fn yaml_syntax(msg: &str) -> String {
+    let msg = msg.trim();
+    if msg.contains("mapping values are not allowed") {
+        return "« : » dans une valeur. Mettez le texte entre guillemets : title: \"Bonjour : le site\"".into();
     }
-    if let Some(rest) = message.strip_prefix("invalid type: ") {
-        return format!(
-            "type invalide : {}",
-            rest.replacen(", expected ", ", attendu ", 1)
-        );
-    }
-    if let Some(rest) = message.strip_prefix("unknown variant `") {
-        let (value, expected) = rest.split_once('`').unwrap_or((rest, ""));
-        let expected = expected.trim_start_matches(", expected one of ");
-        return format!("valeur « {value} » inconnue (possibles : {expected})");
-    }
-    if let Some(rest) = message
-        .strip_prefix("duplicate key `")
-        .or_else(|| message.strip_prefix("duplicate field `"))
-    {
-        let key = rest.split('`').next().unwrap_or("");
-        return format!("clé « {key} » donnée deux fois");
-    }
-    if message.contains("recurs") {
+    if msg.contains("recurs") {
         return "front matter trop imbriqué (trop de niveaux de [ ] ou { })".into();
     }
-    // Our own messages (dates) are French already.
-    if message.starts_with("date ") {
-        return message.to_string();
-    }
-    format!("{format} invalide : {message}")
-}
-
-/// An unknown key, with the known one it is likely a typo of.
-fn unknown_key(key: &str) -> String {
-    let mut out = format!("clé inconnue « {key} »");
-    if let Some(best) = suggest(key) {
-        out.push_str(&format!(" ; vouliez-vous dire « {best} » ?"));
-    }
-    out.push_str(" (les données libres vont dans [extra])");
-    out
-}
-
-/// The known key closest to `key`, if it is close enough to be a typo.
-pub(crate) fn suggest(key: &str) -> Option<&'static str> {
-    crate::suggest::closest(key, KEYS.iter().copied())
+    format!("YAML invalide : {msg}")
 }
 
 /// Accepts a TOML date (`date = 2025-01-18`), a TOML datetime, or a string
@@ -419,7 +487,7 @@ mod tests {
         assert!(e.message.contains("AAAA-MM-JJ"), "{}", e.message);
         assert_eq!(e.line, Some(2));
         let e = split("+++\ndraft = \"oui\"\n+++\n").unwrap_err();
-        assert!(e.message.contains("type invalide"), "{}", e.message);
+        assert!(e.message.contains("true pour oui"), "{}", e.message);
     }
 
     #[test]
@@ -444,7 +512,7 @@ mod tests {
     #[test]
     fn yaml_errors_are_in_french_at_their_line() {
         let cases = [
-            ("---\ntitle: A\ndraft: oui\n---\n", 3, "true ou false"),
+            ("---\ntitle: A\ndraft: oui\n---\n", 3, "false pour non"),
             (
                 "---\ntitle: A\ntitle: B\n---\n",
                 3,
@@ -479,22 +547,22 @@ mod tests {
             (
                 "+++\ndescription = \"pas fermée\n+++\n",
                 2,
-                "TOML invalide : ",
+                "TOML mal écrit\u{202f}: texte non fermé",
             ),
             (
                 "+++\nsort_by = \"hasard\"\n+++\n",
                 2,
-                "valeur « hasard » inconnue (possibles : ",
+                "valeur inconnue « hasard » (valeurs possibles\u{202f}: ",
             ),
             (
                 "+++\ntitle = \"a\"\ntitle = \"b\"\n+++\n",
                 3,
-                "TOML invalide",
+                "clé « title » donnée deux fois",
             ),
             (
                 "+++\nweight = \"x\"\n+++\n",
                 2,
-                "type invalide : string \"x\", attendu i64",
+                "valeur invalide (texte \"x\")\u{202f}: il faut un nombre entier",
             ),
             (&deep, 3, "front matter trop imbriqué"),
         ];
@@ -506,7 +574,7 @@ mod tests {
         let e = split("+++\nweight = \"x\"\n+++\n").unwrap_err();
         assert!(
             e.to_string()
-                .starts_with("ligne 2, colonne 10 : type invalide"),
+                .starts_with("ligne 2, colonne 10 : valeur invalide"),
             "{e}"
         );
         assert_eq!(

@@ -75,7 +75,7 @@ struct Source {
 }
 
 /// A Markdown file read and parsed.
-type ParsedSource = (Source, Result<Parsed, Diagnostic>);
+type ParsedSource = (Source, Result<Parsed, Diagnostics>);
 
 /// The Markdown files a load read and parsed, for the next load of the
 /// same site (`serve`): a file is read again only once
@@ -241,12 +241,16 @@ fn parse_source(mut s: Source) -> ParsedSource {
     let r = front_matter::split(&s.text)
         .map(|sp| (sp.front_matter, sp.body.to_string(), sp.body_line))
         .map_err(|e| {
-            let d = Diagnostic::new(&s.file, e.message);
-            match (e.line, e.column) {
-                (Some(l), Some(c)) => d.at(l, c),
-                (Some(l), None) => d.at_line(l),
-                _ => d,
-            }
+            e.iter()
+                .map(|e| {
+                    let d = Diagnostic::new(&s.file, e.message.clone());
+                    match (e.line, e.column) {
+                        (Some(l), Some(c)) => d.at(l, c),
+                        (Some(l), None) => d.at_line(l),
+                        _ => d,
+                    }
+                })
+                .collect()
         });
     s.text = String::new();
     (s, r)
@@ -284,7 +288,7 @@ fn read_source(inputs: &Inputs, rel: String, path: &Path) -> Result<Source, Diag
 
 /// Creates the documents, computes their URLs and links sections to pages.
 fn place(
-    parsed: Vec<(Source, Result<Parsed, Diagnostic>)>,
+    parsed: Vec<(Source, Result<Parsed, Diagnostics>)>,
     opts: &LoadOptions,
     diags: &mut Diagnostics,
 ) -> Loaded {
@@ -292,7 +296,7 @@ fn place(
     for (s, r) in parsed {
         match r {
             Ok(parsed) => ok.push((s, parsed)),
-            Err(d) => diags.push(d),
+            Err(d) => diags.extend(d),
         }
     }
     // Section folders first: their slugs shape the URLs of what they hold.

@@ -81,7 +81,7 @@ pub struct Session {
     dirty: Dirty,
     /// The last configuration read without error.
     config: Option<Config>,
-    pricing: Option<Result<Option<Model>, Diagnostic>>,
+    pricing: Option<Result<Option<Model>, Diagnostics>>,
     theme: Option<Result<ThemeState, Diagnostics>>,
     /// The content, with the rebuild that read it.
     loaded: Option<Result<(Loaded, Generation), Diagnostics>>,
@@ -346,7 +346,7 @@ impl Session {
         }
         let mut problems = Diagnostics::default();
         if let Some(Err(d)) = &self.pricing {
-            problems.push(d.clone());
+            problems.extend(d.iter().cloned());
         }
         if let Some(Err(d)) = &self.theme {
             problems.extend(d.0.iter().cloned());
