@@ -74,12 +74,17 @@ impl<'a> SiteEnv<'a> {
         only_args(CALCULATOR, args, &[])?;
         let model = self.model(CALCULATOR)?;
         let mut html = calculator::embed::render_fragment(model, "");
-        if self.compile_widget {
-            let built = self.widget.get_or_build(self.progress);
-            let built = built
-                .as_ref()
-                .map_err(|e| BuiltinError::Widget(e.to_string()))?;
-            let src = self.urls.permalink(&format!("/assets/{}", built.js_name));
+        let script = if self.compile_widget {
+            self.widget
+                .script(self.progress)
+                .map_err(|e| BuiltinError::Widget(e.to_string()))?
+        } else {
+            None
+        };
+        // Without a script (`--no-widget`, no toolchain) the pre-rendered
+        // calculator and its static table are the page's.
+        if let Some(js_name) = script {
+            let src = self.urls.permalink(&format!("/assets/{js_name}"));
             html.push_str(&format!(
                 "\n<script type=\"module\" src=\"{}\"></script>",
                 crate::templates::escape(&src)

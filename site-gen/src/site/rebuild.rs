@@ -380,8 +380,15 @@ impl<'a> Rebuild<'a> {
         let loaded = self.loaded;
         let views = Views::of(self.docs);
         let uses = views.md.iter().map(|e| &e.result.uses);
+        let calculator_pages = loaded
+            .docs
+            .iter()
+            .zip(self.docs.iter())
+            .filter(|(_, c)| c.md().result.uses.calculator)
+            .map(|(d, _)| d.file.as_path());
         let warnings = warnings::missing_organisation(self.config, uses)
             .into_iter()
+            .chain(warnings::widget_unavailable(self.widget, calculator_pages))
             .collect();
         let typed_figures = self
             .pricing

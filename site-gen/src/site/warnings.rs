@@ -1,6 +1,9 @@
 //! What a build warns about without failing (unless `--strict`): the
-//! `[organisation]` values the site shows as « à compléter », and figures of
+//! `[organisation]` values the site shows as « à compléter », a calculator
+//! left pre-rendered because no toolchain could compile it, and figures of
 //! the pricing model typed by hand instead of printed by `chiffre()`.
+
+use std::path::Path;
 
 use calculator::figures::{Figure, Value};
 use calculator::Model;
@@ -10,6 +13,7 @@ use crate::content::Document;
 use crate::diagnostics::Diagnostic;
 use crate::markdown::{AmountUnit, Rendered};
 use crate::render::Uses;
+use crate::widget::WidgetSlot;
 
 /// One warning naming every `[organisation]` value that a page shows but
 /// `site.toml` does not set, with the key to set.
@@ -43,6 +47,25 @@ pub fn missing_organisation<'a>(
                 "une valeur".to_string()
             },
             missing.join("\n")
+        ),
+    ))
+}
+
+/// One warning, on the first page showing the calculator, when no
+/// toolchain could compile the live widget: the page keeps the pre-rendered
+/// calculator and its static table (as with `--no-widget`); the message
+/// says why and gives the commands that install a toolchain.
+pub fn widget_unavailable<'a>(
+    widget: &WidgetSlot,
+    mut pages: impl Iterator<Item = &'a Path>,
+) -> Option<Diagnostic> {
+    let why = widget.unavailable()?;
+    let page = pages.next()?;
+    Some(Diagnostic::new(
+        page,
+        format!(
+            "calculateur publié sans sa version interactive (seulement pré-rendu, avec le \
+             tableau des tarifs) : {why}"
         ),
     ))
 }

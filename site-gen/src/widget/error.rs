@@ -120,6 +120,18 @@ pub enum WidgetError {
 }
 
 impl WidgetError {
+    /// No toolchain could be had on this machine (none installed, and
+    /// `rustup target add` failed or ran out of time): the site is then
+    /// built without the live widget, and the build warns (an error with
+    /// `--strict`). Every other failure (a compile error in `calculator/`,
+    /// a broken cache…) stops the build.
+    pub fn no_toolchain(&self) -> bool {
+        matches!(
+            self,
+            WidgetError::NoToolchain { .. } | WidgetError::TargetAdd { .. }
+        )
+    }
+
     pub(crate) fn io(
         action: &'static str,
         path: impl Into<PathBuf>,

@@ -13,7 +13,10 @@
 //!
 //! Toolchain choice (see [`toolchain::decide`]): rustup with the wasm
 //! target; else Debian's `rustc-web` with `-Z build-std` and `wasm-ld-19`;
-//! else `rustup target add wasm32-unknown-unknown` (time-limited).
+//! else `rustup target add wasm32-unknown-unknown` (15 s at most). When
+//! none can be had ([`WidgetError::no_toolchain`]), the site is built
+//! without the live widget (its pre-rendered HTML and static table stay)
+//! and the build warns, saying what to install.
 
 mod bindgen;
 mod cache;
@@ -112,7 +115,7 @@ impl BuildOptions {
             target_dir,
             workspace,
             wasm_opt: WasmOptMode::Auto,
-            rustup_timeout: Duration::from_secs(120),
+            rustup_timeout: toolchain::TARGET_ADD_TIMEOUT,
             toolchain: None,
         }
     }

@@ -1,5 +1,7 @@
 //! The widget of a build or a `serve` session, built on first use and
 //! shared by every page (the widget cache), and the progress callback.
+//! Without a toolchain the widget is *unavailable*: pages keep their
+//! pre-rendered calculator (as with `--no-widget`) and the build warns.
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, OnceLock};
@@ -22,7 +24,7 @@ pub struct WidgetSlot {
 /// The widget's script name and its two files.
 #[derive(Debug)]
 pub(crate) struct BuiltWidget {
-    pub(crate) js_name: String,
+    js_name: String,
     files: Vec<(String, Arc<Vec<u8>>)>,
 }
 
@@ -32,9 +34,20 @@ impl WidgetSlot {
         self.built = OnceLock::new();
     }
 
-    /// The widget's build failed (it is tried again after a reset).
+    /// The widget's build failed (it is tried again after a reset). A
+    /// machine without toolchain is not a failure: a `serve` session does
+    /// not look for one again at each rebuild.
     pub fn failed(&self) -> bool {
-        matches!(self.built.get(), Some(Err(_)))
+        matches!(self.built.get(), Some(Err(e)) if !e.no_toolchain())
+    }
+
+    /// Why no toolchain could compile the widget, when a page asked for it
+    /// and none could be had ([`WidgetError::no_toolchain`]).
+    pub fn unavailable(&self) -> Option<&WidgetError> {
+        match self.built.get() {
+            Some(Err(e)) if e.no_toolchain() => Some(e),
+            _ => None,
+        }
     }
 
     /// Whether the widget was compiled since the last call.
@@ -50,7 +63,17 @@ impl WidgetSlot {
         }
     }
 
-    pub(crate) fn get_or_build(&self, progress: &OnProgress) -> &Result<BuiltWidget, WidgetError> {
+    /// The name of the widget's script, built on first use; `None` when no
+    /// toolchain could be had (the page keeps its pre-rendered calculator).
+    pub(crate) fn script(&self, progress: &OnProgress) -> Result<Option<&str>, &WidgetError> {
+        match self.get_or_build(progress) {
+            Ok(built) => Ok(Some(&built.js_name)),
+            Err(e) if e.no_toolchain() => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
+
+    fn get_or_build(&self, progress: &OnProgress) -> &Result<BuiltWidget, WidgetError> {
         self.built.get_or_init(|| {
             let built = widget::build_for_site(|step| progress(step))?;
             if built.compiled {

@@ -3,6 +3,10 @@
 //! Detection is split in two so that the choice can be tested: [`detect`]
 //! looks at the machine and fills a [`ToolchainProbe`]; [`decide`] turns
 //! any probe into a [`Plan`] without touching the machine.
+//!
+//! Every program is looked up on `PATH` (rustup, and Debian's `rustc`,
+//! `cargo` and `wasm-ld-19`): a process whose `PATH` holds none of them
+//! finds no toolchain, whatever is installed elsewhere.
 
 use std::ffi::OsString;
 use std::fmt;
@@ -17,9 +21,11 @@ use super::process::{self, RunError};
 pub const WASM_TARGET: &str = "wasm32-unknown-unknown";
 /// The oldest Debian `rustc-web` accepted (the workspace's `rust-version`).
 pub const MIN_DEBIAN_RUSTC: (u32, u32) = (1, 85);
-/// Where Debian's `rustc-web` and `cargo-web` install their programs.
-pub const DEBIAN_RUSTC: &str = "/usr/bin/rustc";
-pub const DEBIAN_CARGO: &str = "/usr/bin/cargo";
+/// Debian's `rustc-web` and `cargo-web` programs (in `/usr/bin`), found
+/// on `PATH` in a directory that does not hold rustup (whose `rustc` and
+/// `cargo` are its proxies).
+pub const RUSTC: &str = "rustc";
+pub const CARGO: &str = "cargo";
 /// wasm linkers looked up on `PATH`, preferred first (Debian's `lld-19`).
 pub const WASM_LINKERS: [&str; 2] = ["wasm-ld-19", "wasm-ld"];
 /// The crate and profile built.
@@ -27,6 +33,11 @@ const PACKAGE: &str = "calculator-wasm";
 const PROFILE: &str = "wasm";
 /// Time allowed to rustup's quick queries.
 const QUERY_TIMEOUT: Duration = Duration::from_secs(60);
+/// Time allowed to `rustup target add` (a download of about 20 MB): a
+/// machine that cannot fetch the target must not hold the build long (the
+/// site is then built without the live widget, with a warning). rustup
+/// resumes a partial download at the next build.
+pub const TARGET_ADD_TIMEOUT: Duration = Duration::from_secs(15);
 
 /// What is installed on the machine, as far as the widget is concerned.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -48,10 +59,12 @@ pub struct RustupProbe {
 /// Debian's toolchain (packages rustc-web, cargo-web, rust-web-src, lld-19).
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct DebianProbe {
-    /// The release of `/usr/bin/rustc`, when it runs.
+    /// Debian's `rustc` (the first on `PATH` outside rustup's directory).
+    pub rustc: Option<PathBuf>,
+    /// The release of that `rustc`, when it runs.
     pub rustc_release: Option<(u32, u32, u32)>,
-    /// `/usr/bin/cargo` exists.
-    pub cargo: bool,
+    /// The `cargo` beside it.
+    pub cargo: Option<PathBuf>,
     /// The standard library's sources exist (needed by `-Z build-std`).
     pub std_sources: bool,
     /// A wasm linker found on `PATH`.
@@ -65,7 +78,10 @@ impl DebianProbe {
     }
 
     fn complete(&self) -> bool {
-        self.rustc_recent_enough() && self.cargo && self.std_sources && self.linker.is_some()
+        self.rustc_recent_enough()
+            && self.cargo.is_some()
+            && self.std_sources
+            && self.linker.is_some()
     }
 }
 
@@ -76,7 +92,11 @@ pub enum Plan {
     Rustup { cargo: PathBuf },
     /// Debian's rustc-web, rebuilding std for wasm (`-Z build-std`) and
     /// linking with lld's `wasm-ld`.
-    DebianBuildStd { linker: PathBuf },
+    DebianBuildStd {
+        rustc: PathBuf,
+        cargo: PathBuf,
+        linker: PathBuf,
+    },
     /// `rustup target add wasm32-unknown-unknown` first, then as [`Plan::Rustup`].
     RustupAddTarget { cargo: PathBuf },
 }
@@ -85,7 +105,7 @@ impl fmt::Display for Plan {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Plan::Rustup { .. } => write!(f, "rustup avec la cible {WASM_TARGET}"),
-            Plan::DebianBuildStd { linker } => write!(
+            Plan::DebianBuildStd { linker, .. } => write!(
                 f,
                 "rustc-web de Debian avec -Z build-std, lié par {}",
                 linker.display()
@@ -109,8 +129,11 @@ pub fn decide(probe: &ToolchainProbe) -> Result<Plan, WidgetError> {
         }
     }
     if probe.debian.complete() {
-        if let Some(linker) = &probe.debian.linker {
+        let d = &probe.debian;
+        if let (Some(rustc), Some(cargo), Some(linker)) = (&d.rustc, &d.cargo, &d.linker) {
             return Ok(Plan::DebianBuildStd {
+                rustc: rustc.clone(),
+                cargo: cargo.clone(),
                 linker: linker.clone(),
             });
         }
@@ -127,18 +150,21 @@ pub fn decide(probe: &ToolchainProbe) -> Result<Plan, WidgetError> {
 
 fn describe_missing(debian: &DebianProbe) -> String {
     let mut found = vec!["rustup n’est pas installé".to_string()];
-    match debian.rustc_release {
-        None => found.push(format!("pas de {DEBIAN_RUSTC}")),
-        Some((a, b, c)) if !debian.rustc_recent_enough() => found.push(format!(
-            "{DEBIAN_RUSTC} est en {a}.{b}.{c}, plus ancien que {}.{}",
-            MIN_DEBIAN_RUSTC.0, MIN_DEBIAN_RUSTC.1
+    match (&debian.rustc, debian.rustc_release) {
+        (None, _) => found.push("pas de rustc de Debian dans le PATH (rustc-web)".into()),
+        (Some(rustc), None) => found.push(format!("{} ne répond pas", rustc.display())),
+        (Some(rustc), Some((a, b, c))) if !debian.rustc_recent_enough() => found.push(format!(
+            "{} est en {a}.{b}.{c}, plus ancien que {}.{}",
+            rustc.display(),
+            MIN_DEBIAN_RUSTC.0,
+            MIN_DEBIAN_RUSTC.1
         )),
-        Some(_) => {}
+        (Some(_), Some(_)) => {}
     }
-    if !debian.cargo {
-        found.push(format!("pas de {DEBIAN_CARGO}"));
+    if debian.rustc.is_some() && debian.cargo.is_none() {
+        found.push("pas de cargo à côté de rustc (cargo-web)".into());
     }
-    if !debian.std_sources {
+    if debian.rustc.is_some() && !debian.std_sources {
         found.push("pas de sources de la bibliothèque standard (rust-web-src)".into());
     }
     if debian.linker.is_none() {
@@ -147,7 +173,7 @@ fn describe_missing(debian: &DebianProbe) -> String {
             WASM_LINKERS.join(" ni de ")
         ));
     }
-    found.join("; ")
+    found.join(" ; ")
 }
 
 /// Looks at this machine.
@@ -159,7 +185,8 @@ pub fn detect(workspace: &Path) -> ToolchainProbe {
 }
 
 fn detect_rustup(workspace: &Path) -> Option<RustupProbe> {
-    let mut cmd = Command::new("rustup");
+    let rustup = process::which("rustup")?;
+    let mut cmd = Command::new(rustup);
     cmd.args(["target", "list", "--installed"])
         .current_dir(workspace);
     sanitize_env(&mut cmd, std::env::vars_os().map(|(k, _)| k));
@@ -180,20 +207,40 @@ fn detect_rustup(workspace: &Path) -> Option<RustupProbe> {
 }
 
 fn detect_debian() -> DebianProbe {
-    let rustc = Path::new(DEBIAN_RUSTC);
-    let rustc_release = process::is_executable(rustc)
-        .then(|| query(Command::new(rustc).arg("-vV")).ok())
-        .flatten()
+    let linker = WASM_LINKERS.iter().find_map(|name| process::which(name));
+    let Some(dir) = debian_dir() else {
+        return DebianProbe {
+            linker,
+            ..DebianProbe::default()
+        };
+    };
+    let rustc = dir.join(RUSTC);
+    let rustc_release = query(Command::new(&rustc).arg("-vV"))
+        .ok()
         .and_then(|vv| parse_release(&vv));
     let std_sources = rustc_release.is_some()
-        && query(Command::new(rustc).args(["--print", "sysroot"]))
+        && query(Command::new(&rustc).args(["--print", "sysroot"]))
             .is_ok_and(|sysroot| std_sources_dir(Path::new(sysroot.trim())).is_dir());
+    let cargo = dir.join(CARGO);
     DebianProbe {
+        rustc: Some(rustc),
         rustc_release,
-        cargo: process::is_executable(Path::new(DEBIAN_CARGO)),
+        cargo: process::is_executable(&cargo).then_some(cargo),
         std_sources,
-        linker: WASM_LINKERS.iter().find_map(|name| process::which(name)),
+        linker,
     }
+}
+
+/// The first directory of `PATH` holding a `rustc` that is not rustup's
+/// proxy (rustup's directory holds `rustup` itself; Debian's `/usr/bin`
+/// does not).
+fn debian_dir() -> Option<PathBuf> {
+    let path = std::env::var_os("PATH")?;
+    std::env::split_paths(&path).find(|dir| {
+        dir.is_absolute()
+            && process::is_executable(&dir.join(RUSTC))
+            && !process::is_executable(&dir.join("rustup"))
+    })
 }
 
 /// Where `-Z build-std` expects the standard library's sources.
@@ -245,10 +292,14 @@ pub(crate) fn identity(plan: &Plan, workspace: &Path) -> Result<String, WidgetEr
             sanitize_env(&mut cargo, std::env::vars_os().map(|(k, _)| k));
             id.push_str(&query(&mut cargo)?);
         }
-        Plan::DebianBuildStd { linker } => {
+        Plan::DebianBuildStd {
+            rustc,
+            cargo,
+            linker,
+        } => {
             id.push_str("debian build-std\n");
-            id.push_str(&query(Command::new(DEBIAN_RUSTC).arg("-vV"))?);
-            id.push_str(&query(Command::new(DEBIAN_CARGO).arg("-V"))?);
+            id.push_str(&query(Command::new(rustc).arg("-vV"))?);
+            id.push_str(&query(Command::new(cargo).arg("-V"))?);
             id.push_str(&query(Command::new(linker).arg("--version"))?);
         }
     }
@@ -325,7 +376,7 @@ pub(crate) fn cargo_build_command(
 ) -> Command {
     let mut cmd = match plan {
         Plan::Rustup { cargo } | Plan::RustupAddTarget { cargo } => Command::new(cargo),
-        Plan::DebianBuildStd { .. } => Command::new(DEBIAN_CARGO),
+        Plan::DebianBuildStd { cargo, .. } => Command::new(cargo),
     };
     cmd.current_dir(workspace);
     sanitize_env(&mut cmd, inherited);
@@ -340,10 +391,10 @@ pub(crate) fn cargo_build_command(
         "--color",
         "never",
     ]);
-    if let Plan::DebianBuildStd { linker } = plan {
+    if let Plan::DebianBuildStd { rustc, linker, .. } = plan {
         cmd.args(["-Z", "build-std=std,panic_abort"])
             .env("RUSTC_BOOTSTRAP", "1")
-            .env("RUSTC", DEBIAN_RUSTC)
+            .env("RUSTC", rustc)
             .env("CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_LINKER", linker)
             .env_remove("RUSTUP_TOOLCHAIN");
     }
@@ -373,8 +424,9 @@ mod tests {
 
     fn debian_complete() -> DebianProbe {
         DebianProbe {
+            rustc: Some(PathBuf::from("/usr/bin/rustc")),
             rustc_release: Some((1, 96, 0)),
-            cargo: true,
+            cargo: Some(PathBuf::from("/usr/bin/cargo")),
             std_sources: true,
             linker: Some(PathBuf::from("/usr/bin/wasm-ld-19")),
         }
@@ -403,6 +455,8 @@ mod tests {
         assert_eq!(
             decide(&probe).ok(),
             Some(Plan::DebianBuildStd {
+                rustc: "/usr/bin/rustc".into(),
+                cargo: "/usr/bin/cargo".into(),
                 linker: "/usr/bin/wasm-ld-19".into()
             })
         );
@@ -420,7 +474,7 @@ mod tests {
                 ..debian_complete()
             },
             DebianProbe {
-                cargo: false,
+                cargo: None,
                 ..debian_complete()
             },
             DebianProbe {
@@ -500,6 +554,8 @@ mod tests {
         ]
         .map(OsString::from);
         let plan = Plan::DebianBuildStd {
+            rustc: "/usr/bin/rustc".into(),
+            cargo: "/usr/bin/cargo".into(),
             linker: "/usr/bin/wasm-ld-19".into(),
         };
         let cmd = cargo_build_command(
@@ -508,7 +564,7 @@ mod tests {
             Path::new("/ws/target/widget"),
             inherited,
         );
-        assert_eq!(cmd.get_program(), DEBIAN_CARGO);
+        assert_eq!(cmd.get_program(), "/usr/bin/cargo");
         let args: Vec<_> = cmd
             .get_args()
             .map(|a| a.to_string_lossy().into_owned())
@@ -519,7 +575,7 @@ mod tests {
              --color never -Z build-std=std,panic_abort"
         );
         assert_eq!(env_of(&cmd, "RUSTC_BOOTSTRAP"), Some(Some("1".into())));
-        assert_eq!(env_of(&cmd, "RUSTC"), Some(Some(DEBIAN_RUSTC.into())));
+        assert_eq!(env_of(&cmd, "RUSTC"), Some(Some("/usr/bin/rustc".into())));
         assert_eq!(
             env_of(&cmd, "CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_LINKER"),
             Some(Some("/usr/bin/wasm-ld-19".into()))
