@@ -95,9 +95,10 @@ pub fn percent_decode(s: &str) -> Option<Vec<u8>> {
     let mut i = 0;
     while i < bytes.len() {
         if bytes[i] == b'%' {
-            let hex = bytes.get(i + 1..i + 3)?;
-            let hex = std::str::from_utf8(hex).ok()?;
-            out.push(u8::from_str_radix(hex, 16).ok()?);
+            let [high, low] = *bytes.get(i + 1..i + 3)? else {
+                return None;
+            };
+            out.push((hex_digit(high)? << 4) | hex_digit(low)?);
             i += 3;
         } else {
             out.push(bytes[i]);
@@ -105,6 +106,14 @@ pub fn percent_decode(s: &str) -> Option<Vec<u8>> {
         }
     }
     Some(out)
+}
+
+/// The value of an ASCII hex digit (no sign: `u8::from_str_radix` would
+/// take `%+1` for `%01`).
+fn hex_digit(b: u8) -> Option<u8> {
+    char::from(b)
+        .to_digit(16)
+        .and_then(|d| u8::try_from(d).ok())
 }
 
 /// `s` percent-decoded (invalid UTF-8 replaced), or as is when an escape
@@ -227,6 +236,13 @@ mod tests {
         assert_eq!(percent_decode("%2e%2E"), Some(b"..".to_vec()));
         assert_eq!(percent_decode("a%2"), None);
         assert_eq!(percent_decode("a%zz"), None);
+        // Two hex digits, never a sign.
+        for signed in ["%+1", "%-1", "%+F", "a%+0b"] {
+            assert_eq!(percent_decode(signed), None, "{signed}");
+            assert_eq!(percent_decode_lossy(signed), signed);
+        }
+        assert_eq!(percent_decode("%aF%09"), Some(vec![0xAF, 0x09]));
+        assert_eq!(percent_decode("%é"), None);
         assert_eq!(percent_decode_lossy("a%zz"), "a%zz");
         assert_eq!(percent_decode_lossy("%FF"), "\u{fffd}");
     }
