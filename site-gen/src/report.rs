@@ -5,13 +5,14 @@
 
 use std::collections::HashMap;
 use std::io::{IsTerminal, Write as _};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::Duration;
 
 use clap::error::{ContextKind, ContextValue, ErrorKind};
 use site_gen::check::CheckReport;
+use site_gen::diagnostics::{escape_controls as escaped, Sources};
 use site_gen::scaffold::{Created, Initialized};
 use site_gen::serve::{BuildEnd, Changes, Event, Outcome};
 use site_gen::site::{OnProgress, Timings};
@@ -574,7 +575,7 @@ fn print_problems<'a>(
         Level::Error => (red, "erreur"),
         Level::Warning => (yellow, "attention"),
     };
-    let mut sources: HashMap<PathBuf, Option<Source>> = HashMap::new();
+    let mut sources = Sources::new(root);
     let mut per_file: HashMap<&Path, usize> = HashMap::new();
     let mut hidden: Vec<(&Path, usize)> = Vec::new();
     for d in diags {
@@ -598,18 +599,11 @@ fn print_problems<'a>(
         }
         let message = escaped(&d.message, true);
         eprintln!("{colour}{label}{reset} {bold}{place}: {message}{reset}");
-        if !show_source(d) || d.line.is_none() {
-            continue;
-        }
-        let source = sources
-            .entry(d.file.clone())
-            .or_insert_with(|| Source::read(root, &d.file));
-        let Some((line, text)) = d.line.zip(source.as_ref().and_then(|s| s.line(d.line?))) else {
+        let Some(excerpt) = show_source(d).then(|| sources.excerpt(d)).flatten() else {
             continue;
         };
-        let (shown, caret) = window(text, d.column);
-        eprintln!("{blue}{line:>5} |{reset} {shown}");
-        if let Some(pad) = caret {
+        eprintln!("{blue}{:>5} |{reset} {}", excerpt.line, excerpt.text);
+        if let Some(pad) = excerpt.caret {
             eprintln!("{blue}      |{reset} {pad}{colour}^{reset}");
         }
     }
@@ -629,85 +623,6 @@ fn print_problems<'a>(
 /// At most this many problems are shown for one file (all are counted).
 const MAX_PER_FILE: usize = 50;
 
-/// A source file read once for all its problems, with its line starts.
-struct Source {
-    text: String,
-    starts: Vec<usize>,
-}
-
-impl Source {
-    /// The file as the build reads it: inside the site and regular only
-    /// (a diagnostic about a FIFO or a link outside must not hang or leak).
-    fn read(root: &Path, file: &Path) -> Option<Source> {
-        let text = site_gen::inputs::Inputs::new(root)
-            .read_to_string(&root.join(file))
-            .ok()??;
-        let starts = std::iter::once(0)
-            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
-            .collect();
-        Some(Source { text, starts })
-    }
-
-    /// Line `n` (1-based), without its line break.
-    fn line(&self, n: usize) -> Option<&str> {
-        let start = *self.starts.get(n.checked_sub(1)?)?;
-        let end = self.starts.get(n).map_or(self.text.len(), |e| e - 1);
-        Some(self.text[start..end].trim_end_matches('\r'))
-    }
-}
-
-/// Characters of a long line shown on each side of the column.
-const CONTEXT: usize = 60;
-
-/// The line as printed (escaped; a long one cut around `column`, with `…`)
-/// and the padding that puts a caret under `column`.
-fn window(text: &str, column: Option<usize>) -> (String, Option<String>) {
-    let chars: Vec<char> = text.chars().collect();
-    let col = column.map(|c| c.saturating_sub(1).min(chars.len()));
-    let at = col.unwrap_or(0);
-    let from = at.saturating_sub(CONTEXT);
-    let to = (at + CONTEXT).min(chars.len());
-    let (from, to) = if chars.len() <= 2 * CONTEXT {
-        (0, chars.len())
-    } else {
-        (from, to)
-    };
-    let mut shown = String::new();
-    let mut pad = String::new();
-    if from > 0 {
-        shown.push('…');
-        pad.push(' ');
-    }
-    for (i, c) in chars[from..to].iter().enumerate() {
-        let e = escaped(&c.to_string(), false);
-        if from + i < at {
-            let fill = if *c == '\t' { '\t' } else { ' ' };
-            pad.extend(std::iter::repeat_n(fill, e.chars().count()));
-        }
-        shown.push_str(&e);
-    }
-    if to < chars.len() {
-        shown.push('…');
-    }
-    (shown, col.map(|_| pad))
-}
-
-/// `s` with control characters (terminal escape sequences, carriage
-/// returns…) written as `\u{1b}`, so a file name or a text from the sources
-/// cannot drive the terminal; tabs stay, and line breaks when `lines`.
-fn escaped(s: &str, lines: bool) -> String {
-    s.chars()
-        .map(|c| match c {
-            '\t' => c.to_string(),
-            '\n' if lines => c.to_string(),
-            c if c.is_control() || matches!(c, '\u{2028}' | '\u{2029}') => {
-                c.escape_unicode().to_string()
-            }
-            c => c.to_string(),
-        })
-        .collect()
-}
-
 /// `échec : 3 erreurs{trailer}`
 fn print_trailer(n: usize, noun: (&str, &str), trailer: &str) {
     let Style { red, reset, .. } = Style::get();
@@ -717,6 +632,7 @@ fn print_trailer(n: usize, noun: (&str, &str), trailer: &str) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::path::PathBuf;
 
     #[test]
     fn rebuild_summaries_agree_with_their_numbers() {

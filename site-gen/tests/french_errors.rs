@@ -296,3 +296,36 @@ fn site_toml_in_french_with_every_unknown_key() {
         assert_error(&errors_of(&[("site.toml", text)]), at, part);
     }
 }
+
+#[test]
+fn serve_shows_the_line_and_caret_in_the_page_as_in_the_terminal() {
+    let site = Site::new(&[
+        HOME,
+        (
+            "content/a.md",
+            "+++\ntitle = \"<A>\"\nweight = 20 000\n+++\n",
+        ),
+    ]);
+    let server = common::Server::start(&site, &[]);
+    let page = common::wait_for(60, || {
+        let r = server.get("/");
+        r.body.contains("site-gen-erreurs").then_some(r)
+    })
+    .unwrap_or_else(|| panic!("no overlay: {}", server.stderr()));
+    let printed = common::wait_for(60, || {
+        let err = server.stderr();
+        err.contains("      |").then_some(err)
+    })
+    .expect("the terminal shows the line");
+    assert!(
+        printed.contains("    3 | weight = 20 000\n      |          ^\n"),
+        "{printed}"
+    );
+    assert!(
+        page.body.contains(
+            "content/a.md:3:10: nombre mal écrit « 20 000 ». Écrivez les nombres sans espace ni symbole\u{202f}: weight = 20000.<pre><span class=\"site-gen-ligne\">    3 |</span> weight = 20 000\n<span class=\"site-gen-ligne\">      |</span>          <span class=\"site-gen-caret\">^</span></pre>"
+        ),
+        "{}",
+        page.body
+    );
+}

@@ -8,6 +8,7 @@ use std::sync::Mutex;
 
 use super::http::Response;
 use super::websocket::{self, Incoming, PageFrames};
+use crate::diagnostics::{Diagnostic, Excerpt, Sources};
 use crate::templates::escape;
 
 /// Where the server's own files live; no site file can be there (the
@@ -80,6 +81,9 @@ pub const OVERLAY_CSS: &str = r#"#site-gen-erreurs {
 #site-gen-erreurs ul { margin: 0; padding: 0; list-style: none; }
 #site-gen-erreurs li { margin: 0 0 0.6rem; white-space: pre-wrap; word-break: break-word; }
 #site-gen-erreurs p { color: #ccc; }
+#site-gen-erreurs pre { margin: 0.3rem 0 0; overflow-x: auto; font: inherit; color: #eee; tab-size: 4; }
+#site-gen-erreurs .site-gen-ligne { color: #82b1ff; }
+#site-gen-erreurs .site-gen-caret { color: #ff8a80; font-weight: bold; }
 "#;
 
 /// The tag added before `</body>` of every served page.
@@ -90,8 +94,54 @@ pub fn script_tag(build: &str) -> String {
     )
 }
 
+/// A problem as the overlay shows it: `file:line:col: message`, then the
+/// source line and a caret, as the terminal shows them (the same
+/// [`Excerpt`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    pub text: String,
+    pub excerpt: Option<Excerpt>,
+}
+
+impl Problem {
+    /// `d`, with the line of the site's sources it points at.
+    pub fn new(d: &Diagnostic, sources: &mut Sources) -> Problem {
+        Problem {
+            text: d.to_string(),
+            excerpt: sources.excerpt(d),
+        }
+    }
+}
+
+/// A problem without a source line.
+impl From<&str> for Problem {
+    fn from(text: &str) -> Problem {
+        Problem {
+            text: text.to_string(),
+            excerpt: None,
+        }
+    }
+}
+
+/// The source line under a problem, escaped: `   12 | text` and the caret.
+fn excerpt_html(e: &Excerpt) -> String {
+    let mut html = format!(
+        "<pre><span class=\"site-gen-ligne\">{:>5} |</span> {}",
+        e.line,
+        escape(&e.text)
+    );
+    if let Some(pad) = &e.caret {
+        html.push_str(&format!(
+            "\n<span class=\"site-gen-ligne\">      |</span> {}<span class=\"site-gen-caret\">^</span>",
+            escape(pad)
+        ));
+    }
+    html.push_str("</pre>");
+    html
+}
+
 /// The overlay listing the problems of the last build.
-pub fn overlay(problems: &[String]) -> String {
+pub fn overlay(problems: &[Problem]) -> String {
     let mut html = format!(
         "<link rel=\"stylesheet\" href=\"{STYLE_PATH}\"><div id=\"site-gen-erreurs\" role=\"alert\"><h1>La dernière construction a échoué ({} {})</h1><ul>",
         problems.len(),
@@ -99,7 +149,10 @@ pub fn overlay(problems: &[String]) -> String {
     );
     for p in problems {
         html.push_str("<li>");
-        html.push_str(&escape(p));
+        html.push_str(&escape(&p.text));
+        if let Some(e) = &p.excerpt {
+            html.push_str(&excerpt_html(e));
+        }
         html.push_str("</li>");
     }
     html.push_str("</ul><p>Corrigez le fichier et enregistrez : la page se rechargera toute seule. Le site affiché dessous est la dernière version réussie.</p></div>");
@@ -107,7 +160,7 @@ pub fn overlay(problems: &[String]) -> String {
 }
 
 /// A whole page for when no build has succeeded yet.
-pub fn error_page(problems: &[String], build: &str) -> String {
+pub fn error_page(problems: &[Problem], build: &str) -> String {
     format!(
         "<!DOCTYPE html>\n<html lang=\"fr\"><head><meta charset=\"utf-8\"><title>Erreur de construction — site-gen</title></head><body>{}{}</body></html>\n",
         overlay(problems),
@@ -117,7 +170,7 @@ pub fn error_page(problems: &[String], build: &str) -> String {
 
 /// `html` with the overlay (if any) after `<body…>` and the script before
 /// `</body>` (or at the ends when the tags are missing).
-pub fn inject(html: &[u8], build: &str, problems: Option<&[String]>) -> Vec<u8> {
+pub fn inject(html: &[u8], build: &str, problems: Option<&[Problem]>) -> Vec<u8> {
     let script = script_tag(build);
     let overlay = problems.map(overlay).unwrap_or_default();
     let mut out = Vec::with_capacity(html.len() + script.len() + overlay.len());
@@ -319,10 +372,34 @@ mod tests {
             out,
             "<html><body class=\"x\"><p>a</p><script src=\"/__site-gen/reload.js\" data-build=\"7\"></script></body></html>"
         );
-        let problems = vec!["content/a.md:2:1: <faux>".to_string()];
+        let problems = vec![Problem::from("content/a.md:2:1: <faux>")];
         let out = String::from_utf8(inject(html, "7", Some(&problems))).unwrap();
         assert!(out.starts_with("<html><body class=\"x\"><link rel=\"stylesheet\" href=\"/__site-gen/erreurs.css\"><div id=\"site-gen-erreurs\""));
         assert!(out.contains("content/a.md:2:1: &lt;faux&gt;"));
+    }
+
+    #[test]
+    fn the_overlay_shows_the_source_line_and_a_caret_escaped() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir(dir.path().join("content")).unwrap();
+        std::fs::write(
+            dir.path().join("content/a.md"),
+            "+++\ntitle = <b>\"A & B\"</b>\n+++\n",
+        )
+        .unwrap();
+        let d = Diagnostic::new("content/a.md", "texte sans guillemets « <b> »").at(2, 9);
+        let problem = Problem::new(&d, &mut Sources::new(dir.path()));
+        let html = overlay(&[problem]);
+        let item = concat!(
+            "<li>content/a.md:2:9: texte sans guillemets « &lt;b&gt; »",
+            "<pre><span class=\"site-gen-ligne\">    2 |</span> title = &lt;b&gt;&quot;A &amp; B&quot;&lt;/b&gt;\n",
+            "<span class=\"site-gen-ligne\">      |</span>         <span class=\"site-gen-caret\">^</span></pre></li>",
+        );
+        assert!(html.contains(item), "{html}");
+        // A problem whose file cannot be read has its message only.
+        let gone = Diagnostic::new("content/b.md", "m").at(1, 1);
+        let html = overlay(&[Problem::new(&gone, &mut Sources::new(dir.path()))]);
+        assert!(html.contains("<li>content/b.md:1:1: m</li>"), "{html}");
     }
 
     /// Both ends of a loopback connection: (page, server).

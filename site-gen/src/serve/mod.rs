@@ -196,7 +196,7 @@ pub struct ServeOptions {
 /// the last build when it failed.
 struct Snapshot {
     files: Option<Arc<SiteFiles>>,
-    problems: Option<Arc<Vec<String>>>,
+    problems: Option<Arc<Vec<live::Problem>>>,
     /// Identifies this state (pages compare it to reload when it changed).
     build: String,
 }
@@ -565,7 +565,7 @@ fn own_file(name: &str, snap: &Snapshot) -> Response {
         "errors" => {
             let value = serde_json::json!({
                 "build": snap.build,
-                "errors": snap.problems.as_deref().cloned().unwrap_or_default(),
+                "errors": snap.problems.iter().flat_map(|p| p.iter()).map(|p| &p.text).collect::<Vec<_>>(),
             });
             Response::new(200, "application/json", value.to_string())
         }
@@ -577,7 +577,7 @@ fn own_file(name: &str, snap: &Snapshot) -> Response {
 mod tests {
     use super::*;
 
-    fn snapshot(problems: Option<Vec<String>>) -> Snapshot {
+    fn snapshot(problems: Option<Vec<live::Problem>>) -> Snapshot {
         let files: SiteFiles = [
             ("index.html", "<html><body>accueil</body></html>"),
             ("faq/index.html", "<html><body>faq</body></html>"),

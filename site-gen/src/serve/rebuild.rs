@@ -7,8 +7,10 @@ use std::sync::mpsc::Receiver;
 use std::sync::Arc;
 use std::time::Instant;
 
-use super::{watch, BuildEnd, Changes, Event, Outcome, Reporter, ServeOptions, Shared, Snapshot};
-use crate::diagnostics::Diagnostics;
+use super::{
+    live, watch, BuildEnd, Changes, Event, Outcome, Reporter, ServeOptions, Shared, Snapshot,
+};
+use crate::diagnostics::{Diagnostics, Sources};
 use crate::site::{BuildOptions, RebuildReport, Session};
 
 /// Rebuilds the site and swaps it in.
@@ -125,7 +127,11 @@ impl Builder {
     /// `problems`; pages reload unless they show these problems already.
     fn failed<'a>(&mut self, problems: &'a Diagnostics) -> Outcome<'a> {
         let old = self.shared.current();
-        let texts: Vec<String> = problems.iter().map(ToString::to_string).collect();
+        let mut sources = Sources::new(&self.root);
+        let texts: Vec<live::Problem> = problems
+            .iter()
+            .map(|d| live::Problem::new(d, &mut sources))
+            .collect();
         let build = if old.problems.as_deref() == Some(&texts) {
             old.build.clone()
         } else {
