@@ -294,6 +294,51 @@ mod data_file {
     }
 
     #[test]
+    fn every_unknown_key_at_once_and_french_numbers_explained() {
+        let text = TARIFS
+            .replacen("\nparts = ", "\nnombre_de_parts = ", 1)
+            .replacen("\nheures_par_jour", "\nheure_par_jour", 1);
+        let e = calculator::data::parse(&text, "content/tarifs.toml").unwrap_err();
+        let all: Vec<&calculator::data::DataError> =
+            std::iter::once(&e).chain(e.also.iter()).collect();
+        assert_eq!(all.len(), 2, "{e}");
+        let line = |p: &str| text.lines().position(|l| l.starts_with(p)).unwrap() + 1;
+        assert_eq!(all[0].line, Some(line("nombre_de_parts")));
+        assert_eq!(all[0].key.as_deref(), Some("poste.nombre_de_parts"));
+        assert_eq!(all[1].line, Some(line("heure_par_jour")));
+        assert_eq!(
+            all[1].message,
+            "clé inconnue « heure_par_jour »\u{202f}; vouliez-vous dire « heures_par_jour »\u{202f}?"
+        );
+        for (written, hint) in [
+            ("20 000", "salaires_par_an = 20000."),
+            ("20000€", "salaires_par_an = 20000."),
+            ("\"20 000 €\"", "salaires_par_an = 20000."),
+            (
+                "20000,5",
+                "avec un point, pas une virgule\u{202f}: salaires_par_an = 20000.5.",
+            ),
+        ] {
+            let text = TARIFS.replacen(
+                "salaires_par_an = 20000",
+                &format!("salaires_par_an = {written}"),
+                1,
+            );
+            let e = calculator::data::parse(&text, "content/tarifs.toml").unwrap_err();
+            assert!(
+                e.message
+                    .starts_with("clé « poste.salaires_par_an »\u{202f}: nombre mal écrit"),
+                "{e}"
+            );
+            assert!(e.message.ends_with(hint), "{written}: {e}");
+            assert_eq!(e.line, Some(line("salaires_par_an")), "{e}");
+            for english in ["expected", "invalid", "string"] {
+                assert!(!e.message.contains(english), "{e}");
+            }
+        }
+    }
+
+    #[test]
     fn the_shipped_file_is_valid() {
         let m = calculator::data::parse(TARIFS, "content/tarifs.toml").expect("valid");
         assert_eq!(m.part_price(), 200_000);

@@ -66,7 +66,7 @@ fn numbers_written_the_french_way() {
     page(
         "---\ntitle: A\nweight: 20 000\n---\n",
         "content/a.md:3:",
-        &["nombre mal écrit « 20 000 »", "weight = 20000"],
+        &["nombre mal écrit « 20 000 »", "symbole\u{202f}: 20000."],
     );
 }
 
@@ -85,7 +85,7 @@ fn dates_yes_no_and_quotes() {
     page(
         "---\ndate: 02/12/2026\n---\n",
         "content/a.md:2:",
-        &["date mal écrite", "date = 2026-12-02"],
+        &["date mal écrite", "jour)\u{202f}: 2026-12-02."],
     );
     page(
         "+++\ndate = 2026-02-30\n+++\n",
@@ -105,7 +105,7 @@ fn dates_yes_no_and_quotes() {
     page(
         "---\ndraft: oui\n---\n",
         "content/a.md:2:8: ",
-        &["n’est pas une valeur oui/non", "draft = true"],
+        &["n’est pas une valeur oui/non", "guillemets\u{202f}: true."],
     );
     page(
         "+++\ntitle = Combien ça coûte\n+++\n",

@@ -297,9 +297,9 @@ fn yaml_unknown_keys(raw: &str) -> Vec<FrontMatterError> {
         .collect()
 }
 
-/// The key and the value written on line `n` (1-based) of a YAML front
-/// matter, when it is a plain `key: value` line.
-fn yaml_written(raw: &str, n: usize) -> Option<(&str, &str)> {
+/// The value written on line `n` (1-based) of a YAML front matter, when
+/// it is a plain `key: value` line.
+fn yaml_written(raw: &str, n: usize) -> Option<&str> {
     let line = raw.lines().nth(n.checked_sub(1)?)?;
     let (key, value) = line.split_once(':')?;
     let value = value.trim();
@@ -308,8 +308,7 @@ fn yaml_written(raw: &str, n: usize) -> Option<(&str, &str)> {
     } else {
         value.split(" #").next().unwrap_or("").trim()
     };
-    let key = key.trim();
-    (!key.is_empty() && !value.is_empty()).then_some((key, value))
+    (!key.trim().is_empty() && !value.is_empty()).then_some(value)
 }
 
 /// YAML read as the front matter of the previous parser read it: only
@@ -327,17 +326,17 @@ fn yaml_options() -> serde_saphyr::Options {
 }
 
 /// The French message of a YAML error (its position is given apart);
-/// `written` is the key and value of its line, for the hints of
+/// `written` is the value on its line, for the hints of
 /// [`calculator::data::explain`], the one translation of these messages.
-fn yaml_message(e: &serde_saphyr::Error, written: Option<(&str, &str)>) -> String {
+fn yaml_message(e: &serde_saphyr::Error, value: Option<&str>) -> String {
     use calculator::data::{explain, translate, unknown_key_message};
     use serde_saphyr::{Error, MessageFormatter, UserMessageFormatter};
     let mut e = e;
     while let Error::AliasError { error, .. } | Error::WithSnippet { error, .. } = e {
         e = error;
     }
-    let key = written.map(|(k, _)| k);
-    let value = written.map(|(_, v)| v);
+    // The hints write `key = value`, TOML's way: in YAML, the value alone.
+    let key = None;
     let wrong_type = |expected: &str| {
         let found = value.unwrap_or("");
         explain(
