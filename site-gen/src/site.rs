@@ -80,33 +80,23 @@ pub struct BuiltSite {
 pub struct MarkdownPage {
     /// As shown to the user: `content/services.md`.
     pub file: PathBuf,
-    /// As `@/` links name it: `services.md`.
-    pub source_path: String,
-    /// Its URL path: `/services/`.
-    pub path: String,
-    /// The Markdown after the front matter, from line `body_line` of the file.
-    pub body: String,
-    pub body_line: usize,
-    /// The links the Markdown renderer recorded, where they are written.
-    pub links: Vec<crate::markdown::LinkRef>,
+    /// Where the Markdown writes each link and id of the page's HTML, as the
+    /// renderer recorded them.
+    pub places: crate::markdown::Places,
 }
 
 impl MarkdownPage {
-    /// The pages of `docs`, `links[i]` being what rendering `docs[i]` recorded.
+    /// The pages of `docs`, `places[i]` being what rendering `docs[i]` recorded.
     pub(crate) fn by_output(
         docs: Vec<crate::content::Document>,
-        links: impl Iterator<Item = Vec<crate::markdown::LinkRef>>,
+        places: impl Iterator<Item = crate::markdown::Places>,
     ) -> BTreeMap<String, MarkdownPage> {
         docs.into_iter()
-            .zip(links)
-            .map(|(doc, links)| {
+            .zip(places)
+            .map(|(doc, places)| {
                 let page = MarkdownPage {
                     file: doc.file,
-                    source_path: doc.source_path,
-                    path: doc.path,
-                    body: doc.body,
-                    body_line: doc.body_line,
-                    links,
+                    places,
                 };
                 (doc.output, page)
             })

@@ -54,7 +54,7 @@ pub fn check(opts: &CheckOptions) -> Result<CheckReport, Diagnostics> {
         base_url: None,
         widget: opts.widget,
     })?;
-    let sources = Sources::new(&site.base_url, &site.markdown);
+    let sources = Sources::new(&site.markdown);
     let mut checker = Checker::new(&site.files, &site.base_url, sources);
     checker.internal();
     checker.orphans();

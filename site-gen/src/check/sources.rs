@@ -2,22 +2,15 @@
 //! found in the output points at the line to fix (`content/faq.md:14:3`).
 //!
 //! Everything comes from the build (`BuiltSite::markdown`): the Markdown
-//! as it was read, the `@/` paths and URLs of the pages, and the links the
-//! renderer recorded with their positions (`@/…`, `/…`, `#…`). What the
-//! renderer does not record yet is looked for in the Markdown the build
-//! kept: links to other sites and relative links (a pass of pulldown-cmark
-//! over the same text), raw HTML (the site's HTML tokenizer) and heading
-//! ids (`{#id}`). Once `markdown::LinkRef` covers every link and id, those
-//! lookups go.
+//! renderer records, while it renders, every link and image destination as
+//! the HTML gets it, the `href`, `src` and `id` of the raw HTML, and the
+//! heading ids, each with its line and column (`markdown::Places`).
 
 use std::cell::OnceCell;
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 
-use pulldown_cmark::{Event, Options, Parser, Tag};
-
-use crate::html::start_tags;
-use crate::markdown::LinkRef;
+use crate::markdown::Place;
 use crate::site::MarkdownPage;
 use crate::urls::percent_decode_lossy;
 
@@ -26,57 +19,38 @@ pub(super) type Position = (usize, usize);
 
 /// The Markdown of the pages made from one.
 pub(super) struct Sources<'a> {
-    /// `base_url`, without trailing slash.
-    base: &'a str,
     /// By output file.
     pages: &'a BTreeMap<String, MarkdownPage>,
-    /// URL path by `@/` source path.
-    paths: HashMap<&'a str, &'a str>,
-    /// What a page's Markdown writes, read when a first problem asks.
+    /// What a page's Markdown writes, indexed when a first problem asks.
     found: HashMap<&'a str, OnceCell<Found>>,
 }
 
-/// The links and ids a page's Markdown writes.
+/// The links and ids a page's Markdown writes, by value.
 #[derive(Default)]
 struct Found {
-    /// The positions of every link (recorded by the build or not), by URL
-    /// in comparable form.
+    /// The positions of every link, by URL in comparable form.
     links: HashMap<String, Vec<Position>>,
     /// The same for `href` and `src` of the raw HTML.
     raw_links: HashMap<String, Vec<Position>>,
-    /// The offsets of the ids given by heading attributes (`{#id}`) and
+    /// The positions of the ids given by heading attributes (`{#id}`) and
     /// by raw HTML (`id="…"`), by id.
-    ids: HashMap<String, Vec<usize>>,
+    ids: HashMap<String, Vec<Position>>,
 }
 
 impl<'a> Sources<'a> {
-    pub(super) fn new(base: &'a str, pages: &'a BTreeMap<String, MarkdownPage>) -> Self {
-        let paths = pages
-            .values()
-            .map(|p| (p.source_path.as_str(), p.path.as_str()))
-            .collect();
+    pub(super) fn new(pages: &'a BTreeMap<String, MarkdownPage>) -> Self {
         let found = pages
             .keys()
             .map(|k| (k.as_str(), OnceCell::new()))
             .collect();
-        Sources {
-            base,
-            pages,
-            paths,
-            found,
-        }
+        Sources { pages, found }
     }
 
     /// No page made from Markdown (unit tests of the output alone).
     #[cfg(test)]
     pub(super) fn none() -> Self {
         static EMPTY: BTreeMap<String, MarkdownPage> = BTreeMap::new();
-        Sources {
-            base: "",
-            pages: &EMPTY,
-            paths: HashMap::new(),
-            found: HashMap::new(),
-        }
+        Sources::new(&EMPTY)
     }
 
     /// The Markdown file output file `output` was made from.
@@ -103,114 +77,41 @@ impl<'a> Sources<'a> {
     /// first time if it gives it once).
     pub(super) fn duplicate_id(&self, output: &str, id: &str) -> Option<(&'a Path, Position)> {
         let (page, found) = self.page(output)?;
-        let mut offsets = found.ids.get(id)?.clone();
-        offsets.sort_unstable();
-        let at = *offsets.get(1).or(offsets.first())?;
-        Some((page.file.as_path(), position(page, at)))
+        let mut at = found.ids.get(id)?.clone();
+        at.sort_unstable();
+        let at = *at.get(1).or(at.first())?;
+        Some((page.file.as_path(), at))
     }
 
     /// The page made from Markdown published as `output`, and what its
     /// Markdown writes.
     fn page(&self, output: &str) -> Option<(&'a MarkdownPage, &Found)> {
         let page = self.pages.get(output)?;
-        let found = self.found.get(output)?.get_or_init(|| self.find(page));
+        let found = self.found.get(output)?.get_or_init(|| Found::of(page));
         Some((page, found))
     }
+}
 
-    /// Reads what `page`'s Markdown writes (once per page).
-    fn find(&self, page: &MarkdownPage) -> Found {
-        let lines = Lines::new(&page.body, page.body_line);
-        let recorded = page.links.iter().map(|l| {
-            let url = comparable(&self.as_output(l));
-            (url, (l.line, l.column))
-        });
-        let unrecorded =
-            unrecorded_links(&page.body).map(|(dest, at)| (comparable(&dest), lines.position(at)));
-        let mut found = Found::default();
-        for (url, at) in recorded.chain(unrecorded) {
-            found.links.entry(url).or_default().push(at);
-        }
-        // `{#id}`: an id ends at `}`; a space or `{` first means it is no
-        // heading attribute (which also keeps this scan linear).
-        for (at, _) in page.body.match_indices("{#") {
-            let rest = &page.body[at + 2..];
-            let end = rest.find(|c: char| c == '}' || c == '{' || c.is_whitespace());
-            if let Some(end) = end.filter(|&e| rest[e..].starts_with('}')) {
-                let id = rest[..end].to_string();
-                found.ids.entry(id).or_default().push(at);
-            }
-        }
-        for tag in start_tags(&page.body) {
-            for attr in tag.attrs {
-                match attr.name.as_str() {
-                    "href" | "src" => {
-                        let at = lines.position(attr.name_offset);
-                        let url = comparable(&attr.value);
-                        found.raw_links.entry(url).or_default().push(at);
-                    }
-                    "id" => found
-                        .ids
-                        .entry(attr.value)
-                        .or_default()
-                        .push(attr.name_offset),
-                    _ => {}
-                }
-            }
-        }
-        found
-    }
-
-    /// A recorded link as the output writes it (`@/faq.md#a` → the page's
-    /// permalink and `#a`).
-    fn as_output(&self, link: &LinkRef) -> String {
-        let url = if link.by_source_path {
-            match self.paths.get(link.target.as_str()) {
-                Some(path) => format!("{}{path}", self.base),
-                None => format!("@/{}", link.target),
-            }
-        } else {
-            link.target.clone()
-        };
-        match &link.anchor {
-            Some(anchor) => format!("{url}#{anchor}"),
-            None => url,
+impl Found {
+    /// What `page`'s Markdown writes, indexed (once per page).
+    fn of(page: &MarkdownPage) -> Found {
+        let places = &page.places;
+        Found {
+            links: by_value(&places.links, comparable),
+            raw_links: by_value(&places.raw_links, comparable),
+            ids: by_value(&places.ids, str::to_string),
         }
     }
 }
 
-/// The file position of byte `at` of `page`'s Markdown.
-fn position(page: &MarkdownPage, at: usize) -> Position {
-    Lines::new(&page.body, page.body_line).position(at)
-}
-
-/// Byte offsets of a text → positions in its file (line, column in
-/// characters), each in the time of its line.
-struct Lines<'t> {
-    text: &'t str,
-    /// Where each line starts.
-    starts: Vec<usize>,
-    first_line: usize,
-}
-
-impl<'t> Lines<'t> {
-    /// `text` starts at line `first_line` of its file.
-    fn new(text: &'t str, first_line: usize) -> Self {
-        let mut starts = vec![0];
-        starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
-        Lines {
-            text,
-            starts,
-            first_line,
-        }
+/// The positions of `places` by their value, as `key` gives it.
+fn by_value(places: &[Place], key: impl Fn(&str) -> String) -> HashMap<String, Vec<Position>> {
+    let mut found: HashMap<String, Vec<Position>> = HashMap::new();
+    for place in places {
+        let at = (place.line, place.column);
+        found.entry(key(&place.value)).or_default().push(at);
     }
-
-    fn position(&self, at: usize) -> Position {
-        let at = at.min(self.text.len());
-        let line = self.starts.partition_point(|&s| s <= at) - 1;
-        let start = self.starts[line];
-        let column = self.text.get(start..at).map_or(0, |s| s.chars().count()) + 1;
-        (self.first_line + line, column)
-    }
+    found
 }
 
 /// A URL in a form that compares equal whatever its escaping (and without
@@ -220,54 +121,27 @@ fn comparable(url: &str) -> String {
     percent_decode_lossy(url.strip_suffix('#').unwrap_or(url))
 }
 
-/// Destinations of the Markdown links and images the renderer does not
-/// record (other sites, relative URLs), with their offsets.
-fn unrecorded_links(body: &str) -> impl Iterator<Item = (String, usize)> + '_ {
-    // The extensions of `markdown` (which keeps its set private): those
-    // that change where a link is.
-    let options = Options::ENABLE_TABLES
-        | Options::ENABLE_FOOTNOTES
-        | Options::ENABLE_STRIKETHROUGH
-        | Options::ENABLE_TASKLISTS
-        | Options::ENABLE_SMART_PUNCTUATION
-        | Options::ENABLE_HEADING_ATTRIBUTES;
-    Parser::new_ext(body, options)
-        .into_offset_iter()
-        .filter_map(|(event, range)| match event {
-            Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. })
-                if !is_recorded(&dest_url) =>
-            {
-                Some((dest_url.into_string(), range.start))
-            }
-            _ => None,
-        })
-}
-
-/// The destinations `markdown` records in `Rendered::links`.
-fn is_recorded(dest: &str) -> bool {
-    dest.starts_with("@/")
-        || (dest.starts_with('#') && dest.len() > 1)
-        || (dest.starts_with('/') && !dest.starts_with("//"))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::markdown::Places;
 
-    fn page(body: &str, links: Vec<LinkRef>) -> BTreeMap<String, MarkdownPage> {
+    fn place(value: &str, (line, column): Position) -> Place {
+        Place {
+            value: value.into(),
+            line,
+            column,
+        }
+    }
+
+    fn pages(places: Places) -> BTreeMap<String, MarkdownPage> {
         let faq = MarkdownPage {
             file: "content/faq.md".into(),
-            source_path: "faq.md".into(),
-            path: "/faq/".into(),
             ..MarkdownPage::default()
         };
         let services = MarkdownPage {
             file: "content/services.md".into(),
-            source_path: "services.md".into(),
-            path: "/services/".into(),
-            body: body.into(),
-            body_line: 4,
-            links,
+            places,
         };
         BTreeMap::from([
             ("faq/index.html".to_string(), faq),
@@ -275,34 +149,30 @@ mod tests {
         ])
     }
 
-    fn recorded(target: &str, anchor: Option<&str>, source: bool, at: Position) -> LinkRef {
-        LinkRef {
-            target: target.into(),
-            anchor: anchor.map(Into::into),
-            by_source_path: source,
-            line: at.0,
-            column: at.1,
-        }
-    }
-
     #[test]
-    fn links_from_the_build_then_from_the_markdown_kept() {
-        let body = "Voir [la FAQ](@/faq.md#q) et [ailleurs](https://autre.example/a%20b).\n\n<a title=x href=\"/nulle&#45;part/\">brut</a>\n";
-        let pages = page(
-            body,
-            vec![
-                recorded("faq.md", Some("q"), true, (4, 5)),
-                recorded("/faq/", None, false, (9, 9)),
+    fn links_compare_whatever_their_escaping() {
+        let pages = pages(Places {
+            links: vec![
+                place("https://amie.example/faq/#q", (4, 5)),
+                place("/faq/", (9, 9)),
+                place("https://autre.example/a%20b", (4, 30)),
+                place("/deux-fois/", (7, 1)),
+                place("/deux-fois/", (5, 2)),
             ],
-        );
-        let s = Sources::new("https://amie.example", &pages);
+            raw_links: vec![place("/nulle-part/", (6, 12)), place("/faq/", (6, 40))],
+            ids: Vec::new(),
+        });
+        let s = Sources::new(&pages);
         let at = |value: &str| s.link("services/index.html", value).map(|(_, p)| p);
         assert_eq!(at("https://amie.example/faq/#q"), Some(vec![(4, 5)]));
+        // A link written in Markdown is found there before the raw HTML.
         assert_eq!(at("/faq/#"), Some(vec![(9, 9)]));
         assert_eq!(at("https://autre.example/a b"), Some(vec![(4, 30)]));
+        assert_eq!(at("/deux-fois/"), Some(vec![(5, 2), (7, 1)]));
         assert_eq!(at("/nulle-part/"), Some(vec![(6, 12)]));
         assert_eq!(at("/ailleurs/"), None);
         assert_eq!(s.link("faq/index.html", "/nulle-part/"), None);
+        assert_eq!(s.link("absente/index.html", "/faq/"), None);
         assert_eq!(
             s.file("services/index.html"),
             Some(Path::new("content/services.md"))
@@ -310,22 +180,18 @@ mod tests {
     }
 
     #[test]
-    fn lines_agree_with_the_diagnostics() {
-        let text = "é\nab\r\n\nçà x\n";
-        let lines = Lines::new(text, 3);
-        for at in (0..=text.len()).filter(|&i| text.is_char_boundary(i)) {
-            let (line, column) = crate::diagnostics::line_col(text, at);
-            assert_eq!(lines.position(at), (line + 2, column), "{at}");
-        }
-    }
-
-    #[test]
-    fn duplicate_ids_in_headings_and_raw_html() {
-        let body = "## Un {#caf&eacute;}\n\n<p id=\"caf&eacute;\">x</p>\n## Deux {#deux}\n";
-        let pages = page(body, Vec::new());
-        let s = Sources::new("https://amie.example", &pages);
+    fn a_duplicate_id_is_its_second_place() {
+        let pages = pages(Places {
+            ids: vec![
+                place("café", (6, 4)),
+                place("deux", (7, 9)),
+                place("café", (3, 8)),
+                place("caf&eacute;", (3, 1)),
+            ],
+            ..Places::default()
+        });
+        let s = Sources::new(&pages);
         let at = |id: &str| s.duplicate_id("services/index.html", id).map(|(_, p)| p);
-        // `{#…}` is Markdown, compared as written; `id="…"` is HTML, decoded.
         assert_eq!(at("café"), Some((6, 4)));
         assert_eq!(at("deux"), Some((7, 9)));
         assert_eq!(at("trois"), None);

@@ -108,8 +108,8 @@ fn text_elements_and_comments_hold_no_links() {
 }
 
 /// A site whose services page is made from Markdown, as the build hands
-/// it over.
-fn with_markdown(body: &str, links: Vec<crate::markdown::LinkRef>) -> (Vec<String>, Vec<String>) {
+/// it over: what its Markdown writes where.
+fn with_markdown(places: crate::markdown::Places) -> (Vec<String>, Vec<String>) {
     let f = files(&[
         ("index.html", "<a href=\"https://amie.example/services/\">s</a>"),
         (
@@ -121,18 +121,10 @@ fn with_markdown(body: &str, links: Vec<crate::markdown::LinkRef>) -> (Vec<Strin
         "services/index.html".to_string(),
         crate::site::MarkdownPage {
             file: "content/services.md".into(),
-            source_path: "services.md".into(),
-            path: "/services/".into(),
-            body: body.into(),
-            body_line: 5,
-            links,
+            places,
         },
     )]);
-    let mut c = Checker::new(
-        &f,
-        "https://amie.example",
-        Sources::new("https://amie.example", &pages),
-    );
+    let mut c = Checker::new(&f, "https://amie.example", Sources::new(&pages));
     c.internal();
     c.orphans();
     let report = c.finish();
@@ -142,17 +134,16 @@ fn with_markdown(body: &str, links: Vec<crate::markdown::LinkRef>) -> (Vec<Strin
 
 #[test]
 fn problems_point_at_the_markdown_the_build_recorded() {
-    let link = |target: &str, anchor: Option<&str>, line, column| crate::markdown::LinkRef {
-        target: target.into(),
-        anchor: anchor.map(Into::into),
-        by_source_path: false,
+    let place = |value: &str, line, column| crate::markdown::Place {
+        value: value.into(),
         line,
         column,
     };
-    let (problems, _) = with_markdown(
-        "Les [tarifs](/tarifs/).\n\n<p id=\"d\"></p>\n<p id='d'></p>\n",
-        vec![link("/tarifs/", None, 5, 5)],
-    );
+    let (problems, _) = with_markdown(crate::markdown::Places {
+        links: vec![place("/tarifs/", 5, 5)],
+        raw_links: Vec::new(),
+        ids: vec![place("d", 7, 4), place("d", 8, 4)],
+    });
     assert_eq!(
         problems,
         [
@@ -160,6 +151,109 @@ fn problems_point_at_the_markdown_the_build_recorded() {
             "content/services.md:8:4: id « d » en double dans la page /services/ (déjà à la ligne 1 du HTML produit) : les liens vers #d ne mènent qu’au premier",
             "services/index.html:1:15: lien cassé vers /plan/ (aucune page)",
             "services/index.html:1:70: ancre cassée : #x n’existe pas dans /",
+        ]
+    );
+}
+
+/// A site on disk, checked through the whole build (links to other sites
+/// requested when `external`): the problems as printed.
+fn check_site(files: &[(&str, &str)], external: bool) -> Vec<String> {
+    let dir = tempfile::tempdir().expect("temporary folder");
+    for (path, text) in files {
+        let path = dir.path().join(path);
+        std::fs::create_dir_all(path.parent().expect("a folder")).expect("folder");
+        std::fs::write(path, text).expect("file");
+    }
+    let report = check(&CheckOptions {
+        root: dir.path().to_path_buf(),
+        include_drafts: false,
+        widget: false,
+        external,
+        skip: vec!["creativecommons.org".into()],
+    })
+    .expect("the site builds");
+    report.problems.iter().map(ToString::to_string).collect()
+}
+
+const HOME: (&str, &str) = (
+    "content/_index.md",
+    "+++\ntitle = \"Accueil\"\n+++\n\nLes [services](@/services.md).\n",
+);
+
+#[test]
+fn each_kind_of_link_and_id_is_reported_where_the_markdown_writes_it() {
+    // Relative links and images, raw HTML (a block, a tag across lines,
+    // inline, in a quote, in a list item), an id given by raw HTML then by
+    // a heading, links after a shortcode on their line, a reference link:
+    // each position counted by hand, and the one `check` gave when it
+    // parsed the Markdown again itself.
+    let services = concat!(
+        "+++\ntitle = \"Services\"\n+++\n",
+        "\n",                                                                         // 4
+        "Une [photo](photo-absente.jpg \"titre\") et ![logo](../logo-absent.png).\n", // 5
+        "\n",                                                                         // 6
+        "<div class=\"encart\">\n",                                                   // 7
+        "  <a class=\"x\"\n",                                                         // 8
+        "     href=\"/absente/\">lien</a>\n",                                         // 9
+        "</div>\n",                                                                   // 10
+        "\n",                                                                         // 11
+        "> Cité : <a title=\"é\" href=\"/citee/\">ici</a>.\n",                        // 12
+        "\n",                                                                         // 13
+        "<p id=\"double\">un</p>\n",                                                  // 14
+        "\n",                                                                         // 15
+        "## Deux {#double}\n",                                                        // 16
+        "\n",                                                                         // 17
+        "{{ organisation(champ=\"name\") }} [encore](autre-absente/) [réf][r].\n",    // 18
+        "\n",                                                                         // 19
+        "[r]: ../perdue/\n",                                                          // 20
+        "\n",                                                                         // 21
+        "- <a\n",                                                                     // 22
+        "  href=\"/liste/\">l</a>\n",                                                 // 23
+    );
+    let problems = check_site(&[HOME, ("content/services.md", services)], false);
+    assert_eq!(
+        problems,
+        [
+            "content/services.md:5:5: lien cassé vers /services/photo-absente.jpg (aucune page)",
+            "content/services.md:5:43: lien cassé vers /logo-absent.png (aucune page)",
+            "content/services.md:9:6: lien cassé vers /absente/ (aucune page)",
+            "content/services.md:12:23: lien cassé vers /citee/ (aucune page)",
+            "content/services.md:16:9: id « double » en double dans la page /services/ (déjà à la ligne 49 du HTML produit) : les liens vers #double ne mènent qu’au premier",
+            "content/services.md:18:34: lien cassé vers /services/autre-absente/ (aucune page)",
+            "content/services.md:18:59: lien cassé vers /perdue/ (aucune page)",
+            "content/services.md:23:3: lien cassé vers /liste/ (aucune page)",
+        ]
+    );
+}
+
+#[test]
+fn a_link_to_another_site_is_reported_where_the_markdown_writes_it() {
+    // At each use of a reference (as `check` reported them when it parsed
+    // the Markdown again itself). A port nothing listens on: refused at once.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("a free port")
+        .port();
+    let services = format!(
+        "+++\ntitle = \"Services\"\n+++\n\nUn [lien](http://127.0.0.1:{port}/absent) puis\n[un autre][ailleurs] et [encore][ailleurs].\n\n[ailleurs]: http://127.0.0.1:{port}/autre\n"
+    );
+    let problems = check_site(&[HOME, ("content/services.md", &services)], true);
+    let at: Vec<&str> = problems
+        .iter()
+        .map(|p| p.split(" (").next().unwrap_or(p))
+        .collect();
+    assert_eq!(
+        at,
+        [
+            format!(
+                "content/services.md:5:4: lien externe cassé vers http://127.0.0.1:{port}/absent"
+            ),
+            format!(
+                "content/services.md:6:1: lien externe cassé vers http://127.0.0.1:{port}/autre"
+            ),
+            format!(
+                "content/services.md:6:25: lien externe cassé vers http://127.0.0.1:{port}/autre"
+            ),
         ]
     );
 }

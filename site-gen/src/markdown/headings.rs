@@ -2,6 +2,7 @@
 //! the nested table of contents.
 
 use std::collections::{HashMap, HashSet};
+use std::ops::Range;
 
 use pulldown_cmark::{Event, Tag, TagEnd};
 
@@ -64,6 +65,14 @@ pub(crate) fn find(events: &[Event<'_>]) -> Vec<FoundHeading> {
         }
     }
     found
+}
+
+/// Where the attributes (`{#id .classe}`) of the heading written at
+/// `range` of `text` start: at the last `{` (they end the heading's text),
+/// else at the heading.
+pub(crate) fn attributes_offset(text: &str, range: &Range<usize>) -> usize {
+    let written = text.get(range.clone()).unwrap_or_default();
+    range.start + written.rfind('{').unwrap_or(0)
 }
 
 /// Ids of the headings: custom ids as given, others the slug of the title

@@ -1,5 +1,6 @@
 //! Links and images: `@/path.md#anchor` resolved to the page's URL, internal
-//! links recorded for the checks made once every page is rendered.
+//! links recorded for the checks made once every page is rendered, every
+//! destination recorded where it is written (for `check`).
 
 use std::collections::HashMap;
 use std::ops::Range;
@@ -7,7 +8,7 @@ use std::ops::Range;
 use pulldown_cmark::{CowStr, Event, LinkType, Tag};
 
 use super::raw_html::is_script_url;
-use super::{Ctx, LinkRef, RenderEnv};
+use super::{Ctx, LinkRef, Place, RenderEnv};
 
 /// A reference definition (`[label]: @/page.md`) of the page.
 #[derive(Debug, Clone)]
@@ -17,9 +18,18 @@ pub(crate) struct RefDef {
     pub(crate) offset: usize,
 }
 
-/// Resolves `@/` links and images, records internal links, reports broken
-/// ones. Links from reference definitions are checked once, at their
-/// definition. `ranges[i]` is the parsed-text range of `events[i]`.
+/// What [`process`] records.
+pub(crate) struct Recorded<'r> {
+    /// Internal links, for the checks made once every page is rendered.
+    pub(crate) links: &'r mut Vec<LinkRef>,
+    /// Every destination as the HTML gets it, where it is written.
+    pub(crate) places: &'r mut Vec<Place>,
+}
+
+/// Resolves `@/` links and images, records links, reports broken ones.
+/// Internal links from reference definitions are checked (and recorded)
+/// once, at their definition. `ranges[i]` is the parsed-text range of
+/// `events[i]`.
 pub(crate) fn process(
     events: &mut [Event<'_>],
     ranges: &[Range<usize>],
@@ -27,12 +37,17 @@ pub(crate) fn process(
     safe_mode: bool,
     env: &dyn RenderEnv,
     ctx: &mut Ctx<'_>,
-    links: &mut Vec<LinkRef>,
+    out: Recorded<'_>,
 ) {
     // Destination as written → final URL (None: keep as is).
     let mut by_definition: HashMap<&str, Option<String>> = HashMap::new();
     for def in defs {
-        let rewritten = check(&def.dest, def.offset, false, env, ctx, links);
+        let at = ctx.position(def.offset);
+        let rewritten = check(&def.dest, def.offset, at, false, env, ctx, out.links);
+        if is_internal(&def.dest) {
+            let value = rewritten.clone().unwrap_or_else(|| def.dest.clone());
+            out.places.push(Place::new(value, at));
+        }
         by_definition.entry(def.dest.as_str()).or_insert(rewritten);
     }
     for (i, event) in events.iter_mut().enumerate() {
@@ -50,13 +65,17 @@ pub(crate) fn process(
             _ => continue,
         };
         let offset = ranges.get(i).map_or(0, |r| r.start);
+        let at = ctx.position(offset);
         let from_definition = matches!(
             link_type,
             LinkType::Reference | LinkType::Collapsed | LinkType::Shortcut
         );
-        let rewritten = match by_definition.get(&**dest_url) {
-            Some(known) if from_definition => known.clone(),
-            _ => check(dest_url, offset, image, env, ctx, links),
+        let (rewritten, placed_at_definition) = match by_definition.get(&**dest_url) {
+            Some(known) if from_definition => (known.clone(), is_internal(dest_url)),
+            _ => (
+                check(dest_url, offset, at, image, env, ctx, out.links),
+                false,
+            ),
         };
         if let Some(url) = rewritten {
             *dest_url = CowStr::from(url);
@@ -71,20 +90,36 @@ pub(crate) fn process(
             );
             *dest_url = CowStr::Borrowed("#");
         }
+        if !placed_at_definition {
+            // The HTML writer adds the scheme of an email autolink.
+            let value = match link_type {
+                LinkType::Email => format!("mailto:{dest_url}"),
+                _ => dest_url.to_string(),
+            };
+            out.places.push(Place::new(value, at));
+        }
     }
 }
 
-/// Checks one destination written at `offset`; returns its new URL if it
-/// must change.
+/// A destination [`check`] records as an internal link.
+fn is_internal(dest: &str) -> bool {
+    matches!(
+        classify(dest),
+        Target::Source { .. } | Target::SiteRelative { .. } | Target::SamePage { .. }
+    )
+}
+
+/// Checks one destination written at `offset` (file position `at`);
+/// returns its new URL if it must change.
 fn check(
     dest: &str,
     offset: usize,
+    (line, column): (usize, usize),
     image: bool,
     env: &dyn RenderEnv,
     ctx: &mut Ctx<'_>,
     links: &mut Vec<LinkRef>,
 ) -> Option<String> {
-    let (line, column) = ctx.position(offset);
     let mut record = |target: &str, anchor: Option<&str>, by_source_path: bool| {
         links.push(LinkRef {
             target: target.to_string(),

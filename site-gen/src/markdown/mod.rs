@@ -82,6 +82,42 @@ pub struct LinkRef {
     pub column: usize,
 }
 
+/// A value the Markdown writes into the page's HTML (a link's destination,
+/// an id), where it is written in the file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Place {
+    pub value: String,
+    pub line: usize,
+    pub column: usize,
+}
+
+impl Place {
+    pub(crate) fn new(value: String, (line, column): (usize, usize)) -> Self {
+        Place {
+            value,
+            line,
+            column,
+        }
+    }
+}
+
+/// What a page's Markdown writes into its HTML that `check` may have to
+/// point at (a broken link, an id given twice), recorded while rendering.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Places {
+    /// Every link and image destination (other sites, relative, `@/`,
+    /// `/…`, `#…`), as the HTML gets it (`@/` resolved to the page's URL).
+    /// At the link, except a reference link the renderer checks at its
+    /// definition (`@/`, `/…`, `#…`): there, once.
+    pub links: Vec<Place>,
+    /// `href` and `src` of the raw HTML passed through (character references
+    /// decoded), at the attribute's name.
+    pub raw_links: Vec<Place>,
+    /// Ids given by heading attributes (`{#id}` as written, at its `{`) and
+    /// by the raw HTML passed through (`id="…"` decoded, at `id`).
+    pub ids: Vec<Place>,
+}
+
 /// A problem at a position of the Markdown file.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MarkdownError {
@@ -123,6 +159,8 @@ pub struct Rendered {
     pub word_count: usize,
     /// Amounts typed in the text (not printed by shortcodes).
     pub amounts: Vec<Amount>,
+    /// Where the text writes each link and id of the HTML.
+    pub places: Places,
 }
 
 // ---------------------------------------------------------------------------
@@ -265,6 +303,7 @@ pub fn render_partial(
     let word_count = count_words(&events);
     let amounts = amounts::find(&events, &ranges, &extracted.text, &ctx);
     let mut links = Vec::new();
+    let mut places = Places::default();
     links::process(
         &mut events,
         &ranges,
@@ -272,8 +311,14 @@ pub fn render_partial(
         !opts.raw_html,
         env,
         &mut ctx,
-        &mut links,
+        links::Recorded {
+            links: &mut links,
+            places: &mut places.links,
+        },
     );
+    if opts.raw_html {
+        raw_html::record(&events, &ranges, &extracted.text, &ctx, &mut places);
+    }
     if opts.french_typography {
         typography::apply(&mut events);
     }
@@ -293,6 +338,10 @@ pub fn render_partial(
     for (h, id) in found.iter().zip(&ids) {
         if let Some(Event::Start(Tag::Heading { id: slot, .. })) = events.get_mut(h.event) {
             *slot = Some(CowStr::from(id.clone()));
+        }
+        if let (Some(custom), Some(range)) = (&h.custom_id, ranges.get(h.event)) {
+            let at = ctx.position(headings::attributes_offset(&extracted.text, range));
+            places.ids.push(Place::new(custom.clone(), at));
         }
     }
     let toc = headings::build_toc(found.iter().zip(&ids).map(|(h, id)| Heading {
@@ -324,6 +373,7 @@ pub fn render_partial(
         summary,
         word_count,
         amounts,
+        places,
     };
     (rendered, errors)
 }

@@ -261,6 +261,94 @@ fn unknown_reference_and_relative_md_are_reported() {
     assert!(e[1].2.contains("@/"));
 }
 
+// ----- where links and ids are written (for `check`) ---------------------------
+
+/// (value, line, column) of each place.
+fn at(places: &[Place]) -> Vec<(&str, usize, usize)> {
+    places
+        .iter()
+        .map(|p| (p.value.as_str(), p.line, p.column))
+        .collect()
+}
+
+#[test]
+fn every_link_destination_is_placed_as_the_html_gets_it() {
+    let md = "[a](https://exemple.fr/x) [b](photo.jpg) ![c](@/images/logo.png)\n\
+              [d](/services/#tarifs) [e](#haut) <contact@amie.fr> <https://x.fr>\n\
+              \n\
+              [f][ext] [g][int] [h][ext]\n\
+              \n\
+              [ext]: https://ailleurs.fr/\n\
+              [int]: @/combien-ca-coute.md#x\n";
+    let r = ok(md, PLAIN);
+    // A reference link checked at its definition (`@/`, `/…`, `#…`) is
+    // placed there, once; any other at each use.
+    assert_eq!(
+        at(&r.places.links),
+        [
+            ("/combien-ca-coute/#x", 7, 1),
+            ("https://exemple.fr/x", 1, 1),
+            ("photo.jpg", 1, 27),
+            ("/images/logo.png", 1, 42),
+            ("/services/#tarifs", 2, 1),
+            ("#haut", 2, 24),
+            ("mailto:contact@amie.fr", 2, 35),
+            ("https://x.fr", 2, 53),
+            ("https://ailleurs.fr/", 4, 1),
+            ("https://ailleurs.fr/", 4, 19),
+        ]
+    );
+    for (value, _, _) in at(&r.places.links) {
+        assert!(r.html.contains(&format!("=\"{value}\"")), "{value}");
+    }
+    assert!(r.places.raw_links.is_empty() && r.places.ids.is_empty());
+}
+
+#[test]
+fn raw_html_links_and_heading_ids_are_placed_where_written() {
+    let md = "<div id=\"bloc\">\n\
+              \x20 <a class=\"x\"\n\
+              \x20    href=\"/a/?x=1&amp;y=2\">a</a>\n\
+              </div>\n\
+              \n\
+              > Cité <img alt=\"é\" src=\"/i.png\">\n\
+              \n\
+              - <a\n\
+              \x20 href=\"/liste/\">l</a>\n\
+              \n\
+              \x20 b <span\n\
+              \t  id=t>\n\
+              \n\
+              `<a href=\"/code/\">` <!-- <a href=/commentaire/> --> {{ prix() }} <b id=apres>\n\
+              \n\
+              ## Titre {.c #caf&eacute;}\n\
+              \n\
+              Titre {#s}\n\
+              ===\n";
+    let r = ok(md, PLAIN);
+    assert_eq!(
+        at(&r.places.raw_links),
+        [("/a/?x=1&y=2", 3, 6), ("/i.png", 6, 21), ("/liste/", 9, 3)]
+    );
+    assert_eq!(
+        at(&r.places.ids),
+        [
+            ("bloc", 1, 6),
+            ("t", 12, 4),
+            ("apres", 14, 69),
+            ("caf&eacute;", 16, 10),
+            ("s", 18, 7)
+        ]
+    );
+    // Safe mode: the raw HTML is shown as text, its links and ids are none.
+    let safe = ok(md, SAFE);
+    assert!(safe.places.raw_links.is_empty());
+    assert_eq!(
+        at(&safe.places.ids),
+        [("caf&eacute;", 16, 10), ("s", 18, 7)]
+    );
+}
+
 // ----- shortcodes -------------------------------------------------------------
 
 #[test]

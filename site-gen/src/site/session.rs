@@ -171,9 +171,9 @@ impl Session {
         let config = self.config.as_ref();
         let base_url = config.map_or("", Config::base_url).to_string();
         let docs = std::mem::take(&mut self.docs).into_iter();
-        let links = docs.map(|d| d.md.map(|m| m.result.rendered.links).unwrap_or_default());
+        let places = docs.map(|d| d.md.map(|m| m.result.rendered.places).unwrap_or_default());
         let markdown = match self.loaded.take() {
-            Some(Ok((loaded, _))) => super::MarkdownPage::by_output(loaded.docs, links),
+            Some(Ok((loaded, _))) => super::MarkdownPage::by_output(loaded.docs, places),
             _ => Default::default(),
         };
         // Drop the caches first, so the files are not shared any more.
