@@ -111,6 +111,7 @@ impl Session {
         opts.widget &= cfg!(feature = "widget");
         Session {
             root_real: opts.root.canonicalize().ok(),
+            widget: WidgetSlot::for_site(&opts.root),
             opts,
             progress: Arc::new(|step| eprintln!("{step}")),
             now: Generation::NEVER,
@@ -124,7 +125,6 @@ impl Session {
             compiled: None,
             urls_changed_at: Generation::NEVER,
             calc_changed_at: Generation::NEVER,
-            widget: WidgetSlot::default(),
             docs: Vec::new(),
             doc_list_changed_at: Generation::NEVER,
             extras: HashMap::new(),
@@ -219,10 +219,10 @@ impl Session {
             .ok()
             .or_else(|| real.and_then(|r| abs.strip_prefix(r).ok()));
         let Some(rel) = rel else {
+            // The widget's sources are carried by the binary: no file
+            // outside the site changes it.
             if root.starts_with(&abs) || real.is_some_and(|r| r.starts_with(&abs)) {
                 self.forget(true);
-            } else if abs.starts_with(widget_sources()) {
-                self.dirty.widget = true;
             }
             return;
         };
@@ -243,7 +243,6 @@ impl Session {
                 self.assets.retain(|source, _| !source.starts_with(&under));
             }
             Some("themes" | "templates" | "static") => self.dirty.theme = true,
-            Some("calculator") => self.dirty.widget = true,
             // Nothing else is read by a build.
             _ => {}
         }
@@ -532,11 +531,6 @@ fn ready<'a>(
         (Some(Ok(theme)), Some(Ok((loaded, read_at)))) => Some((theme, loaded, *read_at)),
         _ => None,
     }
-}
-
-/// Where the widget's sources are (the workspace site-gen was built from).
-fn widget_sources() -> PathBuf {
-    crate::widget::BuildOptions::default_workspace().join("calculator")
 }
 
 fn read_asset(path: &Path) -> Result<(Bytes, String), Diagnostic> {

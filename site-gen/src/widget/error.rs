@@ -10,16 +10,6 @@ pub const DEBIAN_PACKAGES: &str = "rustc-web cargo-web rust-web-src lld-19";
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum WidgetError {
-    /// The workspace root does not look like the site's workspace.
-    #[error(
-        "{} n’est pas l’espace de travail Cargo du site (il manque {missing}) : le calculateur \
-         se compile depuis les sources dont site-gen a été compilé ; lancez un site-gen \
-         compilé dans le dépôt du site (cargo run -p site-gen -- build), \
-         ou construisez le site avec --no-widget",
-        path.display()
-    )]
-    NotAWorkspace { path: PathBuf, missing: String },
-
     /// No toolchain able to build for wasm32-unknown-unknown was found.
     #[error(
         "aucune chaîne de compilation ne peut compiler le calculateur pour \

@@ -7,9 +7,14 @@
 //! module next to it and starts the widget by itself, so a page only needs
 //! `<script type="module" src="…/calculateur.<hash>.js"></script>`.
 //!
-//! Results are cached under `<workspace>/target/widget/out/<key>/`, where
-//! the key covers the widget's sources, the toolchain and this pipeline:
-//! a cached build costs no cargo call.
+//! The sources are those carried by the binary ([`sources`]: `build.rs`
+//! packs `calculator/`), never read from the repository site-gen was built
+//! from: an installed site-gen builds the widget anywhere. Everything lives
+//! in the cache folder ([`cache_root`]: `$XDG_CACHE_HOME/site-gen`, else
+//! `~/.cache/site-gen`): `sources/<hash>/` (the sources, unpacked when the
+//! widget must be compiled), `target/` (cargo's), `out/<key>/` (built
+//! files), where the key covers the sources, the toolchain and this
+//! pipeline: a cached build costs no cargo call, and unpacks nothing.
 //!
 //! Toolchain choice (see [`toolchain::decide`]): rustup with the wasm
 //! target; else Debian's `rustc-web` with `-Z build-std` and `wasm-ld-19`;
@@ -23,8 +28,12 @@ mod cache;
 mod error;
 mod inputs;
 mod js_patch;
+/// Only `build.rs` packs: the tests check what it packed.
+#[cfg(test)]
+mod packed_files;
 mod process;
 mod slot;
+mod sources;
 pub mod toolchain;
 mod wasm_opt;
 
@@ -34,6 +43,7 @@ use std::time::Duration;
 
 pub use error::WidgetError;
 pub use slot::{OnProgress, WidgetSlot};
+pub use sources::cache_root;
 pub use toolchain::{DebianProbe, Plan, RustupProbe, ToolchainProbe};
 pub use wasm_opt::gzipped_len;
 
@@ -42,8 +52,9 @@ pub const FILE_STEM: &str = "calculateur";
 
 /// This pipeline's own code: part of the cache key, so that changing how
 /// the files are made (JS patch, wasm-opt flags, …) never reuses old ones.
-const PIPELINE_SOURCES: [&str; 5] = [
+const PIPELINE_SOURCES: [&str; 6] = [
     include_str!("mod.rs"),
+    include_str!("sources.rs"),
     include_str!("bindgen.rs"),
     include_str!("js_patch.rs"),
     include_str!("toolchain.rs"),
@@ -91,13 +102,18 @@ pub enum WasmOptMode {
 /// Where and how to build.
 #[derive(Debug, Clone)]
 pub struct BuildOptions {
-    /// The Cargo workspace holding `calculator/` and `calculator/wasm/`.
-    pub workspace: PathBuf,
+    /// Where the packed sources are unpacked (`<dir>/<hash>/`) when the
+    /// widget must be compiled. Default: `<cache>/sources`.
+    pub sources_dir: PathBuf,
     /// Cargo's target directory for the wasm build (kept apart from the
-    /// native build's). Default: `<workspace>/target/widget`.
+    /// native build's). Default: `<cache>/target`.
     pub target_dir: PathBuf,
-    /// Where built bundles are kept. Default: `<workspace>/target/widget/out`.
+    /// Where built bundles are kept. Default: `<cache>/out`.
     pub cache_dir: PathBuf,
+    /// The folder where `npm ci` installed binaryen
+    /// (`node_modules/.bin/wasm-opt`), looked at before `PATH`: the site's
+    /// folder. Default: the current folder.
+    pub npm_root: Option<PathBuf>,
     pub wasm_opt: WasmOptMode,
     /// Time allowed to `rustup target add` when it is needed.
     pub rustup_timeout: Duration,
@@ -106,30 +122,24 @@ pub struct BuildOptions {
 }
 
 impl BuildOptions {
-    /// Defaults for the workspace at `workspace`.
-    pub fn new(workspace: impl Into<PathBuf>) -> Self {
-        let workspace = workspace.into();
-        let target_dir = workspace.join("target").join("widget");
+    /// Defaults, everything in the cache folder `cache`.
+    pub fn in_cache(cache: &Path) -> Self {
         BuildOptions {
-            cache_dir: target_dir.join("out"),
-            target_dir,
-            workspace,
+            sources_dir: cache.join("sources"),
+            target_dir: cache.join("target"),
+            cache_dir: cache.join("out"),
+            npm_root: std::env::current_dir().ok(),
             wasm_opt: WasmOptMode::Auto,
             rustup_timeout: toolchain::TARGET_ADD_TIMEOUT,
             toolchain: None,
         }
     }
-
-    /// The workspace site-gen was built from.
-    pub fn default_workspace() -> PathBuf {
-        let manifest_dir = Path::new(env!("CARGO_MANIFEST_DIR"));
-        manifest_dir.parent().unwrap_or(manifest_dir).to_path_buf()
-    }
 }
 
 impl Default for BuildOptions {
+    /// Defaults, in the user's cache folder ([`cache_root`]).
     fn default() -> Self {
-        BuildOptions::new(BuildOptions::default_workspace())
+        BuildOptions::in_cache(&cache_root())
     }
 }
 
@@ -160,11 +170,15 @@ pub struct Built {
     pub compiled: bool,
 }
 
-/// [`build`] with the default options (the workspace site-gen was built
-/// from, whatever the site's folder); `progress` hears about the slow
+/// [`build`] with the default options for the site at `root` (its
+/// `node_modules/` may hold wasm-opt); `progress` hears about the slow
 /// steps (the command line prints them unless `--quiet`).
-pub fn build_for_site(progress: impl FnMut(Progress)) -> Result<Built, WidgetError> {
-    let bundle = build(&BuildOptions::default(), progress)?;
+pub fn build_for_site(root: &Path, progress: impl FnMut(Progress)) -> Result<Built, WidgetError> {
+    let opts = BuildOptions {
+        npm_root: Some(root.to_path_buf()),
+        ..BuildOptions::default()
+    };
+    let bundle = build(&opts, progress)?;
     Ok(Built {
         compiled: bundle.built,
         bundle,
@@ -182,23 +196,25 @@ pub fn build(
     opts: &BuildOptions,
     mut progress: impl FnMut(Progress),
 ) -> Result<WidgetBundle, WidgetError> {
-    let workspace = opts.workspace.as_path();
-    inputs::check_workspace(workspace)?;
+    // The toolchain is queried from a folder that holds no rust-toolchain
+    // file (nor do the packed sources): rustup answers with the user's
+    // default toolchain, the one that compiles in the unpacked sources.
+    let neutral = std::env::temp_dir();
     let probe = match &opts.toolchain {
         Some(probe) => probe.clone(),
-        None => toolchain::detect(workspace),
+        None => toolchain::detect(&neutral),
     };
     let plan = toolchain::decide(&probe)?;
-    let identity = toolchain::identity(&plan, workspace)?;
+    let identity = toolchain::identity(&plan, &neutral)?;
     let wasm_opt = match opts.wasm_opt {
-        WasmOptMode::Auto => wasm_opt::find(workspace),
+        WasmOptMode::Auto => wasm_opt::find(opts.npm_root.as_deref()),
         WasmOptMode::Off => wasm_opt::Lookup {
             tool: None,
             notes: vec!["wasm-opt disabled".into()],
         },
     };
 
-    let sources = inputs::hash_sources(workspace)?;
+    let sources = sources::hash();
     let mut key_parts = vec![identity.as_str()];
     let wasm_opt_identity = wasm_opt.identity();
     key_parts.push(&wasm_opt_identity);
@@ -211,10 +227,11 @@ pub fn build(
 
     if let Plan::RustupAddTarget { .. } = plan {
         progress(Progress::InstallingWasmTarget);
-        toolchain::add_wasm_target(workspace, opts.rustup_timeout)?;
+        toolchain::add_wasm_target(&neutral, opts.rustup_timeout)?;
     }
     progress(Progress::Compiling);
-    let module = compile(&plan, opts)?;
+    let workspace = sources::unpack(&opts.sources_dir)?;
+    let module = compile(&plan, &workspace, &opts.target_dir)?;
 
     let scratch = tempfile::Builder::new()
         .prefix("site-gen-widget-")
@@ -255,11 +272,11 @@ pub fn build(
 }
 
 /// Runs cargo and returns the raw module.
-fn compile(plan: &Plan, opts: &BuildOptions) -> Result<Vec<u8>, WidgetError> {
+fn compile(plan: &Plan, workspace: &Path, target_dir: &Path) -> Result<Vec<u8>, WidgetError> {
     let mut cmd = toolchain::cargo_build_command(
         plan,
-        &opts.workspace,
-        &opts.target_dir,
+        workspace,
+        target_dir,
         std::env::vars_os().map(|(k, _)| k),
     );
     let out = process::run(&mut cmd, None).map_err(|e| e.into_widget_error(&cmd))?;
@@ -270,7 +287,7 @@ fn compile(plan: &Plan, opts: &BuildOptions) -> Result<Vec<u8>, WidgetError> {
             stderr_tail: out.stderr_tail(),
         });
     }
-    let path = toolchain::built_wasm_path(&opts.target_dir);
+    let path = toolchain::built_wasm_path(target_dir);
     match std::fs::read(&path) {
         Ok(bytes) => Ok(bytes),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
@@ -294,12 +311,11 @@ mod tests {
     }
 
     #[test]
-    fn the_default_workspace_is_the_one_site_gen_belongs_to() {
-        let ws = BuildOptions::default_workspace();
-        assert!(ws.join("calculator/wasm/Cargo.toml").is_file());
-        let opts = BuildOptions::default();
-        assert_eq!(opts.cache_dir, ws.join("target/widget/out"));
-        assert_eq!(opts.target_dir, ws.join("target/widget"));
+    fn everything_lives_in_the_cache_folder() {
+        let opts = BuildOptions::in_cache(Path::new("/cache/site-gen"));
+        assert_eq!(opts.sources_dir, Path::new("/cache/site-gen/sources"));
+        assert_eq!(opts.target_dir, Path::new("/cache/site-gen/target"));
+        assert_eq!(opts.cache_dir, Path::new("/cache/site-gen/out"));
     }
 
     #[test]
@@ -314,8 +330,11 @@ mod tests {
     /// must be the exact same version, or the generated glue is wrong.
     #[test]
     fn wasm_bindgen_and_its_cli_support_are_locked_together() {
-        let lock_path = BuildOptions::default_workspace().join("Cargo.lock");
-        let lock = std::fs::read_to_string(&lock_path).expect("Cargo.lock is readable");
+        let lock = sources::files()
+            .iter()
+            .find(|(rel, _)| *rel == "Cargo.lock")
+            .map(|(_, bytes)| std::str::from_utf8(bytes).expect("Cargo.lock is UTF-8"))
+            .expect("Cargo.lock is packed");
         let lock: toml::Table = lock.parse().expect("Cargo.lock is TOML");
         let versions = |name: &str| -> Vec<String> {
             lock.get("package")

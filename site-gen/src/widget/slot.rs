@@ -3,6 +3,7 @@
 //! Without a toolchain the widget is *unavailable*: pages keep their
 //! pre-rendered calculator (as with `--no-widget`) and the build warns.
 
+use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, OnceLock};
 
@@ -16,6 +17,8 @@ pub type OnProgress = Arc<dyn Fn(widget::Progress) + Send + Sync>;
 /// sources changed).
 #[derive(Debug, Default)]
 pub struct WidgetSlot {
+    /// The site's folder (its `node_modules/` may hold wasm-opt).
+    root: PathBuf,
     built: OnceLock<Result<BuiltWidget, WidgetError>>,
     /// Compiled (not taken from the cache) since the last [`take_compiled`](Self::take_compiled).
     compiled: AtomicBool,
@@ -29,6 +32,14 @@ pub(crate) struct BuiltWidget {
 }
 
 impl WidgetSlot {
+    /// The widget of the site at `root`, not built yet.
+    pub fn for_site(root: &Path) -> Self {
+        WidgetSlot {
+            root: root.to_path_buf(),
+            ..WidgetSlot::default()
+        }
+    }
+
     /// Forgets the widget: the next page using it builds it again.
     pub fn reset(&mut self) {
         self.built = OnceLock::new();
@@ -75,7 +86,7 @@ impl WidgetSlot {
 
     fn get_or_build(&self, progress: &OnProgress) -> &Result<BuiltWidget, WidgetError> {
         self.built.get_or_init(|| {
-            let built = widget::build_for_site(|step| progress(step))?;
+            let built = widget::build_for_site(&self.root, |step| progress(step))?;
             if built.compiled {
                 self.compiled.store(true, Ordering::Relaxed);
             }

@@ -83,12 +83,13 @@ impl Lookup {
     }
 }
 
-/// Looks for `<workspace>/node_modules/.bin/wasm-opt` (npm package
-/// `binaryen`), then `wasm-opt` on `PATH`, and keeps the first recent enough.
-pub(crate) fn find(workspace: &Path) -> Lookup {
-    let local = workspace.join("node_modules/.bin/wasm-opt");
+/// Looks for `<npm_root>/node_modules/.bin/wasm-opt` (npm package
+/// `binaryen`, installed by `npm ci` in the site's folder), then `wasm-opt`
+/// on `PATH`, and keeps the first recent enough.
+pub(crate) fn find(npm_root: Option<&Path>) -> Lookup {
+    let local = npm_root.map(|root| root.join("node_modules/.bin/wasm-opt"));
     let candidates = [
-        process::is_executable(&local).then_some(local),
+        local.filter(|local| process::is_executable(local)),
         process::which("wasm-opt"),
     ];
     let mut lookup = Lookup::default();
