@@ -7,7 +7,7 @@
 //! module next to it and starts the widget by itself, so a page only needs
 //! `<script type="module" src="…/calculateur.<hash>.js"></script>`.
 //!
-//! The sources are those carried by the binary ([`sources`]: `build.rs`
+//! The sources are those carried by the binary (`sources.rs`: `build.rs`
 //! packs `calculator/`), never read from the repository site-gen was built
 //! from: an installed site-gen builds the widget anywhere. Everything lives
 //! in the cache folder ([`cache_root`]: `$XDG_CACHE_HOME/site-gen`, else
