@@ -5,9 +5,9 @@
 
 use std::collections::HashMap;
 use std::io::{IsTerminal, Write as _};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use clap::error::{ContextKind, ContextValue, ErrorKind};
@@ -355,9 +355,42 @@ fn context(error: &clap::Error, kind: ContextKind) -> Vec<String> {
 
 // `site-gen serve`
 
+/// What `serve` prints over its run: a build's warnings when they differ
+/// from the last ones printed (not again at every rebuild).
+pub(crate) struct ServeReport {
+    root: PathBuf,
+    verbosity: Verbosity,
+    warned: Mutex<Vec<Diagnostic>>,
+}
+
+impl ServeReport {
+    pub(crate) fn new(root: PathBuf, verbosity: Verbosity) -> Self {
+        ServeReport {
+            root,
+            verbosity,
+            warned: Mutex::new(Vec::new()),
+        }
+    }
+
+    pub(crate) fn event(&self, event: Event<'_>) {
+        if let Event::Build(BuildEnd {
+            outcome: Outcome::Built { report, .. },
+            ..
+        }) = &event
+        {
+            let mut warned = self.warned.lock().unwrap_or_else(|e| e.into_inner());
+            if *warned != report.warnings {
+                warnings(&self.root, &report.warnings, |_| true);
+                warned.clone_from(&report.warnings);
+            }
+        }
+        serve_event(&self.root, self.verbosity, event);
+    }
+}
+
 /// What the server tells: warnings always, builds unless `quiet`,
 /// requests and timings with `verbose`.
-pub(crate) fn serve_event(root: &Path, Verbosity { quiet, verbose }: Verbosity, event: Event<'_>) {
+fn serve_event(root: &Path, Verbosity { quiet, verbose }: Verbosity, event: Event<'_>) {
     match event {
         Event::Progress(s) => step(quiet, s),
         Event::NotWatched(e) => warning(&format!(
@@ -400,7 +433,7 @@ pub(crate) fn serve_event(root: &Path, Verbosity { quiet, verbose }: Verbosity, 
             elapsed,
         } if verbose => println!("{method} {target} → {status} ({} µs)", elapsed.as_micros()),
         Event::EventStream { target, accepted } if verbose => {
-            println!("GET {target} → flux d’événements");
+            println!("GET {target} → connexion de rechargement automatique (WebSocket)");
             if !accepted {
                 println!("  trop de pages ouvertes : la page réessaiera");
             }

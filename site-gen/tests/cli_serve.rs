@@ -220,3 +220,58 @@ fn pages_hear_about_rebuilds() {
         .body
         .contains(&format!("data-build=\"{second}\"")));
 }
+
+#[test]
+fn warnings_are_printed_when_they_change_not_at_every_rebuild() {
+    let legal =
+        "+++\ntitle = \"Mentions\"\n+++\n\nHébergeur : {{ organisation(champ=\"host\") }}.\n";
+    let site = Site::new(&[
+        ("content/_index.md", HOME),
+        ("content/mentions.md", legal),
+        ("content/faq.md", FAQ),
+        ("site.toml", "title = \"Essai\"\n"),
+    ]);
+    let server = Server::start(&site, &[]);
+    let warned = |log: &str| log.matches("attention").count();
+    let first = wait_for(60, || {
+        let log = server.stderr();
+        (warned(&log) == 1).then_some(log)
+    })
+    .unwrap_or_else(|| panic!("no warning at the first build: {}", server.stderr()));
+    assert!(first.contains("host"), "{first}");
+
+    // A rebuild with the same warnings does not print them again…
+    site.write(
+        "content/faq.md",
+        "+++\ntitle = \"FAQ\"\n+++\n\nDeuxième version.\n",
+    );
+    wait_for(60, || {
+        server.get("/faq/").body.contains("Deuxième").then_some(())
+    })
+    .expect("rebuilt");
+    assert_eq!(warned(&server.stderr()), 1, "{}", server.stderr());
+
+    // …a value filled in clears them, a new one to fill in is printed.
+    site.write(
+        "site.toml",
+        "title = \"Essai\"\n[organisation]\nhost = \"Hébergeur associatif\"\n",
+    );
+    wait_for(60, || {
+        server
+            .get("/mentions/")
+            .body
+            .contains("Hébergeur associatif")
+            .then_some(())
+    })
+    .expect("rebuilt with the value");
+    site.write(
+        "content/faq.md",
+        "+++\ntitle = \"FAQ\"\n+++\n\n{{ organisation(champ=\"email\") }}\n",
+    );
+    let again = wait_for(60, || {
+        let log = server.stderr();
+        (warned(&log) == 2).then_some(log)
+    })
+    .unwrap_or_else(|| panic!("no warning for the new value: {}", server.stderr()));
+    assert!(again.contains("email"), "{again}");
+}

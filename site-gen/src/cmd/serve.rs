@@ -9,8 +9,7 @@ use crate::cli::{Cli, ServeArgs};
 use crate::report;
 
 pub(crate) fn run(cli: &Cli, args: &ServeArgs) -> anyhow::Result<ExitCode> {
-    let root = cli.root.clone();
-    let verbosity = cli.verbosity();
+    let printer = report::ServeReport::new(cli.root.clone(), cli.verbosity());
     site_gen::serve::run(ServeOptions {
         root: cli.root.clone(),
         bind: args.bind,
@@ -18,7 +17,7 @@ pub(crate) fn run(cli: &Cli, args: &ServeArgs) -> anyhow::Result<ExitCode> {
         include_drafts: args.drafts,
         widget: !args.no_widget,
         base_url: args.base_url.clone(),
-        report: Arc::new(move |event| report::serve_event(&root, verbosity, event)),
+        report: Arc::new(move |event| printer.event(event)),
     })?;
     Ok(ExitCode::SUCCESS)
 }
