@@ -434,7 +434,7 @@ fn weights(site_gen: &Path, workspace: &Path, out: &Path) -> anyhow::Result<Weig
         bail!("site-gen build of the real site failed:\n{}", r.stderr_tail);
     }
     println!(
-        "  site réel construit en {:.2} s (calculateur compilé ou pris dans target/widget/)",
+        "  site réel construit en {:.2} s (calculateur compilé ou pris dans le cache de site-gen)",
         r.wall.as_secs_f64()
     );
     let measure = |rel: &str| -> anyhow::Result<(String, usize, usize)> {

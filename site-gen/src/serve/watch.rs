@@ -19,10 +19,9 @@ pub const DEBOUNCE: Duration = Duration::from_millis(30);
 /// A burst of changes longer than this is rebuilt anyway.
 pub const MAX_WAIT: Duration = Duration::from_secs(2);
 
-/// Folders of the site watched with everything under them.
+/// Folders of the site watched with everything under them. The widget's
+/// sources are not among them: the binary carries its own copy.
 const SOURCE_DIRS: &[&str] = &["content", "themes", "templates", "static"];
-/// The widget's sources (rebuilt through the normal build when they exist).
-const WIDGET_DIRS: &[&str] = &["calculator/src", "calculator/wasm/src"];
 
 /// What to watch: folders (recursively) and single files (through their
 /// folder, so that editors replacing the file by a rename are seen).
@@ -37,7 +36,7 @@ impl WatchSet {
     /// The sources of the site at `root`, as they are now.
     pub fn for_site(root: &Path) -> WatchSet {
         let mut set = WatchSet::default();
-        for dir in SOURCE_DIRS.iter().chain(WIDGET_DIRS) {
+        for dir in SOURCE_DIRS {
             let path = root.join(dir);
             if path.is_dir() {
                 set.dirs.insert(path);
@@ -82,7 +81,7 @@ impl WatchSet {
             && path
                 .file_name()
                 .and_then(|n| n.to_str())
-                .is_some_and(|n| SOURCE_DIRS.contains(&n) || n == "calculator")
+                .is_some_and(|n| SOURCE_DIRS.contains(&n))
     }
 }
 
