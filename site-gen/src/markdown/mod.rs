@@ -3,6 +3,8 @@
 //!
 //! INTERFACE (fixed; the implementation lives in this folder):
 
+use std::ops::Range;
+
 use serde::Serialize;
 
 /// How Markdown is turned into HTML, from the site config.
@@ -269,36 +271,7 @@ pub fn render_partial(
     }
 
     // The real parse, on the text with placeholders.
-    let mut broken_references: Vec<(usize, String)> = Vec::new();
-    let (mut events, ranges, defs) = {
-        let callback = |link: BrokenLink<'_>| {
-            if matches!(link.link_type, LinkType::Reference | LinkType::Collapsed) {
-                broken_references.push((link.span.start, link.reference.to_string()));
-            }
-            None
-        };
-        let iter = Parser::new_with_broken_link_callback(&extracted.text, options, Some(callback))
-            .into_offset_iter();
-        let mut defs: Vec<links::RefDef> = iter
-            .reference_definitions()
-            .iter()
-            .map(|(_, def)| links::RefDef {
-                dest: def.dest.to_string(),
-                offset: def.span.start,
-            })
-            .collect();
-        defs.sort_by_key(|d| d.offset);
-        let (events, ranges): (Vec<Event<'_>>, Vec<_>) = iter.unzip();
-        (events, ranges, defs)
-    };
-    for (offset, reference) in broken_references {
-        ctx.error_at(
-            offset,
-            format!(
-                "référence de lien inconnue : [{reference}] (il manque une ligne « [{reference}]: adresse »)"
-            ),
-        );
-    }
+    let (mut events, ranges, defs) = parse(&extracted.text, options, &mut ctx);
 
     let word_count = count_words(&events);
     let amounts = amounts::find(&events, &ranges, &extracted.text, &ctx);
@@ -323,33 +296,7 @@ pub fn render_partial(
         typography::apply(&mut events);
     }
 
-    // Heading ids and table of contents.
-    let found = headings::find(&events);
-    let (ids, duplicates) = headings::assign_ids(&found);
-    for d in duplicates {
-        if let (Some(h), Some(id)) = (found.get(d), ids.get(d)) {
-            let offset = ranges.get(h.event).map_or(0, |r| r.start);
-            ctx.error_at(
-                offset,
-                format!("identifiant de titre en double : #{id} est déjà utilisé dans la page"),
-            );
-        }
-    }
-    for (h, id) in found.iter().zip(&ids) {
-        if let Some(Event::Start(Tag::Heading { id: slot, .. })) = events.get_mut(h.event) {
-            *slot = Some(CowStr::from(id.clone()));
-        }
-        if let (Some(custom), Some(range)) = (&h.custom_id, ranges.get(h.event)) {
-            let at = ctx.position(headings::attributes_offset(&extracted.text, range));
-            places.ids.push(Place::new(custom.clone(), at));
-        }
-    }
-    let toc = headings::build_toc(found.iter().zip(&ids).map(|(h, id)| Heading {
-        level: h.level,
-        id: id.clone(),
-        title: h.title.clone(),
-        children: Vec::new(),
-    }));
+    let (ids, toc) = heading_ids(&mut events, &ranges, &extracted.text, &mut ctx, &mut places);
     drop(ranges);
 
     let (mut events, marked) = summary::mark(events);
@@ -376,6 +323,86 @@ pub fn render_partial(
         places,
     };
     (rendered, errors)
+}
+
+/// Parses `text` (the source with shortcode placeholders): its events with
+/// their byte ranges, and its reference definitions in source order. An
+/// unknown reference (`[texte][ref]` without `[ref]: …`) is an error.
+fn parse<'t>(
+    text: &'t str,
+    options: Options,
+    ctx: &mut Ctx<'_>,
+) -> (Vec<Event<'t>>, Vec<Range<usize>>, Vec<links::RefDef>) {
+    let mut broken_references: Vec<(usize, String)> = Vec::new();
+    let (events, ranges, defs) = {
+        let callback = |link: BrokenLink<'_>| {
+            if matches!(link.link_type, LinkType::Reference | LinkType::Collapsed) {
+                broken_references.push((link.span.start, link.reference.to_string()));
+            }
+            None
+        };
+        let iter =
+            Parser::new_with_broken_link_callback(text, options, Some(callback)).into_offset_iter();
+        let mut defs: Vec<links::RefDef> = iter
+            .reference_definitions()
+            .iter()
+            .map(|(_, def)| links::RefDef {
+                dest: def.dest.to_string(),
+                offset: def.span.start,
+            })
+            .collect();
+        defs.sort_by_key(|d| d.offset);
+        let (events, ranges): (Vec<Event<'_>>, Vec<_>) = iter.unzip();
+        (events, ranges, defs)
+    };
+    for (offset, reference) in broken_references {
+        ctx.error_at(
+            offset,
+            format!(
+                "référence de lien inconnue : [{reference}] (il manque une ligne « [{reference}]: adresse »)"
+            ),
+        );
+    }
+    (events, ranges, defs)
+}
+
+/// Gives every heading its id (written `{#id}`, or from its text), reports
+/// ids used twice, records where custom ids are written, and builds the
+/// table of contents.
+fn heading_ids(
+    events: &mut [Event<'_>],
+    ranges: &[Range<usize>],
+    text: &str,
+    ctx: &mut Ctx<'_>,
+    places: &mut Places,
+) -> (Vec<String>, Vec<Heading>) {
+    let found = headings::find(events);
+    let (ids, duplicates) = headings::assign_ids(&found);
+    for d in duplicates {
+        if let (Some(h), Some(id)) = (found.get(d), ids.get(d)) {
+            let offset = ranges.get(h.event).map_or(0, |r| r.start);
+            ctx.error_at(
+                offset,
+                format!("identifiant de titre en double : #{id} est déjà utilisé dans la page"),
+            );
+        }
+    }
+    for (h, id) in found.iter().zip(&ids) {
+        if let Some(Event::Start(Tag::Heading { id: slot, .. })) = events.get_mut(h.event) {
+            *slot = Some(CowStr::from(id.clone()));
+        }
+        if let (Some(custom), Some(range)) = (&h.custom_id, ranges.get(h.event)) {
+            let at = ctx.position(headings::attributes_offset(text, range));
+            places.ids.push(Place::new(custom.clone(), at));
+        }
+    }
+    let toc = headings::build_toc(found.iter().zip(&ids).map(|(h, id)| Heading {
+        level: h.level,
+        id: id.clone(),
+        title: h.title.clone(),
+        children: Vec::new(),
+    }));
+    (ids, toc)
 }
 
 /// Words of the page's text (inline code included, code blocks and

@@ -199,6 +199,8 @@ fn page(site: &Site, output: &str) -> String {
     String::from_utf8(files[output].to_vec()).unwrap()
 }
 
+// One scenario of edits read top to bottom (longer than the house limit
+// on purpose): each step depends on the session the steps before left.
 #[test]
 fn edits_rebuild_what_they_affect_and_match_a_full_build() {
     let mut site = Site::new(&files());

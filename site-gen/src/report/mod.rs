@@ -3,14 +3,16 @@
 //! each command's summaries, timings, sizes, colours, French plurals. The
 //! commands (`cmd/`) only say what happened.
 
+mod usage;
+
+pub(crate) use usage::usage_error;
+
 use std::collections::HashMap;
 use std::io::{IsTerminal, Write as _};
 use std::path::{Path, PathBuf};
-use std::process::ExitCode;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use clap::error::{ContextKind, ContextValue, ErrorKind};
 use site_gen::check::CheckReport;
 use site_gen::diagnostics::{escape_controls as escaped, Sources};
 use site_gen::scaffold::{Created, Initialized};
@@ -226,131 +228,6 @@ pub(crate) fn initialized(site: &Initialized, quiet: bool) {
     }
     println!("Les valeurs « à compléter » se renseignent dans site.toml ([organisation]).");
     println!("Pour voir le site : site-gen serve --root {root}");
-}
-
-// The command line itself (clap)
-
-/// A command line clap did not accept, or its help or version: printed in
-/// French (clap's own words are English). Exit code 2 for a mistake, as
-/// clap does; 0 for the help and version asked for.
-pub(crate) fn usage_error(error: &clap::Error) -> ExitCode {
-    match error.kind() {
-        ErrorKind::DisplayHelp | ErrorKind::DisplayVersion => {
-            // Our help templates, already French.
-            let _ = error.print();
-            return ExitCode::SUCCESS;
-        }
-        ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
-            let _ = error.print();
-            return ExitCode::from(2);
-        }
-        _ => {}
-    }
-    let Style { red, reset, .. } = Style::get();
-    eprintln!(
-        "{red}erreur{reset} : {}",
-        escaped(&usage_message(error), false)
-    );
-    let usage = context(error, ContextKind::Usage)
-        .into_iter()
-        .next()
-        .unwrap_or_else(crate::cli::usage_of_command_line);
-    let usage = usage.trim().trim_start_matches("Usage:").trim();
-    let command: Vec<&str> = usage
-        .split_whitespace()
-        .take_while(|w| w.chars().all(|c| c.is_ascii_lowercase() || c == '-'))
-        .collect();
-    eprintln!();
-    eprintln!("Utilisation : {usage}");
-    eprintln!("Pour en savoir plus : {} --aide", command.join(" "));
-    ExitCode::from(2)
-}
-
-/// What is wrong with the command line, in French.
-fn usage_message(error: &clap::Error) -> String {
-    let one = |kind| context(error, kind).into_iter().next().unwrap_or_default();
-    let all = |kind| {
-        context(error, kind)
-            .iter()
-            .map(|v| format!("« {v} »"))
-            .collect::<Vec<_>>()
-            .join(", ")
-    };
-    let arg = one(ContextKind::InvalidArg);
-    let value = one(ContextKind::InvalidValue);
-    let suggestion = |kind| match context(error, kind).first() {
-        Some(s) => format!(" (vouliez-vous dire « {s} » ?)"),
-        None => String::new(),
-    };
-    match error.kind() {
-        ErrorKind::UnknownArgument => format!(
-            "argument inattendu « {arg} »{}",
-            suggestion(ContextKind::SuggestedArg)
-        ),
-        ErrorKind::InvalidSubcommand
-            if matches!(
-                one(ContextKind::InvalidSubcommand).as_str(),
-                "help" | "aide"
-            ) =>
-        {
-            "l’aide s’affiche avec site-gen --aide, celle d’une commande avec \
-             site-gen COMMANDE --aide"
-                .to_string()
-        }
-        ErrorKind::InvalidSubcommand => format!(
-            "commande inconnue « {} »{}",
-            one(ContextKind::InvalidSubcommand),
-            suggestion(ContextKind::SuggestedSubcommand)
-        ),
-        ErrorKind::InvalidValue if value.is_empty() => {
-            format!("il manque la valeur de « {arg} »")
-        }
-        ErrorKind::InvalidValue => {
-            let valid = all(ContextKind::ValidValue);
-            let valid = if valid.is_empty() {
-                String::new()
-            } else {
-                format!(" (valeurs possibles : {valid})")
-            };
-            format!("valeur invalide « {value} » pour « {arg} »{valid}")
-        }
-        ErrorKind::ValueValidation => {
-            // The sources are our value parsers' French messages.
-            let why = std::error::Error::source(error)
-                .map(|e| format!(" : {e}"))
-                .unwrap_or_default();
-            format!("valeur invalide « {value} » pour « {arg} »{why}")
-        }
-        ErrorKind::NoEquals => format!("« {arg} » s’écrit avec un = : {arg}=valeur"),
-        ErrorKind::TooManyValues => format!("valeur en trop « {value} » pour « {arg} »"),
-        ErrorKind::TooFewValues | ErrorKind::WrongNumberOfValues => {
-            format!("nombre de valeurs incorrect pour « {arg} »")
-        }
-        ErrorKind::ArgumentConflict => match all(ContextKind::PriorArg) {
-            prior if prior.is_empty() => format!("« {arg} » ne peut pas être utilisé ici"),
-            prior => format!("« {arg} » ne peut pas être utilisé avec {prior}"),
-        },
-        ErrorKind::MissingRequiredArgument => {
-            format!("il manque : {}", all(ContextKind::InvalidArg))
-        }
-        ErrorKind::MissingSubcommand => {
-            "indiquez une commande : build, serve, check, new ou init".to_string()
-        }
-        ErrorKind::InvalidUtf8 => "un argument n’est pas du texte UTF-8 valide".to_string(),
-        _ => "ligne de commande incorrecte".to_string(),
-    }
-}
-
-/// The values clap gives for `kind`, as plain text.
-fn context(error: &clap::Error, kind: ContextKind) -> Vec<String> {
-    match error.get(kind) {
-        Some(ContextValue::String(s)) => vec![s.clone()],
-        Some(ContextValue::Strings(v)) => v.clone(),
-        Some(ContextValue::StyledStr(s)) => vec![s.to_string()],
-        Some(ContextValue::StyledStrs(v)) => v.iter().map(ToString::to_string).collect(),
-        Some(ContextValue::Number(n)) => vec![n.to_string()],
-        _ => Vec::new(),
-    }
 }
 
 // `site-gen serve`
@@ -663,52 +540,4 @@ fn print_trailer(n: usize, noun: (&str, &str), trailer: &str) {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use std::path::PathBuf;
-
-    #[test]
-    fn rebuild_summaries_agree_with_their_numbers() {
-        let report = |pages, others, changed: usize| RebuildReport {
-            pages,
-            others,
-            changed: vec![String::new(); changed],
-            ..RebuildReport::default()
-        };
-        assert_eq!(done(&report(1, 0, 1)), "1 page reconstruite");
-        assert_eq!(
-            done(&report(2, 3, 5)),
-            "2 pages reconstruites, 3 autres fichiers"
-        );
-        assert_eq!(
-            done(&report(1, 1, 2)),
-            "1 page reconstruite, 1 autre fichier"
-        );
-        assert_eq!(done(&report(0, 1, 1)), "1 fichier reconstruit");
-        assert_eq!(done(&report(0, 0, 0)), "0 fichier mis à jour");
-        assert_eq!(done(&report(0, 0, 2)), "2 fichiers mis à jour");
-    }
-
-    #[test]
-    fn a_failure_says_each_cause_once() {
-        let written = site_gen::output::OutputError::Io {
-            path: PathBuf::from("public"),
-            source: std::io::Error::other("disque plein"),
-        };
-        let error = anyhow::Error::new(written).context("le site n’a pas été écrit dans public");
-        assert_eq!(
-            causes(&error),
-            "le site n’a pas été écrit dans public : écriture impossible dans public : disque plein"
-        );
-        let error = anyhow::anyhow!("le serveur s’est arrêté");
-        assert_eq!(causes(&error), "le serveur s’est arrêté");
-    }
-
-    #[test]
-    fn sizes_and_stage_times_in_french() {
-        assert_eq!(size(1023), "1023 o");
-        assert_eq!(size(1536), "1,5 Kio");
-        let timings = vec![("markdown", Duration::from_micros(1_260))];
-        assert_eq!(stage_times(&timings), ["markdown 1,3 ms"]);
-    }
-}
+mod tests;
