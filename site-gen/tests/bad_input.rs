@@ -620,13 +620,19 @@ fn bad_templates_and_themes() {
             .file("content/mauvaise.md", "+++\ntemplate = \"x.html\"\n+++\n")
             .file("templates/x.html", "<p>{{ variable_inconnue }}</p>\n")
             .expect("content/mauvaise.md", "erreur du gabarit « x.html »")
-            .expect("content/mauvaise.md", "variable_inconnue")
+            .expect(
+                "content/mauvaise.md",
+                "la variable « variable_inconnue » n’existe pas",
+            )
             .exactly(1),
         case("a render error in a page that built")
             .good("content/faq.md", "# FAQ\n")
             .file("content/faq.md", "+++\ntemplate = \"x.html\"\n+++\n")
             .file("templates/x.html", "{{ absente.champ }}")
-            .expect("content/faq.md: erreur du gabarit « x.html »", "absente.champ"),
+            .expect(
+                "content/faq.md: erreur du gabarit « x.html »",
+                "la variable « absente.champ » n’existe pas",
+            ),
         case("a missing theme")
             .file("site.toml", "theme = \"disparu\"\n")
             .expect("site.toml", "thème « disparu » introuvable : le dossier themes/disparu/ n’existe pas"),

@@ -13,7 +13,7 @@ use crate::config::Organisation;
 use calculator::format::html_escape as escape_html;
 
 use crate::markdown::{RenderEnv, ShortcodeArgs, ShortcodeError};
-use crate::templates::error_chain;
+use crate::templates::render_message;
 use crate::urls::Urls;
 use crate::widget::{OnProgress, WidgetSlot};
 
@@ -208,7 +208,7 @@ impl<'a> SiteEnv<'a> {
             .render(&template, &ctx)
             .map_err(|e| BuiltinError::Template {
                 name: name.to_string(),
-                chain: error_chain(&e),
+                chain: render_message(&e),
             })
     }
 }

@@ -16,7 +16,7 @@ use tera::{Context, Tera};
 use crate::content::{Document, Kind, Loaded};
 use crate::diagnostics::Diagnostic;
 use crate::markdown::{self, MarkdownOptions, RenderEnv, Rendered, ShortcodeArgs, ShortcodeError};
-use crate::templates::error_chain;
+use crate::templates::render_message;
 use crate::urls::Urls;
 use env::{CALCULATOR, ORGANISATION};
 
@@ -240,7 +240,7 @@ pub fn template_one(
         .map_err(|e| {
             Diagnostic::new(
                 &doc.file,
-                format!("erreur du gabarit « {template} » : {}", error_chain(&e)),
+                format!("erreur du gabarit « {template} » : {}", render_message(&e)),
             )
         })
 }

@@ -216,7 +216,7 @@ impl Extras<'_> {
             .map_err(|e| {
                 Diagnostic::new(
                     templates::origin(site.theme, template),
-                    templates::error_chain(&e),
+                    templates::render_message(&e),
                 )
             });
         let out = Output {

@@ -15,9 +15,11 @@ use crate::urls::Urls;
 mod calls;
 mod deps;
 mod recursion;
+mod runtime;
 mod syntax;
 
 pub use deps::TemplateKeys;
+pub use runtime::render_message;
 
 /// Templates the generator provides when the theme has none of that name.
 const BUILTIN: &[(&str, &str)] = &[
