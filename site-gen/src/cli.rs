@@ -43,7 +43,7 @@ pub(crate) struct Cli {
     /// N’affiche que les erreurs.
     #[arg(long, short, global = true, conflicts_with = "verbose")]
     pub(crate) quiet: bool,
-    /// Affiche le détail : fichiers écrits (build), requêtes (serve),
+    /// Affiche le détail : fichiers écrits et écartés (build), requêtes (serve),
     /// nombre de liens vérifiés (check).
     #[arg(long, short, global = true)]
     pub(crate) verbose: bool,

@@ -129,6 +129,10 @@ pub struct Config {
     pub license: String,
     /// Where the licence's text is (optional).
     pub license_url: String,
+    /// Files of `content/` and `static/` never published nor read (globs
+    /// relative to those folders), besides the junk every site skips
+    /// ([`crate::junk`]).
+    pub ignore: Vec<String>,
     /// Free data for templates.
     pub extra: toml::Table,
 }
@@ -153,6 +157,7 @@ impl Default for Config {
             organisation: Organisation::default(),
             license: "CC BY-SA 4.0".into(),
             license_url: "https://creativecommons.org/licenses/by-sa/4.0/deed.fr".into(),
+            ignore: Vec::new(),
             extra: toml::Table::new(),
         }
     }
@@ -192,10 +197,36 @@ impl Config {
             })
             .collect::<Diagnostics>()
             .into_result()?;
+        let ignore_starts = ignore_starts(doc.get_ref());
         let config = Config::deserialize(toml::de::Deserializer::from(doc))
             .map_err(|e| toml_diagnostic(file, text, &e))?;
         config.validate(file)?;
+        if let Err((i, e)) = crate::junk::Junk::new(&config.ignore) {
+            let at = ignore_starts.get(i).copied();
+            let d = Diagnostic::new(
+                file,
+                format!(
+                    "motif « {} » de ignore invalide ({}) : écrivez par exemple \"brouillons/**\" ou \"*.psd\"",
+                    config.ignore.get(i).map_or("", String::as_str),
+                    glob_reason(&e)
+                ),
+            );
+            return Err(match at {
+                Some(start) => {
+                    let (line, col) = line_col(text, start);
+                    d.at(line, col)
+                }
+                None => d,
+            }
+            .into());
+        }
         Ok(config)
+    }
+
+    /// The rule of files never published, with this site's `ignore`.
+    pub fn junk(&self) -> crate::junk::Junk {
+        // Checked by `parse`: a config made otherwise ignores nothing more.
+        crate::junk::Junk::new(&self.ignore).unwrap_or_default()
     }
 
     pub(crate) fn validate(&self, file: &Path) -> Result<(), Diagnostic> {
@@ -279,6 +310,33 @@ fn known_keys(path: &str) -> Option<&'static [&'static str]> {
     })
 }
 
+/// Where each entry of `ignore` starts in the text (for its errors).
+fn ignore_starts(doc: &toml::de::DeTable<'_>) -> Vec<usize> {
+    let value = doc
+        .iter()
+        .find(|(k, _)| k.get_ref().as_ref() == "ignore")
+        .map(|(_, v)| v);
+    match value.map(|v| v.get_ref()) {
+        Some(toml::de::DeValue::Array(items)) => {
+            items.into_iter().map(|item| item.span().start).collect()
+        }
+        _ => Vec::new(),
+    }
+}
+
+/// Why globset refused a pattern, in French.
+fn glob_reason(e: &globset::Error) -> &'static str {
+    use globset::ErrorKind as K;
+    match e.kind() {
+        K::UnclosedClass => "« [ » sans « ] »",
+        K::InvalidRange(..) => "intervalle invalide entre crochets",
+        K::UnopenedAlternates => "« } » sans « { »",
+        K::UnclosedAlternates => "« { » sans « } »",
+        K::DanglingEscape => "« \\ » en fin de motif",
+        _ => "motif invalide",
+    }
+}
+
 /// A TOML error as a diagnostic at its line and column, in French.
 pub(crate) fn toml_diagnostic(file: &Path, text: &str, e: &toml::de::Error) -> Diagnostic {
     let d = Diagnostic::new(file, calculator::data::toml_message(text, e));
@@ -349,6 +407,22 @@ mod tests {
     fn bad_base_url_and_theme_are_refused() {
         assert!(Config::parse("base_url = \"amie.example\"", Path::new("site.toml")).is_err());
         assert!(Config::parse("theme = \"../x\"", Path::new("site.toml")).is_err());
+    }
+
+    #[test]
+    fn ignore_is_a_list_of_globs() {
+        let c = Config::parse(
+            "ignore = [\"brouillons/**\", \"*.psd\"]",
+            Path::new("site.toml"),
+        );
+        assert_eq!(c.unwrap().ignore, ["brouillons/**", "*.psd"]);
+        let text = "title = \"Amie\"\nignore = [\n  \"*.psd\",\n  \"img/[ab\",\n]\n";
+        let e = &Config::parse(text, Path::new("site.toml")).unwrap_err().0[0];
+        assert_eq!(
+            e.to_string(),
+            "site.toml:4:3: motif « img/[ab » de ignore invalide (« [ » sans « ] ») : \
+             écrivez par exemple \"brouillons/**\" ou \"*.psd\""
+        );
     }
 
     #[test]

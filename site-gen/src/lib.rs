@@ -9,6 +9,7 @@ pub mod dates;
 pub mod diagnostics;
 pub mod html;
 pub mod inputs;
+pub mod junk;
 pub mod markdown;
 pub mod output;
 pub mod pricing;

@@ -73,6 +73,8 @@ pub struct BuiltSite {
     /// Each page made from Markdown, by output path: what `check` needs to
     /// point a problem of the output at the Markdown.
     pub markdown: BTreeMap<String, MarkdownPage>,
+    /// Files left out as junk or by `ignore` (`--verbose` lists them).
+    pub skipped: Vec<crate::junk::Skipped>,
 }
 
 /// A page made from Markdown, as the build read and rendered it.

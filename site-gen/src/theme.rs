@@ -1,6 +1,7 @@
 //! The theme's files: templates and static assets, from `themes/<name>/`
 //! or the built-in default theme, overridden by the site's own
-//! `templates/` and `static/` folders.
+//! `templates/` and `static/` folders. Junk files ([`crate::junk`]) are
+//! never read; the site's `ignore` patterns apply to static files.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -8,6 +9,7 @@ use std::path::{Path, PathBuf};
 use crate::config::{Config, CONFIG_FILE};
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::inputs::{Inputs, LinksTo};
+use crate::junk::{Junk, Skipped};
 
 mod builtin {
     include!(concat!(env!("OUT_DIR"), "/builtin_theme.rs"));
@@ -26,6 +28,8 @@ pub struct ThemeFile {
 pub struct Theme {
     pub templates: BTreeMap<String, ThemeFile>,
     pub statics: BTreeMap<String, ThemeFile>,
+    /// Files left out as junk or by `ignore`, in reading order.
+    pub skipped: Vec<Skipped>,
 }
 
 impl Theme {
@@ -33,27 +37,33 @@ impl Theme {
         let mut theme = Theme::default();
         let mut diags = Diagnostics::default();
         let inputs = Inputs::new(root);
+        let junk = config.junk();
+        let mut reader = Reader {
+            inputs: &inputs,
+            junk: &junk,
+            diags: &mut diags,
+            skipped: &mut theme.skipped,
+        };
         let name = config.theme.as_deref().unwrap_or("default");
         let dir = root.join("themes").join(name);
         match inputs.folder(&dir) {
             Ok(Some(_)) => {
-                read_dir_into(
-                    &inputs,
-                    &dir.join("templates"),
-                    &mut theme.templates,
-                    &mut diags,
-                );
-                read_dir_into(&inputs, &dir.join("static"), &mut theme.statics, &mut diags);
+                reader.read_dir_into(&dir.join("templates"), &mut theme.templates, false);
+                reader.read_dir_into(&dir.join("static"), &mut theme.statics, true);
             }
             // Refused (linked out of the site): no silent fallback to the
             // built-in theme, the site would not look as its authors meant.
-            Err(e) => diags.push(e.into()),
-            Ok(None) if config.theme.is_some() => diags.push(Diagnostic::new(
+            Err(e) => reader.diags.push(e.into()),
+            Ok(None) if config.theme.is_some() => reader.diags.push(Diagnostic::new(
                 CONFIG_FILE,
                 format!("thème « {name} » introuvable : le dossier themes/{name}/ n’existe pas"),
             )),
             Ok(None) => {
                 for (rel, bytes) in builtin::FILES {
+                    // The built-in copy is read by build.rs: same rule here.
+                    if crate::junk::is_junk_path(rel) {
+                        continue;
+                    }
                     let file = ThemeFile {
                         origin: PathBuf::from("(thème intégré)").join(rel),
                         bytes: bytes.to_vec(),
@@ -66,63 +76,85 @@ impl Theme {
                 }
             }
         }
-        read_dir_into(
-            &inputs,
-            &root.join("templates"),
-            &mut theme.templates,
-            &mut diags,
-        );
-        read_dir_into(
-            &inputs,
-            &root.join("static"),
-            &mut theme.statics,
-            &mut diags,
-        );
+        reader.read_dir_into(&root.join("templates"), &mut theme.templates, false);
+        reader.read_dir_into(&root.join("static"), &mut theme.statics, true);
         diags.into_result().map(|()| theme)
     }
 }
 
-/// Adds every file under `dir` (if it exists), replacing same-named ones.
-/// Links may lead anywhere in the site (a theme may share a file of the
-/// site), never out of it.
-fn read_dir_into(
-    inputs: &Inputs,
-    dir: &Path,
-    into: &mut BTreeMap<String, ThemeFile>,
-    diags: &mut Diagnostics,
-) {
-    let folder = match inputs.folder(dir) {
-        Ok(Some(folder)) => folder,
-        Ok(None) => return,
-        Err(e) => return diags.push(e.into()),
-    };
-    for found in inputs.walk(&folder, LinksTo::Site) {
-        let path = match found {
-            Ok(path) => path,
-            Err(e) => {
-                diags.push(e.into());
+/// Reads folders of the theme or site by the inputs' and junk's rules.
+struct Reader<'a> {
+    inputs: &'a Inputs,
+    junk: &'a Junk,
+    diags: &'a mut Diagnostics,
+    skipped: &'a mut Vec<Skipped>,
+}
+
+impl Reader<'_> {
+    /// Adds every file under `dir` (if it exists), replacing same-named
+    /// ones, junk left out (and, for `statics`, what `ignore` names).
+    /// Links may lead anywhere in the site (a theme may share a file of the
+    /// site), never out of it.
+    fn read_dir_into(&mut self, dir: &Path, into: &mut BTreeMap<String, ThemeFile>, statics: bool) {
+        let (inputs, junk) = (self.inputs, self.junk);
+        let folder = match inputs.folder(dir) {
+            Ok(Some(folder)) => folder,
+            Ok(None) => return,
+            Err(e) => return self.diags.push(e.into()),
+        };
+        let rel_of = |path: &Path| {
+            path.strip_prefix(dir)
+                .ok()
+                .and_then(|r| r.to_str())
+                .map(|r| r.replace('\\', "/"))
+        };
+        let why = |rel: &str| {
+            if statics {
+                junk.why(rel)
+            } else {
+                crate::junk::is_junk_path(rel).then_some(crate::junk::Reason::Junk)
+            }
+        };
+        for found in inputs.walk(&folder, LinksTo::Site) {
+            let path = match found {
+                Ok(path) => path,
+                // A junk link or pipe is left out like any junk file.
+                Err(e) if inputs_rel(inputs, dir, &e.file).is_some_and(|r| why(&r).is_some()) => {
+                    continue
+                }
+                Err(e) => {
+                    self.diags.push(e.into());
+                    continue;
+                }
+            };
+            let Some(rel) = rel_of(&path) else {
+                continue;
+            };
+            if let Some(reason) = why(&rel) {
+                self.skipped.push(Skipped {
+                    file: inputs.shown(&path),
+                    reason,
+                });
                 continue;
             }
-        };
-        let Some(rel) = path
-            .strip_prefix(dir)
-            .ok()
-            .and_then(|r| r.to_str())
-            .map(|r| r.replace('\\', "/"))
-        else {
-            continue;
-        };
-        match inputs.read_found(&path) {
-            Ok(bytes) => {
-                into.insert(
-                    rel,
-                    ThemeFile {
-                        origin: inputs.shown(&path),
-                        bytes,
-                    },
-                );
+            match inputs.read_found(&path) {
+                Ok(bytes) => {
+                    into.insert(
+                        rel,
+                        ThemeFile {
+                            origin: inputs.shown(&path),
+                            bytes,
+                        },
+                    );
+                }
+                Err(e) => self.diags.push(e.into()),
             }
-            Err(e) => diags.push(e.into()),
         }
     }
+}
+
+/// The path relative to `dir` of a file an input error shows.
+fn inputs_rel(inputs: &Inputs, dir: &Path, shown: &Path) -> Option<String> {
+    let rel = shown.strip_prefix(inputs.shown(dir)).ok()?;
+    Some(rel.to_str()?.replace('\\', "/"))
 }

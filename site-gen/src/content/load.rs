@@ -11,6 +11,7 @@ use super::paths::{alias_output, check_output_path, is_reserved, UrlPaths};
 use super::{Document, Kind};
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::inputs::{Inputs, LinksTo};
+use crate::junk::{Junk, Skipped};
 use crate::markdown::{first_heading, french_spacing};
 use crate::slug::slugify;
 
@@ -31,6 +32,8 @@ pub struct Loaded {
     pub by_source: HashMap<String, usize>,
     /// Alias redirects: (output file, target document).
     pub aliases: Vec<(String, usize)>,
+    /// Files left out as junk or by `ignore`, in the walk's order.
+    pub skipped: Vec<Skipped>,
 }
 
 impl Loaded {
@@ -58,6 +61,8 @@ pub struct LoadOptions<'a> {
     pub site_title: &'a str,
     /// Titles get the same French spacing as the text.
     pub french_typography: bool,
+    /// Files never read: junk, the site's `ignore` patterns.
+    pub junk: &'a Junk,
 }
 
 /// A file found under `content/`: (path relative to it, path on disk).
@@ -104,7 +109,13 @@ pub fn load_cached(opts: &LoadOptions, cache: &mut SourceCache) -> Result<Loaded
     let content = opts.root.join("content");
     let inputs = Inputs::new(opts.root);
     let mut diags = Diagnostics::default();
-    let (markdown_files, other_files) = walk(&inputs, &content, &opts.skip, &mut diags);
+    let mut skipped = Vec::new();
+    let (markdown_files, other_files) = walk(
+        &inputs,
+        &content,
+        (&opts.skip, opts.junk, &mut skipped),
+        &mut diags,
+    );
 
     // Both lists follow the walk's order: one pass pairs each file with
     // what the cache holds for it (a file out of order is just read again).
@@ -152,18 +163,24 @@ pub fn load_cached(opts: &LoadOptions, cache: &mut SourceCache) -> Result<Loaded
     }
 
     let mut loaded = place(parsed, opts, &mut diags);
+    loaded.skipped = skipped;
     loaded.assets = place_assets(opts.root, other_files, &loaded, &mut diags);
     check_collisions(opts.root, &loaded, &mut diags);
     diags.into_result().map(|()| loaded)
 }
 
-/// Markdown files and other files under `content/`, sorted, hidden ones
-/// skipped; symlinks are followed only to files inside `content/` (every
-/// file of it is published: a link to `site.toml` must not be).
+/// What a walk leaves out: the pricing data (read by its own loader), and
+/// junk or ignored files (recorded).
+type Leave<'a> = (&'a [PathBuf], &'a Junk, &'a mut Vec<Skipped>);
+
+/// Markdown files and other files under `content/`, sorted, hidden ones,
+/// junk and ignored ones skipped; symlinks are followed only to files
+/// inside `content/` (every file of it is published: a link to `site.toml`
+/// must not be).
 fn walk(
     inputs: &Inputs,
     content: &Path,
-    skip: &[PathBuf],
+    (skip, junk, skipped): Leave,
     diags: &mut Diagnostics,
 ) -> (Vec<Found>, Vec<Found>) {
     let mut markdown = Vec::new();
@@ -189,6 +206,8 @@ fn walk(
         let path = match found {
             Ok(path) => path,
             Err(e) if skip_shown.contains(&e.file) => continue,
+            // A junk link or pipe is left out like any junk file.
+            Err(e) if junk_rel(&e.file).is_some_and(|rel| junk.why(&rel).is_some()) => continue,
             Err(e) => {
                 diags.push(e.into());
                 continue;
@@ -204,7 +223,12 @@ fn walk(
                 continue;
             }
         };
-        if rel.ends_with(".md") {
+        if let Some(reason) = junk.why(&rel) {
+            skipped.push(Skipped {
+                file: inputs.shown(&path),
+                reason,
+            });
+        } else if rel.ends_with(".md") {
             markdown.push((rel, path));
         } else if !skip_real
             .iter()
@@ -214,6 +238,11 @@ fn walk(
         }
     }
     (markdown, other)
+}
+
+/// The path relative to `content/` of a file shown as `content/…`.
+fn junk_rel(shown: &Path) -> Option<String> {
+    relative_name(shown.strip_prefix("content").ok()?).ok()
 }
 
 /// The `/`-separated path of a file relative to `content/`. Refuses names

@@ -15,6 +15,7 @@ use std::time::Duration;
 
 use site_gen::check::CheckReport;
 use site_gen::diagnostics::{escape_controls as escaped, Sources};
+use site_gen::junk::{Reason, Skipped};
 use site_gen::scaffold::{Created, Initialized};
 use site_gen::serve::{BuildEnd, Changes, Event, Outcome};
 use site_gen::site::{OnProgress, Timings};
@@ -114,6 +115,7 @@ pub(crate) fn build_details(site: &BuiltSite, built: Duration, total: Duration) 
     for (path, bytes) in &site.files {
         println!("  {path} ({})", size(bytes.len()));
     }
+    skipped(&site.skipped);
     let stages: Vec<String> = site
         .timings
         .iter()
@@ -125,6 +127,21 @@ pub(crate) fn build_details(site: &BuiltSite, built: Duration, total: Duration) 
         stages.join(", "),
         total.as_millis() - built.as_millis()
     );
+}
+
+/// The files left out of the site, each with why:
+/// `  ignoré : content/faq.md~ (copie de sauvegarde, fichier temporaire ou système)`.
+fn skipped(files: &[Skipped]) {
+    for s in files {
+        let why = match &s.reason {
+            Reason::Junk => "copie de sauvegarde, fichier temporaire ou système".to_string(),
+            Reason::Ignored(pattern) => format!("ignore = « {} »", escaped(pattern, false)),
+        };
+        println!(
+            "  ignoré : {} ({why})",
+            escaped(&s.file.display().to_string(), false)
+        );
+    }
 }
 
 /// `Site construit : 19 pages, 4 sections, 32 fichiers en 150 ms → public`

@@ -10,6 +10,7 @@ use notify::{Event, EventKind, RecursiveMode, Watcher};
 
 use super::Reporter;
 use crate::config::{Config, CONFIG_FILE};
+use crate::junk::Junk;
 
 /// Quiet time after the last change before rebuilding. Editors save in a
 /// burst of a few milliseconds (temporary file, rename, permissions); a
@@ -30,6 +31,8 @@ pub struct WatchSet {
     pub dirs: BTreeSet<PathBuf>,
     /// Files watched through their parent folder (not recursively).
     pub files: BTreeSet<PathBuf>,
+    /// Files whose changes are not the site's: the build never reads them.
+    pub junk: Junk,
 }
 
 impl WatchSet {
@@ -43,10 +46,9 @@ impl WatchSet {
             }
         }
         set.files.insert(root.join(CONFIG_FILE));
-        let pricing = Config::load(root)
-            .map(|c| c.pricing_data)
-            .unwrap_or_else(|_| Config::default().pricing_data);
-        set.files.insert(root.join(pricing));
+        let config = Config::load(root).unwrap_or_default();
+        set.files.insert(root.join(&config.pricing_data));
+        set.junk = config.junk();
         set
     }
 
@@ -70,7 +72,11 @@ impl WatchSet {
 
     /// Whether a change at `path` concerns the site.
     pub fn is_relevant(&self, root: &Path, path: &Path) -> bool {
-        if ignored_name(path) {
+        if self
+            .junk
+            .why_under(ignore_base(root, path).as_deref(), path)
+            .is_some()
+        {
             return false;
         }
         if self.files.contains(path) || self.covered(path) {
@@ -85,17 +91,20 @@ impl WatchSet {
     }
 }
 
-/// Editors' temporary and backup files, hidden files.
-fn ignored_name(path: &Path) -> bool {
-    let Some(name) = path.file_name().and_then(|n| n.to_str()) else {
-        return false;
+/// The folder `ignore` patterns are relative to for `path`: `content/`,
+/// `static/` or a theme's `static/`.
+fn ignore_base(root: &Path, path: &Path) -> Option<PathBuf> {
+    let rel = path.strip_prefix(root).ok()?;
+    let mut parts = rel.components().map(|c| c.as_os_str());
+    let base = match parts.next()?.to_str()? {
+        dir @ ("content" | "static") => root.join(dir),
+        "themes" => {
+            let name = parts.next()?;
+            (parts.next()? == "static").then(|| root.join("themes").join(name).join("static"))?
+        }
+        _ => return None,
     };
-    name.starts_with('.')
-        || name.ends_with('~')
-        || name == "4913"
-        || [".swp", ".swx", ".swo", ".tmp", ".kate-swp", ".bak"]
-            .iter()
-            .any(|ext| name.ends_with(ext))
+    Some(base)
 }
 
 /// A watcher whose watches follow the site's sources.
@@ -250,6 +259,7 @@ mod tests {
         let set = WatchSet {
             dirs: BTreeSet::from([root.join("content"), root.join("static")]),
             files: BTreeSet::from([root.join("site.toml"), root.join("data/tarifs.toml")]),
+            junk: Junk::new(&["brouillons/**".into(), "*.psd".into()]).unwrap(),
         };
         assert!(set.is_relevant(root, &root.join("content/faq.md")));
         assert!(set.is_relevant(root, &root.join("content/img/a.png")));
@@ -262,5 +272,53 @@ mod tests {
         assert!(!set.is_relevant(root, &root.join("public/index.html")));
         assert!(!set.is_relevant(root, &root.join("target/x")));
         assert!(!set.is_relevant(root, &root.join("README.md")));
+    }
+
+    #[test]
+    fn junk_triggers_no_rebuild() {
+        let root = Path::new("/site");
+        let set = WatchSet {
+            dirs: BTreeSet::from([
+                root.join("content"),
+                root.join("static"),
+                root.join("themes"),
+            ]),
+            files: BTreeSet::from([root.join("site.toml")]),
+            junk: Junk::new(&["brouillons/**".into(), "*.psd".into()]).unwrap(),
+        };
+        for junk in [
+            "content/faq.md~",
+            "content/#faq.md#",
+            "content/.#faq.md",
+            "content/.faq.md.swp",
+            "content/faq.md.bak",
+            "content/faq.tmp",
+            "content/4913",
+            "content/Thumbs.db",
+            "static/img/desktop.ini",
+            "static/.DS_Store",
+            "static/._logo.png",
+            "static/Icon\r",
+            "content/~$bulletin.docx",
+            "content/.~lock.bulletin.odt#",
+            "content/brouillons/idee.md",
+            "content/img/logo.psd",
+            "static/logo.psd",
+            "themes/amie/static/maquette.psd",
+            "themes/amie/static/style.css~",
+        ] {
+            let path = root.join(junk);
+            let event =
+                Event::new(EventKind::Modify(notify::event::ModifyKind::Any)).add_path(path);
+            assert!(relevant_paths(&set, root, &event).is_empty(), "{junk:?}");
+        }
+        for kept in [
+            "content/faq.md",
+            "content/autres/brouillons.md",
+            "static/logo.png",
+            "themes/amie/templates/maquette.psd",
+        ] {
+            assert!(set.is_relevant(root, &root.join(kept)), "{kept:?}");
+        }
     }
 }

@@ -83,6 +83,9 @@ pub struct Session {
     config: Option<Config>,
     pricing: Option<Result<Option<Model>, Diagnostics>>,
     theme: Option<Result<ThemeState, Diagnostics>>,
+    /// The theme's and site's files the last theme load left out (kept
+    /// apart: a theme read again unchanged keeps its old state).
+    theme_skipped: Vec<crate::junk::Skipped>,
     /// The content, with the rebuild that read it.
     loaded: Option<Result<(Loaded, Generation), Diagnostics>>,
     /// The Markdown files read, until they change.
@@ -119,6 +122,7 @@ impl Session {
             config: None,
             pricing: None,
             theme: None,
+            theme_skipped: Vec::new(),
             loaded: None,
             sources: content::SourceCache::default(),
             assets: HashMap::new(),
@@ -172,8 +176,12 @@ impl Session {
         let base_url = config.map_or("", Config::base_url).to_string();
         let docs = std::mem::take(&mut self.docs).into_iter();
         let places = docs.map(|d| d.md.map(|m| m.result.rendered.places).unwrap_or_default());
+        let mut skipped = std::mem::take(&mut self.theme_skipped);
         let markdown = match self.loaded.take() {
-            Some(Ok((loaded, _))) => super::MarkdownPage::by_output(loaded.docs, places),
+            Some(Ok((loaded, _))) => {
+                skipped.extend(loaded.skipped);
+                super::MarkdownPage::by_output(loaded.docs, places)
+            }
             _ => Default::default(),
         };
         // Drop the caches first, so the files are not shared any more.
@@ -193,6 +201,7 @@ impl Session {
             typed_figures: report.typed_figures,
             base_url,
             markdown,
+            skipped,
         }
     }
 
@@ -375,6 +384,9 @@ impl Session {
 
     fn load_theme(&mut self, config: &Config) {
         let theme = Theme::load(&self.opts.root, config);
+        if let Ok(t) = &theme {
+            self.theme_skipped = t.skipped.clone();
+        }
         // Saved without a change: nothing to parse or render again.
         let same = matches!((&self.theme, &theme), (Some(Ok(old)), Ok(new)) if old.same_as(new));
         if !same {
@@ -390,6 +402,7 @@ impl Session {
     }
 
     fn load_content(&mut self, config: &Config, pricing_path: PathBuf) {
+        let junk = config.junk();
         let options = content::LoadOptions {
             root: &self.opts.root,
             include_drafts: self.opts.include_drafts,
@@ -399,6 +412,7 @@ impl Session {
             skip: vec![pricing_path],
             site_title: &config.title,
             french_typography: config.french_typography,
+            junk: &junk,
         };
         let loaded = content::load_cached(&options, &mut self.sources);
         if let Ok(loaded) = &loaded {
