@@ -24,6 +24,9 @@ pub struct Urls {
     by_source: HashMap<String, String>,
     /// Content hash (short hex) by static asset path (`style.css`).
     asset_hashes: HashMap<String, String>,
+    /// Output file by source path of the files `content/` copies
+    /// (`actualites/photo.png` → `actualites/photo.png`).
+    files: HashMap<String, String>,
 }
 
 impl Urls {
@@ -36,7 +39,15 @@ impl Urls {
             base: base_url.trim_end_matches('/').to_string(),
             by_source,
             asset_hashes,
+            files: HashMap::new(),
         }
+    }
+
+    /// The same URLs, with the files `content/` copies (output file by
+    /// source path), so `@/` and relative links can name them.
+    pub fn with_files(mut self, files: HashMap<String, String>) -> Self {
+        self.files = files;
+        self
     }
 
     /// The absolute URL of a site path (`/faq/`).
@@ -50,7 +61,15 @@ impl Urls {
         self.by_source.get(source).map(|p| self.permalink(p))
     }
 
-    /// Resolves `@/source.md#anchor`, `/site/path` or `site/path`.
+    /// The URL of the page, section or copied file whose path relative to
+    /// `content/` is `source` (`faq.md`, `actualites/photo.png`).
+    pub fn content(&self, source: &str) -> Option<String> {
+        self.page(source)
+            .or_else(|| self.files.get(source).map(|output| self.permalink(output)))
+    }
+
+    /// Resolves `@/source.md#anchor` (or any file of `content/`),
+    /// `/site/path` or `site/path`.
     pub fn resolve(&self, link: &str) -> Result<String, UrlError> {
         if let Some(source) = link.strip_prefix("@/") {
             let (source, anchor) = match source.split_once('#') {
@@ -58,7 +77,7 @@ impl Urls {
                 None => (source, None),
             };
             let url = self
-                .page(source)
+                .content(source)
                 .ok_or_else(|| UrlError::NoSuchPage(source.to_string()))?;
             Ok(match anchor {
                 Some(a) => format!("{url}#{a}"),
@@ -214,6 +233,27 @@ mod tests {
         assert_eq!(
             u.resolve("@/absent.md").unwrap_err().to_string(),
             "lien cassé : @/absent.md n’existe pas"
+        );
+    }
+
+    #[test]
+    fn copied_files_have_the_url_of_their_output_file() {
+        let u = urls().with_files(HashMap::from([(
+            "actualites/Affiche de la fête.png".to_string(),
+            "actualites/Affiche de la fête.png".to_string(),
+        )]));
+        assert_eq!(
+            u.content("actualites/Affiche de la fête.png").as_deref(),
+            Some("https://amie.example/site/actualites/Affiche de la fête.png")
+        );
+        assert_eq!(
+            u.content("faq.md").as_deref(),
+            Some("https://amie.example/site/faq/")
+        );
+        assert_eq!(u.content("actualites/absente.png"), None);
+        assert_eq!(
+            u.resolve("@/actualites/Affiche de la fête.png").unwrap(),
+            "https://amie.example/site/actualites/Affiche de la fête.png"
         );
     }
 

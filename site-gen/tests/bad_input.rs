@@ -1295,6 +1295,7 @@ fn safe_mode_escapes_raw_html_everywhere() {
         HOME,
         ("site.toml", "raw_html = false\n"),
         ("content/a.md", body),
+        ("content/image.png", "png"),
     ]);
     let built = site.ok();
     let html = page(&built, "a/index.html");

@@ -182,40 +182,41 @@ const HOME: (&str, &str) = (
 
 #[test]
 fn each_kind_of_link_and_id_is_reported_where_the_markdown_writes_it() {
-    // Relative links and images, raw HTML (a block, a tag across lines,
+    // Relative links (a missing relative image or file stops the build:
+    // `tests/files_beside.rs`), raw HTML (a block, a tag across lines,
     // inline, in a quote, in a list item), an id given by raw HTML then by
     // a heading, links after a shortcode on their line, a reference link:
     // each position counted by hand, and the one `check` gave when it
     // parsed the Markdown again itself.
     let services = concat!(
         "+++\ntitle = \"Services\"\n+++\n",
-        "\n",                                                                         // 4
-        "Une [photo](photo-absente.jpg \"titre\") et ![logo](../logo-absent.png).\n", // 5
-        "\n",                                                                         // 6
-        "<div class=\"encart\">\n",                                                   // 7
-        "  <a class=\"x\"\n",                                                         // 8
-        "     href=\"/absente/\">lien</a>\n",                                         // 9
-        "</div>\n",                                                                   // 10
-        "\n",                                                                         // 11
-        "> Cité : <a title=\"é\" href=\"/citee/\">ici</a>.\n",                        // 12
-        "\n",                                                                         // 13
-        "<p id=\"double\">un</p>\n",                                                  // 14
-        "\n",                                                                         // 15
-        "## Deux {#double}\n",                                                        // 16
-        "\n",                                                                         // 17
-        "{{ organisation(champ=\"name\") }} [encore](autre-absente/) [réf][r].\n",    // 18
-        "\n",                                                                         // 19
-        "[r]: ../perdue/\n",                                                          // 20
-        "\n",                                                                         // 21
-        "- <a\n",                                                                     // 22
-        "  href=\"/liste/\">l</a>\n",                                                 // 23
+        "\n",                                                                      // 4
+        "Une [photo](photo-absente/ \"titre\") et [logo](../logo-absent/).\n",     // 5
+        "\n",                                                                      // 6
+        "<div class=\"encart\">\n",                                                // 7
+        "  <a class=\"x\"\n",                                                      // 8
+        "     href=\"/absente/\">lien</a>\n",                                      // 9
+        "</div>\n",                                                                // 10
+        "\n",                                                                      // 11
+        "> Cité : <a title=\"é\" href=\"/citee/\">ici</a>.\n",                     // 12
+        "\n",                                                                      // 13
+        "<p id=\"double\">un</p>\n",                                               // 14
+        "\n",                                                                      // 15
+        "## Deux {#double}\n",                                                     // 16
+        "\n",                                                                      // 17
+        "{{ organisation(champ=\"name\") }} [encore](autre-absente/) [réf][r].\n", // 18
+        "\n",                                                                      // 19
+        "[r]: ../perdue/\n",                                                       // 20
+        "\n",                                                                      // 21
+        "- <a\n",                                                                  // 22
+        "  href=\"/liste/\">l</a>\n",                                              // 23
     );
     let problems = check_site(&[HOME, ("content/services.md", services)], false);
     assert_eq!(
         problems,
         [
-            "content/services.md:5:5: lien cassé vers /services/photo-absente.jpg (aucune page)",
-            "content/services.md:5:43: lien cassé vers /logo-absent.png (aucune page)",
+            "content/services.md:5:5: lien cassé vers /services/photo-absente/ (aucune page)",
+            "content/services.md:5:40: lien cassé vers /logo-absent/ (aucune page)",
             "content/services.md:9:6: lien cassé vers /absente/ (aucune page)",
             "content/services.md:12:23: lien cassé vers /citee/ (aucune page)",
             "content/services.md:16:9: id « double » en double dans la page /services/ (déjà à la ligne 49 du HTML produit) : les liens vers #double ne mènent qu’au premier",

@@ -1,6 +1,8 @@
-//! Links and images: `@/path.md#anchor` resolved to the page's URL, internal
-//! links recorded for the checks made once every page is rendered, every
-//! destination recorded where it is written (for `check`).
+//! Links and images: `@/path.md#anchor` (or any file of `content/`) and
+//! relative destinations (looked up beside the `.md` file, as an editor's
+//! preview does) resolved to their URL, internal links recorded for the
+//! checks made once every page is rendered, every destination recorded
+//! where it is written (for `check`).
 
 use std::collections::HashMap;
 use std::ops::Range;
@@ -9,6 +11,7 @@ use pulldown_cmark::{CowStr, Event, LinkType, Tag};
 
 use super::raw_html::is_script_url;
 use super::{Ctx, LinkRef, Place, RenderEnv};
+use crate::urls::percent_decode_lossy;
 
 /// A reference definition (`[label]: @/page.md`) of the page.
 #[derive(Debug, Clone)]
@@ -44,7 +47,7 @@ pub(crate) fn process(
     for def in defs {
         let at = ctx.position(def.offset);
         let rewritten = check(&def.dest, def.offset, at, false, env, ctx, out.links);
-        if is_internal(&def.dest) {
+        if checked_here(&def.dest, rewritten.as_deref()) {
             let value = rewritten.clone().unwrap_or_else(|| def.dest.clone());
             out.places.push(Place::new(value, at));
         }
@@ -71,7 +74,11 @@ pub(crate) fn process(
             LinkType::Reference | LinkType::Collapsed | LinkType::Shortcut
         );
         let (rewritten, placed_at_definition) = match by_definition.get(&**dest_url) {
-            Some(known) if from_definition => (known.clone(), is_internal(dest_url)),
+            Some(known) if from_definition => {
+                (known.clone(), checked_here(dest_url, known.as_deref()))
+            }
+            // `<contact@amie.fr>`: an address, not a file beside the page.
+            _ if link_type == LinkType::Email => (None, false),
             _ => (
                 check(dest_url, offset, at, image, env, ctx, out.links),
                 false,
@@ -101,12 +108,15 @@ pub(crate) fn process(
     }
 }
 
-/// A destination [`check`] records as an internal link.
-fn is_internal(dest: &str) -> bool {
-    matches!(
-        classify(dest),
-        Target::Source { .. } | Target::SiteRelative { .. } | Target::SamePage { .. }
-    )
+/// A destination of a reference definition placed at the definition,
+/// once (`rewritten`: what [`check`] made of it): an internal link, or a
+/// relative one resolved to a file or page.
+fn checked_here(dest: &str, rewritten: Option<&str>) -> bool {
+    match classify(dest) {
+        Target::Source { .. } | Target::SiteRelative { .. } | Target::SamePage { .. } => true,
+        Target::Relative { .. } => rewritten.is_some(),
+        Target::Other => false,
+    }
 }
 
 /// Checks one destination written at `offset` (file position `at`);
@@ -131,13 +141,35 @@ fn check(
     };
     match classify(dest) {
         Target::Source { path, anchor } => {
-            record(path, anchor, true);
-            match env.page_url(path) {
+            let path = percent_decode_lossy(path);
+            record(&path, anchor, true);
+            match env.page_url(&path) {
                 Some(url) => Some(with_anchor(&url, anchor)),
                 None => {
-                    ctx.error_at(offset, broken_message(path, image));
+                    ctx.error_at(offset, broken_message(&path, image));
                     None
                 }
+            }
+        }
+        Target::Relative { path, suffix } => {
+            let decoded = percent_decode_lossy(path);
+            let source = beside(env.document_path(), &decoded);
+            let url = source.as_deref().and_then(|s| env.page_url(s));
+            let markdown = is_markdown(&decoded);
+            match (url, source) {
+                (Some(url), Some(source)) => {
+                    if markdown {
+                        record(&source, split_anchor(suffix).1, true);
+                    }
+                    Some(format!("{url}{suffix}"))
+                }
+                _ if markdown || image || names_a_file(&decoded) => {
+                    let what = Missing::of(markdown, image);
+                    ctx.error_at(offset, missing_message(what, path, env.document_path()));
+                    None
+                }
+                // A page URL written relative (`../faq/`): `check` checks it.
+                _ => None,
             }
         }
         Target::SiteRelative { url, anchor } => {
@@ -146,10 +178,6 @@ fn check(
         }
         Target::SamePage { anchor } => {
             record("", Some(anchor), false);
-            None
-        }
-        Target::RelativeMarkdown => {
-            ctx.error_at(offset, relative_md_message(dest));
             None
         }
         Target::Other => None,
@@ -171,10 +199,10 @@ pub(crate) enum Target<'s> {
     },
     /// `#anchor`: a heading of the same page.
     SamePage { anchor: &'s str },
-    /// `autre-page.md`: a relative link to a Markdown file, which would be
-    /// broken once rendered (should be written `@/…`).
-    RelativeMarkdown,
-    /// Anything else (`https://…`, `mailto:`, relative URLs...).
+    /// `photo.png`, `../autre-page.md#x`: a file or page looked up beside
+    /// the `.md` file; `suffix` is the query and anchor (`?x#y`), kept.
+    Relative { path: &'s str, suffix: &'s str },
+    /// Anything else (`https://…`, `mailto:`, `//cdn…`, `?x=1`...).
     Other,
 }
 
@@ -201,15 +229,69 @@ pub(crate) fn classify(dest: &str) -> Target<'_> {
             Target::SamePage { anchor }
         };
     }
-    let (before, _) = split_anchor(dest);
-    let path = before.split('?').next().unwrap_or(before);
+    let end = dest.find(['?', '#']).unwrap_or(dest.len());
+    let (path, suffix) = dest.split_at(end);
     let has_scheme = path
         .split_once(':')
         .is_some_and(|(scheme, _)| !scheme.is_empty() && !scheme.contains('/'));
-    if !has_scheme && path.to_ascii_lowercase().ends_with(".md") {
-        return Target::RelativeMarkdown;
+    if has_scheme || path.is_empty() || dest.starts_with("//") {
+        return Target::Other;
     }
-    Target::Other
+    Target::Relative { path, suffix }
+}
+
+/// The source path (relative to `content/`) of `relative` (decoded) seen
+/// from the folder of the document `document`; `None` above `content/`.
+pub(crate) fn beside(document: &str, relative: &str) -> Option<String> {
+    let folder = document.rsplit_once('/').map_or("", |(folder, _)| folder);
+    let mut parts: Vec<&str> = folder.split('/').filter(|p| !p.is_empty()).collect();
+    for part in relative.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            part => parts.push(part),
+        }
+    }
+    Some(parts.join("/"))
+}
+
+fn is_markdown(path: &str) -> bool {
+    path.to_ascii_lowercase().ends_with(".md")
+}
+
+/// A relative destination that can only name a file (`bulletin.pdf`),
+/// not a page URL written relative (`../faq/`, `faq.html`, `contact`).
+fn names_a_file(path: &str) -> bool {
+    let name = path.rsplit('/').next().unwrap_or(path);
+    match name.rsplit_once('.') {
+        Some((stem, ext)) => {
+            let ext = ext.to_ascii_lowercase();
+            !stem.is_empty() && !ext.is_empty() && ext != "html" && ext != "htm"
+        }
+        None => false,
+    }
+}
+
+/// What a relative destination that names nothing was meant to be.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Missing {
+    Page,
+    Image,
+    File,
+}
+
+impl Missing {
+    fn of(markdown: bool, image: bool) -> Missing {
+        if image {
+            Missing::Image
+        } else if markdown {
+            Missing::Page
+        } else {
+            Missing::File
+        }
+    }
 }
 
 /// French message for a `@/` link whose file does not exist.
@@ -222,11 +304,19 @@ pub(crate) fn broken_message(path: &str, image: bool) -> String {
     format!("{what} : @/{path} n'existe pas (chemin relatif au dossier content/)")
 }
 
-pub(crate) fn relative_md_message(dest: &str) -> String {
-    format!(
-        "lien vers un fichier Markdown sans « @/ » : « {dest} » ne marchera pas sur le site ; \
-         écrivez « @/chemin/depuis/content.md »"
-    )
+/// French message for a relative destination (`path` as written) that
+/// names no file beside the document `document`.
+pub(crate) fn missing_message(what: Missing, path: &str, document: &str) -> String {
+    let (what, searched) = match what {
+        Missing::Page => ("page introuvable", "cherchée"),
+        Missing::Image => ("image introuvable", "cherchée"),
+        Missing::File => ("fichier introuvable", "cherché"),
+    };
+    if document.is_empty() {
+        format!("{what} : {path} ({searched} dans content/)")
+    } else {
+        format!("{what} : {path} ({searched} à côté de content/{document})")
+    }
 }
 
 /// The final URL of a `@/` link: the page URL and the anchor.
@@ -276,9 +366,59 @@ mod tests {
         assert_eq!(classify("//cdn.example.org/x.js"), Target::Other);
         assert_eq!(classify("https://example.org/a.md"), Target::Other);
         assert_eq!(classify("mailto:contact@example.org"), Target::Other);
-        assert_eq!(classify("autre-page.md#x"), Target::RelativeMarkdown);
-        assert_eq!(classify("../Autre.MD"), Target::RelativeMarkdown);
-        assert_eq!(classify("image.png"), Target::Other);
+        assert_eq!(
+            classify("autre-page.md#x"),
+            Target::Relative {
+                path: "autre-page.md",
+                suffix: "#x"
+            }
+        );
+        assert_eq!(
+            classify("../Autre.MD"),
+            Target::Relative {
+                path: "../Autre.MD",
+                suffix: ""
+            }
+        );
+        assert_eq!(
+            classify("images/photo.png?v=2#haut"),
+            Target::Relative {
+                path: "images/photo.png",
+                suffix: "?v=2#haut"
+            }
+        );
+        assert_eq!(classify("?x=1"), Target::Other);
+        assert_eq!(classify(""), Target::Other);
+    }
+
+    #[test]
+    fn relative_paths_are_looked_up_beside_the_document() {
+        let stand = "actualites/stand.md";
+        assert_eq!(beside(stand, "photo.png").unwrap(), "actualites/photo.png");
+        assert_eq!(
+            beside(stand, "./images/a.png").unwrap(),
+            "actualites/images/a.png"
+        );
+        assert_eq!(
+            beside(stand, "../services/x.pdf").unwrap(),
+            "services/x.pdf"
+        );
+        assert_eq!(
+            beside("actualites/_index.md", "a.png").unwrap(),
+            "actualites/a.png"
+        );
+        assert_eq!(beside("faq.md", "a.png").unwrap(), "a.png");
+        assert_eq!(beside("faq.md", "../a.png"), None);
+        assert!(names_a_file("bulletin.pdf") && names_a_file("a/Photo.JPG"));
+        assert!(!names_a_file("../faq/") && !names_a_file("faq.html") && !names_a_file("contact"));
+        assert_eq!(
+            missing_message(Missing::Image, "photo.png", stand),
+            "image introuvable : photo.png (cherchée à côté de content/actualites/stand.md)"
+        );
+        assert_eq!(
+            missing_message(Missing::File, "a.pdf", ""),
+            "fichier introuvable : a.pdf (cherché dans content/)"
+        );
     }
 
     #[test]

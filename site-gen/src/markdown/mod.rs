@@ -22,9 +22,17 @@ pub type ShortcodeArgs = serde_json::Map<String, serde_json::Value>;
 
 /// What rendering one page needs from the rest of the site.
 pub trait RenderEnv: Sync {
-    /// Final URL of the page or section whose source path, relative to
-    /// `content/`, is `source_path` (e.g. `services/_index.md`), if it exists.
+    /// Final URL of the page, section or copied file whose source path,
+    /// relative to `content/`, is `source_path` (e.g. `services/_index.md`,
+    /// `actualites/photo.png`), if it exists.
     fn page_url(&self, source_path: &str) -> Option<String>;
+    /// Source path, relative to `content/`, of the document being rendered
+    /// (`actualites/stand.md`): relative links and images are looked up
+    /// beside it, as an editor's preview does. `""` when there is none (the
+    /// links resolve from `content/`).
+    fn document_path(&self) -> &str {
+        ""
+    }
     /// HTML of a shortcode call; an error is reported at the call.
     fn shortcode(&self, name: &str, args: &ShortcodeArgs) -> Result<String, ShortcodeError>;
 }

@@ -11,6 +11,7 @@ impl RenderEnv for TestEnv {
             "combien-ca-coute.md" => Some("/combien-ca-coute/".into()),
             "services/_index.md" => Some("/services/".into()),
             "images/logo.png" => Some("/images/logo.png".into()),
+            "photo.jpg" => Some("/photo.jpg".into()),
             _ => None,
         }
     }
@@ -258,7 +259,29 @@ fn unknown_reference_and_relative_md_are_reported() {
     assert_eq!((e[0].0, e[0].1), (1, 1));
     assert!(e[0].2.contains("[nulle-part]"));
     assert_eq!((e[1].0, e[1].1), (1, 20));
-    assert!(e[1].2.contains("@/"));
+    assert_eq!(
+        e[1].2,
+        "page introuvable : autre.md (cherchée dans content/)"
+    );
+}
+
+#[test]
+fn relative_md_links_and_files_resolve_like_at_links() {
+    let r = ok(
+        "[t](combien-ca-coute.md#x) [s](./services/_index.md) ![p](photo.jpg)\n",
+        PLAIN,
+    );
+    assert!(
+        r.html.contains("href=\"/combien-ca-coute/#x\""),
+        "{}",
+        r.html
+    );
+    assert!(r.html.contains("href=\"/services/\""), "{}", r.html);
+    assert!(r.html.contains("src=\"/photo.jpg\""), "{}", r.html);
+    // The anchor of a relative `.md` link is checked like a `@/` one.
+    assert!(r.links.iter().any(|l| l.target == "combien-ca-coute.md"
+        && l.by_source_path
+        && l.anchor.as_deref() == Some("x")));
 }
 
 // ----- where links and ids are written (for `check`) ---------------------------
@@ -288,7 +311,7 @@ fn every_link_destination_is_placed_as_the_html_gets_it() {
         [
             ("/combien-ca-coute/#x", 7, 1),
             ("https://exemple.fr/x", 1, 1),
-            ("photo.jpg", 1, 27),
+            ("/photo.jpg", 1, 27),
             ("/images/logo.png", 1, 42),
             ("/services/#tarifs", 2, 1),
             ("#haut", 2, 24),

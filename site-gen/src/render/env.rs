@@ -370,7 +370,7 @@ fn services_arg(v: Option<&Value>) -> Result<ServiceSet, BuiltinError> {
 
 impl RenderEnv for SiteEnv<'_> {
     fn page_url(&self, source_path: &str) -> Option<String> {
-        self.urls.page(source_path)
+        self.urls.content(source_path)
     }
 
     fn shortcode(&self, name: &str, args: &ShortcodeArgs) -> Result<String, ShortcodeError> {

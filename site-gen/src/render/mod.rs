@@ -34,8 +34,9 @@ pub struct MarkdownResult {
 /// What rendering a document asked of the rest of the site.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Uses {
-    /// Every `@/` source path looked up, with the URL it had (none when
-    /// it did not exist).
+    /// Every source path looked up (`@/` links, relative links and images
+    /// resolved beside the document), with the URL it had (none when it
+    /// did not exist).
     pub page_urls: Vec<(String, Option<String>)>,
     /// The document calls `calculateur()` (pricing data and widget).
     pub calculator: bool,
@@ -52,6 +53,8 @@ pub struct Uses {
 /// Records every look-up of a document's rendering.
 struct Tracking<'e> {
     env: &'e dyn RenderEnv,
+    /// The document's source path.
+    document: &'e str,
     page_urls: Mutex<Vec<(String, Option<String>)>>,
     calculator: AtomicBool,
     pricing: AtomicBool,
@@ -67,6 +70,10 @@ impl RenderEnv for Tracking<'_> {
             .unwrap_or_else(|e| e.into_inner())
             .push((source_path.to_string(), url.clone()));
         url
+    }
+
+    fn document_path(&self) -> &str {
+        self.document
     }
 
     fn shortcode(&self, name: &str, args: &ShortcodeArgs) -> Result<String, ShortcodeError> {
@@ -95,6 +102,7 @@ impl RenderEnv for Tracking<'_> {
 pub fn markdown_one(doc: &Document, opts: &MarkdownOptions, env: &dyn RenderEnv) -> MarkdownResult {
     let tracking = Tracking {
         env,
+        document: &doc.source_path,
         page_urls: Mutex::new(Vec::new()),
         calculator: AtomicBool::new(false),
         pricing: AtomicBool::new(false),

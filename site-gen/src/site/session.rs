@@ -470,7 +470,9 @@ impl Session {
             c.theme_changed_at == theme.changed_at && c.content_read_at == read_at
         });
         if !fresh {
-            let (by_source, hashes, urls_key) = url_inputs(config, theme, loaded, &self.assets);
+            let content = self.opts.root.join("content");
+            let inputs = url_inputs(config, theme, loaded, &self.assets, &content);
+            let (by_source, hashes, files, urls_key) = inputs;
             match &mut self.compiled {
                 Some(c) if c.theme_changed_at == theme.changed_at && c.urls_key == urls_key => {
                     c.content_read_at = read_at;
@@ -483,7 +485,8 @@ impl Session {
                     {
                         self.urls_changed_at = self.now;
                     }
-                    let urls = Arc::new(Urls::new(config.base_url(), by_source, hashes));
+                    let urls =
+                        Arc::new(Urls::new(config.base_url(), by_source, hashes).with_files(files));
                     let tera = theme.parsed.bind(Arc::clone(&urls));
                     self.compiled = Some(Compiled {
                         templates: TemplateKeys::new(&tera, &theme.theme),
@@ -565,10 +568,22 @@ fn read_asset(path: &Path) -> Result<(Bytes, String), Diagnostic> {
         })
 }
 
-type UrlInputs = (HashMap<String, String>, HashMap<String, String>, Key);
+type UrlInputs = (
+    HashMap<String, String>,
+    HashMap<String, String>,
+    HashMap<String, String>,
+    Key,
+);
 
-/// The URL map's inputs (page paths by source, asset hashes) and their key.
-fn url_inputs(config: &Config, theme: &ThemeState, loaded: &Loaded, assets: &Assets) -> UrlInputs {
+/// The URL map's inputs (page paths by source, asset hashes, the output
+/// files of the files `content/` copies by their path in it) and their key.
+fn url_inputs(
+    config: &Config,
+    theme: &ThemeState,
+    loaded: &Loaded,
+    assets: &Assets,
+    content: &Path,
+) -> UrlInputs {
     let mut hashes: HashMap<String, String> = theme.hashes.iter().cloned().collect();
     for asset in &loaded.assets {
         if let Some(Ok((_, hash))) = assets.get(&asset.source) {
@@ -580,9 +595,19 @@ fn url_inputs(config: &Config, theme: &ThemeState, loaded: &Loaded, assets: &Ass
         .iter()
         .map(|d| (d.source_path.clone(), d.path.clone()))
         .collect();
+    let files: HashMap<String, String> = loaded
+        .assets
+        .iter()
+        .filter_map(|a| {
+            Some((
+                source_path(a.source.strip_prefix(content).ok()?)?,
+                a.output.clone(),
+            ))
+        })
+        .collect();
     let mut key = KeyBuilder::new("urls");
     key.str(config.base_url());
-    for map in [&by_source, &hashes] {
+    for map in [&by_source, &hashes, &files] {
         let mut sorted: Vec<(&String, &String)> = map.iter().collect();
         sorted.sort();
         key.u64(sorted.len() as u64);
@@ -590,7 +615,13 @@ fn url_inputs(config: &Config, theme: &ThemeState, loaded: &Loaded, assets: &Ass
             key.str(k).str(v);
         }
     }
-    (by_source, hashes, key.finish())
+    (by_source, hashes, files, key.finish())
+}
+
+/// A path relative to `content/` as links write it (`images/photo.png`).
+fn source_path(rel: &Path) -> Option<String> {
+    let parts: Option<Vec<&str>> = rel.components().map(|c| c.as_os_str().to_str()).collect();
+    Some(parts?.join("/"))
 }
 
 /// The menu of the config, every URL resolved (`@/` links checked).

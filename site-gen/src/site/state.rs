@@ -228,7 +228,7 @@ impl MdEntry {
                 || uses
                     .page_urls
                     .iter()
-                    .all(|(source, url)| urls.page(source) == *url));
+                    .all(|(source, url)| urls.content(source) == *url));
         if valid {
             self.lookups.urls_changed_at = now.urls_changed_at;
         }
