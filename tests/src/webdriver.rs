@@ -695,7 +695,11 @@ impl<'d> Session<'d> {
             .iter()
             .filter_map(|e| serde_json::from_str::<Value>(e["message"].as_str()?).ok())
             .map(|m| m["message"].clone())
-            .filter(|m| m["method"].as_str().is_some_and(|n| n.starts_with("Network.")))
+            .filter(|m| {
+                m["method"]
+                    .as_str()
+                    .is_some_and(|n| n.starts_with("Network."))
+            })
             .collect())
     }
 
