@@ -5,8 +5,7 @@
 
 mod common;
 
-use common::{assert_error, page, stderr, Site, BUILD, HOME};
-use site_gen::check::{check, CheckOptions};
+use common::{assert_error, check_is_clean, page, stderr, Site, BUILD, HOME};
 
 const SECTION: (&str, &str) = (
     "content/actualites/_index.md",
@@ -65,24 +64,6 @@ const EXPECTED: &[(&str, &str)] = &[
     ("actualites/images/photo.png", "png de près"),
     ("actualites/stand.png", "png par @/"),
 ];
-
-fn check_is_clean(site: &Site) {
-    let report = check(&CheckOptions {
-        root: site.root().to_path_buf(),
-        include_drafts: false,
-        widget: false,
-        external: false,
-        skip: Vec::new(),
-    })
-    .unwrap_or_else(|d| panic!("check: the build failed:\n{d}"));
-    let all: Vec<String> = report
-        .problems
-        .iter()
-        .chain(&report.warnings)
-        .map(ToString::to_string)
-        .collect();
-    assert!(all.is_empty(), "site-gen check found:\n{}", all.join("\n"));
-}
 
 #[test]
 fn files_and_pages_beside_the_markdown_get_their_published_url() {

@@ -10,7 +10,6 @@ use std::path::{Component, Path, PathBuf};
 
 use common::Site;
 use serde_json::Value;
-use site_gen::check::{check, CheckOptions};
 
 /// The site of [`CONTENT`] with `site_toml`; root-relative links are
 /// written for the URL style `style` (`pretty` or `html`).
@@ -41,22 +40,9 @@ fn build_to_disk(site: &Site) -> (PathBuf, BTreeMap<String, Vec<u8>>) {
     (out, files)
 }
 
+/// `check` finds nothing, and it did look at the links.
 fn check_is_clean(site: &Site) {
-    let report = check(&CheckOptions {
-        root: site.root().to_path_buf(),
-        include_drafts: false,
-        widget: false,
-        external: false,
-        skip: Vec::new(),
-    })
-    .unwrap_or_else(|d| panic!("check: the build failed:\n{d}"));
-    let all: Vec<String> = report
-        .problems
-        .iter()
-        .chain(&report.warnings)
-        .map(ToString::to_string)
-        .collect();
-    assert!(all.is_empty(), "site-gen check found:\n{}", all.join("\n"));
+    let report = common::check_is_clean(site);
     assert!(report.internal_links > 20, "{}", report.internal_links);
 }
 

@@ -12,6 +12,7 @@ use std::process::{Child, Command, Output, Stdio};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
+use site_gen::check::{check, CheckOptions, CheckReport};
 use site_gen::{BuildOptions, BuiltSite, Diagnostics};
 
 pub const BIN: &str = env!("CARGO_BIN_EXE_site-gen");
@@ -515,4 +516,24 @@ impl LivePage {
             }
         }
     }
+}
+
+/// `site-gen check` on `site` finds no problem and no warning.
+pub fn check_is_clean(site: &Site) -> CheckReport {
+    let report = check(&CheckOptions {
+        root: site.root().to_path_buf(),
+        include_drafts: false,
+        widget: false,
+        external: false,
+        skip: Vec::new(),
+    })
+    .unwrap_or_else(|d| panic!("check: the build failed:\n{d}"));
+    let all: Vec<String> = report
+        .problems
+        .iter()
+        .chain(&report.warnings)
+        .map(ToString::to_string)
+        .collect();
+    assert!(all.is_empty(), "site-gen check found:\n{}", all.join("\n"));
+    report
 }
