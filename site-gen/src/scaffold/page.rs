@@ -11,6 +11,8 @@ use jiff::civil::Date;
 use crate::content::paths::is_reserved;
 use crate::slug::slugify;
 
+use super::FileError;
+
 /// A page created by [`new_page`].
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Created {
@@ -52,24 +54,8 @@ pub enum NewPageError {
     IsSection { folder: String },
     #[error("{} mène hors de content/ (lien symbolique) : refusé", .0.display())]
     OutsideContent(PathBuf),
-    #[error("{action} {} : {source}", path.display())]
-    Io {
-        /// What could not be done, in French: `impossible de créer`.
-        action: &'static str,
-        path: PathBuf,
-        #[source]
-        source: std::io::Error,
-    },
-}
-
-impl NewPageError {
-    fn io(action: &'static str, path: &Path, source: std::io::Error) -> Self {
-        NewPageError::Io {
-            action,
-            path: path.to_path_buf(),
-            source,
-        }
-    }
+    #[error(transparent)]
+    Io(#[from] FileError),
 }
 
 /// What is wrong with a typed page name.
@@ -136,11 +122,11 @@ pub fn new_page(
     }
     let parent = file.parent().unwrap_or(&content);
     std::fs::create_dir_all(parent)
-        .map_err(|e| NewPageError::io("impossible de créer le dossier", parent, e))?;
+        .map_err(FileError::of("impossible de créer le dossier", parent))?;
     // A symbolic link inside content/ must not lead the file elsewhere.
     let resolve = |p: &Path| {
         p.canonicalize()
-            .map_err(|e| NewPageError::io("impossible de résoudre le chemin", p, e))
+            .map_err(FileError::of("impossible de résoudre le chemin", p))
     };
     let (real_parent, real_content) = (resolve(parent)?, resolve(&content)?);
     if !real_parent.starts_with(&real_content) {
@@ -166,10 +152,10 @@ pub fn new_page(
         .open(&file)
         .map_err(|e| match e.kind() {
             std::io::ErrorKind::AlreadyExists => NewPageError::Exists(shown.clone()),
-            _ => NewPageError::io("impossible de créer", &shown, e),
+            _ => FileError::of("impossible de créer", &shown)(e).into(),
         })?;
     f.write_all(text.as_bytes())
-        .map_err(|e| NewPageError::io("impossible d’écrire dans", &shown, e))?;
+        .map_err(FileError::of("impossible d’écrire dans", &shown))?;
     Ok(Created {
         path: shown,
         warnings,

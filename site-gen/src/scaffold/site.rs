@@ -9,6 +9,8 @@ use std::path::{Path, PathBuf};
 
 use crate::config::TITLE_TO_FILL;
 
+use super::FileError;
+
 /// The association's published model: the one source of its numbers.
 const TARIFS: &str = include_str!("../../../content/tarifs.toml");
 
@@ -117,23 +119,8 @@ pub enum InitError {
     NotAFolder(PathBuf),
     #[error("le nom de l’association est vide ou contient un caractère de contrôle")]
     BadName,
-    #[error("{action} {} : {source}", path.display())]
-    Io {
-        /// What could not be done, in French: `impossible de créer`.
-        action: &'static str,
-        path: PathBuf,
-        #[source]
-        source: std::io::Error,
-    },
-}
-
-fn io(action: &'static str, path: &Path) -> impl FnOnce(std::io::Error) -> InitError {
-    let path = path.to_path_buf();
-    move |source| InitError::Io {
-        action,
-        path,
-        source,
-    }
+    #[error(transparent)]
+    Io(#[from] FileError),
 }
 
 /// The files of a new site named `name` (else « à compléter »), relative
@@ -176,30 +163,30 @@ pub fn init_site(dir: &Path, name: Option<&str>) -> Result<Initialized, InitErro
     match std::fs::symlink_metadata(dir) {
         Ok(meta) if !meta.is_dir() => return Err(InitError::NotAFolder(dir.to_path_buf())),
         Ok(_) => {
-            let mut entries = std::fs::read_dir(dir).map_err(io("impossible de lire", dir))?;
+            let mut entries =
+                std::fs::read_dir(dir).map_err(FileError::of("impossible de lire", dir))?;
             if entries.next().is_some() {
                 return Err(InitError::NotEmpty(dir.to_path_buf()));
             }
         }
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            std::fs::create_dir_all(dir).map_err(io("impossible de créer le dossier", dir))?
-        }
-        Err(e) => return Err(io("impossible de lire", dir)(e)),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => std::fs::create_dir_all(dir)
+            .map_err(FileError::of("impossible de créer le dossier", dir))?,
+        Err(e) => return Err(FileError::of("impossible de lire", dir)(e).into()),
     }
     let mut written = Vec::new();
     for (rel, text) in files {
         let path = dir.join(rel);
         if let Some(parent) = path.parent() {
             std::fs::create_dir_all(parent)
-                .map_err(io("impossible de créer le dossier", parent))?;
+                .map_err(FileError::of("impossible de créer le dossier", parent))?;
         }
         let mut file = std::fs::OpenOptions::new()
             .write(true)
             .create_new(true)
             .open(&path)
-            .map_err(io("impossible de créer", &path))?;
+            .map_err(FileError::of("impossible de créer", &path))?;
         file.write_all(text.as_bytes())
-            .map_err(io("impossible d’écrire dans", &path))?;
+            .map_err(FileError::of("impossible d’écrire dans", &path))?;
         written.push(PathBuf::from(rel));
     }
     Ok(Initialized {
