@@ -85,10 +85,47 @@ type N = Spanned<Num>;
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct File {
+    #[serde(default)]
+    tarif: Tarif,
     poste: Poste,
     estimation: Estimation,
     services: Services,
 }
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct Tarif {
+    #[serde(default)]
+    reference: Option<Spanned<Reference>>,
+}
+
+/// The tariff's reference as written: text (`"2026-a"`) or a year (`2026`).
+struct Reference(String);
+
+impl<'de> Deserialize<'de> for Reference {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl Visitor<'_> for V {
+            type Value = Reference;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("un texte entre guillemets ou une année (par exemple \"2026\")")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Reference, E> {
+                Ok(Reference(v.to_string()))
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<Reference, E> {
+                Ok(Reference(v.to_string()))
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<Reference, E> {
+                Ok(Reference(v.to_string()))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+/// Longest tariff reference, in characters (it is printed on one line).
+const MAX_REFERENCE: usize = 40;
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -135,6 +172,8 @@ struct Coefs {
     jours_par_serveur: Option<N>,
     #[serde(default)]
     jours_par_personne: Option<N>,
+    #[serde(default)]
+    jours_de_mise_en_place: Option<N>,
 }
 
 impl Coefs {
@@ -835,6 +874,7 @@ fn key_at(text: &str, offset: usize) -> Option<String> {
 fn known_keys(path: &str) -> Option<&'static [&'static str]> {
     Some(match path {
         "" => fields::<File>(),
+        "tarif" => fields::<Tarif>(),
         "poste" => fields::<Poste>(),
         "estimation" => fields::<Estimation>(),
         "services" => fields::<Services>(),
@@ -878,6 +918,7 @@ fn parse_params_ctx(ctx: &mut Ctx<'_>) -> Result<Params, DataError> {
         File::deserialize(toml::de::Deserializer::from(doc)).map_err(|e| ctx.toml_error(&e))?;
     let p = &file.poste;
     let mut services = [ServiceCoefs::default(); 9];
+    let mut setup_days = [0; 9];
     for s in Service::ALL {
         let coefs = file.services.get(s);
         for c in Coef::ALL {
@@ -886,7 +927,14 @@ fn parse_params_ctx(ctx: &mut Ctx<'_>) -> Result<Params, DataError> {
                 services[s.index()].set(c, v);
             }
         }
+        if let Some(n) = &coefs.jours_de_mise_en_place {
+            setup_days[s.index()] = ctx.centi(Field::Setup(s), n)?;
+        }
     }
+    let reference = match &file.tarif.reference {
+        Some(r) => Some(reference(ctx, r)?),
+        None => None,
+    };
     Ok(Params {
         parts: ctx.count(Field::Parts, &p.parts)?,
         salaries: ctx.centi(Field::Salaries, &p.salaires_par_an)?,
@@ -901,7 +949,29 @@ fn parse_params_ctx(ctx: &mut Ctx<'_>) -> Result<Params, DataError> {
         },
         catch_up_days: ctx.centi(Field::CatchUpDays, &file.estimation.jours_de_rattrapage)?,
         services,
+        setup_days,
+        reference,
     })
+}
+
+/// `tarif.reference`: one line of text, printed on every estimate.
+fn reference(ctx: &Ctx<'_>, r: &Spanned<Reference>) -> Result<String, DataError> {
+    let text = r.get_ref().0.trim();
+    let problem = if text.is_empty() {
+        "la référence est vide (indiquez par exemple l’année du tarif\u{202f}: \"2026\")"
+    } else if text.chars().count() > MAX_REFERENCE {
+        "la référence est trop longue (au plus 40 caractères)"
+    } else if text.chars().any(char::is_control) {
+        "la référence tient sur une ligne"
+    } else {
+        return Ok(text.to_string());
+    };
+    let key = "tarif.reference";
+    Err(ctx.error(
+        Some(r.span()),
+        Some(key.to_string()),
+        format!("clé « {key} »\u{202f}: {problem}"),
+    ))
 }
 
 /// Parses and validates the text of the data file. `path` is only used in

@@ -72,8 +72,11 @@ pub fn render_table(model: &Model) -> String {
     s.push_str(&f::money(model.part_price()));
     s.push_str(" et ");
     s.push_str(&f::days(model.days_per_part()));
+    // Every year alike: a part's price and days do not change after the
+    // first year (set-up and catch-up are counted by the calculator).
     s.push_str(
-        " de travail par an)</caption>\n<thead><tr><th scope=\"col\">Parts</th>\
+        " de travail par an, chaque année\u{202f}; les montants par mois sont arrondis au \
+         centime)</caption>\n<thead><tr><th scope=\"col\">Parts</th>\
          <th scope=\"col\">Coût par an</th><th scope=\"col\">Coût par mois</th>\
          <th scope=\"col\">Jours de travail par an</th></tr></thead>\n<tbody>\n",
     );

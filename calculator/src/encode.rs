@@ -5,20 +5,24 @@
 //! [`Model::decode`], so editing `content/tarifs.toml` never requires
 //! rebuilding the wasm.
 //!
-//! Format: `amie1,` followed by 45 comma-separated decimal integers, in this
-//! order: parts, salaries (cents), running costs (cents), days per month,
-//! months per year, pooled days, hours per day (hundredths), subscribed parts
+//! Format: `amie2,` followed by 57 comma-separated values, in this order:
+//! parts, salaries (cents), running costs (cents), days per month, months
+//! per year, pooled days, hours per day (hundredths), subscribed parts
 //! (empty when not published), catch-up days (hundredths), then for each
 //! service of [`Service::ALL`] its 4 coefficients in [`Coef::ALL`] order
-//! (hundredths of a day). Only ASCII digits, `-`, `,` and letters: safe in an
-//! HTML attribute without escaping.
+//! (hundredths of a day), then each service's set-up days (hundredths),
+//! then three texts, percent-encoded and empty when unset: the tariff's
+//! reference, the association's name and its e-mail address
+//! ([`Contact`](crate::model::Contact)). Only ASCII letters, digits, `-`,
+//! `.`, `_`, `~`, `%` and `,`: safe in an HTML attribute.
 
 use core::fmt;
 
-use crate::model::{Coef, Model, ModelError, Params, Service, ServiceCoefs};
+use crate::model::{Coef, Contact, Model, ModelError, Params, Service, ServiceCoefs};
+use crate::query::{decode_component, encode_component};
 
-const PREFIX: &str = "amie1,";
-const COUNT: usize = 9 + 9 * 4;
+const PREFIX: &str = "amie2,";
+const COUNT: usize = 9 + 9 * 4 + 9 + 3;
 
 /// Why [`Model::decode`] failed.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -74,7 +78,7 @@ impl Model {
     /// Compact text form of the base figures (see the module doc).
     pub fn encode(&self) -> String {
         let p = self.params();
-        let mut s = String::from("amie1");
+        let mut s = String::from("amie2");
         for v in [
             p.parts,
             p.salaries,
@@ -94,6 +98,16 @@ impl Model {
         for svc in Service::ALL {
             for c in Coef::ALL {
                 push(&mut s, p.services[svc.index()].get(c));
+            }
+        }
+        for svc in Service::ALL {
+            push(&mut s, p.setup_days[svc.index()]);
+        }
+        let contact = self.contact();
+        for text in [&p.reference, &contact.name, &contact.email] {
+            s.push(',');
+            if let Some(t) = text {
+                s.push_str(&encode_component(t));
             }
         }
         s
@@ -133,6 +147,11 @@ impl Model {
                 svc.set(c, num(9 + si * 4 + ci)?);
             }
         }
+        let mut setup_days = [0; 9];
+        for (i, d) in setup_days.iter_mut().enumerate() {
+            *d = num(45 + i)?;
+        }
+        let text = |i: usize| Some(decode_component(fields[i])).filter(|t| !t.is_empty());
         let params = Params {
             parts: num(0)?,
             salaries: num(1)?,
@@ -144,7 +163,12 @@ impl Model {
             subscribed,
             catch_up_days: num(8)?,
             services,
+            setup_days,
+            reference: text(54),
         };
-        Ok(Model::new(params)?)
+        Ok(Model::new(params)?.with_contact(Contact {
+            name: text(55),
+            email: text(56),
+        }))
     }
 }

@@ -70,11 +70,18 @@ pub struct Estimate {
     pub share: Centi,
     /// More parts than the whole job.
     pub exceeds_pool: bool,
-    /// Days needed per year by the profile (profile estimates only),
-    /// including the catch-up if any.
+    /// Days needed the first year by the profile (profile estimates only):
+    /// recurring days + set-up days + the catch-up if any.
     pub days_needed: Option<Centi>,
-    /// Parts needed after the first year, when a catch-up is counted.
-    pub parts_after_catch_up: Option<u32>,
+    /// Days needed every year by the profile (profile estimates only).
+    pub recurring_days: Option<Centi>,
+    /// Set-up days of the chosen services, counted the first year only.
+    pub setup_days: Centi,
+    /// Catch-up days counted the first year (0 without the catch-up).
+    pub catch_up_days: Centi,
+    /// Parts needed the following years, when the first year counts
+    /// set-up or catch-up days (profile estimates only).
+    pub parts_following_years: Option<u32>,
     /// How the number was reached, one French sentence per line.
     pub explanation: Vec<String>,
 }
@@ -254,6 +261,16 @@ impl Profile {
     }
 }
 
+/// What only the first year counts: `la mise en place`, `le rattrapage`
+/// or both.
+fn what_first_year(setup: Centi, catch_up: Centi) -> &'static str {
+    match (setup > 0, catch_up > 0) {
+        (true, true) => "la mise en place ni le rattrapage",
+        (true, false) => "la mise en place",
+        _ => "le rattrapage",
+    }
+}
+
 /// `a × b` for the explanation: `5 postes × 0,5 jour`.
 fn times(n: u32, singular: &str, plural: &str, coef: Centi) -> String {
     let mut s = f::count(n as i64, singular, plural);
@@ -275,7 +292,10 @@ impl Model {
             share: self.share_of(parts.min(self.total_parts())),
             exceeds_pool: parts > self.total_parts(),
             days_needed: None,
-            parts_after_catch_up: None,
+            recurring_days: None,
+            setup_days: 0,
+            catch_up_days: 0,
+            parts_following_years: None,
             explanation: Vec::new(),
         }
     }
@@ -371,14 +391,21 @@ impl Model {
             .collect()
     }
 
+    /// Set-up days of the services of `profile`, counted the first year.
+    pub fn setup_days_of(&self, profile: &Profile) -> Centi {
+        profile.services.iter().map(|s| self.setup_days(s)).sum()
+    }
+
     /// Estimate from a structure's profile: days needed per service, plus
-    /// the catch-up the first year, ÷ days per part, rounded up, at least 1.
+    /// the set-up of the chosen services and the catch-up the first year,
+    /// ÷ days per part, rounded up, at least 1. The parts shown are the
+    /// first year's; the following years' are given apart.
     pub fn estimate_profile(&self, profile: &Profile) -> Estimate {
         let profile = profile.clamped();
         let mut lines = Vec::new();
-        let mut total: Centi = 0;
+        let mut recurring: Centi = 0;
         for line in self.service_lines(&profile) {
-            total += line.days;
+            recurring += line.days;
             let label = line.service.label();
             let coefs = self.coefs(line.service);
             lines.push(match line.terms.len() {
@@ -399,52 +426,89 @@ impl Model {
         if profile.services.is_empty() {
             lines.push("Aucun service choisi.".into());
         }
-        let recurring = total;
+        let setup = self.setup_days_of(&profile);
+        let catch_up = if profile.rattrapage {
+            self.catch_up_days()
+        } else {
+            0
+        };
+        let first_year = recurring + setup + catch_up;
+        if setup > 0 {
+            let terms: Vec<String> = profile
+                .services
+                .iter()
+                .filter(|s| self.setup_days(*s) > 0)
+                .map(|s| [s.label(), " ", &f::days(self.setup_days(s))].concat())
+                .collect();
+            lines.push(format!(
+                "Mise en place des services, la première année seulement\u{202f}: {}{}.",
+                terms.join(" + "),
+                if terms.len() > 1 {
+                    [" = ", &f::days(setup)].concat()
+                } else {
+                    String::new()
+                },
+            ));
+        }
         if profile.rattrapage {
-            total += self.catch_up_days();
             lines.push(format!(
                 "Rattrapage de l’installation\u{202f}: {} de travail, une seule fois, \
                  comptés la première année.",
-                f::days(self.catch_up_days())
+                f::days(catch_up)
             ));
         }
-        lines.push(format!(
-            "Total\u{202f}: {} de travail par an{}.",
-            f::days(total),
-            if profile.rattrapage {
-                " la première année"
-            } else {
-                ""
-            }
-        ));
-        let parts = self.parts_for_days(total);
-        if total <= 0 {
+        let extra = setup + catch_up > 0;
+        lines.push(if extra {
+            format!(
+                "Total la première année\u{202f}: {} de travail ({} par an + {} la première année).",
+                f::days(first_year),
+                f::days(recurring),
+                f::days(setup + catch_up),
+            )
+        } else {
+            format!("Total\u{202f}: {} de travail par an.", f::days(first_year))
+        });
+        let parts = self.parts_for_days(first_year);
+        if first_year <= 0 {
             lines.push("Le calcul compte au moins une part\u{202f}: 1 part.".into());
         } else {
-            let exact = (total * 100) % self.days_per_part() == 0;
+            let exact = (first_year * 100) % self.days_per_part() == 0;
             lines.push(format!(
-                "Une part donne {} par an\u{202f}: {} ÷ {} {} {}, arrondi à la part supérieure\u{202f}: {}.",
+                "Une part donne {} par an\u{202f}: {} ÷ {} {} {}, arrondi à la part supérieure\u{202f}: {}{}.",
                 f::days(self.days_per_part()),
-                f::centi(total),
+                f::centi(first_year),
                 f::centi(self.days_per_part()),
                 f::equals(exact),
-                f::centi(crate::model::div_round(total * 100, self.days_per_part())),
+                f::centi(crate::model::div_round(first_year * 100, self.days_per_part())),
                 f::parts(parts),
+                if extra { " la première année" } else { "" },
             ));
         }
         let mut e = self.base_estimate(parts);
-        e.days_needed = Some(total);
-        if profile.rattrapage {
+        e.days_needed = Some(first_year);
+        e.recurring_days = Some(recurring);
+        e.setup_days = setup;
+        e.catch_up_days = catch_up;
+        if extra {
             let after = self.parts_for_days(recurring);
-            e.parts_after_catch_up = Some(after);
-            if after < parts {
-                lines.push(format!(
-                    "Les années suivantes, sans le rattrapage ({}), {} suffirai{}.",
+            e.parts_following_years = Some(after);
+            lines.push(if after < parts {
+                format!(
+                    "Les années suivantes, sans {} ({}), {} suffirai{}, soit {} par an.",
+                    what_first_year(setup, catch_up),
                     f::days(recurring),
                     f::parts(after),
                     if after < 2 { "t" } else { "ent" },
-                ));
-            }
+                    f::money(self.cost_of(after)),
+                )
+            } else {
+                format!(
+                    "Les années suivantes, sans {} ({}), il faut toujours {}.",
+                    what_first_year(setup, catch_up),
+                    f::days(recurring),
+                    f::parts(after),
+                )
+            });
         }
         e.explanation = lines;
         self.explain_outputs(&mut e);

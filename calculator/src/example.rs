@@ -30,22 +30,36 @@ pub fn render(model: &Model, profile: &Profile) -> String {
         s.push_str("<tr><td colspan=\"3\">Aucun service choisi.</td></tr>\n");
     }
     s.push_str("</tbody>\n<tfoot>\n");
-    if profile.rattrapage {
-        row(&mut s, "Besoins courants", "", recurring);
-        row(
-            &mut s,
-            "Rattrapage, la première année seulement",
-            "",
-            model.catch_up_days(),
-        );
+    let setup = estimate.setup_days;
+    let catch_up = estimate.catch_up_days;
+    // The table says which year it shows: every year alike, or the first
+    // year (set-up, catch-up) apart from the following ones.
+    if setup + catch_up > 0 {
+        row(&mut s, "Besoins courants, chaque année", "", recurring);
+        if setup > 0 {
+            row(
+                &mut s,
+                "Mise en place, la première année seulement",
+                "",
+                setup,
+            );
+        }
+        if catch_up > 0 {
+            row(
+                &mut s,
+                "Rattrapage, la première année seulement",
+                "",
+                catch_up,
+            );
+        }
         row(
             &mut s,
             "Total la première année",
             "",
-            recurring + model.catch_up_days(),
+            recurring + setup + catch_up,
         );
     } else {
-        row(&mut s, "Total", "", recurring);
+        row(&mut s, "Total, chaque année", "", recurring);
     }
     s.push_str("</tfoot>\n</table>\n<p class=\"calc-example-result\">Résultat\u{202f}: <strong>");
     s.push_str(&f::parts(estimate.parts));
@@ -57,15 +71,17 @@ pub fn render(model: &Model, profile: &Profile) -> String {
     s.push_str(" par mois) pour ");
     s.push_str(&f::days(estimate.days_per_year));
     s.push_str(" de travail par an");
-    if let Some(after) = estimate
-        .parts_after_catch_up
-        .filter(|a| *a < estimate.parts)
-    {
-        s.push_str(" la première année, puis ");
-        s.push_str(&f::parts(after));
-        s.push_str(" (");
-        s.push_str(&f::money(model.cost_of(after)));
-        s.push_str(" par an) les années suivantes");
+    if let Some(after) = estimate.parts_following_years {
+        s.push_str(" la première année");
+        if after < estimate.parts {
+            s.push_str(", puis ");
+            s.push_str(&f::parts(after));
+            s.push_str(" (");
+            s.push_str(&f::money(model.cost_of(after)));
+            s.push_str(" par an) les années suivantes");
+        } else {
+            s.push_str(" comme les années suivantes");
+        }
     }
     s.push_str(".</p>\n<ul class=\"calc-example-explanation\">\n");
     // The explanation opens with one line per service (or one saying there

@@ -47,7 +47,13 @@ pub enum Figure {
     Share,
     /// A coefficient of a service (`services.maintenance.jours_par_poste`).
     Coef(Service, Coef),
+    /// Set-up days of a service, the first year
+    /// (`services.services_web.jours_de_mise_en_place`).
+    Setup(Service),
 }
+
+/// The name of a service's set-up days, after `services.<service>.`.
+const SETUP: &str = "jours_de_mise_en_place";
 
 /// The figures with a plain name, and that name.
 const NAMED: [(Figure, &str); 23] = [
@@ -144,6 +150,9 @@ impl Figure {
         if let Some(rest) = name.strip_prefix("services.") {
             let (service, coef) = rest.split_once('.')?;
             let service = Service::ALL.into_iter().find(|s| s.key() == service)?;
+            if coef == SETUP {
+                return Some(Figure::Setup(service));
+            }
             let coef = Coef::ALL.into_iter().find(|c| c.key() == coef)?;
             return Some(Figure::Coef(service, coef));
         }
@@ -154,6 +163,7 @@ impl Figure {
     pub fn name(self) -> String {
         match self {
             Figure::Coef(s, c) => ["services.", s.key(), ".", c.key()].concat(),
+            Figure::Setup(s) => ["services.", s.key(), ".", SETUP].concat(),
             _ => NAMED
                 .iter()
                 .find(|(fig, _)| *fig == self)
@@ -168,9 +178,12 @@ impl Figure {
 
     /// Every figure.
     pub fn all() -> impl Iterator<Item = Figure> {
-        let coefs = Service::ALL
-            .into_iter()
-            .flat_map(|s| Coef::ALL.into_iter().map(move |c| Figure::Coef(s, c)));
+        let coefs = Service::ALL.into_iter().flat_map(|s| {
+            Coef::ALL
+                .into_iter()
+                .map(move |c| Figure::Coef(s, c))
+                .chain([Figure::Setup(s)])
+        });
         NAMED.iter().map(|(fig, _)| *fig).chain(coefs)
     }
 
@@ -224,6 +237,7 @@ impl Figure {
             Figure::HoursPerYear => Value::Hours(model.hours_of(parts)),
             Figure::Share => Value::Percent(model.share_of(parts)),
             Figure::Coef(s, c) => Value::Days(model.coefs(s).get(c)),
+            Figure::Setup(s) => Value::Days(model.setup_days(s)),
         })
     }
 

@@ -36,7 +36,7 @@ pub use encode::DecodeError;
 pub use estimate::{Estimate, InputError, Profile, ServiceLine};
 pub use figures::{Figure, FigureError};
 pub use model::{
-    Centi, Cents, Field, Model, ModelError, Params, Service, ServiceCoefs, ServiceSet,
+    Centi, Cents, Contact, Field, Model, ModelError, Params, Service, ServiceCoefs, ServiceSet,
 };
 pub use query::{Mode, Query};
 

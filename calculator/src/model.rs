@@ -229,6 +229,23 @@ pub struct Params {
     pub catch_up_days: Centi,
     /// Coefficients of each service, indexed by [`Service::index`].
     pub services: [ServiceCoefs; 9],
+    /// Set-up days of each service, counted the first year only, hundredths,
+    /// indexed by [`Service::index`] (`services.KEY.jours_de_mise_en_place`).
+    pub setup_days: [Centi; 9],
+    /// The tariff's reference, printed on an estimate (`tarif.reference`:
+    /// a year or a version, `2026`).
+    pub reference: Option<String>,
+}
+
+/// How to reach the association, from the site's configuration (not the
+/// data file): printed on an estimate and used by « Envoyer cette
+/// estimation ». Set by the generator with [`Model::with_contact`].
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
+pub struct Contact {
+    /// The association's name (`[organisation] name`).
+    pub name: Option<String>,
+    /// Its e-mail address (`[organisation] email`).
+    pub email: Option<String>,
 }
 
 /// A validated field of [`Params`], named after its data-file key.
@@ -244,6 +261,8 @@ pub enum Field {
     Subscribed,
     CatchUpDays,
     Service(Service, Coef),
+    /// `services.KEY.jours_de_mise_en_place`.
+    Setup(Service),
 }
 
 /// Unit of a [`Field`], for messages.
@@ -282,6 +301,7 @@ impl Field {
                 k.push_str(c.key());
                 k
             }
+            Field::Setup(s) => ["services.", s.key(), ".jours_de_mise_en_place"].concat(),
         }
     }
 
@@ -291,9 +311,11 @@ impl Field {
             Field::Salaries | Field::RunningCosts => Unit::Money,
             Field::MonthsPerYear => Unit::Months,
             Field::HoursPerDay => Unit::Hours,
-            Field::DaysPerMonth | Field::PooledDays | Field::CatchUpDays | Field::Service(..) => {
-                Unit::Days
-            }
+            Field::DaysPerMonth
+            | Field::PooledDays
+            | Field::CatchUpDays
+            | Field::Service(..)
+            | Field::Setup(_) => Unit::Days,
         }
     }
 
@@ -406,6 +428,7 @@ pub(crate) fn div_ceil(n: i64, d: i64) -> i64 {
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Model {
     params: Params,
+    contact: Contact,
     parts: u32,
     budget: Cents,
     part_price: Cents,
@@ -463,6 +486,12 @@ impl Model {
                     MAX_DAYS_PER_YEAR,
                 )?;
             }
+            check(
+                Field::Setup(s),
+                p.setup_days[s.index()],
+                false,
+                MAX_DAYS_PER_YEAR,
+            )?;
         }
         if let Some(sub) = p.subscribed {
             check(Field::Subscribed, sub, false, MAX_PARTS)?;
@@ -513,6 +542,7 @@ impl Model {
             hours_per_part,
             day_rate,
             params,
+            contact: Contact::default(),
         })
     }
 
@@ -596,6 +626,28 @@ impl Model {
     /// Coefficients of one service.
     pub fn coefs(&self, s: Service) -> ServiceCoefs {
         self.params.services[s.index()]
+    }
+    /// Set-up days of one service, counted the first year only.
+    pub fn setup_days(&self, s: Service) -> Centi {
+        self.params.setup_days[s.index()]
+    }
+    /// The tariff's reference (`2026`), if the data file gives one.
+    pub fn reference(&self) -> Option<&str> {
+        self.params.reference.as_deref()
+    }
+    /// How to reach the association (empty unless the generator set it).
+    pub fn contact(&self) -> &Contact {
+        &self.contact
+    }
+    /// The same model with the association's name and address; blank
+    /// values count as unset.
+    pub fn with_contact(mut self, contact: Contact) -> Model {
+        let keep = |v: Option<String>| v.filter(|t| !t.trim().is_empty());
+        self.contact = Contact {
+            name: keep(contact.name),
+            email: keep(contact.email),
+        };
+        self
     }
     /// One-off catch-up days (15).
     pub fn catch_up_days(&self) -> Centi {

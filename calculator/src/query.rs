@@ -113,6 +113,24 @@ pub fn decode_component(s: &str) -> String {
     String::from_utf8_lossy(&out).into_owned()
 }
 
+/// Percent-encodes text for a URL component (query value, `mailto:`
+/// subject and body): everything but ASCII letters, digits and `-._~`
+/// becomes `%XX` (UTF-8 bytes; a space is `%20`, never `+`).
+pub fn encode_component(s: &str) -> String {
+    const HEX: &[u8; 16] = b"0123456789ABCDEF";
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
+            out.push(b as char);
+        } else {
+            out.push('%');
+            out.push(HEX[(b >> 4) as usize] as char);
+            out.push(HEX[(b & 15) as usize] as char);
+        }
+    }
+    out
+}
+
 /// Splits `?a=1&b=2` (leading `?` optional) into raw `(key, value)` pairs.
 fn pairs(q: &str) -> impl Iterator<Item = (&str, &str)> {
     q.strip_prefix('?')

@@ -45,6 +45,13 @@ fn published() -> Params {
         subscribed: None,
         catch_up_days: 1500,
         services,
+        setup_days: {
+            let mut setup = [0; 9];
+            setup[Service::ServicesWeb.index()] = 400;
+            setup[Service::Hebergement.index()] = 200;
+            setup
+        },
+        reference: Some("2026".into()),
     }
 }
 
@@ -183,9 +190,10 @@ fn arb_params() -> impl Strategy<Value = Params> {
         proptest::option::of(0i64..=100),
         0i64..=36_600,
         proptest::collection::vec(0i64..=5000, 36),
+        proptest::collection::vec(0i64..=1000, 9),
     )
         .prop_map(
-            |(parts, sal, run, dpm, months, pooled, hpd, sub, catch, coefs)| {
+            |(parts, sal, run, dpm, months, pooled, hpd, sub, catch, coefs, setup)| {
                 let mut services = [ServiceCoefs::default(); 9];
                 for (i, s) in services.iter_mut().enumerate() {
                     for (j, c) in Coef::ALL.into_iter().enumerate() {
@@ -203,6 +211,8 @@ fn arb_params() -> impl Strategy<Value = Params> {
                     subscribed: sub,
                     catch_up_days: catch,
                     services,
+                    setup_days: std::array::from_fn(|i| setup[i]),
+                    reference: None,
                 }
             },
         )
@@ -323,7 +333,7 @@ proptest! {
         prop_assert_eq!(e.cost_per_year, m.cost_of(e.parts));
         prop_assert_eq!(e.days_per_year, m.days_of(e.parts));
         prop_assert!(!e.explanation.is_empty());
-        if let Some(after) = e.parts_after_catch_up {
+        if let Some(after) = e.parts_following_years {
             prop_assert!(after <= e.parts);
         }
     }
@@ -370,11 +380,11 @@ proptest! {
     #[test]
     fn decode_of_garbage_says_why(s in "\\PC{0,200}") {
         // Not our prefix: an unknown version.
-        if !s.trim().starts_with("amie1,") {
+        if !s.trim().starts_with("amie2,") {
             prop_assert_eq!(Model::decode(&s), Err(DecodeError::Version));
         }
         // Our prefix: the values are counted first.
-        let text = ["amie1,", &s].concat();
+        let text = ["amie2,", &s].concat();
         let found = s.trim_end().split(',').count();
         match Model::decode(&text) {
             Err(DecodeError::Length { found: f }) => prop_assert_eq!(f, found),
@@ -594,7 +604,7 @@ fn estimate_profile_explained() {
     });
     assert_eq!(e.days_needed, Some(2725));
     assert_eq!(e.parts, 4);
-    assert_eq!(e.parts_after_catch_up, Some(2));
+    assert_eq!(e.parts_following_years, Some(2));
 
     let none = Profile {
         services: ServiceSet::EMPTY,
@@ -725,7 +735,7 @@ fn encode_decode() {
     let m = model();
     let t = m.encode();
     assert!(
-        t.starts_with("amie1,12,2000000,400000,1200,1100,2400,700,,1500,"),
+        t.starts_with("amie2,12,2000000,400000,1200,1100,2400,700,,1500,"),
         "{t}"
     );
     assert_eq!(Model::decode(&t), Ok(m.clone()));
@@ -737,25 +747,25 @@ fn encode_decode() {
     assert_eq!(Model::decode(&with_sub.encode()), Ok(with_sub));
 
     assert_eq!(Model::decode(""), Err(crate::DecodeError::Version));
-    assert_eq!(Model::decode("amie2,1"), Err(crate::DecodeError::Version));
+    assert_eq!(Model::decode("amie1,1"), Err(crate::DecodeError::Version));
     assert!(matches!(
-        Model::decode("amie1,1,2"),
+        Model::decode("amie2,1,2"),
         Err(crate::DecodeError::Length { found: 2 })
     ));
-    let bad = t.replacen("amie1,12,", "amie1,x,", 1);
+    let bad = t.replacen("amie2,12,", "amie2,x,", 1);
     assert_eq!(
         Model::decode(&bad),
         Err(crate::DecodeError::NotANumber { index: 0 })
     );
-    let plus = t.replacen("amie1,12,", "amie1,+12,", 1);
+    let plus = t.replacen("amie2,12,", "amie2,+12,", 1);
     assert!(Model::decode(&plus).is_err());
     // Decode validates like new().
-    let zero = t.replacen("amie1,12,", "amie1,0,", 1);
+    let zero = t.replacen("amie2,12,", "amie2,0,", 1);
     match Model::decode(&zero) {
         Err(crate::DecodeError::Invalid(e)) => assert_eq!(e.field, Field::Parts),
         other => panic!("{other:?}"),
     }
-    let huge = t.replacen("amie1,12,", "amie1,99999999999999999999,", 1);
+    let huge = t.replacen("amie2,12,", "amie2,99999999999999999999,", 1);
     assert!(Model::decode(&huge).is_err());
 }
 
@@ -893,6 +903,38 @@ mod data {
         let text = TARIFS.replace("[services.assistance]", "[services.assistanse]");
         let e = parse(&text, "t.toml").unwrap_err();
         assert!(e.message.contains("assistanse"), "{e}");
+    }
+
+    #[test]
+    fn reference_and_set_up_days() {
+        let m = parse(TARIFS, "content/tarifs.toml").unwrap();
+        assert_eq!(m.reference(), Some("2026"));
+        assert_eq!(m.setup_days(Service::ServicesWeb), 400);
+        assert_eq!(m.setup_days(Service::Assistance), 0);
+        // A year written as a number is a reference too.
+        let year = parse(&set("reference", "2027"), "t.toml").unwrap();
+        assert_eq!(year.reference(), Some("2027"));
+        for (value, why) in [
+            ("\"  \"", "la référence est vide"),
+            (&format!("\"{}\"", "x".repeat(41)), "trop longue"),
+        ] {
+            let text = set("reference", value);
+            let e = parse(&text, "content/tarifs.toml").unwrap_err();
+            assert_eq!(e.key.as_deref(), Some("tarif.reference"), "{e}");
+            assert_eq!(e.line, Some(line_of(&text, "reference =")));
+            assert!(e.message.contains(why), "{e}");
+        }
+        let text = set("jours_de_mise_en_place", "-1");
+        let e = parse(&text, "content/tarifs.toml").unwrap_err();
+        assert!(
+            e.message
+                .contains("clé « services.hebergement.jours_de_mise_en_place »"),
+            "{e}"
+        );
+        assert!(e.message.contains("ne peut pas être négative"), "{e}");
+        let text = TARIFS.replace("reference = ", "refrence = ");
+        let e = parse(&text, "t.toml").unwrap_err();
+        assert!(e.message.contains("refrence"), "{e}");
     }
 
     #[test]
@@ -1229,7 +1271,7 @@ mod example {
              <td>1,5\u{a0}jour</td>",
             "<th scope=\"row\">Sauvegardes</th><td>1\u{a0}jour + 3\u{a0}postes × \
              0,25\u{a0}jour</td><td>1,75\u{a0}jour</td>",
-            "<th scope=\"row\">Total</th><td></td><td>5,75\u{a0}jours</td>",
+            "<th scope=\"row\">Total, chaque année</th><td></td><td>5,75\u{a0}jours</td>",
             "<strong>1\u{a0}part</strong>, soit <strong>2\u{202f}000\u{a0}€ par an</strong> \
              (≈ 166,67\u{a0}€ par mois) pour 9\u{a0}jours de travail par an.",
             "5,75 ÷ 9 ≈ 0,64, arrondi à la part supérieure",
@@ -1248,7 +1290,7 @@ mod example {
         };
         let html = crate::example::render(&model(), &p);
         assert!(
-            html.contains("Besoins courants</th><td></td><td>5,75\u{a0}jours"),
+            html.contains("Besoins courants, chaque année</th><td></td><td>5,75\u{a0}jours"),
             "{html}"
         );
         assert!(html.contains("première année seulement</th><td></td><td>15\u{a0}jours"));
@@ -1320,4 +1362,78 @@ fn a_full_pool_says_so() {
     let text = m.estimate_parts(1).unwrap().explanation.join("\n");
     assert!(text.contains("Toutes les parts sont souscrites"), "{text}");
     assert!(!text.contains("0\u{a0}part"), "{text}");
+}
+
+// ------------------------------------------------- set-up and rounding rules
+
+proptest! {
+    /// Set-up days count the first year only; the following years depend
+    /// on the recurring days alone.
+    #[test]
+    fn set_up_counts_in_year_one_only(m in arb_model(), p in arb_profile()) {
+        let e = m.estimate_profile(&p);
+        let p = p.clamped();
+        let recurring: Centi = m.service_lines(&p).iter().map(|l| l.days).sum();
+        let setup: Centi = p.services.iter().map(|s| m.params().setup_days[s.index()]).sum();
+        let catch_up = if p.rattrapage { m.catch_up_days() } else { 0 };
+        prop_assert_eq!(e.recurring_days, Some(recurring));
+        prop_assert_eq!(e.setup_days, setup);
+        prop_assert_eq!(e.days_needed, Some(recurring + setup + catch_up));
+        prop_assert_eq!(e.parts, m.parts_for_days(recurring + setup + catch_up));
+        let following = if setup + catch_up > 0 {
+            Some(m.parts_for_days(recurring))
+        } else {
+            None
+        };
+        prop_assert_eq!(e.parts_following_years, following);
+        // The same model without any set-up: the same following years.
+        let mut params = m.params().clone();
+        params.setup_days = [0; 9];
+        let bare = Model::new(params).expect("set-up days do not affect validity");
+        let b = bare.estimate_profile(&p);
+        prop_assert_eq!(b.recurring_days, e.recurring_days);
+        prop_assert_eq!(
+            b.parts_following_years.unwrap_or(b.parts),
+            e.parts_following_years.unwrap_or(e.parts)
+        );
+        prop_assert!(b.parts <= e.parts);
+    }
+
+    /// Yearly figures are exact (parts × price); monthly ones are rounded
+    /// to the cent and marked « ≈ » when they are.
+    #[test]
+    fn yearly_exact_monthly_rounded(m in arb_model(), n in 1u32..=MAX_PARTS_ASKED) {
+        let e = m.estimate_parts(n).expect("in range");
+        prop_assert_eq!(e.cost_per_year, n as i64 * m.part_price());
+        prop_assert!((e.cost_per_month * 12 - e.cost_per_year).abs() <= 6);
+        let rounded = e.cost_per_year % 12 != 0;
+        prop_assert_eq!(e.cost_per_month * 12 == e.cost_per_year, !rounded);
+        let line = e.explanation.iter().find(|l| l.starts_with("Une part coûte")).cloned();
+        let line = line.unwrap_or_default();
+        prop_assert_eq!(line.contains("soit ≈ "), rounded, "{}", line);
+        prop_assert!(e.share <= 10_000);
+    }
+}
+
+/// Every row of the static table: parts × price to the cent, the month
+/// marked « ≈ » when rounded.
+#[cfg(feature = "ssr")]
+mod table {
+    use super::*;
+
+    proptest! {
+        #[test]
+        fn rows_are_parts_times_price(m in arb_model()) {
+            let html = crate::embed::render_table(&m);
+            for n in 1..=m.total_parts().min(50) {
+                let row = [
+                    "<tr><th scope=\"row\">", &f::parts(n), "</th><td>",
+                    &f::money(n as i64 * m.part_price()), "</td><td>",
+                    f::about((n as i64 * m.part_price()) % 12 == 0),
+                    &f::money(m.monthly_cost_of(n)), "</td>",
+                ].concat();
+                prop_assert!(html.contains(&row), "row {} missing: {}", n, row);
+            }
+        }
+    }
 }

@@ -20,6 +20,8 @@ fn model() -> Model {
         subscribed: None,
         catch_up_days: 15_00,
         services: Default::default(),
+        setup_days: [0; 9],
+        reference: None,
     };
     params.services[0].per_poste = 50;
     params.services[0].per_personne = 25;
@@ -201,10 +203,10 @@ proptest! {
         }
         // Values are counted before they are read.
         let found = s.trim_end().split(',').count();
-        match Model::decode(&["amie1,", &s].concat()) {
+        match Model::decode(&["amie2,", &s].concat()) {
             Err(calculator::DecodeError::Length { found: f }) => prop_assert_eq!(f, found),
             Ok(m) => prop_assert_eq!(Model::decode(&m.encode()), Ok(m)),
-            Err(_) => prop_assert_eq!(found, 45),
+            Err(_) => prop_assert_eq!(found, 57),
         }
     }
 
@@ -221,10 +223,10 @@ proptest! {
                 Just("1e3".to_string()),
                 Just(" 1".to_string()),
             ],
-            40..50,
+            52..62,
         ),
     ) {
-        let text = format!("amie1,{}", fields.join(","));
+        let text = format!("amie2,{}", fields.join(","));
         match Model::decode(&text) {
             Ok(m) => {
                 prop_assert!(m.part_price() > 0 && m.days_per_part() > 0);
