@@ -133,6 +133,9 @@ pub struct Config {
     /// relative to those folders), besides the junk every site skips
     /// ([`crate::junk`]).
     pub ignore: Vec<String>,
+    /// `build` also writes a `.gz` and a `.br` copy of each text file
+    /// (HTML, CSS, JS, WebAssembly…) that compresses ([`crate::precompress`]).
+    pub precompress: bool,
     /// Free data for templates.
     pub extra: toml::Table,
 }
@@ -158,6 +161,7 @@ impl Default for Config {
             license: "CC BY-SA 4.0".into(),
             license_url: "https://creativecommons.org/licenses/by-sa/4.0/deed.fr".into(),
             ignore: Vec::new(),
+            precompress: false,
             extra: toml::Table::new(),
         }
     }
@@ -401,6 +405,20 @@ mod tests {
         assert!(!Config::default().relative_urls);
         let c = Config::parse("relative_urls = true", Path::new("site.toml")).unwrap();
         assert!(c.relative_urls);
+    }
+
+    #[test]
+    fn precompress_is_off_by_default() {
+        assert!(!Config::default().precompress);
+        let c = Config::parse("precompress = true", Path::new("site.toml")).unwrap();
+        assert!(c.precompress);
+        let e = &Config::parse("precompres = true", Path::new("site.toml"))
+            .unwrap_err()
+            .0[0];
+        assert_eq!(
+            e.to_string(),
+            "site.toml:1:1: clé inconnue « precompres »\u{202f}; vouliez-vous dire « precompress »\u{202f}?"
+        );
     }
 
     #[test]

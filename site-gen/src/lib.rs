@@ -12,6 +12,7 @@ pub mod inputs;
 pub mod junk;
 pub mod markdown;
 pub mod output;
+pub mod precompress;
 pub mod pricing;
 pub mod relative;
 pub mod render;

@@ -176,6 +176,20 @@ fn check_contents(out: &Path, out_abs: &Path) -> Result<(), OutputError> {
     )
 }
 
+/// Writes a built site as [`write_site`] does; with `site.toml`'s
+/// `precompress`, each text file that compresses gets its `.gz` and `.br`
+/// siblings ([`crate::precompress`]).
+pub fn write_built(root: &Path, out: &Path, site: &crate::BuiltSite) -> Result<(), OutputError> {
+    // Compressed before the lock is taken: the slow part of writing keeps
+    // no other build waiting.
+    let siblings = if site.precompress {
+        crate::precompress::siblings(&site.files)
+    } else {
+        BTreeMap::new()
+    };
+    write(root, out, &site.files, &siblings)
+}
+
 /// Writes `files` as the new content of `out` (with its [`MARKER`]),
 /// replacing it in one step; fails with [`OutputError::Busy`] while
 /// another build writes the same folder.
@@ -183,6 +197,16 @@ pub fn write_site(
     root: &Path,
     out: &Path,
     files: &BTreeMap<String, Vec<u8>>,
+) -> Result<(), OutputError> {
+    write(root, out, files, &BTreeMap::new())
+}
+
+/// [`write_site`] of `files` and their `siblings`.
+fn write(
+    root: &Path,
+    out: &Path,
+    files: &BTreeMap<String, Vec<u8>>,
+    siblings: &BTreeMap<String, Vec<u8>>,
 ) -> Result<(), OutputError> {
     let out_abs = check_place(root, out)?;
     let parent = out_abs.parent().unwrap_or(Path::new("/"));
@@ -196,17 +220,19 @@ pub fn write_site(
     let _lock = lock::OutputLock::take(parent, &name, &out_abs)?;
     check_contents(out, &out_abs)?;
     remove_leftovers(parent, &name);
-    let staging = stage(parent, &name, files)?;
+    let staging = stage(parent, &name, files, siblings)?;
     #[cfg(debug_assertions)]
     pause_before_swap_for_tests();
     swap::swap_in(staging, &out_abs, parent, &name)
 }
 
-/// Writes the new site, with its marker, in a fresh folder beside the output.
+/// Writes the new site (`files`, then the `siblings` beside them), with its
+/// marker, in a fresh folder beside the output.
 fn stage(
     parent: &Path,
     name: &str,
     files: &BTreeMap<String, Vec<u8>>,
+    siblings: &BTreeMap<String, Vec<u8>>,
 ) -> Result<tempfile::TempDir, OutputError> {
     let staging = tempfile::Builder::new()
         .prefix(&staging_prefix(name))
@@ -224,10 +250,14 @@ fn stage(
         let path = staging.path().join(dir);
         std::fs::create_dir_all(&path).map_err(io(&path))?;
     }
-    files.par_iter().try_for_each(|(rel, bytes)| {
-        let path = staging.path().join(rel);
-        std::fs::write(&path, bytes).map_err(io(&path))
-    })?;
+    // A sibling's folder is its file's.
+    files
+        .par_iter()
+        .chain(siblings.par_iter())
+        .try_for_each(|(rel, bytes)| {
+            let path = staging.path().join(rel);
+            std::fs::write(&path, bytes).map_err(io(&path))
+        })?;
     // Last, so that it says what it must even if a site file had its name
     // (hidden files are never built, so none does today).
     let marker = staging.path().join(MARKER);

@@ -20,6 +20,7 @@ use std::time::Duration;
 
 use crate::diagnostics::Diagnostics;
 pub use crate::widget::OnProgress;
+pub use outputs::MAX_NAME;
 pub use session::{RebuildReport, Session};
 pub use state::SiteFiles;
 
@@ -75,6 +76,9 @@ pub struct BuiltSite {
     pub markdown: BTreeMap<String, MarkdownPage>,
     /// Files left out as junk or by `ignore` (`--verbose` lists them).
     pub skipped: Vec<crate::junk::Skipped>,
+    /// `site.toml`'s `precompress`: writing adds `.gz` and `.br` siblings
+    /// ([`crate::output::write_built`]).
+    pub precompress: bool,
 }
 
 /// A page made from Markdown, as the build read and rendered it.

@@ -6,18 +6,25 @@
 //!
 //! Two processes, not two builds in one: hash maps are seeded per process,
 //! thread scheduling differs, and the widget goes through cargo,
-//! wasm-bindgen and wasm-opt again when its cache is empty.
+//! wasm-bindgen and wasm-opt again when its cache is empty. With
+//! `precompress = true`, the `.gz` and `.br` siblings (the widget's
+//! included) are compared too.
 
 use std::collections::BTreeMap;
 use std::path::Path;
 
 use e2e::cli;
 use e2e::html::Page;
-use e2e::site::{read_tree, repo_root};
+use e2e::site::{copy_site_sources, read_tree, repo_root};
 
 /// `site-gen build` of the shipped site (widget included) into `out`.
 fn build_into(out: &Path) -> BTreeMap<String, Vec<u8>> {
-    let run = cli::run(&mut cli::build_command(&repo_root(), out)).unwrap();
+    build_site_into(&repo_root(), out)
+}
+
+/// `site-gen build` of the site at `root` (widget included) into `out`.
+fn build_site_into(root: &Path, out: &Path) -> BTreeMap<String, Vec<u8>> {
+    let run = cli::run(&mut cli::build_command(root, out)).unwrap();
     assert!(run.status.success(), "{}", cli::describe(&run));
     read_tree(out).unwrap()
 }
@@ -63,6 +70,36 @@ fn two_processes_build_the_same_bytes_widget_included() {
     );
     assert!(first.len() > 30, "the whole site: {} files", first.len());
 
+    let differ = differences(&first, &second);
+    assert!(
+        differ.is_empty(),
+        "two site-gen processes wrote different files: {differ:?}"
+    );
+}
+
+#[test]
+fn two_processes_write_the_same_precompressed_siblings() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("site");
+    copy_site_sources(&root).unwrap();
+    // First line: after it, a `[table]` header would take the key.
+    let config = std::fs::read_to_string(root.join("site.toml")).unwrap();
+    std::fs::write(
+        root.join("site.toml"),
+        format!("precompress = true\n{config}"),
+    )
+    .unwrap();
+    let first = build_site_into(&root, &dir.path().join("premier"));
+    let second = build_site_into(&root, &dir.path().join("second"));
+
+    let (js, _) = widget_file(&first, "js");
+    let (wasm, _) = widget_file(&first, "wasm");
+    for file in [js, wasm, &"combien-ca-coute/index.html".to_string()] {
+        for ext in ["gz", "br"] {
+            let sibling = format!("{file}.{ext}");
+            assert!(first.contains_key(&sibling), "{sibling} is written");
+        }
+    }
     let differ = differences(&first, &second);
     assert!(
         differ.is_empty(),

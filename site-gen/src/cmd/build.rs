@@ -36,7 +36,7 @@ pub(crate) fn run(cli: &Cli, args: &BuildArgs) -> anyhow::Result<ExitCode> {
     if !cli.quiet {
         report::warnings(&cli.root, &site.warnings, |_| true);
     }
-    site_gen::output::write_site(&cli.root, &out, &site.files)
+    site_gen::output::write_built(&cli.root, &out, &site)
         .with_context(|| format!("le site n’a pas été écrit dans {}", out.display()))?;
     if cli.verbose {
         report::build_details(&site, built, start.elapsed());

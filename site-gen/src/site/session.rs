@@ -174,6 +174,7 @@ impl Session {
         };
         let config = self.config.as_ref();
         let base_url = config.map_or("", Config::base_url).to_string();
+        let precompress = config.is_some_and(|c| c.precompress);
         let docs = std::mem::take(&mut self.docs).into_iter();
         let places = docs.map(|d| d.md.map(|m| m.result.rendered.places).unwrap_or_default());
         let mut skipped = std::mem::take(&mut self.theme_skipped);
@@ -202,6 +203,7 @@ impl Session {
             base_url,
             markdown,
             skipped,
+            precompress,
         }
     }
 
