@@ -133,6 +133,9 @@ pub struct Config {
     /// relative to those folders), besides the junk every site skips
     /// ([`crate::junk`]).
     pub ignore: Vec<String>,
+    /// Widths and quality of the images of `content/`, and the size
+    /// budget of published files (`[images]`).
+    pub images: crate::images::ImagesConfig,
     /// `build` also writes a `.gz` and a `.br` copy of each text file
     /// (HTML, CSS, JS, WebAssembly…) that compresses ([`crate::precompress`]).
     pub precompress: bool,
@@ -161,6 +164,7 @@ impl Default for Config {
             license: "CC BY-SA 4.0".into(),
             license_url: "https://creativecommons.org/licenses/by-sa/4.0/deed.fr".into(),
             ignore: Vec::new(),
+            images: crate::images::ImagesConfig::default(),
             precompress: false,
             extra: toml::Table::new(),
         }
@@ -252,6 +256,9 @@ impl Config {
                 ));
             }
         }
+        if let Some(problem) = self.images.problem() {
+            return Err(Diagnostic::new(file, problem));
+        }
         if !is_relative_inside(&self.pricing_data) {
             return Err(Diagnostic::new(
                 file,
@@ -310,6 +317,7 @@ fn known_keys(path: &str) -> Option<&'static [&'static str]> {
         "" => fields::<Config>(),
         "menu" => fields::<MenuItem>(),
         "organisation" => fields::<Organisation>(),
+        "images" => fields::<crate::images::ImagesConfig>(),
         _ => return None,
     })
 }

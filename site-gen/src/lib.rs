@@ -8,6 +8,7 @@ pub mod content;
 pub mod dates;
 pub mod diagnostics;
 pub mod html;
+pub mod images;
 pub mod inputs;
 pub mod junk;
 pub mod markdown;

@@ -2,7 +2,8 @@
 //! relative destinations (looked up beside the `.md` file, as an editor's
 //! preview does) resolved to their URL, internal links recorded for the
 //! checks made once every page is rendered, every destination recorded
-//! where it is written (for `check`).
+//! where it is written (for `check`); images of `content/` looked up as
+//! processed pictures (`markdown::images` writes them).
 
 use std::collections::HashMap;
 use std::ops::Range;
@@ -11,6 +12,7 @@ use pulldown_cmark::{CowStr, Event, LinkType, Tag};
 
 use super::raw_html::is_script_url;
 use super::{Ctx, LinkRef, Place, RenderEnv};
+use crate::images::Picture;
 use crate::urls::percent_decode_lossy;
 
 /// A reference definition (`[label]: @/page.md`) of the page.
@@ -27,6 +29,8 @@ pub(crate) struct Recorded<'r> {
     pub(crate) links: &'r mut Vec<LinkRef>,
     /// Every destination as the HTML gets it, where it is written.
     pub(crate) places: &'r mut Vec<Place>,
+    /// The processed images, by their final URL.
+    pub(crate) pictures: &'r mut HashMap<String, Picture>,
 }
 
 /// Resolves `@/` links and images, records links, reports broken ones.
@@ -69,6 +73,7 @@ pub(crate) fn process(
         };
         let offset = ranges.get(i).map_or(0, |r| r.start);
         let at = ctx.position(offset);
+        let image_source = image.then(|| content_source(dest_url, env)).flatten();
         let from_definition = matches!(
             link_type,
             LinkType::Reference | LinkType::Collapsed | LinkType::Shortcut
@@ -85,6 +90,14 @@ pub(crate) fn process(
             ),
         };
         if let Some(url) = rewritten {
+            if let Some(picture) = image_source.and_then(|source| env.picture(&source)) {
+                match picture {
+                    Ok(p) => {
+                        out.pictures.insert(url.clone(), p);
+                    }
+                    Err(message) => ctx.error_at(offset, message),
+                }
+            }
             *dest_url = CowStr::from(url);
         }
         if safe_mode && is_script_url(dest_url, image) {
@@ -181,6 +194,16 @@ fn check(
             None
         }
         Target::Other => None,
+    }
+}
+
+/// The source path (relative to `content/`) a destination names, if it
+/// names a file of `content/` (`@/…` or relative to the document).
+fn content_source(dest: &str, env: &dyn RenderEnv) -> Option<String> {
+    match classify(dest) {
+        Target::Source { path, .. } => Some(percent_decode_lossy(path)),
+        Target::Relative { path, .. } => beside(env.document_path(), &percent_decode_lossy(path)),
+        _ => None,
     }
 }
 

@@ -35,6 +35,14 @@ pub trait RenderEnv: Sync {
     }
     /// HTML of a shortcode call; an error is reported at the call.
     fn shortcode(&self, name: &str, args: &ShortcodeArgs) -> Result<String, ShortcodeError>;
+    /// How the image of `content/` at `source_path` is shown once
+    /// processed (its widths and formats), or why it cannot be (reported at
+    /// the image); `None`: shown as it is (not a processed format, or not
+    /// processed by this environment).
+    fn picture(&self, source_path: &str) -> Option<Result<crate::images::Picture, String>> {
+        let _ = source_path;
+        None
+    }
 }
 
 /// Why a shortcode call gave no HTML: what the maintainer reads at the
@@ -178,6 +186,7 @@ pub struct Rendered {
 
 mod amounts;
 mod headings;
+mod images;
 mod links;
 mod markers;
 mod position;
@@ -285,6 +294,7 @@ pub fn render_partial(
     let amounts = amounts::find(&events, &ranges, &extracted.text, &ctx);
     let mut links = Vec::new();
     let mut places = Places::default();
+    let mut pictures = std::collections::HashMap::new();
     links::process(
         &mut events,
         &ranges,
@@ -295,6 +305,7 @@ pub fn render_partial(
         links::Recorded {
             links: &mut links,
             places: &mut places.links,
+            pictures: &mut pictures,
         },
     );
     if opts.raw_html {
@@ -312,6 +323,8 @@ pub fn render_partial(
         events = raw_html::escape(events);
     }
     let events = shortcodes::substitute(events, &extracted.items, &resolved);
+    // After the escaping of safe mode: the pictures are the renderer's HTML.
+    let events = images::write(events, &pictures);
 
     let mut html = String::with_capacity(source.len() + source.len() / 2);
     pulldown_cmark::html::push_html(&mut html, events.into_iter());

@@ -48,6 +48,9 @@ pub struct Uses {
     /// The document calls a theme shortcode (its templates, and through
     /// `get_url`/`asset_url` every URL).
     pub theme_shortcodes: bool,
+    /// The document shows a processed image of `content/` (its sizes and
+    /// the names of its files follow the image's content).
+    pub images: bool,
 }
 
 /// Records every look-up of a document's rendering.
@@ -60,6 +63,7 @@ struct Tracking<'e> {
     pricing: AtomicBool,
     organisation: Mutex<Vec<String>>,
     theme_shortcodes: AtomicBool,
+    images: AtomicBool,
 }
 
 impl RenderEnv for Tracking<'_> {
@@ -96,6 +100,14 @@ impl RenderEnv for Tracking<'_> {
         }
         self.env.shortcode(name, args)
     }
+
+    fn picture(&self, source_path: &str) -> Option<Result<crate::images::Picture, String>> {
+        let picture = self.env.picture(source_path);
+        if picture.is_some() {
+            self.images.store(true, Ordering::Relaxed);
+        }
+        picture
+    }
 }
 
 /// Renders one document's Markdown.
@@ -108,6 +120,7 @@ pub fn markdown_one(doc: &Document, opts: &MarkdownOptions, env: &dyn RenderEnv)
         pricing: AtomicBool::new(false),
         organisation: Mutex::new(Vec::new()),
         theme_shortcodes: AtomicBool::new(false),
+        images: AtomicBool::new(false),
     };
     let (rendered, errors) = markdown::render_partial(&doc.body, doc.body_line, opts, &tracking);
     let diags = errors
@@ -123,6 +136,7 @@ pub fn markdown_one(doc: &Document, opts: &MarkdownOptions, env: &dyn RenderEnv)
             pricing: tracking.pricing.into_inner(),
             organisation: sorted(tracking.organisation),
             theme_shortcodes: tracking.theme_shortcodes.into_inner(),
+            images: tracking.images.into_inner(),
         },
     }
 }

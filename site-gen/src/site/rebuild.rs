@@ -44,6 +44,7 @@ pub(super) struct Rebuild<'a> {
     pub(super) assets: &'a Assets,
     pub(super) compiled: &'a Compiled,
     pub(super) widget: &'a mut WidgetSlot,
+    pub(super) images: &'a crate::images::Store,
     /// What was made for each document, in the order of `loaded.docs`.
     pub(super) docs: &'a mut [DocCache],
     /// The extra outputs (see `extras`), by name.
@@ -76,6 +77,13 @@ impl<'a> Rebuild<'a> {
             self.widget,
             self.progress,
         );
+        let catalog = self.image_catalog();
+        let env = crate::images::env::WithPictures {
+            inner: &env,
+            store: self.images,
+            catalog: &catalog,
+            config: &self.config.images,
+        };
         let md_opts = MarkdownOptions {
             french_typography: self.config.french_typography,
             raw_html: self.config.raw_html,
@@ -323,13 +331,77 @@ impl<'a> Rebuild<'a> {
         extras::render_all(self.extras, &site, out)
     }
 
+    /// The JPEG, PNG and WebP files of `content/`, by source path.
+    fn image_catalog(&self) -> crate::images::Catalog {
+        let content = self.opts.root.join("content");
+        let mut catalog = crate::images::Catalog::default();
+        for asset in &self.loaded.assets {
+            let Some(Ok((bytes, _))) = self.assets.get(&asset.source) else {
+                continue;
+            };
+            let Ok(rel) = asset.source.strip_prefix(&content) else {
+                continue;
+            };
+            let parts: Option<Vec<&str>> =
+                rel.components().map(|c| c.as_os_str().to_str()).collect();
+            let Some(source_path) = parts.map(|p| p.join("/")) else {
+                continue;
+            };
+            if !crate::images::is_processed_name(&source_path) {
+                continue;
+            }
+            let shown = display_path(&self.opts.root, &asset.source);
+            catalog.0.insert(
+                source_path,
+                crate::images::Source {
+                    bytes: Arc::clone(bytes),
+                    output: asset.output.clone(),
+                    shown: shown.display().to_string(),
+                },
+            );
+        }
+        catalog
+    }
+
     /// Adds the static files to `out`: the theme's and the site's, those of
-    /// `content/`, and the widget's when a page shows it.
+    /// `content/` (its images processed, in parallel: the largest file in
+    /// place of the original, the others beside it), the images made for
+    /// templates, and the widget's when a page shows it.
     pub(super) fn add_static_files(&self, out: &mut OutputMap) {
         for (path, bytes, origin) in &self.theme.statics {
             out.add(path.clone(), Arc::clone(bytes), origin);
         }
+        let catalog = self.image_catalog();
+        // A file without an image's signature (a text named `.png`) is
+        // copied as it is; shown by a page, it is an error there.
+        let mut images: HashMap<&str, _> = catalog
+            .0
+            .par_iter()
+            .filter(|(_, source)| {
+                crate::images::Format::sniff(&source.bytes)
+                    .is_some_and(crate::images::Format::is_processed)
+            })
+            .map(|(_, source)| {
+                let files = crate::images::publish(self.images, source, &self.config.images)
+                    .map_err(|e| Diagnostic::new(&source.shown, e.to_string()));
+                (source.output.as_str(), (files, source.shown.as_str()))
+            })
+            .collect();
+        for (path, bytes) in self.images.made_for_templates() {
+            out.insert(path, bytes);
+        }
         for asset in &self.loaded.assets {
+            if let Some((files, shown)) = images.remove(asset.output.as_str()) {
+                match files {
+                    Ok(files) => {
+                        for (path, bytes) in files {
+                            out.add(path, bytes, shown);
+                        }
+                    }
+                    Err(d) => out.push(d),
+                }
+                continue;
+            }
             match &self.assets[&asset.source] {
                 Ok((bytes, _)) => out.add(
                     asset.output.clone(),
@@ -386,9 +458,18 @@ impl<'a> Rebuild<'a> {
             .zip(self.docs.iter())
             .filter(|(_, c)| c.md().result.uses.calculator)
             .map(|(d, _)| d.file.as_path());
+        let mut origins: HashMap<&str, String> = HashMap::new();
+        for asset in &loaded.assets {
+            let shown = display_path(&self.opts.root, &asset.source);
+            origins.insert(&asset.output, shown.display().to_string());
+        }
+        for doc in &loaded.docs {
+            origins.insert(&doc.output, doc.file.display().to_string());
+        }
         let warnings = warnings::missing_organisation(self.config, uses)
             .into_iter()
             .chain(warnings::widget_unavailable(self.widget, calculator_pages))
+            .chain(warnings::over_budget(&files, &self.config.images, &origins))
             .collect();
         let typed_figures = self
             .pricing

@@ -97,6 +97,9 @@ pub struct Session {
     /// What the pricing shortcodes show (pricing data, widget).
     calc_changed_at: Generation,
     widget: WidgetSlot,
+    /// The images of `content/` and of `resize_image`, made once a session
+    /// (and cached on disk).
+    images: Arc<crate::images::Store>,
     /// What was made for each document, in the order of `Loaded::docs`.
     docs: Vec<DocCache>,
     /// The list of documents (anchors checked before are checked again).
@@ -115,6 +118,7 @@ impl Session {
         Session {
             root_real: opts.root.canonicalize().ok(),
             widget: WidgetSlot::for_site(&opts.root),
+            images: Arc::new(crate::images::Store::in_user_cache()),
             opts,
             progress: Arc::new(|step| eprintln!("{step}")),
             now: Generation::NEVER,
@@ -148,6 +152,12 @@ impl Session {
     /// The files of the last successful build.
     pub fn files(&self) -> Option<Arc<SiteFiles>> {
         self.site.as_ref().map(|s| Arc::clone(&s.files))
+    }
+
+    /// How many image files this session encoded (the others came from
+    /// its memory or the disk cache).
+    pub fn images_encoded(&self) -> usize {
+        self.images.encoded()
     }
 
     /// Pages and sections of the last successful build.
@@ -489,7 +499,14 @@ impl Session {
                     }
                     let urls =
                         Arc::new(Urls::new(config.base_url(), by_source, hashes).with_files(files));
-                    let tera = theme.parsed.bind(Arc::clone(&urls));
+                    let functions = crate::images::functions::Functions {
+                        store: Arc::clone(&self.images),
+                        root: self.opts.root.clone(),
+                        urls: Arc::clone(&urls),
+                    };
+                    let tera = theme
+                        .parsed
+                        .bind_with_images(Arc::clone(&urls), Arc::new(functions));
                     self.compiled = Some(Compiled {
                         templates: TemplateKeys::new(&tera, &theme.theme),
                         tera,
@@ -534,6 +551,7 @@ impl Session {
             assets: &self.assets,
             compiled,
             widget: &mut self.widget,
+            images: &self.images,
             docs: &mut self.docs,
             extras: &mut self.extras,
             site: &mut self.site,

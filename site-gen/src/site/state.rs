@@ -225,10 +225,13 @@ impl MdEntry {
             && (!uses.pricing || saw.calc_changed_at == now.calc_changed_at)
             && (!uses.theme_shortcodes || saw.templates_compiled_at == now.templates_compiled_at)
             && (saw.urls_changed_at == now.urls_changed_at
-                || uses
-                    .page_urls
-                    .iter()
-                    .all(|(source, url)| urls.content(source) == *url));
+                // An image's content changes its files' names, not its URL
+                // (the image is processed again only if it changed).
+                || (!uses.images
+                    && uses
+                        .page_urls
+                        .iter()
+                        .all(|(source, url)| urls.content(source) == *url)));
         if valid {
             self.lookups.urls_changed_at = now.urls_changed_at;
         }

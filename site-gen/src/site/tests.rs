@@ -404,36 +404,37 @@ fn changes_go_to_what_reads_them() {
 #[test]
 fn a_file_beside_a_page_added_or_removed_renders_the_page_again() {
     let s = |t: &str| t.to_string();
+    // GIFs: published as they are (a JPEG, PNG or WebP must be a real one).
     let mut site = Site::new(&[
         ("content/_index.md", s("+++\ntitle = \"Accueil\"\n+++\n")),
         (
             "content/actualites/_index.md",
-            s("+++\ntitle = \"Actualités\"\n+++\n![Affiche](affiche.png)\n"),
+            s("+++\ntitle = \"Actualités\"\n+++\n![Affiche](affiche.gif)\n"),
         ),
         (
             "content/actualites/stand.md",
-            s("+++\ntitle = \"Stand\"\n+++\n![Stand](photo.png) [Bulletin](../docs/b.pdf)\n"),
+            s("+++\ntitle = \"Stand\"\n+++\n![Stand](photo.gif) [Bulletin](../docs/b.pdf)\n"),
         ),
-        ("content/actualites/photo.png", s("png")),
-        ("content/actualites/affiche.png", s("png")),
+        ("content/actualites/photo.gif", s("gif")),
+        ("content/actualites/affiche.gif", s("gif")),
         ("content/docs/b.pdf", s("pdf")),
     ]);
     // Each `check` compares the rebuild with a fresh build.
-    site.remove("content/actualites/photo.png");
-    site.write("content/actualites/photo.png", "png 2");
+    site.remove("content/actualites/photo.gif");
+    site.write("content/actualites/photo.gif", "gif 2");
     site.remove("content/docs/b.pdf");
     site.write("content/docs/b.pdf", "pdf 2");
-    site.write("content/actualites/photo.png", "png 3");
-    site.remove("content/actualites/affiche.png");
-    site.write("content/actualites/affiche.png", "png");
-    assert!(page(&site, "actualites/stand/index.html").contains("/actualites/photo.png"));
+    site.write("content/actualites/photo.gif", "gif 3");
+    site.remove("content/actualites/affiche.gif");
+    site.write("content/actualites/affiche.gif", "gif");
+    assert!(page(&site, "actualites/stand/index.html").contains("/actualites/photo.gif"));
     // The section moves: its files move with it, and the links to them.
     site.edit(
         "content/actualites/_index.md",
         "title = \"Actualités\"",
         "title = \"Actualités\"\nslug = \"nouvelles\"",
     );
-    assert!(page(&site, "nouvelles/stand/index.html").contains("/nouvelles/photo.png"));
+    assert!(page(&site, "nouvelles/stand/index.html").contains("/nouvelles/photo.gif"));
 }
 
 #[test]

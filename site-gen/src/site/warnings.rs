@@ -1,8 +1,10 @@
 //! What a build warns about without failing (unless `--strict`): the
 //! `[organisation]` values the site shows as « à compléter », a calculator
-//! left pre-rendered because no toolchain could compile it, and figures of
-//! the pricing model typed by hand instead of printed by `chiffre()`.
+//! left pre-rendered because no toolchain could compile it, figures of
+//! the pricing model typed by hand instead of printed by `chiffre()`, and
+//! published files above the size budget (`[images] size_budget_kb`).
 
+use std::collections::HashMap;
 use std::path::Path;
 
 use calculator::figures::{Figure, Value};
@@ -11,9 +13,12 @@ use calculator::Model;
 use crate::config::{Config, Organisation, CONFIG_FILE};
 use crate::content::Document;
 use crate::diagnostics::Diagnostic;
+use crate::images::ImagesConfig;
 use crate::markdown::{AmountUnit, Rendered};
 use crate::render::Uses;
 use crate::widget::WidgetSlot;
+
+use super::SiteFiles;
 
 /// One warning naming every `[organisation]` value that a page shows but
 /// `site.toml` does not set, with the key to set.
@@ -108,4 +113,64 @@ pub fn typed_figures(model: &Model, docs: &[Document], rendered: &[&Rendered]) -
 
 fn is_zero(v: &Value) -> bool {
     matches!(v, Value::Money(0) | Value::Days(0))
+}
+
+/// One warning for each published file heavier than the budget of
+/// `config` (`origins`: the source of an output path, as shown; a file
+/// made by the build is named by its output path), sorted by path.
+pub fn over_budget(
+    files: &SiteFiles,
+    config: &ImagesConfig,
+    origins: &HashMap<&str, String>,
+) -> Vec<Diagnostic> {
+    let Some(budget) = config.size_budget() else {
+        return Vec::new();
+    };
+    files
+        .iter()
+        .filter(|(_, bytes)| bytes.len() as u64 > budget)
+        .map(|(path, bytes)| {
+            let origin = origins
+                .get(path.as_str())
+                .cloned()
+                .unwrap_or_else(|| path.clone());
+            Diagnostic::new(
+                origin,
+                format!(
+                    "fichier publié trop lourd : {path} pèse {} (budget : {}, à régler par \
+                     size_budget_kb sous [images] dans site.toml) ; réduisez-le ou \
+                     compressez-le, les visiteurs le téléchargent",
+                    french_size(bytes.len() as u64),
+                    french_size(budget)
+                ),
+            )
+        })
+        .collect()
+}
+
+/// A size in octets as a French reader writes it (1 Mo = 1 000 000 octets).
+pub fn french_size(octets: u64) -> String {
+    let (value, unit) = if octets >= 1_000_000 {
+        (octets as f64 / 1_000_000.0, "Mo")
+    } else if octets >= 1000 {
+        (octets as f64 / 1000.0, "ko")
+    } else {
+        return format!("{octets} octets");
+    };
+    let text = format!("{value:.1}");
+    let text = text.strip_suffix(".0").unwrap_or(&text).replace('.', ",");
+    format!("{text} {unit}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sizes_are_written_in_french() {
+        assert_eq!(french_size(1_000_000), "1 Mo");
+        assert_eq!(french_size(2_450_000), "2,5 Mo");
+        assert_eq!(french_size(1_500), "1,5 ko");
+        assert_eq!(french_size(999), "999 octets");
+    }
 }

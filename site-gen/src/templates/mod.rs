@@ -106,6 +106,18 @@ impl Parsed {
         register(&mut tera, urls);
         tera
     }
+
+    /// [`bind`](Self::bind), with the image functions (`resize_image`,
+    /// `get_image_metadata`) reading and publishing through `images`.
+    pub fn bind_with_images(
+        &self,
+        urls: Arc<Urls>,
+        images: Arc<crate::images::functions::Functions>,
+    ) -> Tera {
+        let mut tera = self.bind(urls);
+        crate::images::functions::register(&mut tera, images);
+        tera
+    }
 }
 
 /// [`parse`] then [`Parsed::bind`], for a theme used once.
