@@ -1295,8 +1295,9 @@ fn safe_mode_escapes_raw_html_everywhere() {
         HOME,
         ("site.toml", "raw_html = false\n"),
         ("content/a.md", body),
-        ("content/image.png", "png"),
     ]);
+    // A real image: its `<picture>` escapes the description and title too.
+    site.write_bytes("content/image.png", &common::images::png(4, 4));
     let built = site.ok();
     let html = page(&built, "a/index.html");
     assert!(!html.contains("<script>alert"), "{html}");

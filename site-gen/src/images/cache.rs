@@ -48,10 +48,7 @@ pub(super) fn load(dir: &Path, key: &str) -> Option<Entry> {
             bytes: Arc::new(bytes),
         });
     }
-    Some(Entry {
-        orig: manifest.orig,
-        files,
-    })
+    Some(Entry::new(manifest.orig, files))
 }
 
 /// Stores `made` as entry `key` of `dir`; when another build stored it

@@ -36,7 +36,7 @@ impl RenderEnv for WithPictures<'_> {
         }
         let made = self
             .store
-            .responsive(&source.bytes, &source.shown, self.config)
+            .responsive_known(source, self.config)
             .and_then(|entry| {
                 let format = super::decode::format_of(&source.bytes, &source.shown)?;
                 Ok(entry.picture(format))

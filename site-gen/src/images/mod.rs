@@ -43,6 +43,8 @@ pub struct Made {
 pub struct Entry {
     pub orig: (u32, u32),
     pub files: Vec<Made>,
+    /// See [`Entry::key`].
+    key: String,
 }
 
 /// What a page needs to show a processed image: the files' widths, in the
@@ -61,14 +63,19 @@ pub struct Picture {
 }
 
 impl Entry {
+    pub fn new(orig: (u32, u32), files: Vec<Made>) -> Self {
+        let mut h = blake3::Hasher::new();
+        for f in &files {
+            h.update(&f.bytes);
+        }
+        let key = h.finalize().to_hex()[..8].to_string();
+        Entry { orig, files, key }
+    }
+
     /// The key in the names of this entry's derivatives: a hash of their
     /// bytes, so a changed image gets new names.
     pub fn key(&self) -> String {
-        let mut h = blake3::Hasher::new();
-        for f in &self.files {
-            h.update(&f.bytes);
-        }
-        h.finalize().to_hex()[..8].to_string()
+        self.key.clone()
     }
 
     /// How a page shows it (`format`: the source's).
@@ -116,6 +123,9 @@ impl Entry {
 #[derive(Debug, Clone)]
 pub struct Source {
     pub bytes: Bytes,
+    /// Its content hash as the build read it (a session finds what it made
+    /// of it again without hashing the bytes: [`Store::responsive_known`]).
+    pub hash: String,
     /// Its output path (`actualites/photo.jpg`).
     pub output: String,
     /// As shown in messages (`content/actualites/photo.jpg`).
@@ -145,7 +155,7 @@ pub fn publish(
     source: &Source,
     config: &ImagesConfig,
 ) -> Result<Vec<(String, Bytes)>, ImageError> {
-    let entry = store.responsive(&source.bytes, &source.shown, config)?;
+    let entry = store.responsive_known(source, config)?;
     let format = decode::format_of(&source.bytes, &source.shown)?;
     Ok(entry.outputs(&source.output, format))
 }

@@ -26,6 +26,8 @@ type Cell = Arc<OnceLock<Result<Arc<Entry>, ImageError>>>;
 pub struct Store {
     dir: PathBuf,
     memo: Mutex<HashMap<String, Cell>>,
+    /// The same, by a source's content hash and the parameters.
+    known: Mutex<HashMap<String, Cell>>,
     /// Files encoded by this store (not taken from a cache).
     encoded: AtomicUsize,
     /// Output path → bytes, of every `resize_image` call of the session.
@@ -79,6 +81,7 @@ impl Store {
         Store {
             dir,
             memo: Mutex::default(),
+            known: Mutex::default(),
             encoded: AtomicUsize::new(0),
             by_templates: Mutex::default(),
         }
@@ -127,8 +130,28 @@ impl Store {
                 config.quality,
                 file,
             )?;
-            Ok(Entry { orig, files })
+            Ok(Entry::new(orig, files))
         })
+    }
+
+    /// [`responsive`](Self::responsive) for a source of `content/`, found
+    /// again by its content hash: a rebuild reads no byte of an unchanged
+    /// image (a large photo takes a while to hash).
+    pub fn responsive_known(
+        &self,
+        source: &super::Source,
+        config: &ImagesConfig,
+    ) -> Result<Arc<Entry>, ImageError> {
+        let quick = format!(
+            "{}-{}-{}-{:?}",
+            source.hash,
+            source.bytes.len(),
+            config.quality,
+            config.sorted_widths()
+        );
+        let cell = Arc::clone(lock(&self.known).entry(quick).or_default());
+        cell.get_or_init(|| self.responsive(&source.bytes, &source.shown, config))
+            .clone()
     }
 
     /// One file for a template's `resize_image` call.
@@ -150,15 +173,15 @@ impl Store {
             drop(image);
             let (width, height) = (resized.width(), resized.height());
             let bytes = encode::encode(&resized, format, req.quality, file)?;
-            Ok(Entry {
+            Ok(Entry::new(
                 orig,
-                files: vec![Made {
+                vec![Made {
                     width,
                     height,
                     format,
                     bytes: Arc::new(bytes),
                 }],
-            })
+            ))
         })
     }
 

@@ -336,7 +336,7 @@ impl<'a> Rebuild<'a> {
         let content = self.opts.root.join("content");
         let mut catalog = crate::images::Catalog::default();
         for asset in &self.loaded.assets {
-            let Some(Ok((bytes, _))) = self.assets.get(&asset.source) else {
+            let Some(Ok((bytes, hash))) = self.assets.get(&asset.source) else {
                 continue;
             };
             let Ok(rel) = asset.source.strip_prefix(&content) else {
@@ -355,6 +355,7 @@ impl<'a> Rebuild<'a> {
                 source_path,
                 crate::images::Source {
                     bytes: Arc::clone(bytes),
+                    hash: hash.clone(),
                     output: asset.output.clone(),
                     shown: shown.display().to_string(),
                 },
