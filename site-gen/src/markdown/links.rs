@@ -133,8 +133,9 @@ fn checked_here(dest: &str, rewritten: Option<&str>) -> bool {
 }
 
 /// Checks one destination written at `offset` (file position `at`);
-/// returns its new URL if it must change.
-fn check(
+/// returns its new URL if it must change. Raw HTML's destinations follow
+/// the same rule (`raw_html`).
+pub(crate) fn check(
     dest: &str,
     offset: usize,
     (line, column): (usize, usize),

@@ -128,8 +128,9 @@ pub struct Places {
     /// At the link, except a reference link the renderer checks at its
     /// definition (`@/`, `/…`, `#…`): there, once.
     pub links: Vec<Place>,
-    /// `href` and `src` of the raw HTML passed through (character references
-    /// decoded), at the attribute's name.
+    /// `href`, `src` and `srcset` URLs of the raw HTML passed through, as
+    /// the HTML gets them (relative and `@/` ones resolved, the others with
+    /// character references decoded), at the attribute's name.
     pub raw_links: Vec<Place>,
     /// Ids given by heading attributes (`{#id}` as written, at its `{`) and
     /// by the raw HTML passed through (`id="…"` decoded, at `id`).
@@ -309,7 +310,15 @@ pub fn render_partial(
         },
     );
     if opts.raw_html {
-        raw_html::record(&events, &ranges, &extracted.text, &ctx, &mut places);
+        raw_html::process(
+            &mut events,
+            &ranges,
+            &extracted.text,
+            env,
+            &mut ctx,
+            &mut links,
+            &mut places,
+        );
     }
     if opts.french_typography {
         typography::apply(&mut events);

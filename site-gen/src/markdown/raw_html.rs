@@ -1,55 +1,138 @@
-//! Raw HTML written in the Markdown: its links and ids recorded where they
-//! are written (read with the site's HTML tokenizer); in safe mode, shown
-//! as text, and links with a script URL neutralised.
+//! Raw HTML written in the Markdown (read with the site's HTML tokenizer):
+//! its relative and `@/` destinations resolved by the rule of Markdown
+//! links, its links and ids recorded where they are written; in safe mode,
+//! shown as text, and links with a script URL neutralised.
 
 use std::ops::Range;
 
 use pulldown_cmark::{CowStr, Event, Tag, TagEnd};
 
+use super::links::{self, Target};
 use super::summary::SENTINEL;
-use super::{Ctx, Place, Places};
-use crate::html::start_tags;
+use super::{Ctx, LinkRef, Place, Places, RenderEnv};
+use crate::html::{start_tags, Attr, StartTag};
 
-/// Records the `href`, `src` and `id` attributes of the raw HTML of
-/// `events` (`ranges[i]` being the range of `events[i]` in `text`, the
-/// parsed text). An HTML block is read whole (a tag may span its lines),
-/// inline HTML a tag at a time (each event is one).
-pub(crate) fn record(
-    events: &[Event<'_>],
+/// Reads the raw HTML of `events` (`ranges[i]` being the range of
+/// `events[i]` in `text`, the parsed text): each `href`, `src` and `srcset`
+/// URL relative to the `.md` file or written `@/…` is resolved as a
+/// Markdown link's ([`links::check`]: a missing file is an error at the
+/// attribute) and written back resolved; every `href`, `src`, `srcset`
+/// URL and `id` is recorded where it is written.
+pub(crate) fn process(
+    events: &mut [Event<'_>],
     ranges: &[Range<usize>],
     text: &str,
-    ctx: &Ctx<'_>,
+    env: &dyn RenderEnv,
+    ctx: &mut Ctx<'_>,
+    links: &mut Vec<LinkRef>,
     places: &mut Places,
 ) {
-    let mut block: Option<Pieces> = None;
-    for (event, range) in events.iter().zip(ranges) {
+    for group in groups(events) {
+        let mut pieces = Pieces::new(text);
+        for i in group {
+            if let (Some(Event::Html(html) | Event::InlineHtml(html)), Some(range)) =
+                (events.get(i), ranges.get(i))
+            {
+                pieces.push(i, html, range);
+            }
+        }
+        let edits = pieces.read(&mut Lookup {
+            env,
+            ctx: &mut *ctx,
+            links: &mut *links,
+            places: &mut *places,
+        });
+        apply(events, edits);
+    }
+}
+
+/// The raw HTML read as one piece, by event index: an HTML block whole
+/// (a tag may span its lines), inline HTML a tag at a time (each event is
+/// one; closing tags and comments hold no attributes).
+fn groups(events: &[Event<'_>]) -> Vec<Vec<usize>> {
+    let mut groups = Vec::new();
+    let mut block: Option<Vec<usize>> = None;
+    for (i, event) in events.iter().enumerate() {
         match event {
-            Event::Start(Tag::HtmlBlock) => block = Some(Pieces::new(text)),
-            Event::Html(html) => {
-                if let Some(pieces) = &mut block {
-                    pieces.push(html, range);
+            Event::Start(Tag::HtmlBlock) => block = Some(Vec::new()),
+            Event::Html(_) => {
+                if let Some(block) = &mut block {
+                    block.push(i);
                 }
             }
-            Event::End(TagEnd::HtmlBlock) => {
-                if let Some(pieces) = block.take() {
-                    pieces.record(ctx, places);
-                }
-            }
-            // Closing tags and comments hold no attributes.
-            Event::InlineHtml(html) if opens_a_tag(html) => {
-                let mut pieces = Pieces::new(text);
-                pieces.push(html, range);
-                pieces.record(ctx, places);
-            }
+            Event::End(TagEnd::HtmlBlock) => groups.extend(block.take()),
+            Event::InlineHtml(html) if opens_a_tag(html) => groups.push(vec![i]),
             _ => {}
         }
     }
+    groups
 }
 
 /// `<` and a letter: the start of a start tag.
 fn opens_a_tag(html: &str) -> bool {
     let b = html.as_bytes();
     b.first() == Some(&b'<') && b.get(1).is_some_and(u8::is_ascii_alphabetic)
+}
+
+/// What resolving a piece's destinations looks up and records.
+struct Lookup<'l, 's> {
+    env: &'l dyn RenderEnv,
+    ctx: &'l mut Ctx<'s>,
+    links: &'l mut Vec<LinkRef>,
+    places: &'l mut Places,
+}
+
+impl Lookup<'_, '_> {
+    /// The URL `dest` (written at `offset` of the text) is published at,
+    /// when it names a file or page of `content/` (relative to the `.md`
+    /// file, or `@/…`); other destinations are kept as written and checked
+    /// by `check` (`/…`, `#…`, other sites).
+    fn resolve(&mut self, dest: &str, offset: usize, image: bool) -> Option<String> {
+        match links::classify(dest) {
+            Target::Source { .. } | Target::Relative { .. } => {
+                let at = self.ctx.position(offset);
+                links::check(dest, offset, at, image, self.env, self.ctx, self.links)
+            }
+            _ => None,
+        }
+    }
+
+    /// Records `url` as the HTML gets it, written at `offset`.
+    fn place(&mut self, url: String, offset: usize) {
+        let at = self.ctx.position(offset);
+        self.places.raw_links.push(Place::new(url, at));
+    }
+}
+
+/// A value to write in place of bytes `range` of event `event`.
+struct Edit {
+    event: usize,
+    range: Range<usize>,
+    value: String,
+}
+
+/// Writes `edits` into their events, each event once, in one pass over it.
+fn apply(events: &mut [Event<'_>], mut edits: Vec<Edit>) {
+    edits.sort_by_key(|e| (e.event, e.range.start));
+    for same in edits.chunk_by(|a, b| a.event == b.event) {
+        let Some(Event::Html(html) | Event::InlineHtml(html)) = events.get_mut(same[0].event)
+        else {
+            continue;
+        };
+        let mut text = String::with_capacity(html.len());
+        let mut copied = 0;
+        for edit in same {
+            // Ranges come from the tokenizer, within the event, apart.
+            let Some(before) = html.get(copied..edit.range.start) else {
+                continue;
+            };
+            text.push_str(before);
+            text.push_str(&edit.value);
+            copied = edit.range.end;
+        }
+        text.push_str(html.get(copied..).unwrap_or_default());
+        *html = CowStr::from(text);
+    }
 }
 
 /// Raw HTML put together from events, and where each of its lines comes
@@ -62,6 +145,8 @@ struct Pieces<'t> {
     /// each line being as written from there (the whole event when it is
     /// written as is).
     lines: Vec<(usize, usize)>,
+    /// Each event's index and where it is in `html`.
+    events: Vec<(usize, Range<usize>)>,
 }
 
 impl<'t> Pieces<'t> {
@@ -70,11 +155,12 @@ impl<'t> Pieces<'t> {
             text,
             html: String::new(),
             lines: Vec::new(),
+            events: Vec::new(),
         }
     }
 
-    /// Adds the event `html`, written at `range` of the text.
-    fn push(&mut self, html: &str, range: &Range<usize>) {
+    /// Adds event `index`, `html`, written at `range` of the text.
+    fn push(&mut self, index: usize, html: &str, range: &Range<usize>) {
         let written = self.text.get(range.clone()).unwrap_or_default();
         if written == html {
             self.lines.push((self.html.len(), range.start));
@@ -100,7 +186,9 @@ impl<'t> Pieces<'t> {
                 start += line.len();
             }
         }
+        let start = self.html.len();
         self.html.push_str(html);
+        self.events.push((index, start..self.html.len()));
     }
 
     /// The text offset of byte `at` of `html`.
@@ -112,19 +200,106 @@ impl<'t> Pieces<'t> {
         }
     }
 
-    fn record(&self, ctx: &Ctx<'_>, places: &mut Places) {
+    /// Resolves and records the destinations and ids of the piece; what to
+    /// write back.
+    fn read(&self, lookup: &mut Lookup<'_, '_>) -> Vec<Edit> {
+        let mut edits = Vec::new();
         for tag in start_tags(&self.html) {
-            for attr in tag.attrs {
-                let list = match attr.name.as_str() {
-                    "href" | "src" => &mut places.raw_links,
-                    "id" => &mut places.ids,
-                    _ => continue,
+            for attr in &tag.attrs {
+                let offset = self.text_offset(attr.name_offset);
+                let value = match attr.name.as_str() {
+                    "href" | "src" => {
+                        let image = tag.name == "img";
+                        let url = lookup.resolve(&attr.value, offset, image);
+                        let shown = url.clone().unwrap_or_else(|| attr.value.clone());
+                        lookup.place(shown, offset);
+                        url.map(|url| escape_url(&url))
+                    }
+                    "srcset" if takes_srcset(&tag) => srcset(&attr.value, offset, lookup),
+                    "id" => {
+                        let at = lookup.ctx.position(offset);
+                        lookup.places.ids.push(Place::new(attr.value.clone(), at));
+                        None
+                    }
+                    _ => None,
                 };
-                let at = ctx.position(self.text_offset(attr.name_offset));
-                list.push(Place::new(attr.value, at));
+                if let Some(edit) = value.and_then(|v| self.edit(attr, &v)) {
+                    edits.push(edit);
+                }
             }
         }
+        edits
     }
+
+    /// `value` (escaped: [`escape_url`]) written in place of `attr`'s, quoted
+    /// if the value was not; `None` when the value spans two events (a line
+    /// break in a URL).
+    fn edit(&self, attr: &Attr, value: &str) -> Option<Edit> {
+        let raw = &attr.raw;
+        let i = self
+            .events
+            .partition_point(|(_, span)| span.start <= raw.start)
+            .checked_sub(1)?;
+        let (event, span) = self.events.get(i).filter(|(_, span)| raw.end <= span.end)?;
+        let event = *event;
+        let quoted = raw
+            .start
+            .checked_sub(1)
+            .and_then(|i| self.html.as_bytes().get(i))
+            .is_some_and(|b| matches!(b, b'"' | b'\''));
+        Some(Edit {
+            event,
+            range: raw.start - span.start..raw.end - span.start,
+            value: if quoted {
+                value.to_string()
+            } else {
+                format!("\"{value}\"")
+            },
+        })
+    }
+}
+
+/// `url` as the Markdown writer writes a link's destination in an
+/// attribute: spaces and accents percent-encoded, `&` and `'` as
+/// references, so it fits between either quote.
+fn escape_url(url: &str) -> String {
+    let mut escaped = String::with_capacity(url.len());
+    // Writing to a String cannot fail.
+    let _ = pulldown_cmark_escape::escape_href(&mut escaped, url);
+    escaped
+}
+
+/// Tags whose `srcset` lists image candidates (`check` reads the same).
+fn takes_srcset(tag: &StartTag) -> bool {
+    matches!(tag.name.as_str(), "img" | "source")
+}
+
+/// A `srcset` (`photo.png 1x, grande.png 2x`) with each candidate's URL
+/// resolved as an image's, escaped; `None` when none changes. Each URL is
+/// recorded.
+fn srcset(value: &str, offset: usize, lookup: &mut Lookup<'_, '_>) -> Option<String> {
+    let mut changed = false;
+    let candidates: Vec<String> = value
+        .split(',')
+        .map(|candidate| {
+            let candidate = candidate.trim();
+            let Some(url) = candidate.split_whitespace().next() else {
+                return candidate.to_string();
+            };
+            let descriptor = candidate[url.len()..].trim_start();
+            let resolved = lookup.resolve(url, offset, true);
+            changed |= resolved.is_some();
+            let url = resolved.unwrap_or_else(|| url.to_string());
+            let escaped = escape_url(&url);
+            lookup.place(url, offset);
+            if descriptor.is_empty() {
+                escaped
+            } else {
+                format!("{escaped} {}", escape_url(descriptor))
+            }
+        })
+        .collect();
+    changed.then(|| candidates.join(", "))
 }
 
 /// Turns raw HTML events into text (the HTML writer escapes it). HTML blocks
