@@ -467,6 +467,22 @@ impl<'a> Rebuild<'a> {
         for doc in &loaded.docs {
             origins.insert(&doc.output, doc.file.display().to_string());
         }
+        // An image's derivatives are named by their source (made already:
+        // found again in the store's memory).
+        let catalog = self.image_catalog();
+        let mut derivatives: Vec<(String, String)> = Vec::new();
+        for source in catalog.0.values() {
+            if let Ok(files) = crate::images::publish(self.images, source, &self.config.images) {
+                derivatives.extend(
+                    files
+                        .into_iter()
+                        .map(|(path, _)| (path, source.shown.clone())),
+                );
+            }
+        }
+        for (path, shown) in &derivatives {
+            origins.entry(path).or_insert_with(|| shown.clone());
+        }
         let warnings = warnings::missing_organisation(self.config, uses)
             .into_iter()
             .chain(warnings::widget_unavailable(self.widget, calculator_pages))
