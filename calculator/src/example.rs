@@ -35,31 +35,20 @@ pub fn render(model: &Model, profile: &Profile) -> String {
     // The table says which year it shows: every year alike, or the first
     // year (set-up, catch-up) apart from the following ones.
     if setup + catch_up > 0 {
-        row(&mut s, "Besoins courants, chaque année", "", recurring);
+        total_row(&mut s, "Besoins courants, chaque année", recurring);
         if setup > 0 {
-            row(
-                &mut s,
-                "Mise en place, la première année seulement",
-                "",
-                setup,
-            );
+            total_row(&mut s, "Mise en place, la première année seulement", setup);
         }
         if catch_up > 0 {
-            row(
-                &mut s,
-                "Rattrapage, la première année seulement",
-                "",
-                catch_up,
-            );
+            total_row(&mut s, "Rattrapage, la première année seulement", catch_up);
         }
-        row(
+        total_row(
             &mut s,
             "Total la première année",
-            "",
             recurring + setup + catch_up,
         );
     } else {
-        row(&mut s, "Total, chaque année", "", recurring);
+        total_row(&mut s, "Total, chaque année", recurring);
     }
     s.push_str("</tfoot>\n</table>\n<p class=\"calc-example-result\">Résultat\u{202f}: <strong>");
     s.push_str(&f::parts(estimate.parts));
@@ -111,6 +100,15 @@ fn caption(p: &Profile) -> String {
         s.push_str(", avec rattrapage");
     }
     s
+}
+
+/// A row of totals: its label spans the calculation column.
+fn total_row(s: &mut String, label: &str, days: i64) {
+    s.push_str("<tr><th scope=\"row\" colspan=\"2\">");
+    s.push_str(&html_escape(label));
+    s.push_str("</th><td>");
+    s.push_str(&f::days(days));
+    s.push_str("</td></tr>\n");
 }
 
 /// One row: a header cell, the calculation and the days.

@@ -1071,6 +1071,76 @@ mod ssr {
     }
 
     #[test]
+    fn mail_link_when_an_address_is_given() {
+        let with = m().with_contact(crate::Contact {
+            name: Some("Amie".into()),
+            email: Some("contact@amie.example".into()),
+        });
+        let html = render_widget(&with, "parts=3");
+        let start = html.find("href=\"mailto:").expect("a mailto link") + 6;
+        let href = &html[start..start + html[start..].find('"').unwrap()];
+        assert!(
+            href.starts_with(
+                "mailto:contact@amie.example?subject=Estimation%E2%80%AF%3A%203%C2%A0parts"
+            ),
+            "{href}"
+        );
+        let body = href.split("&amp;body=").nth(1).expect("a body");
+        let body = crate::query::decode_component(body);
+        for expected in [
+            "Nombre de parts choisi\u{202f}: 3\u{a0}parts\r\n",
+            "Coût par an\u{202f}: 6\u{202f}000\u{a0}€\r\n",
+            "Tarif\u{202f}: 2026",
+            "Pour retrouver cette estimation\u{202f}: ?parts=3\r\n",
+            "Estimation indicative, non contractuelle.",
+        ] {
+            assert!(body.contains(expected), "{expected:?} in {body:?}");
+        }
+        assert!(html.contains(">Envoyer cette estimation</a>"));
+        // Blank or absent address: no link.
+        assert!(!render_widget(&m(), "parts=3").contains("mailto:"));
+        let blank = m().with_contact(crate::Contact {
+            name: None,
+            email: Some("  ".into()),
+        });
+        assert!(!render_widget(&blank, "parts=3").contains("calc-mail"));
+    }
+
+    #[test]
+    fn share_drawn_without_inline_style() {
+        let html = render_widget(&m(), "parts=3");
+        assert_eq!(html.matches("<rect class=\"calc-bar-yours\"").count(), 3);
+        assert_eq!(html.matches("<rect class=\"calc-bar-free\"").count(), 9);
+        assert!(html.contains("Vos 3\u{a0}parts sur les 12\u{a0}parts du poste."));
+        let past = render_widget(&m(), "parts=13");
+        assert_eq!(past.matches("<rect class=\"calc-bar-yours\"").count(), 12);
+        assert!(past.contains("dépasse les 12\u{a0}parts du poste"));
+        assert!(past.contains(">100\u{202f}%</output>"), "{past}");
+        assert!(!html.contains("style="));
+    }
+
+    #[test]
+    fn print_only_parts_of_the_estimate() {
+        let html = render_widget(&m(), "parts=3");
+        for expected in [
+            "<p class=\"calc-print-title\">Estimation · tarif 2026</p>",
+            "<li>Nombre de parts choisi\u{202f}: 3\u{a0}parts</li>",
+            "Ce que comprend une part",
+            "<strong>Estimation indicative, non contractuelle.</strong>",
+            "Pour retrouver cette estimation\u{202f}: ?parts=3</p>",
+            ">Imprimer l’estimation</button>",
+            ">Copier le lien</button>",
+        ] {
+            assert!(html.contains(expected), "{expected:?} in {html}");
+        }
+        // Pre-rendered: the buttons and the address wait for the widget.
+        assert!(
+            html.contains("<button type=\"button\" disabled=\"disabled\" class=\"calc-print\">"),
+            "{html}"
+        );
+    }
+
+    #[test]
     fn table_lists_every_part() {
         let t = render_table(&m());
         assert_eq!(t.matches("<tr><th scope=\"row\">").count(), 12);
@@ -1271,7 +1341,7 @@ mod example {
              <td>1,5\u{a0}jour</td>",
             "<th scope=\"row\">Sauvegardes</th><td>1\u{a0}jour + 3\u{a0}postes × \
              0,25\u{a0}jour</td><td>1,75\u{a0}jour</td>",
-            "<th scope=\"row\">Total, chaque année</th><td></td><td>5,75\u{a0}jours</td>",
+            "<th scope=\"row\" colspan=\"2\">Total, chaque année</th><td>5,75\u{a0}jours</td>",
             "<strong>1\u{a0}part</strong>, soit <strong>2\u{202f}000\u{a0}€ par an</strong> \
              (≈ 166,67\u{a0}€ par mois) pour 9\u{a0}jours de travail par an.",
             "5,75 ÷ 9 ≈ 0,64, arrondi à la part supérieure",
@@ -1290,11 +1360,11 @@ mod example {
         };
         let html = crate::example::render(&model(), &p);
         assert!(
-            html.contains("Besoins courants, chaque année</th><td></td><td>5,75\u{a0}jours"),
+            html.contains("Besoins courants, chaque année</th><td>5,75\u{a0}jours"),
             "{html}"
         );
-        assert!(html.contains("première année seulement</th><td></td><td>15\u{a0}jours"));
-        assert!(html.contains("Total la première année</th><td></td><td>20,75\u{a0}jours"));
+        assert!(html.contains("première année seulement</th><td>15\u{a0}jours"));
+        assert!(html.contains("Total la première année</th><td>20,75\u{a0}jours"));
         // 20,75 ÷ 9 → 3 parts, then 1.
         assert!(
             html.contains("<strong>3\u{a0}parts</strong>")

@@ -15,7 +15,7 @@ use crate::estimate::{
     MAX_PERSONNES, MAX_POSTES, MAX_SERVEURS,
 };
 use crate::format as f;
-use crate::model::{Coef, Model, Service, ServiceSet};
+use crate::model::{Centi, Coef, Model, Service, ServiceSet};
 use crate::query::{Mode, Query};
 
 /// Properties of [`Calculator`].
@@ -130,8 +130,51 @@ impl Form {
         }
     }
 
+    /// What the estimate starts from, one French line per input (for the
+    /// printed estimate and the e-mail); empty while a field is invalid.
+    fn inputs(&self) -> Vec<String> {
+        let line = |label: &str, value: String| [label, "\u{202f}: ", &value].concat();
+        match self.mode {
+            Mode::Parts => self
+                .parts()
+                .map(|n| vec![line("Nombre de parts choisi", f::parts(n))])
+                .unwrap_or_default(),
+            Mode::Budget => self
+                .budget()
+                .map(|b| vec![line("Budget annuel indiqué", f::money(b))])
+                .unwrap_or_default(),
+            Mode::Profil => {
+                let (Ok(postes), Ok(serveurs), Ok(personnes)) =
+                    (self.postes(), self.serveurs(), self.personnes())
+                else {
+                    return Vec::new();
+                };
+                let services: Vec<&str> = self.services.iter().map(Service::label).collect();
+                vec![
+                    line("Postes de travail", f::int(postes.into())),
+                    line("Serveurs", f::int(serveurs.into())),
+                    line(
+                        "Personnes (salariées, salariés et bénévoles)",
+                        f::int(personnes.into()),
+                    ),
+                    line(
+                        "Services souhaités",
+                        if services.is_empty() {
+                            "aucun".into()
+                        } else {
+                            services.join(", ")
+                        },
+                    ),
+                    line(
+                        "Rattrapage de l’installation",
+                        (if self.rattrapage { "oui" } else { "non" }).into(),
+                    ),
+                ]
+            }
+        }
+    }
+
     /// The URL query of the active mode's valid values.
-    #[cfg_attr(not(all(feature = "csr", target_arch = "wasm32")), allow(dead_code))]
     fn query(&self) -> Query {
         let mut q = Query::default();
         match self.mode {
@@ -204,6 +247,122 @@ fn sync_url(ours: &str) {
     if let Ok(h) = window.history() {
         let _ = h.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&url));
     }
+}
+
+/// The link that reopens this estimate: the page's address with the
+/// widget's query (relative on the server, which does not know the page).
+fn estimate_link(query: &str) -> String {
+    #[cfg(all(feature = "csr", target_arch = "wasm32"))]
+    let mut url = web_sys::window()
+        .and_then(|w| {
+            let loc = w.location();
+            Some([loc.origin().ok()?, loc.pathname().ok()?].concat())
+        })
+        .unwrap_or_default();
+    #[cfg(not(all(feature = "csr", target_arch = "wasm32")))]
+    let mut url = String::new();
+    url.push('?');
+    url.push_str(query);
+    url
+}
+
+/// Today's date in French (`6 décembre 2026`), in the browser only.
+fn today() -> Option<String> {
+    #[cfg(all(feature = "csr", target_arch = "wasm32"))]
+    {
+        const MONTHS: [&str; 12] = [
+            "janvier",
+            "février",
+            "mars",
+            "avril",
+            "mai",
+            "juin",
+            "juillet",
+            "août",
+            "septembre",
+            "octobre",
+            "novembre",
+            "décembre",
+        ];
+        let d = web_sys::js_sys::Date::new_0();
+        let month = MONTHS.get(d.get_month() as usize)?;
+        Some(
+            [
+                &f::int(d.get_date().into()),
+                " ",
+                month,
+                " ",
+                &d.get_full_year().to_string(),
+            ]
+            .concat(),
+        )
+    }
+    #[cfg(not(all(feature = "csr", target_arch = "wasm32")))]
+    None
+}
+
+/// Opens the browser's print dialog (the print style sheet keeps the
+/// estimate alone).
+fn print() {
+    #[cfg(all(feature = "csr", target_arch = "wasm32"))]
+    if let Some(w) = web_sys::window() {
+        let _ = w.print();
+    }
+}
+
+/// What « Copier le lien » last did, said in the live region.
+#[derive(Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(not(all(feature = "csr", target_arch = "wasm32")), allow(dead_code))]
+enum Copied {
+    Not,
+    Yes,
+    /// The clipboard refused: the address is selected in its field.
+    Selected,
+}
+
+/// Selects the address in its read-only field, for a copy by hand.
+#[cfg(all(feature = "csr", target_arch = "wasm32"))]
+fn select_link() {
+    use wasm_bindgen::JsCast;
+    let field = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.get_element_by_id("calc-lien"))
+        .and_then(|e| e.dyn_into::<HtmlInputElement>().ok());
+    if let Some(field) = field {
+        let _ = field.focus();
+        field.select();
+    }
+}
+
+/// Puts `url` on the clipboard (Clipboard API); where it is missing or
+/// refused, selects the address in its field instead.
+#[cfg(all(feature = "csr", target_arch = "wasm32"))]
+fn copy_link(url: &str, done: UseStateSetter<Copied>) {
+    use wasm_bindgen::closure::Closure;
+    use wasm_bindgen::JsValue;
+    let fallback = {
+        let done = done.clone();
+        move || {
+            select_link();
+            done.set(Copied::Selected);
+        }
+    };
+    let Some(navigator) = web_sys::window().map(|w| w.navigator()) else {
+        return fallback();
+    };
+    // Undefined outside secure contexts: calling it would throw.
+    let present = web_sys::js_sys::Reflect::get(&navigator, &JsValue::from_str("clipboard"))
+        .is_ok_and(|c| !c.is_undefined() && !c.is_null());
+    if !present {
+        return fallback();
+    }
+    let promise = navigator.clipboard().write_text(url);
+    let ok = Closure::once(move |_: JsValue| done.set(Copied::Yes));
+    let refused = Closure::once(move |_: JsValue| fallback());
+    let _ = promise.then2(&ok, &refused);
+    // One of the two runs once; both live as long as the page.
+    ok.forget();
+    refused.forget();
 }
 
 const ID: &str = "calc";
@@ -369,10 +528,10 @@ fn assumptions(model: &Model) -> String {
     s.push_str(&list("calc-assumption-list", &model.assumptions()));
     s.push_str(
         "<table class=\"calc-coefs\"><caption>Temps de travail estimé par service, en \
-         jours par an</caption><thead><tr><th scope=\"col\">Service</th>\
+         jours</caption><thead><tr><th scope=\"col\">Service</th>\
          <th scope=\"col\">Par an</th><th scope=\"col\">Par poste</th>\
-         <th scope=\"col\">Par serveur</th><th scope=\"col\">Par personne</th></tr>\
-         </thead><tbody>",
+         <th scope=\"col\">Par serveur</th><th scope=\"col\">Par personne</th>\
+         <th scope=\"col\">Mise en place, la première année</th></tr></thead><tbody>",
     );
     for svc in Service::ALL {
         s.push_str("<tr><th scope=\"row\">");
@@ -387,7 +546,12 @@ fn assumptions(model: &Model) -> String {
             }
             s.push_str("</td>");
         }
-        s.push_str("</tr>");
+        s.push_str("<td>");
+        match model.setup_days(svc) {
+            0 => s.push('—'),
+            v => s.push_str(&f::centi(v)),
+        }
+        s.push_str("</td></tr>");
     }
     s.push_str("</tbody></table></details>");
     s
@@ -401,14 +565,19 @@ pub fn calculator(props: &CalculatorProps) -> Html {
         let query = props.query.clone();
         use_reducer(move || Form::new(model, &query))
     };
+    let copied = use_state(|| Copied::Not);
+    let query = form.query().to_query_string();
 
     #[cfg(all(feature = "csr", target_arch = "wasm32"))]
     {
         // Skip the first render: the address bar already holds the state.
         let first = use_mut_ref(|| true);
-        use_effect_with(form.query().to_query_string(), move |q| {
+        let copied = copied.setter();
+        use_effect_with(query.clone(), move |q| {
             if !std::mem::replace(&mut *first.borrow_mut(), false) {
                 sync_url(q);
+                // « Lien copié » was about the previous estimate.
+                copied.set(Copied::Not);
             }
         });
     }
@@ -416,6 +585,7 @@ pub fn calculator(props: &CalculatorProps) -> Html {
     let model = &props.model;
     let dispatch = form.dispatcher();
     let estimate = form.estimate();
+    let link = estimate_link(&query);
 
     let onsubmit = Callback::from(|e: SubmitEvent| e.prevent_default());
     let modes = mode_choices(&form, &dispatch);
@@ -424,14 +594,38 @@ pub fn calculator(props: &CalculatorProps) -> Html {
         Mode::Budget => (budget_field(&form, &dispatch), id("budget")),
         Mode::Profil => profile_fields(&form, model, &dispatch),
     };
-    let results = results_of(estimate.as_ref(), &for_ids);
+    let results = results_of(model, estimate.as_ref(), &for_ids);
+    let onprint = Callback::from(|_: MouseEvent| print());
+    let oncopy = {
+        #[cfg(all(feature = "csr", target_arch = "wasm32"))]
+        {
+            let link = link.clone();
+            let done = copied.setter();
+            Callback::from(move |_: MouseEvent| copy_link(&link, done.clone()))
+        }
+        #[cfg(not(all(feature = "csr", target_arch = "wasm32")))]
+        Callback::from(|_: MouseEvent| ())
+    };
+    let status = match *copied {
+        Copied::Not => "",
+        Copied::Yes => "Lien copié dans le presse-papiers.",
+        Copied::Selected => {
+            "Copie automatique impossible\u{202f}: le lien est sélectionné ci-dessous, \
+             copiez-le avec Ctrl+C (ou ⌘+C)."
+        }
+    };
+    let inputs = form.inputs();
+    let mail = estimate
+        .as_ref()
+        .and_then(|e| mailto(model, e, &inputs, &link));
 
     html! {
         <div class="calc">
             if !form.warnings.is_empty() {
                 { raw(list("calc-warnings", &form.warnings)) }
             }
-            <form class="calc-form" method="get" {onsubmit}>
+            <div class="calc-main">
+            <form class="calc-form" id="calc-formulaire" method="get" {onsubmit}>
                 <fieldset class="calc-modes" disabled={!props.live}>
                     <legend>{ "Partir de\u{202f}:" }</legend>
                     { for modes }
@@ -446,9 +640,30 @@ pub fn calculator(props: &CalculatorProps) -> Html {
                     { fields }
                 </fieldset>
             </form>
-            <div class="calc-results" aria-live="polite">
-                <p class="calc-results-title">{ "Estimation" }</p>
-                { results }
+            <div class="calc-panel" id="calc-resultats">
+                { raw(print_head(model, &inputs)) }
+                <div class="calc-results" aria-live="polite">
+                    <p class="calc-results-title">{ "Estimation" }</p>
+                    { results }
+                </div>
+                <div class="calc-actions">
+                    <button type="button" class="calc-print" disabled={!props.live}
+                        onclick={onprint}>{ "Imprimer l’estimation" }</button>
+                    <button type="button" class="calc-copy" disabled={!props.live}
+                        onclick={oncopy}>{ "Copier le lien" }</button>
+                    if let Some(href) = mail {
+                        <a class="calc-mail" href={href}>{ "Envoyer cette estimation" }</a>
+                    }
+                    <div class="calc-link">
+                        <label for="calc-lien">{ "Lien de cette estimation" }</label>
+                        <input id="calc-lien" class="calc-link-field" type="text" readonly=true
+                            disabled={!props.live} value={link.clone()} />
+                    </div>
+                    <p class="calc-status" role="status">{ status }</p>
+                </div>
+                { raw(print_foot(model, &link)) }
+                <p class="calc-back"><a href="#calc-formulaire">{ "Modifier les informations" }</a></p>
+            </div>
             </div>
             if let Some(g) = gauge(model) {
                 { raw(g) }
@@ -456,6 +671,137 @@ pub fn calculator(props: &CalculatorProps) -> Html {
             { raw(assumptions(model)) }
         </div>
     }
+}
+
+/// The printed estimate's heading (hidden on screen): the association,
+/// the date, the tariff and what the estimate starts from.
+fn print_head(model: &Model, inputs: &[String]) -> String {
+    let mut s = String::from("<div class=\"calc-print-only calc-print-head\">");
+    s.push_str("<p class=\"calc-print-org\">");
+    s.push_str(&f::html_escape(
+        model.contact().name.as_deref().unwrap_or("Amie"),
+    ));
+    s.push_str("</p><p class=\"calc-print-title\">Estimation");
+    if let Some(d) = today() {
+        s.push_str(" du ");
+        s.push_str(&d);
+    }
+    if let Some(r) = model.reference() {
+        s.push_str(" · tarif ");
+        s.push_str(&f::html_escape(r));
+    }
+    s.push_str("</p>");
+    if !inputs.is_empty() {
+        s.push_str("<p class=\"calc-print-subtitle\">Ce que vous avez indiqué</p>");
+        s.push_str(&list("calc-inputs", inputs));
+    }
+    s.push_str("</div>");
+    s
+}
+
+/// The printed estimate's end (hidden on screen): what a part includes,
+/// what is not decided, the notice and the link that reopens it.
+fn print_foot(model: &Model, link: &str) -> String {
+    let per_part = [
+        "Du temps de travail de l’informaticien pour votre structure, environ ",
+        &f::days(model.days_per_part()),
+        " par an et par part, sur les neuf services de l’Amie.",
+    ]
+    .concat();
+    let mut s = String::from(
+        "<div class=\"calc-print-only calc-print-foot\"><p class=\"calc-print-subtitle\">\
+         Ce que comprend une part</p>",
+    );
+    s.push_str(&list(
+        "calc-includes",
+        &[
+            per_part,
+            "Ce qui est mis en commun entre toutes les structures\u{202f}: l’hébergement des \
+             sauvegardes, de petits services partagés, un remplacement que l’association peut \
+             organiser pendant les congés de l’informaticien, les ateliers collectifs."
+                .into(),
+        ],
+    ));
+    s.push_str(
+        "<p class=\"calc-print-subtitle\">Ce qui n’est pas compris ou pas encore décidé</p>\
+         <p>La cotisation d’adhésion, les frais de déplacement et la TVA ne sont pas encore \
+         décidés, ni la durée d’engagement et les modalités de paiement.</p>\
+         <p class=\"calc-notice\"><strong>Estimation indicative, non contractuelle.</strong> \
+         Elle repose sur les hypothèses de travail de l’association.</p>\
+         <p class=\"calc-print-link\">Pour retrouver cette estimation\u{202f}: ",
+    );
+    s.push_str(&f::html_escape(link));
+    s.push_str("</p></div>");
+    s
+}
+
+/// `mailto:` link to the association with the estimate in the body, or
+/// `None` when the site gives no address.
+fn mailto(model: &Model, e: &Estimate, inputs: &[String], link: &str) -> Option<String> {
+    use crate::query::encode_component as enc;
+    let to = model.contact().email.as_deref()?;
+    let subject = [
+        "Estimation\u{202f}: ",
+        &f::parts(e.parts),
+        ", ",
+        &f::money(e.cost_per_year),
+        " par an",
+    ]
+    .concat();
+    let mut body =
+        String::from("Bonjour,\n\nVoici l’estimation faite avec le calculateur du site.\n\n");
+    for line in inputs {
+        body.push_str(line);
+        body.push('\n');
+    }
+    for line in [
+        ["Parts\u{202f}: ", &f::parts(e.parts)].concat(),
+        ["Coût par an\u{202f}: ", &f::money(e.cost_per_year)].concat(),
+        [
+            "Coût par mois\u{202f}: ",
+            f::about(e.cost_per_year % 12 == 0),
+            &f::money(e.cost_per_month),
+        ]
+        .concat(),
+        [
+            "Travail par an\u{202f}: ",
+            &f::days(e.days_per_year),
+            " (",
+            &f::hours(e.hours_per_year),
+            ")",
+        ]
+        .concat(),
+    ] {
+        body.push_str(&line);
+        body.push('\n');
+    }
+    if let Some(after) = e.parts_following_years {
+        body.push_str("Les années suivantes\u{202f}: ");
+        body.push_str(&f::parts(after));
+        body.push_str(", ");
+        body.push_str(&f::money(model.cost_of(after)));
+        body.push_str(" par an\n");
+    }
+    if let Some(r) = model.reference() {
+        body.push_str("Tarif\u{202f}: ");
+        body.push_str(r);
+        body.push('\n');
+    }
+    body.push_str("\nPour retrouver cette estimation\u{202f}: ");
+    body.push_str(link);
+    body.push_str("\n\nEstimation indicative, non contractuelle.\n");
+    // The address keeps its @; everything else is percent-encoded.
+    Some(
+        [
+            "mailto:",
+            &enc(to).replace("%40", "@"),
+            "?subject=",
+            &enc(&subject),
+            "&body=",
+            &enc(&body.replace('\n', "\r\n")),
+        ]
+        .concat(),
+    )
 }
 
 /// The radio buttons choosing what the estimate starts from.
@@ -601,8 +947,9 @@ fn profile_fields(
     )
 }
 
-/// The estimate's figures and explanation, or what to correct first.
-fn results_of(estimate: Option<&Estimate>, for_ids: &AttrValue) -> Html {
+/// The estimate's figures, the first year apart when it counts more, the
+/// share drawn and the explanation; or what to correct first.
+fn results_of(model: &Model, estimate: Option<&Estimate>, for_ids: &AttrValue) -> Html {
     match estimate {
         Some(e) => html! {
             <>
@@ -612,8 +959,10 @@ fn results_of(estimate: Option<&Estimate>, for_ids: &AttrValue) -> Html {
                     { figure("calc-figure-cost-month", "Coût par mois", [f::about(e.cost_per_year % 12 == 0), &f::money(e.cost_per_month)].concat(), for_ids) }
                     { figure("calc-figure-days", "Jours de travail par an", f::days(e.days_per_year), for_ids) }
                     { figure("calc-figure-hours", "Heures de travail par an", f::hours(e.hours_per_year), for_ids) }
-                    { figure("calc-figure-share", "Quote-part du poste", f::percent(e.share), for_ids) }
+                    { figure("calc-figure-share", "Quote-part du poste", [f::about(exact_share(model, e)), &f::percent(e.share)].concat(), for_ids) }
                 </dl>
+                { raw(years(model, e)) }
+                { raw(share_bar(model, e)) }
                 { raw(list("calc-explanation", &e.explanation)) }
             </>
         },
@@ -621,4 +970,117 @@ fn results_of(estimate: Option<&Estimate>, for_ids: &AttrValue) -> Html {
             <p class="calc-invalid">{ "Corrigez le champ signalé pour voir l’estimation." }</p>
         },
     }
+}
+
+/// Whether the share of the job is exact (no « ≈ »).
+fn exact_share(model: &Model, e: &Estimate) -> bool {
+    let parts = e.parts.min(model.total_parts()) as i64;
+    (parts * 10_000) % model.total_parts() as i64 == 0
+}
+
+/// The first year and the following ones side by side, when the first
+/// year counts set-up or catch-up days (profile estimates).
+fn years(model: &Model, e: &Estimate) -> String {
+    let (Some(after), Some(first), Some(recurring)) =
+        (e.parts_following_years, e.days_needed, e.recurring_days)
+    else {
+        return String::new();
+    };
+    let row = |label: &str, days: Centi, parts: u32| {
+        [
+            "<tr><th scope=\"row\">",
+            label,
+            "<br><span class=\"calc-years-days\">",
+            &f::days(days),
+            " de travail</span></th><td>",
+            &f::parts(parts),
+            "</td><td>",
+            &f::money(model.cost_of(parts)),
+            "</td></tr>",
+        ]
+        .concat()
+    };
+    [
+        "<table class=\"calc-years\"><caption>La première année et les suivantes</caption>\
+         <thead><tr><td></td><th scope=\"col\">Parts</th><th scope=\"col\">Coût par an</th>\
+         </tr></thead><tbody>",
+        &row("Première année", first, e.parts),
+        &row("Années suivantes", recurring, after),
+        "</tbody></table>",
+    ]
+    .concat()
+}
+
+/// The job's parts drawn as a bar: the parts already subscribed, the
+/// structure's, the free ones; the same in words for screen readers (the
+/// drawing is hidden from them). SVG attributes only: no inline style.
+fn share_bar(model: &Model, e: &Estimate) -> String {
+    let total = model.total_parts();
+    let sub = model.subscribed().unwrap_or(0).min(total);
+    let yours = e.parts.min(total - sub);
+    let mut s = String::from("<div class=\"calc-share\"><svg class=\"calc-bar\" viewBox=\"0 0 ");
+    s.push_str(&(total * 10).to_string());
+    s.push_str(" 10\" preserveAspectRatio=\"none\" aria-hidden=\"true\" focusable=\"false\">");
+    // One cell per part while they are few enough to tell apart.
+    let cells: Vec<(u32, u32, &str)> = if total <= 60 {
+        (0..total)
+            .map(|i| {
+                let class = if i < sub {
+                    "calc-bar-sub"
+                } else if i < sub + yours {
+                    "calc-bar-yours"
+                } else {
+                    "calc-bar-free"
+                };
+                (i, 1, class)
+            })
+            .collect()
+    } else {
+        vec![
+            (0, sub, "calc-bar-sub"),
+            (sub, yours, "calc-bar-yours"),
+            (sub + yours, total - sub - yours, "calc-bar-free"),
+        ]
+    };
+    for (x, w, class) in cells.into_iter().filter(|c| c.1 > 0) {
+        s.push_str("<rect class=\"");
+        s.push_str(class);
+        s.push_str("\" x=\"");
+        s.push_str(&(x * 10 + 1).to_string());
+        s.push_str("\" y=\"0\" width=\"");
+        s.push_str(&(w * 10 - 2).to_string());
+        s.push_str("\" height=\"10\"/>");
+    }
+    s.push_str("</svg><p class=\"calc-share-text\">");
+    let words = if e.exceeds_pool {
+        [
+            "Votre besoin (",
+            &f::parts(e.parts),
+            ") dépasse les ",
+            &f::parts(total),
+            " du poste.",
+        ]
+        .concat()
+    } else {
+        [
+            "Vos ",
+            &f::parts(e.parts),
+            " sur les ",
+            &f::parts(total),
+            " du poste.",
+        ]
+        .concat()
+    };
+    s.push_str(&f::html_escape(&words));
+    if model.subscribed().is_some() {
+        s.push_str(" Déjà souscrites\u{202f}: ");
+        s.push_str(&f::int(sub.into()));
+        s.push('.');
+    }
+    s.push_str("</p><ul class=\"calc-legend\" aria-hidden=\"true\">");
+    if model.subscribed().is_some() {
+        s.push_str("<li class=\"calc-key-sub\">déjà souscrites</li>");
+    }
+    s.push_str("<li class=\"calc-key-yours\">vos parts</li><li class=\"calc-key-free\">libres</li></ul></div>");
+    s
 }

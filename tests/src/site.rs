@@ -32,10 +32,19 @@ pub fn build(opts: &BuildOptions) -> anyhow::Result<site_gen::BuiltSite> {
 }
 
 /// The pricing model of the site at `root`, read natively from its data
-/// file (the one `site.toml` names): the oracle of every figure.
+/// file (the one `site.toml` names), with the association's name and
+/// address as the generator gives them to the widget: the oracle of every
+/// figure.
 pub fn pricing_model(root: &Path) -> anyhow::Result<calculator::Model> {
     let config = site_gen::config::Config::load(root).map_err(|d| anyhow::anyhow!("{d}"))?;
-    calculator::data::load(root.join(&config.pricing_data)).map_err(|e| anyhow::anyhow!("{e}"))
+    let field = |key: &str| config.organisation.get(key).flatten().map(str::to_string);
+    let contact = calculator::Contact {
+        name: field("name"),
+        email: field("email"),
+    };
+    calculator::data::load(root.join(&config.pricing_data))
+        .map(|m| m.with_contact(contact))
+        .map_err(|e| anyhow::anyhow!("{e}"))
 }
 
 /// The shipped site, built and served on 127.0.0.1. Dropping it stops the

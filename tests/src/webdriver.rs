@@ -607,6 +607,42 @@ impl<'d> Session<'d> {
         )
     }
 
+    /// Runs `script` asynchronously: the page calls `arguments[arguments.length - 1]`
+    /// with the result (promises: `….then(done)`).
+    pub fn execute_async(&self, script: &str, args: Vec<Value>) -> anyhow::Result<Value> {
+        self.cmd(
+            "execute async script",
+            "POST",
+            "/execute/async",
+            Some(json!({ "script": script, "args": args })),
+        )
+    }
+
+    /// Grants the page a permission (`clipboard-read`, `clipboard-write`…),
+    /// WebDriver's « Set Permission ».
+    pub fn grant_permission(&self, name: &str) -> anyhow::Result<()> {
+        self.cmd(
+            "set permission",
+            "POST",
+            "/permissions",
+            Some(json!({ "descriptor": { "name": name }, "state": "granted" })),
+        )?;
+        Ok(())
+    }
+
+    /// The page printed to PDF on A4 (WebDriver's « Print Page »: the
+    /// print style sheet applies).
+    pub fn print_pdf(&self) -> anyhow::Result<Vec<u8>> {
+        let v = self.cmd(
+            "print page",
+            "POST",
+            "/print",
+            Some(json!({ "page": { "width": 21.0, "height": 29.7 } })),
+        )?;
+        let text = v.as_str().context("print page: no base64 text")?;
+        base64_decode(text).context("print page: bad base64")
+    }
+
     /// The focused element.
     pub fn active_element(&self) -> anyhow::Result<Element<'_>> {
         let v = self.cmd("active element", "GET", "/element/active", None)?;
@@ -845,6 +881,14 @@ impl<'s> Element<'s> {
             .unwrap_or(false))
     }
 
+    /// WebDriver's « Is Element Enabled » (false inside a disabled fieldset).
+    pub fn is_enabled(&self) -> anyhow::Result<bool> {
+        Ok(self
+            .cmd("element enabled", "GET", "/enabled", None)?
+            .as_bool()
+            .unwrap_or(false))
+    }
+
     /// The first descendant matching `css`.
     pub fn find(&self, css: &str) -> anyhow::Result<Element<'s>> {
         let v = self
@@ -871,5 +915,47 @@ impl<'s> Element<'s> {
         v.as_array()
             .map(|a| a.iter().map(|e| self.session.element(e)).collect())
             .unwrap_or_else(|| Ok(Vec::new()))
+    }
+}
+
+/// Decodes standard base64 (WebDriver's PDF), `None` on a bad character.
+fn base64_decode(text: &str) -> Option<Vec<u8>> {
+    let value = |c: u8| -> Option<u32> {
+        Some(match c {
+            b'A'..=b'Z' => c - b'A',
+            b'a'..=b'z' => c - b'a' + 26,
+            b'0'..=b'9' => c - b'0' + 52,
+            b'+' => 62,
+            b'/' => 63,
+            _ => return None,
+        } as u32)
+    };
+    let mut out = Vec::with_capacity(text.len() * 3 / 4);
+    let (mut acc, mut bits) = (0u32, 0);
+    for c in text
+        .bytes()
+        .filter(|c| !c.is_ascii_whitespace() && *c != b'=')
+    {
+        acc = (acc << 6) | value(c)?;
+        bits += 6;
+        if bits >= 8 {
+            bits -= 8;
+            out.push((acc >> bits) as u8);
+            acc &= (1 << bits) - 1;
+        }
+    }
+    Some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn base64() {
+        assert_eq!(
+            super::base64_decode("JVBERi0=").as_deref(),
+            Some(&b"%PDF-"[..])
+        );
+        assert_eq!(super::base64_decode("aGk=").as_deref(), Some(&b"hi"[..]));
+        assert_eq!(super::base64_decode("a*"), None);
     }
 }

@@ -607,7 +607,12 @@ fn pricing_page_has_the_static_table_and_the_prerendered_calculator() {
             ),
             f::days(e.days_per_year),
             f::hours(e.hours_per_year),
-            f::percent(e.share)
+            // The share is rounded, and says so.
+            format!(
+                "{}{}",
+                f::about((e.parts as i64 * 10_000) % model.total_parts() as i64 == 0),
+                f::percent(e.share)
+            )
         ]
     );
     for id in [

@@ -103,7 +103,10 @@ fn read_shown(s: &Session) -> anyhow::Result<Shown> {
 }
 
 /// The six figures as the widget must format them.
-fn figures(e: &Estimate) -> Vec<String> {
+fn figures(model: &Model, e: &Estimate) -> Vec<String> {
+    // The share is of the whole job at most, « ≈ » when rounded.
+    let total = model.total_parts() as i64;
+    let exact_share = (e.parts.min(model.total_parts()) as i64 * 10_000) % total == 0;
     vec![
         f::parts(e.parts),
         f::money(e.cost_per_year),
@@ -115,7 +118,7 @@ fn figures(e: &Estimate) -> Vec<String> {
         ),
         f::days(e.days_per_year),
         f::hours(e.hours_per_year),
-        f::percent(e.share),
+        format!("{}{}", f::about(exact_share), f::percent(e.share)),
     ]
 }
 
@@ -133,6 +136,47 @@ fn estimate_for_query(model: &Model, query: &str) -> Estimate {
             .expect("valid budget"),
         Mode::Profil => model.estimate_profile(&q.profile()),
     }
+}
+
+/// Text with every run of blanks (spaces, no-break spaces, line breaks)
+/// made one space: PDF text and WebDriver text compare with the model's.
+fn squash(t: &str) -> String {
+    t.split(|c: char| c.is_whitespace() || c == '\u{202f}' || c == '\u{a0}')
+        .filter(|w| !w.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// Every percentage in a French text (`16,67 %` → 16.67).
+fn percents(t: &str) -> Vec<f64> {
+    let t = squash(t);
+    let words: Vec<&str> = t.split(' ').collect();
+    words
+        .windows(2)
+        .filter(|w| w[1].starts_with('%'))
+        .filter_map(|w| w[0].replace(',', ".").parse().ok())
+        .collect()
+}
+
+/// The text of a PDF (Debian's poppler-utils `pdftotext`), pages
+/// separated by form feeds.
+fn pdf_text(pdf: &[u8]) -> anyhow::Result<String> {
+    ensure!(pdf.starts_with(b"%PDF-"), "not a PDF");
+    let dir = tempfile::tempdir()?;
+    let file = dir.path().join("estimation.pdf");
+    std::fs::write(&file, pdf)?;
+    let out = std::process::Command::new("pdftotext")
+        .args(["-enc", "UTF-8"])
+        .arg(&file)
+        .arg("-")
+        .output()
+        .context("pdftotext not found: apt-get install poppler-utils")?;
+    ensure!(
+        out.status.success(),
+        "pdftotext: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    Ok(String::from_utf8(out.stdout)?)
 }
 
 /// No text a broken widget would show.
@@ -272,7 +316,7 @@ impl Ctx<'_> {
 
     /// Waits until the widget shows `expected`.
     fn wait_estimate(&self, what: &str, expected: &Estimate) -> anyhow::Result<Shown> {
-        let want = figures(expected);
+        let want = figures(self.model, expected);
         wait_until(what, REACT, || {
             let shown = read_shown(self.s)?;
             Ok((shown.figures == want
@@ -519,7 +563,7 @@ fn pricing_widget_in_headless_chromium() {
                 // only the running WebAssembly can do that.
                 let first = read_shown(&s)?;
                 ensure!(
-                    first.figures == figures(&model.estimate_profile(&Profile::default())),
+                    first.figures == figures(&model, &model.estimate_profile(&Profile::default())),
                     "pre-rendered figures: {first:?}"
                 );
                 let profile = Profile {
@@ -528,7 +572,7 @@ fn pricing_widget_in_headless_chromium() {
                 };
                 let expected = model.estimate_profile(&profile);
                 ensure!(
-                    figures(&expected) != first.figures,
+                    figures(&model, &expected) != first.figures,
                     "test bug: 20 workstations must change the figures"
                 );
                 wait_until(
@@ -536,7 +580,7 @@ fn pricing_widget_in_headless_chromium() {
                     START,
                     || {
                         let shown = read_shown(&s)?;
-                        if shown.figures == figures(&expected)
+                        if shown.figures == figures(&model, &expected)
                             && shown.explanation == expected.explanation
                         {
                             return Ok(Some(()));
@@ -552,7 +596,7 @@ fn pricing_widget_in_headless_chromium() {
                 .with_context(|| {
                     format!(
                         "expected figures {:?} and explanation {:?}; shown: {}",
-                        figures(&expected),
+                        figures(&model, &expected),
                         expected.explanation,
                         ctx.summary()
                     )
@@ -891,6 +935,268 @@ fn pricing_widget_in_headless_chromium() {
             },
         );
 
+        step(
+            "« Imprimer l’estimation » opens the print dialog",
+            &|| {
+                ctx.open("parts=3")?;
+                let button = s.find(".calc-print")?;
+                ensure!(
+                    button.is_enabled()?,
+                    "the running widget enables the button"
+                );
+                // The dialog itself would block the session: count the calls.
+                s.execute(
+                    "window.__printed = 0; window.print = () => { window.__printed += 1; };",
+                    vec![],
+                )?;
+                button.click()?;
+                wait_until("window.print() to be called", REACT, || {
+                    let n = s.execute("return window.__printed;", vec![])?;
+                    Ok((n.as_u64() == Some(1)).then_some(()))
+                })?;
+                Ok(())
+            },
+        );
+
+        step(
+            "printed to PDF, ?parts=3 is the estimate alone on at most two A4 pages",
+            &|| {
+                ctx.open("parts=3")?;
+                let e = model
+                    .estimate_parts(3)
+                    .map_err(|e| anyhow::anyhow!("{e}"))?;
+                let text = pdf_text(&s.print_pdf()?)?;
+                let pages = text.trim_end_matches('\u{c}').split('\u{c}').count();
+                ensure!((1..=2).contains(&pages), "{pages} pages:\n{text}");
+                let flat = squash(&text);
+                let mut expected = vec![
+                    "Amie".to_string(),
+                    "Estimation du ".into(),
+                    f::parts(3),
+                    f::money(e.cost_per_year),
+                    f::money(e.cost_per_month),
+                    f::days(e.days_per_year),
+                    f::hours(e.hours_per_year),
+                    "Ce que comprend une part".into(),
+                    "Estimation indicative, non contractuelle".into(),
+                    format!("{}?parts=3", ctx.page("")),
+                ];
+                expected.extend(e.explanation.iter().cloned());
+                if let Some(r) = model.reference() {
+                    expected.push(format!("tarif {r}"));
+                }
+                let missing: Vec<&String> = expected
+                    .iter()
+                    .filter(|t| !flat.contains(&squash(t)))
+                    .collect();
+                ensure!(
+                    missing.is_empty(),
+                    "missing {missing:?} in the PDF:\n{text}"
+                );
+                // The rest of the article and the page's frame are not printed.
+                for absent in [
+                    "Le budget de l’association",
+                    "Partir de",
+                    "Aller au contenu",
+                    "Copier le lien",
+                    "Estimations pour 1",
+                ] {
+                    ensure!(
+                        !flat.contains(&squash(absent)),
+                        "« {absent} » printed:\n{text}"
+                    );
+                }
+                Ok(())
+            },
+        );
+
+        step(
+            "« Copier le lien » puts the estimate's address on the clipboard",
+            &|| {
+                ctx.open("parts=3")?;
+                let url = format!("{}?parts=3", ctx.page(""));
+                s.grant_permission("clipboard-read")?;
+                s.grant_permission("clipboard-write")?;
+                s.find(".calc-copy")?.click()?;
+                let status = wait_until("the copy to be confirmed", REACT, || {
+                    let t = s.find(".calc-status")?.text_content()?;
+                    Ok((!t.is_empty()).then_some(t))
+                })?;
+                ensure!(
+                    status == "Lien copié dans le presse-papiers.",
+                    "live region: « {status} »"
+                );
+                ensure!(
+                    s.find(".calc-status")?.attribute("role")?.as_deref() == Some("status"),
+                    "the confirmation is a live region"
+                );
+                let copied = s.execute_async(
+                    "const done = arguments[arguments.length - 1];\
+                 navigator.clipboard.readText().then(done, e => done('ERREUR ' + e));",
+                    vec![],
+                )?;
+                ensure!(
+                    copied.as_str() == Some(url.as_str()),
+                    "clipboard holds {copied}, not {url}"
+                );
+                Ok(())
+            },
+        );
+
+        step(
+            "where the clipboard refuses, the address is selected for a copy by hand",
+            &|| {
+                ctx.open("parts=4")?;
+                s.execute(
+                    "Object.defineProperty(navigator.clipboard, 'writeText', \
+                 { value: () => Promise.reject(new Error('refusé')) });",
+                    vec![],
+                )?;
+                s.find(".calc-copy")?.click()?;
+                wait_until("the fallback to be explained", REACT, || {
+                    let t = s.find(".calc-status")?.text_content()?;
+                    Ok(t.starts_with("Copie automatique impossible").then_some(()))
+                })?;
+                let sel = s.execute(
+                    "const i = document.activeElement; \
+                 return [i.id, i.value, i.selectionStart, i.selectionEnd];",
+                    vec![],
+                )?;
+                let url = format!("{}?parts=4", ctx.page(""));
+                ensure!(
+                    sel[0] == "calc-lien"
+                        && sel[1] == url.as_str()
+                        && sel[2] == 0
+                        && sel[3] == url.len(),
+                    "the address field is focused and fully selected: {sel}"
+                );
+                Ok(())
+            },
+        );
+
+        step(
+            "past the whole job, the three modes give the same explanation",
+            &|| {
+                let past = model.past_the_job();
+                let total = model.total_parts();
+                let check = |what: &str, e: &Estimate, shown: &Shown| -> anyhow::Result<()> {
+                    ensure!(e.exceeds_pool, "{what}: test bug, not past the job");
+                    ensure!(
+                        shown.explanation.contains(&past),
+                        "{what}: {:?}",
+                        shown.explanation
+                    );
+                    ensure!(
+                        shown.figures.last() == Some(&f::percent(10_000)),
+                        "{what}: share {:?}",
+                        shown.figures.last()
+                    );
+                    let over: Vec<String> = percents(&shown.text)
+                        .into_iter()
+                        .filter(|p| *p > 100.0)
+                        .map(|p| p.to_string())
+                        .collect();
+                    ensure!(over.is_empty(), "{what}: shares above 100 %: {over:?}");
+                    Ok(())
+                };
+                ctx.open(FRESH)?;
+                ctx.set_mode(Mode::Parts)?;
+                ctx.type_into("parts", &(total + 1).to_string())?;
+                let e = model
+                    .estimate_parts(total + 1)
+                    .map_err(|e| anyhow::anyhow!("{e}"))?;
+                check(
+                    "parts",
+                    &e,
+                    &ctx.wait_estimate("one part more than the job", &e)?,
+                )?;
+
+                ctx.set_mode(Mode::Budget)?;
+                let budget = model.cost_of(total + 1) + 1;
+                ctx.type_into("budget", &(budget / 100).to_string())?;
+                let e = model
+                    .estimate_budget(budget / 100 * 100)
+                    .map_err(|e| anyhow::anyhow!("{e}"))?;
+                let shown = ctx.wait_estimate("a budget above the job", &e)?;
+                check("budget", &e, &shown)?;
+                ensure!(
+                    shown
+                        .explanation
+                        .iter()
+                        .any(|l| l.starts_with("Il reste ") || l.contains(" ÷ ")),
+                    "budget mode says what the budget buys: {:?}",
+                    shown.explanation
+                );
+
+                let (_, big) = &profiles()[3];
+                ctx.set_mode(Mode::Profil)?;
+                ctx.fill_profile(big)?;
+                let e = model.estimate_profile(big);
+                check(
+                    "profile",
+                    &e,
+                    &ctx.wait_estimate("a profile above the job", &e)?,
+                )?;
+                Ok(())
+            },
+        );
+
+        step(
+            "web services count their set-up the first year only",
+            &|| {
+                let setup = model.setup_days(Service::ServicesWeb);
+                ensure!(
+                    setup > 0,
+                    "content/tarifs.toml gives web services set-up days"
+                );
+                let profile = Profile {
+                    postes: 2,
+                    serveurs: 0,
+                    personnes: 3,
+                    services: [Service::ServicesWeb].into_iter().collect(),
+                    rattrapage: false,
+                };
+                ctx.open(FRESH)?;
+                ctx.fill_profile(&profile)?;
+                let e = model.estimate_profile(&profile);
+                let recurring = e.recurring_days.context("profile estimate")?;
+                ensure!(e.days_needed == Some(recurring + setup), "model: {e:?}");
+                let shown = ctx.wait_estimate("web services", &e)?;
+                let years = squash(&s.find(".calc-years")?.text_content()?);
+                for expected in [
+                    format!("Première année{} de travail", f::days(recurring + setup)),
+                    format!("Années suivantes{} de travail", f::days(recurring)),
+                ] {
+                    ensure!(
+                        years.contains(&squash(&expected)),
+                        "« {expected} » in {years}"
+                    );
+                }
+                ensure!(
+                    shown
+                        .explanation
+                        .iter()
+                        .any(|l| l.starts_with("Mise en place des services")
+                            && l.contains(&f::days(setup))),
+                    "{:?}",
+                    shown.explanation
+                );
+                Ok(())
+            },
+        );
+
+        step(
+            "no address in site.toml: no « Envoyer cette estimation »",
+            &|| {
+                ctx.open("parts=2")?;
+                ensure!(
+                    s.try_find(".calc-mail")?.is_none(),
+                    "a mailto link without an address"
+                );
+                Ok(())
+            },
+        );
+
         step("the page makes no request outside 127.0.0.1", &|| {
             ctx.open("parts=3")?;
             let origin = format!("{}/", site.server.url());
@@ -969,15 +1275,29 @@ fn pricing_widget_in_headless_chromium() {
                     .iter()
                     .map(|o| o.text())
                     .collect::<Result<_, _>>()?;
-                let default: Vec<String> = figures(&model.estimate_profile(&Profile::default()))
-                    .iter()
-                    .map(|t| norm(t))
-                    .collect();
+                let default: Vec<String> =
+                    figures(&model, &model.estimate_profile(&Profile::default()))
+                        .iter()
+                        .map(|t| norm(t))
+                        .collect();
                 ensure!(
                     shown.iter().map(|t| norm(t)).collect::<Vec<_>>() == default,
                     "pre-rendered figures {shown:?}"
                 );
                 ensure!(s.find("#calc-postes")?.is_displayed()?, "the form is shown");
+                // No field that does nothing: every control waits for the widget,
+                // and one sentence points to the static table.
+                let controls = s.find_all(".calculateur :is(input, button, select, textarea)")?;
+                ensure!(controls.len() > 10, "{} controls", controls.len());
+                for c in &controls {
+                    ensure!(
+                        !c.is_enabled()?,
+                        "a usable control without JavaScript: #{}",
+                        c.attribute("id")?.unwrap_or_default()
+                    );
+                }
+                let notice = s.find(".calc-noscript")?.text()?;
+                ensure!(notice.contains("tableau ci-dessous"), "notice: {notice}");
                 let wasm: Vec<_> = site
                     .server
                     .requests()

@@ -4,7 +4,7 @@
 //! example; `organisation(champ=…)`, a value of `[organisation]`; and the
 //! theme's `templates/shortcodes/<name>.html`).
 
-use calculator::{Figure, Model, Profile, Service, ServiceSet};
+use calculator::{Contact, Figure, Model, Profile, Service, ServiceSet};
 use serde_json::Value;
 use tera::{Context, Tera};
 
@@ -72,8 +72,15 @@ impl<'a> SiteEnv<'a> {
 
     fn calculateur(&self, args: &ShortcodeArgs) -> Result<String, BuiltinError> {
         only_args(CALCULATOR, args, &[])?;
-        let model = self.model(CALCULATOR)?;
-        let mut html = calculator::embed::render_fragment(model, "");
+        // The association's name and address travel with the model: the
+        // printed estimate names it, « Envoyer cette estimation » writes to
+        // it (hidden when site.toml gives no address).
+        let field = |key: &str| self.organisation.get(key).flatten().map(str::to_string);
+        let model = self.model(CALCULATOR)?.clone().with_contact(Contact {
+            name: field("name"),
+            email: field("email"),
+        });
+        let mut html = calculator::embed::render_fragment(&model, "");
         let script = if self.compile_widget {
             self.widget
                 .script(self.progress)
@@ -113,7 +120,7 @@ impl<'a> SiteEnv<'a> {
                     .map(String::as_str)
                     .collect::<Vec<_>>()
                     .join(", ")
-                    + ", services.<service>.<coefficient>",
+                    + ", services.<service>.<coefficient ou jours_de_mise_en_place>",
             });
         };
         let parts = match args.get("parts") {
