@@ -96,6 +96,30 @@ pub fn render_table(model: &Model) -> String {
     s
 }
 
+/// The end of the printed estimate, hidden on screen: what a part
+/// includes, what is not decided, the notice. The same for every estimate,
+/// so it is written here once, outside the widget (none of it in the wasm).
+pub fn print_notes(model: &Model) -> String {
+    let mut s = String::from(
+        "<div class=\"calc-print-only calc-print-notes\"><p class=\"calc-print-subtitle\">\
+         Ce que comprend une part</p><ul><li>Du temps de travail de l’informaticien pour votre \
+         structure, environ ",
+    );
+    s.push_str(&f::days(model.days_per_part()));
+    s.push_str(
+        " par an et par part, sur les neuf services de l’Amie.</li><li>Ce qui est mis en \
+         commun entre toutes les structures\u{202f}: l’hébergement des sauvegardes, de petits \
+         services partagés, un remplacement que l’association peut organiser pendant les \
+         congés de l’informaticien, les ateliers collectifs.</li></ul>\
+         <p class=\"calc-print-subtitle\">Ce qui n’est pas compris ou pas encore décidé</p>\
+         <p>La cotisation d’adhésion, les frais de déplacement et la TVA ne sont pas encore \
+         décidés, ni la durée d’engagement et les modalités de paiement.</p>\
+         <p class=\"calc-notice\"><strong>Estimation indicative, non contractuelle.</strong> \
+         Elle repose sur les hypothèses de travail de l’association.</p></div>",
+    );
+    s
+}
+
 /// The complete fragment for `{{ calculateur() }}`.
 ///
 /// `query_defaults` is the initial state as a URL query (usually `""`); it
@@ -118,8 +142,10 @@ pub fn render_fragment(model: &Model, query_defaults: &str) -> String {
     }
     s.push('>');
     s.push_str(&render_widget(model, query_defaults));
+    s.push_str("</div>\n");
+    s.push_str(&print_notes(model));
     s.push_str(
-        "</div>\n<noscript><p class=\"calc-noscript\">Le calculateur interactif a besoin \
+        "\n<noscript><p class=\"calc-noscript\">Le calculateur interactif a besoin \
          de JavaScript. Le tableau ci-dessous donne le coût et le temps de travail pour \
          chaque nombre de parts.</p></noscript>\n",
     );

@@ -1125,13 +1125,25 @@ mod ssr {
         for expected in [
             "<p class=\"calc-print-title\">Estimation · tarif 2026</p>",
             "<li>Nombre de parts choisi\u{202f}: 3\u{a0}parts</li>",
-            "Ce que comprend une part",
-            "<strong>Estimation indicative, non contractuelle.</strong>",
             "Pour retrouver cette estimation\u{202f}: ?parts=3</p>",
             ">Imprimer l’estimation</button>",
             ">Copier le lien</button>",
         ] {
             assert!(html.contains(expected), "{expected:?} in {html}");
+        }
+        // The same end for every estimate, outside the widget.
+        let frag = render_fragment(&m(), "parts=3");
+        let notes = frag.find("calc-print-notes").expect("the notes");
+        assert!(
+            notes > frag.find("</div>\n").unwrap(),
+            "after the mount element"
+        );
+        for expected in [
+            "Ce que comprend une part",
+            "environ 9\u{a0}jours par an et par part",
+            "<strong>Estimation indicative, non contractuelle.</strong>",
+        ] {
+            assert!(frag[notes..].contains(expected), "{expected:?} in {frag}");
         }
         // Pre-rendered: the buttons and the address wait for the widget.
         assert!(

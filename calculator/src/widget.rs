@@ -57,6 +57,8 @@ struct Form {
     services: ServiceSet,
     rattrapage: bool,
     warnings: Rc<Vec<String>>,
+    /// What « Copier le lien » last did (reset by any change of the form).
+    copied: Copied,
 }
 
 enum Action {
@@ -64,6 +66,8 @@ enum Action {
     Text(Text, String),
     Service(Service, bool),
     Rattrapage(bool),
+    #[cfg_attr(not(all(feature = "csr", target_arch = "wasm32")), allow(dead_code))]
+    Copied(Copied),
 }
 
 /// Plain number for an input's value: `2000`, `2000,5` (no separators).
@@ -94,6 +98,7 @@ impl Form {
             services: p.services,
             rattrapage: p.rattrapage,
             warnings: Rc::new(warnings),
+            copied: Copied::Not,
             model,
         }
     }
@@ -202,6 +207,8 @@ impl Reducible for Form {
     type Action = Action;
     fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
         let mut f = (*self).clone();
+        // « Lien copié » was about the estimate before this change.
+        f.copied = Copied::Not;
         match action {
             Action::Mode(m) => f.mode = m,
             Action::Text(t, v) => {
@@ -217,6 +224,7 @@ impl Reducible for Form {
             }
             Action::Service(s, on) => f.services.set(s, on),
             Action::Rattrapage(on) => f.rattrapage = on,
+            Action::Copied(c) => f.copied = c,
         }
         if f == *self {
             self
@@ -311,7 +319,7 @@ fn print() {
 }
 
 /// What « Copier le lien » last did, said in the live region.
-#[derive(Clone, Copy, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[cfg_attr(not(all(feature = "csr", target_arch = "wasm32")), allow(dead_code))]
 enum Copied {
     Not,
@@ -337,32 +345,32 @@ fn select_link() {
 /// Puts `url` on the clipboard (Clipboard API); where it is missing or
 /// refused, selects the address in its field instead.
 #[cfg(all(feature = "csr", target_arch = "wasm32"))]
-fn copy_link(url: &str, done: UseStateSetter<Copied>) {
+fn copy_link(url: &str, dispatch: UseReducerDispatcher<Form>) {
     use wasm_bindgen::closure::Closure;
     use wasm_bindgen::JsValue;
-    let fallback = {
-        let done = done.clone();
-        move || {
-            select_link();
-            done.set(Copied::Selected);
-        }
+    let Some(window) = web_sys::window() else {
+        return;
     };
-    let Some(navigator) = web_sys::window().map(|w| w.navigator()) else {
-        return fallback();
-    };
+    let clipboard = window.navigator().clipboard();
     // Undefined outside secure contexts: calling it would throw.
-    let present = web_sys::js_sys::Reflect::get(&navigator, &JsValue::from_str("clipboard"))
-        .is_ok_and(|c| !c.is_undefined() && !c.is_null());
-    if !present {
-        return fallback();
+    if clipboard.is_undefined() {
+        select_link();
+        return dispatch.dispatch(Action::Copied(Copied::Selected));
     }
-    let promise = navigator.clipboard().write_text(url);
-    let ok = Closure::once(move |_: JsValue| done.set(Copied::Yes));
-    let refused = Closure::once(move |_: JsValue| fallback());
-    let _ = promise.then2(&ok, &refused);
-    // One of the two runs once; both live as long as the page.
-    ok.forget();
-    refused.forget();
+    // One closure for both outcomes: `writeText` resolves with undefined,
+    // rejects with an error.
+    let done = Closure::<dyn FnMut(JsValue)>::new(move |v: JsValue| {
+        let c = if v.is_undefined() {
+            Copied::Yes
+        } else {
+            select_link();
+            Copied::Selected
+        };
+        dispatch.dispatch(Action::Copied(c));
+    });
+    let _ = clipboard.write_text(url).then2(&done, &done);
+    // Called once, by the page; it lives as long as the page.
+    done.forget();
 }
 
 const ID: &str = "calc";
@@ -414,7 +422,7 @@ fn number_field(fd: NumberField<'_>, dispatch: &UseReducerDispatcher<Form>) -> H
         (Some(fd.min.to_string()), Some(fd.max.to_string()))
     };
     html! {
-        <div class={classes!("calc-field", ["calc-field-", fd.key].concat())}>
+        <div class="calc-field">
             <label class="calc-label" for={input_id.clone()}>{ fd.label }</label>
             <span class="calc-control">
                 <input
@@ -441,13 +449,18 @@ fn number_field(fd: NumberField<'_>, dispatch: &UseReducerDispatcher<Form>) -> H
     }
 }
 
-fn figure(class: &'static str, label: &'static str, value: String, for_ids: &AttrValue) -> Html {
-    html! {
-        <div class={classes!("calc-figure", class)}>
-            <dt>{ label }</dt>
-            <dd><output for={for_ids.clone()}>{ value }</output></dd>
-        </div>
-    }
+/// One figure of the results. A macro so that the class is a literal: a
+/// computed `class` goes through Yew's `Classes` (an ordered set), 2.5 KB
+/// more of gzipped wasm (bench/README.md).
+macro_rules! figure {
+    ($class:tt, $label:expr, $value:expr, $for_ids:expr) => {
+        html! {
+            <div class=$class>
+                <dt>{ $label }</dt>
+                <dd><output for={$for_ids.clone()}>{ $value }</output></dd>
+            </div>
+        }
+    };
 }
 
 /// Static parts are built as HTML text and inserted raw: same markup on
@@ -565,19 +578,15 @@ pub fn calculator(props: &CalculatorProps) -> Html {
         let query = props.query.clone();
         use_reducer(move || Form::new(model, &query))
     };
-    let copied = use_state(|| Copied::Not);
     let query = form.query().to_query_string();
 
     #[cfg(all(feature = "csr", target_arch = "wasm32"))]
     {
         // Skip the first render: the address bar already holds the state.
         let first = use_mut_ref(|| true);
-        let copied = copied.setter();
         use_effect_with(query.clone(), move |q| {
             if !std::mem::replace(&mut *first.borrow_mut(), false) {
                 sync_url(q);
-                // « Lien copié » was about the previous estimate.
-                copied.set(Copied::Not);
             }
         });
     }
@@ -600,13 +609,13 @@ pub fn calculator(props: &CalculatorProps) -> Html {
         #[cfg(all(feature = "csr", target_arch = "wasm32"))]
         {
             let link = link.clone();
-            let done = copied.setter();
-            Callback::from(move |_: MouseEvent| copy_link(&link, done.clone()))
+            let dispatch = dispatch.clone();
+            Callback::from(move |_: MouseEvent| copy_link(&link, dispatch.clone()))
         }
         #[cfg(not(all(feature = "csr", target_arch = "wasm32")))]
         Callback::from(|_: MouseEvent| ())
     };
-    let status = match *copied {
+    let status = match form.copied {
         Copied::Not => "",
         Copied::Yes => "Lien copié dans le presse-papiers.",
         Copied::Selected => {
@@ -630,7 +639,7 @@ pub fn calculator(props: &CalculatorProps) -> Html {
                     <legend>{ "Partir de\u{202f}:" }</legend>
                     { for modes }
                 </fieldset>
-                <fieldset class={classes!("calc-fields", ["calc-fields-", form.mode.key()].concat())}
+                <fieldset class="calc-fields"
                     disabled={!props.live}>
                     <legend>{ match form.mode {
                         Mode::Profil => "Votre structure",
@@ -661,7 +670,7 @@ pub fn calculator(props: &CalculatorProps) -> Html {
                     </div>
                     <p class="calc-status" role="status">{ status }</p>
                 </div>
-                { raw(print_foot(model, &link)) }
+                { raw(print_link(&link)) }
                 <p class="calc-back"><a href="#calc-formulaire">{ "Modifier les informations" }</a></p>
             </div>
             </div>
@@ -699,40 +708,16 @@ fn print_head(model: &Model, inputs: &[String]) -> String {
     s
 }
 
-/// The printed estimate's end (hidden on screen): what a part includes,
-/// what is not decided, the notice and the link that reopens it.
-fn print_foot(model: &Model, link: &str) -> String {
-    let per_part = [
-        "Du temps de travail de l’informaticien pour votre structure, environ ",
-        &f::days(model.days_per_part()),
-        " par an et par part, sur les neuf services de l’Amie.",
+/// The printed estimate's link that reopens it (hidden on screen; what a
+/// part includes and the notice follow, server-rendered:
+/// `embed::print_notes`).
+fn print_link(link: &str) -> String {
+    [
+        "<p class=\"calc-print-only calc-print-link\">Pour retrouver cette estimation\u{202f}: ",
+        &f::html_escape(link),
+        "</p>",
     ]
-    .concat();
-    let mut s = String::from(
-        "<div class=\"calc-print-only calc-print-foot\"><p class=\"calc-print-subtitle\">\
-         Ce que comprend une part</p>",
-    );
-    s.push_str(&list(
-        "calc-includes",
-        &[
-            per_part,
-            "Ce qui est mis en commun entre toutes les structures\u{202f}: l’hébergement des \
-             sauvegardes, de petits services partagés, un remplacement que l’association peut \
-             organiser pendant les congés de l’informaticien, les ateliers collectifs."
-                .into(),
-        ],
-    ));
-    s.push_str(
-        "<p class=\"calc-print-subtitle\">Ce qui n’est pas compris ou pas encore décidé</p>\
-         <p>La cotisation d’adhésion, les frais de déplacement et la TVA ne sont pas encore \
-         décidés, ni la durée d’engagement et les modalités de paiement.</p>\
-         <p class=\"calc-notice\"><strong>Estimation indicative, non contractuelle.</strong> \
-         Elle repose sur les hypothèses de travail de l’association.</p>\
-         <p class=\"calc-print-link\">Pour retrouver cette estimation\u{202f}: ",
-    );
-    s.push_str(&f::html_escape(link));
-    s.push_str("</p></div>");
-    s
+    .concat()
 }
 
 /// `mailto:` link to the association with the estimate in the body, or
@@ -954,12 +939,12 @@ fn results_of(model: &Model, estimate: Option<&Estimate>, for_ids: &AttrValue) -
         Some(e) => html! {
             <>
                 <dl class="calc-figures">
-                    { figure("calc-figure-parts", "Parts", f::parts(e.parts), for_ids) }
-                    { figure("calc-figure-cost-year", "Coût par an", f::money(e.cost_per_year), for_ids) }
-                    { figure("calc-figure-cost-month", "Coût par mois", [f::about(e.cost_per_year % 12 == 0), &f::money(e.cost_per_month)].concat(), for_ids) }
-                    { figure("calc-figure-days", "Jours de travail par an", f::days(e.days_per_year), for_ids) }
-                    { figure("calc-figure-hours", "Heures de travail par an", f::hours(e.hours_per_year), for_ids) }
-                    { figure("calc-figure-share", "Quote-part du poste", [f::about(exact_share(model, e)), &f::percent(e.share)].concat(), for_ids) }
+                    { figure!("calc-figure calc-figure-parts", "Parts", f::parts(e.parts), for_ids) }
+                    { figure!("calc-figure calc-figure-cost-year", "Coût par an", f::money(e.cost_per_year), for_ids) }
+                    { figure!("calc-figure calc-figure-cost-month", "Coût par mois", [f::about(e.cost_per_year % 12 == 0), &f::money(e.cost_per_month)].concat(), for_ids) }
+                    { figure!("calc-figure calc-figure-days", "Jours de travail par an", f::days(e.days_per_year), for_ids) }
+                    { figure!("calc-figure calc-figure-hours", "Heures de travail par an", f::hours(e.hours_per_year), for_ids) }
+                    { figure!("calc-figure calc-figure-share", "Quote-part du poste", [f::about(exact_share(model, e)), &f::percent(e.share)].concat(), for_ids) }
                 </dl>
                 { raw(years(model, e)) }
                 { raw(share_bar(model, e)) }
