@@ -18,6 +18,12 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::Element;
 
+/// talc instead of Rust's default allocator: smaller (see bench/README.md).
+/// The widget is single-threaded (no `atomics`), as talc's cell assumes.
+#[cfg(all(target_family = "wasm", not(target_feature = "atomics")))]
+#[global_allocator]
+static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
+
 fn mount(el: Element, search: &str) {
     let encoded = el.get_attribute(MODEL_ATTR).unwrap_or_default();
     match Model::decode(&encoded) {

@@ -94,6 +94,8 @@ pub enum Plan {
     /// linking with lld's `wasm-ld`.
     DebianBuildStd {
         rustc: PathBuf,
+        /// Its release (the size options depend on it: [`size_options`]).
+        release: (u32, u32, u32),
         cargo: PathBuf,
         linker: PathBuf,
     },
@@ -130,9 +132,12 @@ pub fn decide(probe: &ToolchainProbe) -> Result<Plan, WidgetError> {
     }
     if probe.debian.complete() {
         let d = &probe.debian;
-        if let (Some(rustc), Some(cargo), Some(linker)) = (&d.rustc, &d.cargo, &d.linker) {
+        if let (Some(rustc), Some(release), Some(cargo), Some(linker)) =
+            (&d.rustc, d.rustc_release, &d.cargo, &d.linker)
+        {
             return Ok(Plan::DebianBuildStd {
                 rustc: rustc.clone(),
+                release,
                 cargo: cargo.clone(),
                 linker: linker.clone(),
             });
@@ -296,6 +301,7 @@ pub(crate) fn identity(plan: &Plan, workspace: &Path) -> Result<String, WidgetEr
             rustc,
             cargo,
             linker,
+            ..
         } => {
             id.push_str("debian build-std\n");
             id.push_str(&query(Command::new(rustc).arg("-vV"))?);
@@ -391,8 +397,17 @@ pub(crate) fn cargo_build_command(
         "--color",
         "never",
     ]);
-    if let Plan::DebianBuildStd { rustc, linker, .. } = plan {
-        cmd.args(["-Z", "build-std=std,panic_abort"])
+    if let Plan::DebianBuildStd {
+        rustc,
+        release,
+        linker,
+        ..
+    } = plan
+    {
+        let size = size_options(*release);
+        cmd.args(["-Z", "build-std=std,panic_abort", "-Z"])
+            .arg(format!("build-std-features={}", size.std_features))
+            .env("RUSTFLAGS", size.rustflags)
             .env("RUSTC_BOOTSTRAP", "1")
             .env("RUSTC", rustc)
             .env("CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_LINKER", linker)
@@ -401,6 +416,42 @@ pub(crate) fn cargo_build_command(
     // Its own directory: never waits on, nor invalidates, the native build.
     cmd.env("CARGO_TARGET_DIR", target_dir);
     cmd
+}
+
+/// The nightly options of the build-std path, which rebuilds std anyway
+/// (`RUSTC_BOOTSTRAP=1` allows them on Debian's stable rustc): what makes
+/// the widget small once the profile's own settings are in (rustup's
+/// stable path cannot have them; see bench/README.md for what each saves).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct SizeOptions {
+    /// For the widget's crates and std alike (`RUSTFLAGS`: with `--target`,
+    /// build scripts and proc-macros do not get them).
+    pub rustflags: String,
+    /// `-Z build-std-features=…`.
+    pub std_features: String,
+}
+
+/// The first release where immediate abort is a panic strategy
+/// (`-Cpanic=immediate-abort`) rather than a feature of std.
+const IMMEDIATE_ABORT_STRATEGY: (u32, u32) = (1, 92);
+
+/// [`SizeOptions`] for rustc `release`: panics abort at once (no panic
+/// message, formatting or unwinding machinery), panic locations carry no
+/// file name, `Debug` output is compiled to nothing (the widget never
+/// prints it), and std's size-optimized variants (`optimize_for_size`).
+pub(crate) fn size_options(release: (u32, u32, u32)) -> SizeOptions {
+    let common = "-Zlocation-detail=none -Zfmt-debug=none";
+    if (release.0, release.1) >= IMMEDIATE_ABORT_STRATEGY {
+        SizeOptions {
+            rustflags: format!("-Zunstable-options -Cpanic=immediate-abort {common}"),
+            std_features: "optimize_for_size".into(),
+        }
+    } else {
+        SizeOptions {
+            rustflags: common.into(),
+            std_features: "panic_immediate_abort,optimize_for_size".into(),
+        }
+    }
 }
 
 /// Where cargo leaves the module.
@@ -455,6 +506,7 @@ mod tests {
         assert_eq!(
             decide(&probe).ok(),
             Some(Plan::DebianBuildStd {
+                release: (1, 96, 0),
                 rustc: "/usr/bin/rustc".into(),
                 cargo: "/usr/bin/cargo".into(),
                 linker: "/usr/bin/wasm-ld-19".into()
@@ -555,6 +607,7 @@ mod tests {
         .map(OsString::from);
         let plan = Plan::DebianBuildStd {
             rustc: "/usr/bin/rustc".into(),
+            release: (1, 96, 0),
             cargo: "/usr/bin/cargo".into(),
             linker: "/usr/bin/wasm-ld-19".into(),
         };
@@ -572,7 +625,15 @@ mod tests {
         assert_eq!(
             args.join(" "),
             "build -p calculator-wasm --profile wasm --target wasm32-unknown-unknown \
-             --color never -Z build-std=std,panic_abort"
+             --color never -Z build-std=std,panic_abort -Z build-std-features=optimize_for_size"
+        );
+        // The size options replace whatever RUSTFLAGS the caller had.
+        assert_eq!(
+            env_of(&cmd, "RUSTFLAGS"),
+            Some(Some(
+                "-Zunstable-options -Cpanic=immediate-abort -Zlocation-detail=none -Zfmt-debug=none"
+                    .into()
+            ))
         );
         assert_eq!(env_of(&cmd, "RUSTC_BOOTSTRAP"), Some(Some("1".into())));
         assert_eq!(env_of(&cmd, "RUSTC"), Some(Some("/usr/bin/rustc".into())));
@@ -585,7 +646,6 @@ mod tests {
             Some(Some("/ws/target/widget".into()))
         );
         for leaky in [
-            "RUSTFLAGS",
             "CARGO_BUILD_TARGET",
             "RUSTC_WRAPPER",
             "CARGO_PROFILE_RELEASE_LTO",
@@ -595,6 +655,17 @@ mod tests {
         for kept in ["CARGO_HOME", "PATH"] {
             assert_eq!(env_of(&cmd, kept), None, "{kept}");
         }
+    }
+
+    #[test]
+    fn older_rustc_releases_get_immediate_abort_as_a_std_feature() {
+        let old = size_options((1, 85, 0));
+        assert!(!old.rustflags.contains("panic"), "{old:?}");
+        assert_eq!(old.std_features, "panic_immediate_abort,optimize_for_size");
+        assert_eq!(size_options((1, 91, 1)), old);
+        let new = size_options((1, 92, 0));
+        assert!(new.rustflags.contains("-Cpanic=immediate-abort"), "{new:?}");
+        assert!(!new.std_features.contains("panic"), "{new:?}");
     }
 
     #[test]
@@ -612,6 +683,7 @@ mod tests {
         assert!(!cmd.get_args().any(|a| a == "-Z"));
         assert_eq!(env_of(&cmd, "RUSTC"), Some(None));
         assert_eq!(env_of(&cmd, "RUSTC_BOOTSTRAP"), None);
+        assert_eq!(env_of(&cmd, "RUSTFLAGS"), None, "stable: no nightly flags");
         assert_eq!(
             built_wasm_path(Path::new("/t")),
             Path::new("/t/wasm32-unknown-unknown/wasm/calculator_wasm.wasm")
