@@ -2,7 +2,8 @@
 //!
 //! [`build`] compiles the `calculator-wasm` crate to WebAssembly, runs
 //! wasm-bindgen (`--target web`) and, when a recent binaryen is installed,
-//! `wasm-opt -Oz`, then names both files after their contents:
+//! `wasm-opt -Oz` and its short import names (`minify.rs`),
+//! compacts the loader, then names both files after their contents:
 //! `calculateur.<hash>.wasm` and `calculateur.<hash>.js`. The JS loads the
 //! module next to it and starts the widget by itself, so a page only needs
 //! `<script type="module" src="…/calculateur.<hash>.js"></script>`.
@@ -28,6 +29,7 @@ mod cache;
 mod error;
 mod inputs;
 mod js_patch;
+mod minify;
 /// Only `build.rs` packs: the tests check what it packed.
 #[cfg(test)]
 mod packed_files;
@@ -52,8 +54,9 @@ pub const FILE_STEM: &str = "calculateur";
 
 /// This pipeline's own code: part of the cache key, so that changing how
 /// the files are made (JS patch, wasm-opt flags, …) never reuses old ones.
-const PIPELINE_SOURCES: [&str; 6] = [
+const PIPELINE_SOURCES: [&str; 7] = [
     include_str!("mod.rs"),
+    include_str!("minify.rs"),
     include_str!("sources.rs"),
     include_str!("bindgen.rs"),
     include_str!("js_patch.rs"),
@@ -246,18 +249,27 @@ pub fn build(
     let bindings = bindgen::generate(module, scratch.path())?;
     wasm_opt::validate(&bindings.wasm)?;
     let mut notes: Vec<String> = wasm_opt.notes;
-    let wasm = match &wasm_opt.tool {
+    let (wasm, js) = match &wasm_opt.tool {
         Some(tool) => {
             let (wasm, note) = wasm_opt::optimize(tool, bindings.wasm, scratch.path())?;
             notes.push(note);
-            wasm
+            match wasm_opt::minify_names(tool, &wasm, &bindings.js, scratch.path()) {
+                Ok(renamed) => {
+                    notes.push("imports and exports renamed to short names".into());
+                    renamed
+                }
+                Err(why) => {
+                    notes.push(format!("names kept: {why}"));
+                    (wasm, bindings.js)
+                }
+            }
         }
-        None => bindings.wasm,
+        None => (bindings.wasm, bindings.js),
     };
 
     // The JS names the wasm: hash the wasm first.
     let wasm_name = content_name(&wasm, "wasm");
-    let js = js_patch::self_starting(&bindings.js, &wasm_name)?.into_bytes();
+    let js = js_patch::self_starting(&js_patch::compact(&js), &wasm_name)?.into_bytes();
     let bundle = WidgetBundle {
         js_name: content_name(&js, "js"),
         wasm_name,
