@@ -90,6 +90,19 @@ pub fn gzip_len(bytes: &[u8]) -> usize {
     enc.finish().expect("writing to memory").len()
 }
 
+/// Size of `bytes` compressed with brotli at quality 11, window 2^22:
+/// the `.br` copies `site-gen build` writes with `precompress = true`.
+pub fn brotli_len(bytes: &[u8]) -> usize {
+    let params = brotli::enc::BrotliEncoderParams {
+        quality: 11,
+        lgwin: 22,
+        ..Default::default()
+    };
+    let mut out = Vec::new();
+    brotli::BrotliCompress(&mut &bytes[..], &mut out, &params).expect("compressing in memory");
+    out.len()
+}
+
 /// `12.3 KiB` (1 decimal; bytes under 1 KiB as `512 B`).
 pub fn human_size(bytes: usize) -> String {
     if bytes < 1024 {
@@ -193,6 +206,10 @@ mod tests {
     fn gzip_and_sizes() {
         let text = "a".repeat(1000);
         assert!(gzip_len(text.as_bytes()) < 60);
+        assert!(brotli_len(text.as_bytes()) < 30);
+        // Text compresses better with brotli than with gzip.
+        let prose = "Une part du poste mutualisé, ses jours et son coût. ".repeat(40);
+        assert!(brotli_len(prose.as_bytes()) < gzip_len(prose.as_bytes()));
         assert_eq!(human_size(512), "512 B");
         assert_eq!(human_size(2048), "2.0 KiB");
     }

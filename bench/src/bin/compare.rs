@@ -14,8 +14,8 @@ use std::time::{Duration, Instant};
 use anyhow::{bail, Context as _};
 use bench::corpus::{self, CorpusOptions, Flavor};
 use bench::measure::{
-    gzip_len, http_agent, http_get, human_size, load_average, median, rebuild_ms, run_measured,
-    serve_url, Run,
+    brotli_len, gzip_len, http_agent, http_get, human_size, load_average, median, rebuild_ms,
+    run_measured, serve_url, Run,
 };
 use clap::Parser;
 
@@ -407,14 +407,24 @@ fn print_builds(b: &Builds) {
     }
 }
 
+/// A published file's sizes: raw, `gzip -9`, brotli (quality 11).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+struct Sizes {
+    name: String,
+    raw: usize,
+    gz: usize,
+    br: usize,
+}
+
 /// Sizes measured on the real site.
 struct Weights {
     widget_raw: usize,
     widget_gz: usize,
-    widget_files: Vec<(String, usize, usize)>,
+    widget_br: usize,
+    widget_files: Vec<Sizes>,
     page_raw: usize,
     page_gz: usize,
-    page_files: Vec<(String, usize, usize)>,
+    page_files: Vec<Sizes>,
 }
 
 /// Builds the shipped site (widget compiled, or taken from site-gen's
@@ -437,9 +447,14 @@ fn weights(site_gen: &Path, workspace: &Path, out: &Path) -> anyhow::Result<Weig
         "  site réel construit en {:.2} s (calculateur compilé ou pris dans le cache de site-gen)",
         r.wall.as_secs_f64()
     );
-    let measure = |rel: &str| -> anyhow::Result<(String, usize, usize)> {
+    let measure = |rel: &str| -> anyhow::Result<Sizes> {
         let bytes = std::fs::read(out.join(rel)).with_context(|| format!("{rel} is missing"))?;
-        Ok((rel.to_string(), bytes.len(), gzip_len(&bytes)))
+        Ok(Sizes {
+            name: rel.to_string(),
+            raw: bytes.len(),
+            gz: gzip_len(&bytes),
+            br: brotli_len(&bytes),
+        })
     };
     let mut widget_files = Vec::new();
     let assets = out.join("assets");
@@ -458,27 +473,23 @@ fn weights(site_gen: &Path, workspace: &Path, out: &Path) -> anyhow::Result<Weig
         bail!("no assets/calculateur.* file: was the widget built? (see site-gen's messages)");
     }
     let page_files = vec![measure("faq/index.html")?, measure("style.css")?];
-    let sum = |files: &[(String, usize, usize)]| {
-        (
-            files.iter().map(|f| f.1).sum::<usize>(),
-            files.iter().map(|f| f.2).sum::<usize>(),
-        )
-    };
-    let (widget_raw, widget_gz) = sum(&widget_files);
-    let (page_raw, page_gz) = sum(&page_files);
-    for (name, raw, gz) in widget_files.iter().chain(&page_files) {
+    let sum = |files: &[Sizes], size: fn(&Sizes) -> usize| files.iter().map(size).sum::<usize>();
+    for f in widget_files.iter().chain(&page_files) {
         println!(
-            "  {name:<44} {:>10} brut, {:>10} gzip -9",
-            human_size(*raw),
-            human_size(*gz)
+            "  {:<44} {:>10} brut, {:>10} gzip -9, {:>10} brotli",
+            f.name,
+            human_size(f.raw),
+            human_size(f.gz),
+            human_size(f.br)
         );
     }
     Ok(Weights {
-        widget_raw,
-        widget_gz,
+        widget_raw: sum(&widget_files, |f| f.raw),
+        widget_gz: sum(&widget_files, |f| f.gz),
+        widget_br: sum(&widget_files, |f| f.br),
+        page_raw: sum(&page_files, |f| f.raw),
+        page_gz: sum(&page_files, |f| f.gz),
         widget_files,
-        page_raw,
-        page_gz,
         page_files,
     })
 }
@@ -649,18 +660,19 @@ impl Report {
         if let Some(w) = &self.weights {
             let gz = w.widget_gz as f64 / 1024.0;
             println!(
-                "  calculateur ({} fichiers wasm + JS) : {} brut, {} gzip (objectif ≤ {TARGET_WIDGET_GZ_KIB} KiB) : {}",
+                "  calculateur ({} fichiers wasm + JS) : {} brut, {} gzip (objectif ≤ {TARGET_WIDGET_GZ_KIB} KiB) : {}, {} brotli",
                 w.widget_files.len(),
                 human_size(w.widget_raw),
                 human_size(w.widget_gz),
-                ok(gz <= TARGET_WIDGET_GZ_KIB)
+                ok(gz <= TARGET_WIDGET_GZ_KIB),
+                human_size(w.widget_br)
             );
             let gz = w.page_gz as f64 / 1024.0;
             println!(
                 "  page de contenu ({}) : {} brut, {} gzip (objectif ≤ {TARGET_PAGE_GZ_KIB} KiB) : {}",
                 w.page_files
                     .iter()
-                    .map(|f| f.0.as_str())
+                    .map(|f| f.name.as_str())
                     .collect::<Vec<_>>()
                     .join(" + "),
                 human_size(w.page_raw),
