@@ -603,7 +603,7 @@ impl Model {
         let worked_exact = (p.days_per_month * p.months_per_year) % 100 == 0;
         let per_part_exact = self.available_days() % parts == 0;
         let rate_exact = (self.part_price() * 100) % self.days_per_part() == 0;
-        vec![
+        let mut lines = vec![
             format!(
                 "Budget du poste\u{202f}: {} par an ({} de salaires + {} de frais de fonctionnement).",
                 f::money(self.budget()),
@@ -643,6 +643,22 @@ impl Model {
                 "Rattrapage d’une installation négligée\u{202f}: {}, une seule fois.",
                 f::days(self.catch_up_days()),
             ),
-        ]
+        ];
+        let setup: Vec<String> = Service::ALL
+            .into_iter()
+            .filter(|s| self.setup_days(*s) > 0)
+            .map(|s| [s.label(), " ", &f::days(self.setup_days(s))].concat())
+            .collect();
+        if !setup.is_empty() {
+            lines.push(
+                [
+                    "Mise en place des services, la première année seulement\u{202f}: ",
+                    &setup.join(", "),
+                    ".",
+                ]
+                .concat(),
+            );
+        }
+        lines
     }
 }

@@ -670,10 +670,18 @@ pub fn calculator(props: &CalculatorProps) -> Html {
                     </div>
                     <p class="calc-status" role="status">{ status }</p>
                 </div>
-                { raw(print_link(&link)) }
                 <p class="calc-back"><a href="#calc-formulaire">{ "Modifier les informations" }</a></p>
             </div>
             </div>
+            // The calculation in words, below: the panel stays short enough
+            // to stay in view beside the form.
+            if let Some(e) = &estimate {
+                <div class="calc-details">
+                    <p class="calc-details-title">{ "Le calcul, pas à pas" }</p>
+                    { raw(list("calc-explanation", &e.explanation)) }
+                </div>
+            }
+            { raw(print_link(&link)) }
             if let Some(g) = gauge(model) {
                 { raw(g) }
             }
@@ -932,8 +940,9 @@ fn profile_fields(
     )
 }
 
-/// The estimate's figures, the first year apart when it counts more, the
-/// share drawn and the explanation; or what to correct first.
+/// The estimate's figures, the first year apart when it counts more and
+/// the share drawn (the explanation follows the form and the panel); or
+/// what to correct first.
 fn results_of(model: &Model, estimate: Option<&Estimate>, for_ids: &AttrValue) -> Html {
     match estimate {
         Some(e) => html! {
@@ -948,7 +957,6 @@ fn results_of(model: &Model, estimate: Option<&Estimate>, for_ids: &AttrValue) -
                 </dl>
                 { raw(years(model, e)) }
                 { raw(share_bar(model, e)) }
-                { raw(list("calc-explanation", &e.explanation)) }
             </>
         },
         None => html! {

@@ -618,6 +618,17 @@ impl<'d> Session<'d> {
         )
     }
 
+    /// Resizes the browser window (WebDriver's « Set Window Rect »).
+    pub fn set_window_size(&self, width: u32, height: u32) -> anyhow::Result<()> {
+        self.cmd(
+            "set window rect",
+            "POST",
+            "/window/rect",
+            Some(json!({ "width": width, "height": height })),
+        )?;
+        Ok(())
+    }
+
     /// Grants the page a permission (`clipboard-read`, `clipboard-write`…),
     /// WebDriver's « Set Permission ».
     pub fn grant_permission(&self, name: &str) -> anyhow::Result<()> {

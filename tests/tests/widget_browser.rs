@@ -1186,6 +1186,54 @@ fn pricing_widget_in_headless_chromium() {
         );
 
         step(
+            "wide screen: the figures stay in view beside the end of the form",
+            &|| {
+                ctx.open(FRESH)?;
+                // A laptop's height: the form is taller than the window.
+                s.set_window_size(1280, 640)?;
+                let r = (|| {
+                    let v = s.execute(
+                    "document.getElementById('calc-rattrapage').scrollIntoView({block: 'end'});\
+                     const box = s => document.querySelector(s).getBoundingClientRect();\
+                     const f = box('.calc-figures'), c = box('#calc-rattrapage'), form = box('.calc-form');\
+                     return [innerHeight, form.top, c.bottom, f.top, f.bottom, form.right, f.left];",
+                    vec![],
+                )?;
+                    let n: Vec<f64> = v
+                        .as_array()
+                        .context("numbers")?
+                        .iter()
+                        .map(|x| x.as_f64().unwrap_or(f64::NAN))
+                        .collect();
+                    let [height, form_top, check_bottom, fig_top, fig_bottom, form_right, fig_left] =
+                        n[..]
+                    else {
+                        bail!("{v}");
+                    };
+                    ensure!(
+                        form_top < 0.0,
+                        "test bug: the form fits in the window ({n:?})"
+                    );
+                    ensure!(
+                        check_bottom <= height + 1.0,
+                        "the form's end is in view ({n:?})"
+                    );
+                    ensure!(
+                        fig_top >= 0.0 && fig_bottom <= height,
+                        "the figures stay in view while the form's end is typed: {n:?}"
+                    );
+                    ensure!(
+                        fig_left >= form_right,
+                        "the figures are beside the form: {n:?}"
+                    );
+                    Ok(())
+                })();
+                s.set_window_size(1280, 900)?;
+                r
+            },
+        );
+
+        step(
             "no address in site.toml: no « Envoyer cette estimation »",
             &|| {
                 ctx.open("parts=2")?;
