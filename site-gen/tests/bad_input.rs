@@ -1228,7 +1228,8 @@ fn titles_and_descriptions_are_escaped_in_every_output() {
     assert!(html.contains("<title>Titre &lt;script&gt;"), "{html}");
     let feed = page(&built, "atom.xml");
     assert!(feed.contains("<title>&quot;&gt;&lt;script&gt;"), "{feed}");
-    // The widget's data attribute holds only safe characters.
+    // The widget's data attribute holds only safe characters (its texts,
+    // the association's name and address, are percent-encoded).
     let tarifs = page(&built, "tarifs/index.html");
     let attr = tarifs
         .split("data-calculateur-model=\"")
@@ -1237,8 +1238,12 @@ fn titles_and_descriptions_are_escaped_in_every_output() {
         .expect("the widget's model attribute");
     assert!(
         attr.bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b',' || b == b'-'),
+            .all(|b| b.is_ascii_alphanumeric() || b",-%._~".contains(&b)),
         "{attr}"
+    );
+    assert!(
+        attr.ends_with(",%22%3E%3Cscript%3Ealert%281%29%3C%2Fscript%3E%26%27"),
+        "the name travels percent-encoded: {attr}"
     );
 }
 
