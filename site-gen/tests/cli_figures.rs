@@ -81,7 +81,7 @@ fn a_worked_example_is_computed_by_the_model() {
     let html = built(&s, "index.html");
     // 8,75 + 7 + 4,5 + 1 + 2,5 = 23,75 days: 3 parts.
     for expected in [
-        "<th scope=\"row\">Total</th><td></td><td>23,75\u{a0}jours</td>",
+        "<th scope=\"row\" colspan=\"2\">Total, chaque année</th><td>23,75\u{a0}jours</td>",
         "<strong>3\u{a0}parts</strong>, soit <strong>6\u{202f}000\u{a0}€ par an</strong>",
         "23,75 ÷ 9 ≈ 2,64, arrondi à la part supérieure",
     ] {
