@@ -440,33 +440,45 @@ impl Model {
                 .filter(|s| self.setup_days(*s) > 0)
                 .map(|s| [s.label(), " ", &f::days(self.setup_days(s))].concat())
                 .collect();
-            lines.push(format!(
-                "Mise en place des services, la première année seulement\u{202f}: {}{}.",
-                terms.join(" + "),
-                if terms.len() > 1 {
-                    [" = ", &f::days(setup)].concat()
-                } else {
-                    String::new()
-                },
-            ));
+            let mut line =
+                String::from("Mise en place des services, la première année seulement\u{202f}: ");
+            line.push_str(&terms.join(" + "));
+            if terms.len() > 1 {
+                line.push_str(" = ");
+                line.push_str(&f::days(setup));
+            }
+            line.push('.');
+            lines.push(line);
         }
         if profile.rattrapage {
-            lines.push(format!(
-                "Rattrapage de l’installation\u{202f}: {} de travail, une seule fois, \
-                 comptés la première année.",
-                f::days(catch_up)
-            ));
+            lines.push(
+                [
+                    "Rattrapage de l’installation\u{202f}: ",
+                    &f::days(catch_up),
+                    " de travail, une seule fois, comptés la première année.",
+                ]
+                .concat(),
+            );
         }
         let extra = setup + catch_up > 0;
         lines.push(if extra {
-            format!(
-                "Total la première année\u{202f}: {} de travail ({} par an + {} la première année).",
-                f::days(first_year),
-                f::days(recurring),
-                f::days(setup + catch_up),
-            )
+            [
+                "Total la première année\u{202f}: ",
+                &f::days(first_year),
+                " de travail (",
+                &f::days(recurring),
+                " par an + ",
+                &f::days(setup + catch_up),
+                " la première année).",
+            ]
+            .concat()
         } else {
-            format!("Total\u{202f}: {} de travail par an.", f::days(first_year))
+            [
+                "Total\u{202f}: ",
+                &f::days(first_year),
+                " de travail par an.",
+            ]
+            .concat()
         });
         let parts = self.parts_for_days(first_year);
         if first_year <= 0 {
@@ -492,23 +504,30 @@ impl Model {
         if extra {
             let after = self.parts_for_days(recurring);
             e.parts_following_years = Some(after);
-            lines.push(if after < parts {
-                format!(
-                    "Les années suivantes, sans {} ({}), {} suffirai{}, soit {} par an.",
-                    what_first_year(setup, catch_up),
-                    f::days(recurring),
-                    f::parts(after),
-                    if after < 2 { "t" } else { "ent" },
-                    f::money(self.cost_of(after)),
-                )
+            let mut line = [
+                "Les années suivantes, sans ",
+                what_first_year(setup, catch_up),
+                " (",
+                &f::days(recurring),
+                "), ",
+            ]
+            .concat();
+            if after < parts {
+                line.push_str(&f::parts(after));
+                line.push_str(if after < 2 {
+                    " suffirait"
+                } else {
+                    " suffiraient"
+                });
+                line.push_str(", soit ");
+                line.push_str(&f::money(self.cost_of(after)));
+                line.push_str(" par an.");
             } else {
-                format!(
-                    "Les années suivantes, sans {} ({}), il faut toujours {}.",
-                    what_first_year(setup, catch_up),
-                    f::days(recurring),
-                    f::parts(after),
-                )
-            });
+                line.push_str("il faut toujours ");
+                line.push_str(&f::parts(after));
+                line.push('.');
+            }
+            lines.push(line);
         }
         e.explanation = lines;
         self.explain_outputs(&mut e);
