@@ -59,20 +59,22 @@ pub fn missing_organisation<'a>(
 /// One warning, on the first page showing the calculator, when no
 /// toolchain could compile the live widget: the page keeps the pre-rendered
 /// calculator and its static table (as with `--no-widget`); the message
-/// says why and gives the commands that install a toolchain.
+/// says why and gives the commands that install a toolchain. Or, when the
+/// widget was built without its size options (rustup without `rust-src`),
+/// the warning that says so and how to fix it.
 pub fn widget_unavailable<'a>(
     widget: &WidgetSlot,
     mut pages: impl Iterator<Item = &'a Path>,
 ) -> Option<Diagnostic> {
-    let why = widget.unavailable()?;
-    let page = pages.next()?;
-    Some(Diagnostic::new(
-        page,
-        format!(
+    let message = match (widget.unavailable(), widget.size_warning()) {
+        (Some(why), _) => format!(
             "calculateur publié sans sa version interactive (seulement pré-rendu, avec le \
              tableau des tarifs) : {why}"
         ),
-    ))
+        (None, Some(why)) => why.to_string(),
+        (None, None) => return None,
+    };
+    Some(Diagnostic::new(pages.next()?, message))
 }
 
 /// Amounts typed in the text of undated pages (dated news keep the

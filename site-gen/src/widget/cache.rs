@@ -35,6 +35,7 @@ pub(crate) fn load(entry: &Path) -> Option<WidgetBundle> {
         built: false,
         toolchain: manifest.toolchain,
         notes: manifest.notes,
+        size_warning: None,
     })
 }
 
@@ -109,6 +110,7 @@ mod tests {
             built: true,
             toolchain: "test".into(),
             notes: vec!["note".into()],
+            size_warning: None,
         }
     }
 

@@ -33,6 +33,20 @@ pub enum WidgetError {
         stderr_tail: String,
     },
 
+    /// `rustup component add rust-src` failed or timed out: the widget is
+    /// then built without the size options, and this is the warning.
+    #[error(
+        "calculateur compilé sans ses options de taille, donc plus lourd que son budget \
+         (bench/README.md) : la chaîne rustup n’a pas les sources de la bibliothèque \
+         standard et `rustup component add rust-src` {outcome}. Lancez \
+         `rustup component add rust-src`, puis reconstruisez le site{}",
+        tail_suffix(stderr_tail)
+    )]
+    SourcesAdd {
+        outcome: String,
+        stderr_tail: String,
+    },
+
     /// A program could not be started.
     #[error("impossible de lancer `{program}` : {source} (est-il installé et dans le PATH ?)")]
     Spawn {

@@ -18,7 +18,10 @@
 //! pipeline: a cached build costs no cargo call, and unpacks nothing.
 //!
 //! Toolchain choice (see [`toolchain::decide`]): rustup with the wasm
-//! target; else Debian's `rustc-web` with `-Z build-std` and `wasm-ld-19`;
+//! target, rebuilding std with the size options when the `rust-src`
+//! component is there (`rustup component add rust-src` is tried first,
+//! 15 s at most; without it the widget is built heavier, with a warning);
+//! else Debian's `rustc-web` with `-Z build-std` and `wasm-ld-19`;
 //! else `rustup target add wasm32-unknown-unknown` (15 s at most). When
 //! none can be had ([`WidgetError::no_toolchain`]), the site is built
 //! without the live widget (its pre-rendered HTML and static table stay)
@@ -46,7 +49,7 @@ use std::time::Duration;
 pub use error::WidgetError;
 pub use slot::{OnProgress, WidgetSlot};
 pub use sources::cache_root;
-pub use toolchain::{DebianProbe, Plan, RustupProbe, ToolchainProbe};
+pub use toolchain::{DebianProbe, Plan, RustupProbe, RustupStd, ToolchainProbe};
 pub use wasm_opt::gzipped_len;
 
 /// The files' common stem.
@@ -70,6 +73,8 @@ const PIPELINE_SOURCES: [&str; 7] = [
 pub enum Progress {
     /// `rustup target add wasm32-unknown-unknown` is running.
     InstallingWasmTarget,
+    /// `rustup component add rust-src` is running.
+    InstallingStdSources,
     /// The widget is being compiled (nothing was cached for its sources).
     Compiling,
 }
@@ -80,6 +85,9 @@ impl Progress {
         match self {
             Progress::InstallingWasmTarget => {
                 "Installation de la cible wasm32-unknown-unknown (rustup)…"
+            }
+            Progress::InstallingStdSources => {
+                "Installation des sources de la bibliothèque standard (rustup component add rust-src)…"
             }
             Progress::Compiling => "Compilation du calculateur (WebAssembly)…",
         }
@@ -118,7 +126,8 @@ pub struct BuildOptions {
     /// folder. Default: the current folder.
     pub npm_root: Option<PathBuf>,
     pub wasm_opt: WasmOptMode,
-    /// Time allowed to `rustup target add` when it is needed.
+    /// Time allowed to `rustup target add` and to `rustup component add
+    /// rust-src`, each, when they are needed.
     pub rustup_timeout: Duration,
     /// What is installed, instead of looking at the machine.
     pub toolchain: Option<ToolchainProbe>,
@@ -162,6 +171,9 @@ pub struct WidgetBundle {
     pub toolchain: String,
     /// What the optional steps did (wasm-opt applied or skipped, and why).
     pub notes: Vec<String>,
+    /// Why the widget was built without its size options, when it was
+    /// (the build warns): decided at each build, never cached.
+    pub size_warning: Option<String>,
 }
 
 /// The widget as the site build uses it.
@@ -207,8 +219,7 @@ pub fn build(
         Some(probe) => probe.clone(),
         None => toolchain::detect(&neutral),
     };
-    let plan = toolchain::decide(&probe)?;
-    let identity = toolchain::identity(&plan, &neutral)?;
+    let mut plan = toolchain::decide(&probe)?;
     let wasm_opt = match opts.wasm_opt {
         WasmOptMode::Auto => wasm_opt::find(opts.npm_root.as_deref()),
         WasmOptMode::Off => wasm_opt::Lookup {
@@ -218,19 +229,38 @@ pub fn build(
     };
 
     let sources = sources::hash();
-    let mut key_parts = vec![identity.as_str()];
     let wasm_opt_identity = wasm_opt.identity();
-    key_parts.push(&wasm_opt_identity);
-    key_parts.extend(PIPELINE_SOURCES);
-    let key = inputs::cache_key(&sources, &key_parts);
-    let entry = opts.cache_dir.join(&key);
-    if let Some(bundle) = cache::load(&entry) {
+    let cache_key = |plan: &Plan| -> Result<String, WidgetError> {
+        let identity = toolchain::identity(plan, &neutral)?;
+        let mut key_parts = vec![identity.as_str(), wasm_opt_identity.as_str()];
+        key_parts.extend(PIPELINE_SOURCES);
+        Ok(inputs::cache_key(&sources, &key_parts))
+    };
+    let mut key = cache_key(&plan)?;
+    if let Some(bundle) = cache::load(&opts.cache_dir.join(&key)) {
         return Ok(bundle);
     }
 
     if let Plan::RustupAddTarget { .. } = plan {
         progress(Progress::InstallingWasmTarget);
         toolchain::add_wasm_target(&neutral, opts.rustup_timeout)?;
+    }
+    let mut size_warning = None;
+    if let Some(RustupStd::AddSources { .. }) = plan.rustup_std() {
+        progress(Progress::InstallingStdSources);
+        let rustup = Path::new("rustup");
+        if let Err(e) = toolchain::add_std_sources(rustup, &neutral, opts.rustup_timeout) {
+            // Heavier, but a widget: the plain build, maybe cached.
+            plan = plan.with_rustup_std(RustupStd::Prebuilt);
+            size_warning = Some(e.to_string());
+            key = cache_key(&plan)?;
+            if let Some(bundle) = cache::load(&opts.cache_dir.join(&key)) {
+                return Ok(WidgetBundle {
+                    size_warning,
+                    ..bundle
+                });
+            }
+        }
     }
     progress(Progress::Compiling);
     let workspace = sources::unpack(&opts.sources_dir)?;
@@ -278,6 +308,7 @@ pub fn build(
         built: true,
         toolchain: plan.to_string(),
         notes,
+        size_warning,
     };
     cache::store(&opts.cache_dir, &key, &bundle)?;
     Ok(bundle)

@@ -29,6 +29,8 @@ pub struct WidgetSlot {
 pub(crate) struct BuiltWidget {
     js_name: String,
     files: Vec<(String, Arc<Vec<u8>>)>,
+    /// Built without its size options: why, and how to fix it.
+    size_warning: Option<String>,
 }
 
 impl WidgetSlot {
@@ -57,6 +59,15 @@ impl WidgetSlot {
     pub fn unavailable(&self) -> Option<&WidgetError> {
         match self.built.get() {
             Some(Err(e)) if e.no_toolchain() => Some(e),
+            _ => None,
+        }
+    }
+
+    /// Why the widget was built without its size options (heavier than
+    /// its budget), when a page asked for it and it was.
+    pub fn size_warning(&self) -> Option<&str> {
+        match self.built.get() {
+            Some(Ok(built)) => built.size_warning.as_deref(),
             _ => None,
         }
     }
@@ -97,6 +108,7 @@ impl WidgetSlot {
                     (format!("assets/{}", b.wasm_name), Arc::new(b.wasm)),
                 ],
                 js_name: b.js_name,
+                size_warning: b.size_warning,
             })
         })
     }

@@ -38,6 +38,9 @@ const QUERY_TIMEOUT: Duration = Duration::from_secs(60);
 /// site is then built without the live widget, with a warning). rustup
 /// resumes a partial download at the next build.
 pub const TARGET_ADD_TIMEOUT: Duration = Duration::from_secs(15);
+/// Time allowed to `rustup component add rust-src` (about 3 MB), for the
+/// same reason: without it the widget is built, only heavier.
+pub const SOURCES_ADD_TIMEOUT: Duration = Duration::from_secs(15);
 
 /// What is installed on the machine, as far as the widget is concerned.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -52,6 +55,12 @@ pub struct ToolchainProbe {
 pub struct RustupProbe {
     /// `rustup target list --installed` lists wasm32-unknown-unknown.
     pub wasm_target_installed: bool,
+    /// The release of the toolchain's `rustc` (the size options depend
+    /// on it), when it answers.
+    pub rustc_release: Option<(u32, u32, u32)>,
+    /// The toolchain has std's sources (the `rust-src` component), needed
+    /// to rebuild std with the size options.
+    pub std_sources: bool,
     /// The cargo to run: `$CARGO` when set (under `cargo run`/`cargo test`), else `cargo`.
     pub cargo: PathBuf,
 }
@@ -85,11 +94,26 @@ impl DebianProbe {
     }
 }
 
+/// How the rustup path gets the standard library.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RustupStd {
+    /// std rebuilt from the `rust-src` component (`-Z build-std`) with the
+    /// size options of rustc `release`, as on the Debian path.
+    Rebuilt { release: (u32, u32, u32) },
+    /// `rust-src` is missing: `rustup component add rust-src` first
+    /// (bounded in time), then as [`RustupStd::Rebuilt`]; if it cannot be
+    /// had, as [`RustupStd::Prebuilt`] with a warning.
+    AddSources { release: (u32, u32, u32) },
+    /// The target's prebuilt std, without the size options (a heavier
+    /// widget, which the build warns about).
+    Prebuilt,
+}
+
 /// How the widget will be compiled.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Plan {
-    /// rustup's toolchain already has the wasm target: a plain cargo build.
-    Rustup { cargo: PathBuf },
+    /// rustup's toolchain already has the wasm target.
+    Rustup { cargo: PathBuf, std: RustupStd },
     /// Debian's rustc-web, rebuilding std for wasm (`-Z build-std`) and
     /// linking with lld's `wasm-ld`.
     DebianBuildStd {
@@ -100,21 +124,50 @@ pub enum Plan {
         linker: PathBuf,
     },
     /// `rustup target add wasm32-unknown-unknown` first, then as [`Plan::Rustup`].
-    RustupAddTarget { cargo: PathBuf },
+    RustupAddTarget { cargo: PathBuf, std: RustupStd },
+}
+
+impl Plan {
+    /// How a rustup plan gets std (`None` on the Debian path).
+    pub fn rustup_std(&self) -> Option<RustupStd> {
+        match self {
+            Plan::Rustup { std, .. } | Plan::RustupAddTarget { std, .. } => Some(*std),
+            Plan::DebianBuildStd { .. } => None,
+        }
+    }
+
+    /// The same plan with std got as `new` (a rustup plan; others unchanged).
+    pub fn with_rustup_std(mut self, new: RustupStd) -> Self {
+        if let Plan::Rustup { std, .. } | Plan::RustupAddTarget { std, .. } = &mut self {
+            *std = new;
+        }
+        self
+    }
 }
 
 impl fmt::Display for Plan {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Plan::Rustup { .. } => write!(f, "rustup avec la cible {WASM_TARGET}"),
+            Plan::Rustup { std, .. } => write!(f, "rustup avec la cible {WASM_TARGET}{std}"),
             Plan::DebianBuildStd { linker, .. } => write!(
                 f,
                 "rustc-web de Debian avec -Z build-std, lié par {}",
                 linker.display()
             ),
-            Plan::RustupAddTarget { .. } => {
-                write!(f, "rustup, après ajout de la cible {WASM_TARGET}")
+            Plan::RustupAddTarget { std, .. } => {
+                write!(f, "rustup, après ajout de la cible {WASM_TARGET}{std}")
             }
+        }
+    }
+}
+
+impl fmt::Display for RustupStd {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            RustupStd::Rebuilt { .. } | RustupStd::AddSources { .. } => {
+                f.write_str(", avec -Z build-std et les options de taille")
+            }
+            RustupStd::Prebuilt => f.write_str(", sans les options de taille"),
         }
     }
 }
@@ -127,6 +180,7 @@ pub fn decide(probe: &ToolchainProbe) -> Result<Plan, WidgetError> {
         if rustup.wasm_target_installed {
             return Ok(Plan::Rustup {
                 cargo: rustup.cargo.clone(),
+                std: rustup_std(rustup),
             });
         }
     }
@@ -146,11 +200,27 @@ pub fn decide(probe: &ToolchainProbe) -> Result<Plan, WidgetError> {
     if let Some(rustup) = &probe.rustup {
         return Ok(Plan::RustupAddTarget {
             cargo: rustup.cargo.clone(),
+            std: rustup_std(rustup),
         });
     }
     Err(WidgetError::NoToolchain {
         found: describe_missing(&probe.debian),
     })
+}
+
+/// std rebuilt with the size options whenever rustc is recent enough (the
+/// options need it), after adding `rust-src` if it is missing.
+fn rustup_std(rustup: &RustupProbe) -> RustupStd {
+    match rustup.rustc_release {
+        Some(release) if (release.0, release.1) >= MIN_DEBIAN_RUSTC => {
+            if rustup.std_sources {
+                RustupStd::Rebuilt { release }
+            } else {
+                RustupStd::AddSources { release }
+            }
+        }
+        _ => RustupStd::Prebuilt,
+    }
 }
 
 fn describe_missing(debian: &DebianProbe) -> String {
@@ -190,7 +260,13 @@ pub fn detect(workspace: &Path) -> ToolchainProbe {
 }
 
 fn detect_rustup(workspace: &Path) -> Option<RustupProbe> {
-    let rustup = process::which("rustup")?;
+    detect_rustup_at(&process::which("rustup")?, workspace)
+}
+
+/// What the rustup at `rustup` has: the wasm target, and, from the
+/// `rustc` proxy beside it (rustup keeps its proxies in its own
+/// directory), the release and whether std's sources are installed.
+fn detect_rustup_at(rustup: &Path, workspace: &Path) -> Option<RustupProbe> {
     let mut cmd = Command::new(rustup);
     cmd.args(["target", "list", "--installed"])
         .current_dir(workspace);
@@ -205,8 +281,21 @@ fn detect_rustup(workspace: &Path) -> Option<RustupProbe> {
     let cargo = std::env::var_os("CARGO")
         .map(PathBuf::from)
         .unwrap_or_else(|| PathBuf::from("cargo"));
+    let rustc = rustup.with_file_name(RUSTC);
+    let rustc_query = |args: &[&str]| {
+        let mut cmd = Command::new(&rustc);
+        cmd.args(args).current_dir(workspace);
+        sanitize_env(&mut cmd, std::env::vars_os().map(|(k, _)| k));
+        query(&mut cmd).ok()
+    };
+    let rustc_release = rustc_query(&["-vV"]).and_then(|vv| parse_release(&vv));
+    let std_sources = rustc_release.is_some()
+        && rustc_query(&["--print", "sysroot"])
+            .is_some_and(|sysroot| std_sources_dir(Path::new(sysroot.trim())).is_dir());
     Some(RustupProbe {
         wasm_target_installed,
+        rustc_release,
+        std_sources,
         cargo,
     })
 }
@@ -284,10 +373,12 @@ pub(crate) fn parse_release(rustc_vv: &str) -> Option<(u32, u32, u32)> {
 pub(crate) fn identity(plan: &Plan, workspace: &Path) -> Result<String, WidgetError> {
     let mut id = String::new();
     match plan {
-        Plan::Rustup { cargo } | Plan::RustupAddTarget { cargo } => {
+        Plan::Rustup { cargo, std } | Plan::RustupAddTarget { cargo, std } => {
             // Both produce the same build: same key, so that a target added
-            // by hand later still finds the cache.
+            // by hand later still finds the cache (and so do
+            // `AddSources` and `Rebuilt`).
             id.push_str("rustup\n");
+            id.push_str(&std_identity(*std));
             let mut rustc = Command::new("rustc");
             rustc.arg("-vV").current_dir(workspace);
             sanitize_env(&mut rustc, std::env::vars_os().map(|(k, _)| k));
@@ -312,6 +403,17 @@ pub(crate) fn identity(plan: &Plan, workspace: &Path) -> Result<String, WidgetEr
     Ok(id)
 }
 
+/// How std is built, for the cache key: `AddSources` builds as `Rebuilt`.
+fn std_identity(std: RustupStd) -> String {
+    match std {
+        RustupStd::Rebuilt { release } | RustupStd::AddSources { release } => {
+            let size = size_options(release);
+            format!("build-std {} / {}\n", size.rustflags, size.std_features)
+        }
+        RustupStd::Prebuilt => "prebuilt std\n".into(),
+    }
+}
+
 /// `rustup target add wasm32-unknown-unknown`, killed after `timeout`.
 pub(crate) fn add_wasm_target(workspace: &Path, timeout: Duration) -> Result<(), WidgetError> {
     let mut cmd = Command::new("rustup");
@@ -332,6 +434,36 @@ pub(crate) fn add_wasm_target(workspace: &Path, timeout: Duration) -> Result<(),
             stderr_tail,
         }),
         Err(e) => Err(e.into_widget_error(&cmd)),
+    }
+}
+
+/// `rustup component add rust-src`, killed after `timeout`.
+pub(crate) fn add_std_sources(
+    rustup: &Path,
+    workspace: &Path,
+    timeout: Duration,
+) -> Result<(), WidgetError> {
+    let mut cmd = Command::new(rustup);
+    cmd.args(["component", "add", "rust-src"])
+        .current_dir(workspace);
+    sanitize_env(&mut cmd, std::env::vars_os().map(|(k, _)| k));
+    match process::run(&mut cmd, Some(timeout)) {
+        Ok(out) if out.status.success() => Ok(()),
+        Ok(out) => Err(WidgetError::SourcesAdd {
+            outcome: format!("a échoué ({})", out.status),
+            stderr_tail: out.stderr_tail(),
+        }),
+        Err(RunError::TimedOut { stderr_tail }) => Err(WidgetError::SourcesAdd {
+            outcome: format!(
+                "ne s’est pas terminée en {} s et a été arrêtée",
+                timeout.as_secs()
+            ),
+            stderr_tail,
+        }),
+        Err(e) => Err(WidgetError::SourcesAdd {
+            outcome: format!("n’a pas pu être lancée ({})", e.into_widget_error(&cmd)),
+            stderr_tail: String::new(),
+        }),
     }
 }
 
@@ -381,7 +513,7 @@ pub(crate) fn cargo_build_command(
     inherited: impl IntoIterator<Item = OsString>,
 ) -> Command {
     let mut cmd = match plan {
-        Plan::Rustup { cargo } | Plan::RustupAddTarget { cargo } => Command::new(cargo),
+        Plan::Rustup { cargo, .. } | Plan::RustupAddTarget { cargo, .. } => Command::new(cargo),
         Plan::DebianBuildStd { cargo, .. } => Command::new(cargo),
     };
     cmd.current_dir(workspace);
@@ -404,24 +536,37 @@ pub(crate) fn cargo_build_command(
         ..
     } = plan
     {
-        let size = size_options(*release);
-        cmd.args(["-Z", "build-std=std,panic_abort", "-Z"])
-            .arg(format!("build-std-features={}", size.std_features))
-            .env("RUSTFLAGS", size.rustflags)
-            .env("RUSTC_BOOTSTRAP", "1")
-            .env("RUSTC", rustc)
+        build_std(&mut cmd, *release);
+        cmd.env("RUSTC", rustc)
             .env("CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_LINKER", linker)
             .env_remove("RUSTUP_TOOLCHAIN");
+    }
+    // rustup with `rust-src` (`AddSources` has added it by now): the same
+    // rebuilt std and options, with rustup's own rustc and linker.
+    if let Some(RustupStd::Rebuilt { release } | RustupStd::AddSources { release }) =
+        plan.rustup_std()
+    {
+        build_std(&mut cmd, release);
     }
     // Its own directory: never waits on, nor invalidates, the native build.
     cmd.env("CARGO_TARGET_DIR", target_dir);
     cmd
 }
 
+/// `-Z build-std` with the [`SizeOptions`] of rustc `release`.
+fn build_std(cmd: &mut Command, release: (u32, u32, u32)) {
+    let size = size_options(release);
+    cmd.args(["-Z", "build-std=std,panic_abort", "-Z"])
+        .arg(format!("build-std-features={}", size.std_features))
+        .env("RUSTFLAGS", size.rustflags)
+        .env("RUSTC_BOOTSTRAP", "1");
+}
+
 /// The nightly options of the build-std path, which rebuilds std anyway
 /// (`RUSTC_BOOTSTRAP=1` allows them on Debian's stable rustc): what makes
-/// the widget small once the profile's own settings are in (rustup's
-/// stable path cannot have them; see bench/README.md for what each saves).
+/// the widget small once the profile's own settings are in (rustup's path
+/// has them too when std's sources are installed; see bench/README.md for
+/// what each saves).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct SizeOptions {
     /// For the widget's crates and std alike (`RUSTFLAGS`: with `--target`,
@@ -469,9 +614,15 @@ mod tests {
     fn rustup(wasm_target_installed: bool) -> Option<RustupProbe> {
         Some(RustupProbe {
             wasm_target_installed,
+            rustc_release: Some((1, 95, 0)),
+            std_sources: true,
             cargo: PathBuf::from("/rustup/cargo"),
         })
     }
+
+    const REBUILT: RustupStd = RustupStd::Rebuilt {
+        release: (1, 95, 0),
+    };
 
     fn debian_complete() -> DebianProbe {
         DebianProbe {
@@ -492,7 +643,50 @@ mod tests {
         assert_eq!(
             decide(&probe).ok(),
             Some(Plan::Rustup {
-                cargo: "/rustup/cargo".into()
+                cargo: "/rustup/cargo".into(),
+                std: REBUILT,
+            })
+        );
+    }
+
+    #[test]
+    fn rustup_rebuilds_std_with_the_size_options_once_it_has_its_sources() {
+        let plan_for = |std_sources, rustc_release| {
+            let probe = ToolchainProbe {
+                rustup: Some(RustupProbe {
+                    std_sources,
+                    rustc_release,
+                    ..rustup(true).unwrap()
+                }),
+                debian: debian_complete(),
+            };
+            decide(&probe).ok().and_then(|plan| plan.rustup_std())
+        };
+        let release = (1, 95, 0);
+        assert_eq!(
+            plan_for(true, Some(release)),
+            Some(RustupStd::Rebuilt { release })
+        );
+        assert_eq!(
+            plan_for(false, Some(release)),
+            Some(RustupStd::AddSources { release })
+        );
+        // The options need a known, recent enough rustc.
+        assert_eq!(plan_for(true, None), Some(RustupStd::Prebuilt));
+        assert_eq!(plan_for(true, Some((1, 80, 0))), Some(RustupStd::Prebuilt));
+    }
+
+    #[test]
+    fn the_cache_key_tells_a_rebuilt_std_from_a_prebuilt_one() {
+        let release = (1, 95, 0);
+        let rebuilt = std_identity(RustupStd::Rebuilt { release });
+        assert_eq!(rebuilt, std_identity(RustupStd::AddSources { release }));
+        assert_ne!(rebuilt, std_identity(RustupStd::Prebuilt));
+        assert!(rebuilt.contains("-Cpanic=immediate-abort"), "{rebuilt}");
+        assert_ne!(
+            rebuilt,
+            std_identity(RustupStd::Rebuilt {
+                release: (1, 91, 0)
             })
         );
     }
@@ -543,7 +737,8 @@ mod tests {
             assert_eq!(
                 decide(&probe).ok(),
                 Some(Plan::RustupAddTarget {
-                    cargo: "/rustup/cargo".into()
+                    cargo: "/rustup/cargo".into(),
+                    std: REBUILT,
                 })
             );
         }
@@ -669,9 +864,54 @@ mod tests {
     }
 
     #[test]
-    fn the_rustup_command_is_a_plain_build() {
+    fn the_rustup_command_with_std_sources_rebuilds_std_with_the_size_options() {
+        for std in [
+            REBUILT,
+            RustupStd::AddSources {
+                release: (1, 95, 0),
+            },
+        ] {
+            let plan = Plan::Rustup {
+                cargo: "/rustup/cargo".into(),
+                std,
+            };
+            let cmd = cargo_build_command(
+                &plan,
+                Path::new("/ws"),
+                Path::new("/t"),
+                [OsString::from("RUSTC"), OsString::from("RUSTFLAGS")],
+            );
+            assert_eq!(cmd.get_program(), "/rustup/cargo");
+            let args: Vec<_> = cmd
+                .get_args()
+                .map(|a| a.to_string_lossy().into_owned())
+                .collect();
+            assert!(
+                args.join(" ").ends_with(
+                    "--color never -Z build-std=std,panic_abort \
+                     -Z build-std-features=optimize_for_size"
+                ),
+                "{args:?}"
+            );
+            assert_eq!(
+                env_of(&cmd, "RUSTFLAGS"),
+                Some(Some(size_options((1, 95, 0)).rustflags))
+            );
+            assert_eq!(env_of(&cmd, "RUSTC_BOOTSTRAP"), Some(Some("1".into())));
+            // rustup's own rustc and linker.
+            assert_eq!(env_of(&cmd, "RUSTC"), Some(None));
+            assert_eq!(
+                env_of(&cmd, "CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_LINKER"),
+                None
+            );
+        }
+    }
+
+    #[test]
+    fn the_rustup_command_without_std_sources_is_a_plain_build() {
         let plan = Plan::Rustup {
             cargo: "/rustup/cargo".into(),
+            std: RustupStd::Prebuilt,
         };
         let cmd = cargo_build_command(
             &plan,
@@ -688,5 +928,111 @@ mod tests {
             built_wasm_path(Path::new("/t")),
             Path::new("/t/wasm32-unknown-unknown/wasm/calculator_wasm.wasm")
         );
+    }
+
+    /// A fake rustup directory: `rustup` (the target list), and a `rustc`
+    /// proxy whose sysroot is `sysroot`.
+    #[cfg(unix)]
+    fn fake_rustup(dir: &Path, targets: &str, sysroot: &Path, rustup_extra: &str) -> PathBuf {
+        use std::os::unix::fs::PermissionsExt;
+        let bin = dir.join("bin");
+        std::fs::create_dir_all(&bin).unwrap();
+        for (name, script) in [
+            (
+                "rustup",
+                format!(
+                    "case \"$1 $2\" in\n  'target list') echo '{targets}' ;;\n{rustup_extra}esac\n"
+                ),
+            ),
+            (
+                "rustc",
+                format!(
+                    "case \"$1\" in\n  -vV) echo 'release: 1.95.0' ;;\n  --print) echo '{}' ;;\nesac\n",
+                    sysroot.display()
+                ),
+            ),
+        ] {
+            let path = bin.join(name);
+            std::fs::write(&path, format!("#!/bin/sh\n{script}")).unwrap();
+            std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).unwrap();
+        }
+        bin.join("rustup")
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn rustups_std_sources_are_found_in_the_sysroot_of_the_rustc_beside_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let sysroot = dir.path().join("toolchain");
+        let rustup = fake_rustup(dir.path(), WASM_TARGET, &sysroot, "");
+        let probe = detect_rustup_at(&rustup, dir.path()).expect("rustup answers");
+        assert!(probe.wasm_target_installed);
+        assert_eq!(probe.rustc_release, Some((1, 95, 0)));
+        assert!(!probe.std_sources, "no rust-src yet");
+
+        std::fs::create_dir_all(sysroot.join("lib/rustlib/src/rust/library/std")).unwrap();
+        let probe = detect_rustup_at(&rustup, dir.path()).expect("rustup answers");
+        assert!(probe.std_sources, "rust-src installed");
+        assert_eq!(
+            decide(&ToolchainProbe {
+                rustup: Some(probe),
+                debian: DebianProbe::default(),
+            })
+            .ok()
+            .and_then(|plan| plan.rustup_std()),
+            Some(RustupStd::Rebuilt {
+                release: (1, 95, 0)
+            })
+        );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_failing_or_hanging_rust_src_install_says_how_to_get_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let failing = fake_rustup(
+            &dir.path().join("failing"),
+            "",
+            dir.path(),
+            "  'component add') echo 'error: no network' >&2; exit 1 ;;\n",
+        );
+        let err = add_std_sources(&failing, dir.path(), Duration::from_secs(60))
+            .expect_err("rustup failed")
+            .to_string();
+        assert!(
+            err.starts_with("calculateur compilé sans ses options de taille"),
+            "{err}"
+        );
+        assert!(
+            err.contains("`rustup component add rust-src` a échoué (exit status: 1)"),
+            "{err}"
+        );
+        assert!(err.contains("error: no network"), "{err}");
+
+        let hanging = fake_rustup(
+            &dir.path().join("hanging"),
+            "",
+            dir.path(),
+            "  'component add') exec /bin/sleep 600 ;;\n",
+        );
+        let err = add_std_sources(&hanging, dir.path(), Duration::from_secs(1))
+            .expect_err("stopped")
+            .to_string();
+        assert!(
+            err.contains("ne s’est pas terminée en 1 s et a été arrêtée"),
+            "{err}"
+        );
+        assert!(
+            err.contains("Lancez `rustup component add rust-src`"),
+            "{err}"
+        );
+
+        let working = fake_rustup(
+            &dir.path().join("working"),
+            "",
+            dir.path(),
+            "  'component add') exit 0 ;;\n",
+        );
+        assert!(add_std_sources(&working, dir.path(), Duration::from_secs(60)).is_ok());
     }
 }
