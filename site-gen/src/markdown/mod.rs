@@ -275,8 +275,7 @@ pub fn render_partial(
     let options = parser_options();
 
     // Shortcodes are taken out of the source first (outside code).
-    let code = shortcodes::code_ranges(&source, options);
-    let extracted = shortcodes::extract(&source, &code);
+    let extracted = shortcodes::take_out(&source, options);
     let mut ctx = Ctx {
         index: LineIndex::new(&source, first_line),
         map: &extracted.map,
@@ -445,10 +444,11 @@ fn count_words(events: &[Event<'_>]) -> usize {
             Event::Start(Tag::CodeBlock(_)) => in_code_block = true,
             Event::End(TagEnd::CodeBlock) => in_code_block = false,
             Event::Text(t) | Event::Code(t) if !in_code_block => {
-                count += shortcodes::strip_placeholders(t)
-                    .split(|c: char| c.is_whitespace())
-                    .filter(|w| w.chars().any(char::is_alphanumeric))
-                    .count();
+                count += if t.contains(shortcodes::PH_OPEN) {
+                    words(&shortcodes::strip_placeholders(t))
+                } else {
+                    words(t)
+                };
             }
             _ => {}
         }
@@ -456,13 +456,18 @@ fn count_words(events: &[Event<'_>]) -> usize {
     count
 }
 
+fn words(text: &str) -> usize {
+    text.split(|c: char| c.is_whitespace())
+        .filter(|w| w.chars().any(char::is_alphanumeric))
+        .count()
+}
+
 /// Plain text of the first (non-empty) heading, to title a page without
 /// front matter. Shortcode calls are left out.
 pub fn first_heading(markdown: &str) -> Option<String> {
     let source = markers::neutralize(markdown);
     let options = parser_options();
-    let code = shortcodes::code_ranges(&source, options);
-    let extracted = shortcodes::extract(&source, &code);
+    let extracted = shortcodes::take_out(&source, options);
     let mut in_heading = false;
     let mut text: Vec<Event<'_>> = Vec::new();
     for event in Parser::new_ext(&extracted.text, options) {

@@ -1,7 +1,8 @@
 //! Zola-style shortcodes: `{{ name(key="value", n=3, ok=true) }}`.
 //!
 //! Calls are found in the SOURCE (outside code spans and code blocks, known
-//! from a first pulldown-cmark pass) and replaced by placeholders
+//! from a first pulldown-cmark pass, skipped when the source has no `{{`)
+//! and replaced by placeholders
 //! (`U+E000 index U+E001`) before the real parse, so that neither Markdown
 //! nor smart punctuation can touch their arguments. After rendering, each
 //! placeholder becomes the shortcode's HTML: a call alone in its paragraph
@@ -12,10 +13,12 @@
 mod scan;
 mod substitute;
 
+use std::borrow::Cow;
+
 use super::position::OffsetMap;
 use super::ShortcodeArgs;
 
-pub(crate) use scan::{code_ranges, extract};
+use scan::{code_ranges, extract};
 pub(crate) use substitute::{resolve_all, strip_placeholders, substitute};
 
 /// Opens a placeholder (private-use character).
@@ -45,8 +48,9 @@ pub(crate) struct Item {
 
 /// The source with shortcodes replaced by placeholders.
 #[derive(Debug, Default)]
-pub(crate) struct Extracted {
-    pub(crate) text: String,
+pub(crate) struct Extracted<'s> {
+    /// The source itself when it has no call.
+    pub(crate) text: Cow<'s, str>,
     pub(crate) map: OffsetMap,
     pub(crate) items: Vec<Item>,
     /// (source offset, message).
@@ -60,4 +64,18 @@ pub(crate) enum Resolved {
     Html(String),
     /// Text to insert (escaped by the HTML writer).
     Text(String),
+}
+
+/// Takes the shortcode calls out of `src` (the source parsed with
+/// `options`). Without `{{` there is none: the source is kept as it is,
+/// without the pulldown-cmark pre-parse that finds its code spans.
+pub(crate) fn take_out(src: &str, options: pulldown_cmark::Options) -> Extracted<'_> {
+    if !src.contains("{{") {
+        return Extracted {
+            text: Cow::Borrowed(src),
+            ..Extracted::default()
+        };
+    }
+    let code = code_ranges(src, options);
+    extract(src, &code)
 }

@@ -1,6 +1,7 @@
 //! The shortcode scanner: finds calls in the source (outside code), parses
 //! their arguments and replaces them by placeholders.
 
+use std::borrow::Cow;
 use std::ops::Range;
 
 use pulldown_cmark::{Event, Parser, Tag, TagEnd};
@@ -31,13 +32,11 @@ pub(crate) fn code_ranges(src: &str, options: pulldown_cmark::Options) -> Vec<Ra
 
 /// Finds the shortcode calls of `src` outside `code` ranges (sorted) and
 /// replaces them by placeholders.
-pub(crate) fn extract(src: &str, code: &[Range<usize>]) -> Extracted {
-    let mut out = Extracted {
-        text: String::with_capacity(src.len()),
-        ..Extracted::default()
-    };
+pub(crate) fn extract<'s>(src: &'s str, code: &[Range<usize>]) -> Extracted<'s> {
+    let mut out = Extracted::default();
+    let mut text = String::with_capacity(src.len());
     let mut scanner = Scanner::new(src);
-    let mut copied = 0; // source bytes already copied to `out.text`
+    let mut copied = 0; // source bytes already copied to `text`
     let mut search_from = 0;
     let mut code_idx = 0;
     while let Some(rel) = src.get(search_from..).and_then(|rest| rest.find("{{")) {
@@ -56,12 +55,12 @@ pub(crate) fn extract(src: &str, code: &[Range<usize>]) -> Extracted {
                 search_from = start + 2;
             }
             Scan::Found { end, kind } => {
-                out.text.push_str(&src[copied..start]);
-                let new_start = out.text.len();
-                out.text.push(PH_OPEN);
-                out.text.push_str(&out.items.len().to_string());
-                out.text.push(PH_CLOSE);
-                out.map.push(start, end, new_start, out.text.len());
+                text.push_str(&src[copied..start]);
+                let new_start = text.len();
+                text.push(PH_OPEN);
+                text.push_str(&out.items.len().to_string());
+                text.push(PH_CLOSE);
+                out.map.push(start, end, new_start, text.len());
                 out.items.push(Item {
                     start,
                     source: src[start..end].to_string(),
@@ -72,7 +71,8 @@ pub(crate) fn extract(src: &str, code: &[Range<usize>]) -> Extracted {
             }
         }
     }
-    out.text.push_str(&src[copied..]);
+    text.push_str(&src[copied..]);
+    out.text = Cow::Owned(text);
     out
 }
 

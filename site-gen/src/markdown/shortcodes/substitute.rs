@@ -115,6 +115,11 @@ pub(crate) fn substitute<'a>(
     items: &[Item],
     resolved: &[Resolved],
 ) -> Vec<Event<'a>> {
+    // Without calls there is no placeholder (the source's markers were
+    // neutralised): nothing to look for, paragraph by paragraph.
+    if items.is_empty() {
+        return events;
+    }
     let html_of = |i: usize| -> Option<String> {
         resolved.get(i).map(|r| match r {
             Resolved::Html(h) => h.clone(),
