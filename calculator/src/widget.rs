@@ -227,10 +227,19 @@ impl Reducible for Form {
             Action::Copied(c) => f.copied = c,
         }
         if f == *self {
-            self
-        } else {
-            Rc::new(f)
+            return self;
         }
+        // The address bar follows the state here rather than in an effect
+        // (two hooks less: each costs kilobytes of Yew in the wasm); the
+        // first render needs none, the address already holds the state.
+        #[cfg(all(feature = "csr", target_arch = "wasm32"))]
+        {
+            let q = f.query().to_query_string();
+            if q != self.query().to_query_string() {
+                sync_url(&q);
+            }
+        }
+        Rc::new(f)
     }
 }
 
@@ -579,17 +588,6 @@ pub fn calculator(props: &CalculatorProps) -> Html {
         use_reducer(move || Form::new(model, &query))
     };
     let query = form.query().to_query_string();
-
-    #[cfg(all(feature = "csr", target_arch = "wasm32"))]
-    {
-        // Skip the first render: the address bar already holds the state.
-        let first = use_mut_ref(|| true);
-        use_effect_with(query.clone(), move |q| {
-            if !std::mem::replace(&mut *first.borrow_mut(), false) {
-                sync_url(q);
-            }
-        });
-    }
 
     let model = &props.model;
     let dispatch = form.dispatcher();
