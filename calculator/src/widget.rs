@@ -478,6 +478,11 @@ fn raw(s: String) -> Html {
     Html::from_html_unchecked(AttrValue::from(s))
 }
 
+/// [`raw`] for fixed markup.
+fn raw_static(s: &'static str) -> Html {
+    Html::from_html_unchecked(AttrValue::Static(s))
+}
+
 /// `<ul class="CLASS"><li>…</li>…</ul>`, items escaped.
 fn list(class: &str, items: &[String]) -> String {
     let mut s = String::from("<ul class=\"");
@@ -650,7 +655,7 @@ pub fn calculator(props: &CalculatorProps) -> Html {
             <div class="calc-panel" id="calc-resultats">
                 { raw(print_head(model, &inputs)) }
                 <div class="calc-results" aria-live="polite">
-                    <p class="calc-results-title">{ "Estimation" }</p>
+                    { raw_static("<p class=\"calc-results-title\">Estimation</p>") }
                     { results }
                 </div>
                 <div class="calc-actions">
@@ -662,20 +667,20 @@ pub fn calculator(props: &CalculatorProps) -> Html {
                         <a class="calc-mail" href={href}>{ "Envoyer cette estimation" }</a>
                     }
                     <div class="calc-link">
-                        <label for="calc-lien">{ "Lien de cette estimation" }</label>
+                        { raw_static("<label for=\"calc-lien\">Lien de cette estimation</label>") }
                         <input id="calc-lien" class="calc-link-field" type="text" readonly=true
                             disabled={!props.live} value={link.clone()} />
                     </div>
                     <p class="calc-status" role="status">{ status }</p>
                 </div>
-                <p class="calc-back"><a href="#calc-formulaire">{ "Modifier les informations" }</a></p>
+                { raw_static("<p class=\"calc-back\"><a href=\"#calc-formulaire\">Modifier les informations</a></p>") }
             </div>
             </div>
             // The calculation in words, below: the panel stays short enough
             // to stay in view beside the form.
             if let Some(e) = &estimate {
                 <div class="calc-details">
-                    <p class="calc-details-title">{ "Le calcul, pas à pas" }</p>
+                    { raw_static("<p class=\"calc-details-title\">Le calcul, pas à pas</p>") }
                     { raw(list("calc-explanation", &e.explanation)) }
                 </div>
             }
@@ -795,6 +800,28 @@ fn mailto(model: &Model, e: &Estimate, inputs: &[String], link: &str) -> Option<
     )
 }
 
+/// What a radio button or checkbox sets.
+#[derive(Clone, Copy)]
+enum Check {
+    Mode(Mode),
+    Service(Service),
+    Rattrapage,
+}
+
+/// Their `onchange`: one closure type for all of them (each closure type
+/// is code of its own in the wasm).
+fn on_check(check: Check, dispatch: &UseReducerDispatcher<Form>) -> Callback<Event> {
+    let dispatch = dispatch.clone();
+    Callback::from(move |e: Event| {
+        let on = e.target_unchecked_into::<HtmlInputElement>().checked();
+        dispatch.dispatch(match check {
+            Check::Mode(m) => Action::Mode(m),
+            Check::Service(s) => Action::Service(s, on),
+            Check::Rattrapage => Action::Rattrapage(on),
+        })
+    })
+}
+
 /// The radio buttons choosing what the estimate starts from.
 fn mode_choices(form: &Form, dispatch: &UseReducerDispatcher<Form>) -> Vec<Html> {
     Mode::ALL
@@ -806,10 +833,7 @@ fn mode_choices(form: &Form, dispatch: &UseReducerDispatcher<Form>) -> Vec<Html>
                 Mode::Parts => "un nombre de parts",
                 Mode::Budget => "votre budget annuel",
             };
-            let onchange = {
-                let dispatch = dispatch.clone();
-                Callback::from(move |_: Event| dispatch.dispatch(Action::Mode(m)))
-            };
+            let onchange = on_check(Check::Mode(m), dispatch);
             html! {
                 <div class="calc-mode">
                     <input type="radio" id={input_id.clone()} name="mode" value={m.key()}
@@ -871,13 +895,7 @@ fn profile_fields(
 ) -> (Html, AttrValue) {
     let services = Service::ALL.iter().map(|&s| {
         let input_id = id(&["service-", s.key()].concat());
-        let onchange = {
-            let dispatch = dispatch.clone();
-            Callback::from(move |e: Event| {
-                let input: HtmlInputElement = e.target_unchecked_into();
-                dispatch.dispatch(Action::Service(s, input.checked()));
-            })
-        };
+        let onchange = on_check(Check::Service(s), dispatch);
         html! {
             <li class="calc-service">
                 <input type="checkbox" id={input_id.clone()} name="services"
@@ -886,13 +904,7 @@ fn profile_fields(
             </li>
         }
     });
-    let onrattrapage = {
-        let dispatch = dispatch.clone();
-        Callback::from(move |e: Event| {
-            let input: HtmlInputElement = e.target_unchecked_into();
-            dispatch.dispatch(Action::Rattrapage(input.checked()));
-        })
-    };
+    let onrattrapage = on_check(Check::Rattrapage, dispatch);
     let html = html! {
         <>
             { number_field(NumberField {
