@@ -456,10 +456,36 @@ fn count_words(events: &[Event<'_>]) -> usize {
     count
 }
 
+/// Words of `text`: runs of non-spaces holding a letter or a digit (one
+/// pass, no searcher).
 fn words(text: &str) -> usize {
-    text.split(|c: char| c.is_whitespace())
-        .filter(|w| w.chars().any(char::is_alphanumeric))
-        .count()
+    let mut count = 0;
+    let mut counted = false; // the current run is already counted
+    for c in text.chars() {
+        if c.is_whitespace() {
+            counted = false;
+        } else if !counted && c.is_alphanumeric() {
+            count += 1;
+            counted = true;
+        }
+    }
+    count
+}
+
+#[cfg(test)]
+mod words_tests {
+    use proptest::prelude::*;
+
+    proptest! {
+        #[test]
+        fn same_as_splitting_on_spaces(s in "[a-zé0-9 \\t\\n\u{A0}\u{202F}.,;:!?«»'*-]*") {
+            let by_split = s
+                .split(char::is_whitespace)
+                .filter(|w| w.chars().any(char::is_alphanumeric))
+                .count();
+            prop_assert_eq!(super::words(&s), by_split);
+        }
+    }
 }
 
 /// Plain text of the first (non-empty) heading, to title a page without
