@@ -472,22 +472,6 @@ fn words(text: &str) -> usize {
     count
 }
 
-#[cfg(test)]
-mod words_tests {
-    use proptest::prelude::*;
-
-    proptest! {
-        #[test]
-        fn same_as_splitting_on_spaces(s in "[a-zé0-9 \\t\\n\u{A0}\u{202F}.,;:!?«»'*-]*") {
-            let by_split = s
-                .split(char::is_whitespace)
-                .filter(|w| w.chars().any(char::is_alphanumeric))
-                .count();
-            prop_assert_eq!(super::words(&s), by_split);
-        }
-    }
-}
-
 /// Plain text of the first (non-empty) heading, to title a page without
 /// front matter. Shortcode calls are left out.
 pub fn first_heading(markdown: &str) -> Option<String> {

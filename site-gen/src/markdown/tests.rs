@@ -659,3 +659,19 @@ fn crlf_line_endings() {
     assert_eq!((e[0].0, e[0].1), (5, 1));
     assert_eq!((e[1].0, e[1].1), (6, 11));
 }
+
+// Word count: one pass gives what splitting on spaces gives.
+mod words {
+    use proptest::prelude::*;
+
+    proptest! {
+        #[test]
+        fn same_as_splitting_on_spaces(s in "[a-zé0-9 \\t\\n\u{A0}\u{202F}.,;:!?«»'*-]*") {
+            let by_split = s
+                .split(char::is_whitespace)
+                .filter(|w| w.chars().any(char::is_alphanumeric))
+                .count();
+            prop_assert_eq!(super::super::words(&s), by_split);
+        }
+    }
+}
