@@ -28,4 +28,7 @@ pub mod urls;
 pub mod widget;
 
 pub use diagnostics::{Diagnostic, Diagnostics};
-pub use site::{build, build_with_progress, BuildOptions, BuiltSite, RebuildReport, Session};
+pub use site::{
+    build, build_into, build_with_progress, BuildOptions, BuiltSite, PageSink, RebuildReport,
+    Session,
+};

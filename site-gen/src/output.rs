@@ -4,8 +4,9 @@
 mod lock;
 mod swap;
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 use std::path::{Component, Path, PathBuf};
+use std::sync::{Mutex, OnceLock};
 
 use rayon::prelude::*;
 
@@ -180,14 +181,7 @@ fn check_contents(out: &Path, out_abs: &Path) -> Result<(), OutputError> {
 /// `precompress`, each text file that compresses gets its `.gz` and `.br`
 /// siblings ([`crate::precompress`]).
 pub fn write_built(root: &Path, out: &Path, site: &crate::BuiltSite) -> Result<(), OutputError> {
-    // Compressed before the lock is taken: the slow part of writing keeps
-    // no other build waiting.
-    let siblings = if site.precompress {
-        crate::precompress::siblings(&site.files)
-    } else {
-        BTreeMap::new()
-    };
-    write(root, out, &site.files, &siblings)
+    Staging::new(root, out).finish(site)
 }
 
 /// Writes `files` as the new content of `out` (with its [`MARKER`]),
@@ -198,71 +192,198 @@ pub fn write_site(
     out: &Path,
     files: &BTreeMap<String, Vec<u8>>,
 ) -> Result<(), OutputError> {
-    write(root, out, files, &BTreeMap::new())
+    let staging = Staging::new(root, out);
+    staging.write_all(files, &BTreeMap::new())?;
+    staging.swap_in()
 }
 
-/// [`write_site`] of `files` and their `siblings`.
-fn write(
-    root: &Path,
-    out: &Path,
-    files: &BTreeMap<String, Vec<u8>>,
-    siblings: &BTreeMap<String, Vec<u8>>,
-) -> Result<(), OutputError> {
-    let out_abs = check_place(root, out)?;
-    let parent = out_abs.parent().unwrap_or(Path::new("/"));
-    std::fs::create_dir_all(parent).map_err(io(parent))?;
-    let name = out_abs
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "public".into());
-    // Held until the new site is in place: what is beside the output and
-    // what the output holds cannot change under this build.
-    let _lock = lock::OutputLock::take(parent, &name, &out_abs)?;
-    check_contents(out, &out_abs)?;
-    remove_leftovers(parent, &name);
-    let staging = stage(parent, &name, files, siblings)?;
-    #[cfg(debug_assertions)]
-    pause_before_swap_for_tests();
-    swap::swap_in(staging, &out_abs, parent, &name)
+/// The new site of a build, written in a fresh folder beside the output
+/// as it is made (each page as soon as it is rendered: [`crate::PageSink`]),
+/// then swapped in by [`finish`](Self::finish). The folder is made, and
+/// the output locked against other builds, with the first file; dropped
+/// unfinished (a build that failed), it is removed and the output left as
+/// it was.
+pub struct Staging {
+    root: PathBuf,
+    out: PathBuf,
+    started: OnceLock<Option<Started>>,
+    /// The first write that failed (the others are not tried).
+    failed: Mutex<Option<OutputError>>,
 }
 
-/// Writes the new site (`files`, then the `siblings` beside them), with its
-/// marker, in a fresh folder beside the output.
-fn stage(
-    parent: &Path,
-    name: &str,
-    files: &BTreeMap<String, Vec<u8>>,
-    siblings: &BTreeMap<String, Vec<u8>>,
-) -> Result<tempfile::TempDir, OutputError> {
-    let staging = tempfile::Builder::new()
-        .prefix(&staging_prefix(name))
-        .rand_bytes(STAGING_RAND)
-        .tempdir_in(parent)
-        .map_err(io(parent))?;
+/// A staging folder made, with the output's lock held.
+struct Started {
+    out_abs: PathBuf,
+    parent: PathBuf,
+    name: String,
+    dir: tempfile::TempDir,
+    /// Held until the new site is in place: what is beside the output and
+    /// what the output holds cannot change under this build.
+    _lock: lock::OutputLock,
+}
 
-    // Each folder once, then the files in parallel.
-    let dirs: BTreeSet<&Path> = files
-        .keys()
-        .filter_map(|f| Path::new(f).parent())
-        .filter(|p| !p.as_os_str().is_empty())
-        .collect();
-    for dir in dirs {
-        let path = staging.path().join(dir);
-        std::fs::create_dir_all(&path).map_err(io(&path))?;
+impl Staging {
+    /// A staging for the output folder `out` of the site at `root`: nothing
+    /// is checked or made before the first file.
+    pub fn new(root: &Path, out: &Path) -> Staging {
+        Staging {
+            root: root.to_path_buf(),
+            out: out.to_path_buf(),
+            started: OnceLock::new(),
+            failed: Mutex::new(None),
+        }
     }
-    // A sibling's folder is its file's.
-    files
-        .par_iter()
-        .chain(siblings.par_iter())
-        .try_for_each(|(rel, bytes)| {
-            let path = staging.path().join(rel);
-            std::fs::write(&path, bytes).map_err(io(&path))
-        })?;
-    // Last, so that it says what it must even if a site file had its name
-    // (hidden files are never built, so none does today).
-    let marker = staging.path().join(MARKER);
-    std::fs::write(&marker, MARKER_TEXT).map_err(io(&marker))?;
-    Ok(staging)
+
+    /// The staging folder, made on first use after checking the output
+    /// folder and taking its lock (`None` when that failed).
+    fn made(&self) -> Option<&Started> {
+        self.started
+            .get_or_init(|| match self.start() {
+                Ok(started) => Some(started),
+                Err(e) => {
+                    self.fail(e);
+                    None
+                }
+            })
+            .as_ref()
+    }
+
+    /// [`made`](Self::made), unless a write failed already.
+    fn started(&self) -> Option<&Started> {
+        self.made().filter(|_| !self.has_failed())
+    }
+
+    fn start(&self) -> Result<Started, OutputError> {
+        let out_abs = check_place(&self.root, &self.out)?;
+        let parent = out_abs.parent().unwrap_or(Path::new("/")).to_path_buf();
+        std::fs::create_dir_all(&parent).map_err(io(&parent))?;
+        let name = out_abs
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "public".into());
+        let lock = lock::OutputLock::take(&parent, &name, &out_abs)?;
+        check_contents(&self.out, &out_abs)?;
+        remove_leftovers(&parent, &name);
+        let dir = tempfile::Builder::new()
+            .prefix(&staging_prefix(&name))
+            .rand_bytes(STAGING_RAND)
+            .tempdir_in(&parent)
+            .map_err(io(&parent))?;
+        Ok(Started {
+            out_abs,
+            parent,
+            name,
+            dir,
+            _lock: lock,
+        })
+    }
+
+    fn fail(&self, e: OutputError) {
+        let mut failed = self.failed.lock().unwrap_or_else(|p| p.into_inner());
+        failed.get_or_insert(e);
+    }
+
+    fn has_failed(&self) -> bool {
+        self.failed
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .is_some()
+    }
+
+    /// Writes one file at `rel` (its folders made as needed: each thread
+    /// makes its own, none waits for a list of them). A failure is kept
+    /// for [`finish`](Self::finish).
+    pub fn write(&self, rel: &str, bytes: &[u8]) {
+        let Some(started) = self.started() else {
+            return;
+        };
+        let path = started.dir.path().join(rel);
+        let written = match path.parent() {
+            Some(dir) => std::fs::create_dir_all(dir).map_err(io(dir)),
+            None => Ok(()),
+        }
+        .and_then(|()| std::fs::write(&path, bytes).map_err(io(&path)));
+        if let Err(e) = written {
+            self.fail(e);
+        }
+    }
+
+    /// Writes `files`, then their `siblings` (in parallel; the site's own
+    /// files come last, so that one of them named like a sibling wins).
+    fn write_all(
+        &self,
+        files: &BTreeMap<String, Vec<u8>>,
+        siblings: &BTreeMap<String, Vec<u8>>,
+    ) -> Result<(), OutputError> {
+        siblings
+            .par_iter()
+            .for_each(|(rel, bytes)| self.write(rel, bytes));
+        files
+            .par_iter()
+            .for_each(|(rel, bytes)| self.write(rel, bytes));
+        self.check()
+    }
+
+    /// The first failure so far (the folder is made if it was not).
+    fn check(&self) -> Result<(), OutputError> {
+        let made = self.made().is_some();
+        let failed = self.failed.lock().unwrap_or_else(|p| p.into_inner()).take();
+        match failed {
+            Some(e) => Err(e),
+            None if made => Ok(()),
+            // Its failure was reported already.
+            None => refused(&self.out, "dossier de préparation non créé"),
+        }
+    }
+
+    /// Writes what `site` holds besides the pages already written (and,
+    /// with `precompress`, the siblings of its files), then swaps the new
+    /// site in; fails with the first write that failed.
+    pub fn finish(self, site: &crate::BuiltSite) -> Result<(), OutputError> {
+        // Compressed before the lock is taken when nothing was written yet:
+        // the slow part of writing keeps no other build waiting.
+        let siblings = if site.precompress {
+            crate::precompress::siblings_except(&site.files, |name| site.written.contains_key(name))
+        } else {
+            BTreeMap::new()
+        };
+        self.write_all(&site.files, &siblings)?;
+        self.swap_in()
+    }
+
+    /// Writes the marker, then puts the staging folder in place of the output.
+    fn swap_in(self) -> Result<(), OutputError> {
+        self.check()?;
+        let Some(started) = self.started.into_inner().flatten() else {
+            return refused(&self.out, "dossier de préparation non créé");
+        };
+        // Last, so that it says what it must even if a site file had its
+        // name (hidden files are never built, so none does today).
+        let marker = started.dir.path().join(MARKER);
+        std::fs::write(&marker, MARKER_TEXT).map_err(io(&marker))?;
+        #[cfg(debug_assertions)]
+        pause_before_swap_for_tests();
+        let Started {
+            out_abs,
+            parent,
+            name,
+            dir,
+            _lock,
+        } = started;
+        swap::swap_in(dir, &out_abs, &parent, &name)
+    }
+}
+
+impl crate::PageSink for Staging {
+    fn page(&self, path: &str, bytes: &[u8], precompress: bool) {
+        // Siblings first: a site file named like one is written later and wins.
+        if precompress {
+            for (name, packed) in crate::precompress::siblings_of(path, bytes) {
+                self.write(&name, &packed);
+            }
+        }
+        self.write(path, bytes);
+    }
 }
 
 fn staging_prefix(name: &str) -> String {
@@ -365,6 +486,61 @@ mod tests {
             Vec::<String>::new(),
             "no staging folder or lock file left behind"
         );
+    }
+
+    #[test]
+    fn pages_written_as_rendered_appear_only_when_finished() {
+        use crate::PageSink as _;
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("site");
+        std::fs::create_dir_all(root.join("content")).unwrap();
+        let out = root.join("public");
+        write_site(&root, &out, &site(&[("index.html", "ancien")])).unwrap();
+        let page = "<p>Une page, assez longue pour être compressée.</p>\n".repeat(20);
+
+        // A build that fails after writing a page leaves the old site.
+        let failed = Staging::new(&root, &out);
+        failed.page("a/b/index.html", page.as_bytes(), true);
+        drop(failed);
+        assert_eq!(
+            std::fs::read_to_string(out.join("index.html")).unwrap(),
+            "ancien"
+        );
+        assert!(!out.join("a").exists());
+        assert_eq!(
+            hidden_beside(&root),
+            Vec::<String>::new(),
+            "nothing left beside"
+        );
+
+        let staging = Staging::new(&root, &out);
+        staging.page("a/b/index.html", page.as_bytes(), true);
+        let built = crate::BuiltSite {
+            files: site(&[("index.html", "nouveau"), ("a/b/index.html.br", "le mien")]),
+            written: BTreeMap::from([("a/b/index.html".to_string(), page.len())]),
+            precompress: true,
+            ..Default::default()
+        };
+        staging.finish(&built).unwrap();
+        assert_eq!(
+            std::fs::read_to_string(out.join("a/b/index.html")).unwrap(),
+            page
+        );
+        assert_eq!(
+            std::fs::read_to_string(out.join("index.html")).unwrap(),
+            "nouveau"
+        );
+        assert!(
+            out.join("a/b/index.html.gz").is_file(),
+            "the page's sibling"
+        );
+        assert_eq!(
+            std::fs::read_to_string(out.join("a/b/index.html.br")).unwrap(),
+            "le mien",
+            "the site's own file wins over a sibling's name"
+        );
+        assert!(out.join(MARKER).is_file());
+        assert_eq!(hidden_beside(&root), Vec::<String>::new());
     }
 
     #[test]

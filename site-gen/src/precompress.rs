@@ -31,16 +31,27 @@ const BROTLI_WINDOW: i32 = 22;
 /// (the site's own file wins) or when its name would be too long for a
 /// file system ([`crate::site::MAX_NAME`]). Compressed in parallel.
 pub fn siblings(files: &BTreeMap<String, Vec<u8>>) -> BTreeMap<String, Vec<u8>> {
+    siblings_except(files, |_| false)
+}
+
+/// [`siblings`], also leaving out the names `taken` says other outputs of
+/// the site have (the pages a build wrote as they were rendered).
+pub fn siblings_except(
+    files: &BTreeMap<String, Vec<u8>>,
+    taken: impl Fn(&str) -> bool + Sync,
+) -> BTreeMap<String, Vec<u8>> {
     let jobs: Vec<(String, &[u8], Encoding)> = files
         .iter()
         .filter(|(path, _)| compressible(path))
         .flat_map(|(path, bytes)| {
             Encoding::ALL
                 .into_iter()
-                .map(move |enc| (format!("{path}.{}", enc.extension()), bytes.as_slice(), enc))
+                .map(move |enc| (sibling_name(path, enc), bytes.as_slice(), enc))
         })
         .filter(|(name, _, _)| {
-            !files.contains_key(name) && file_name_len(name) <= crate::site::MAX_NAME
+            !files.contains_key(name)
+                && !taken(name)
+                && file_name_len(name) <= crate::site::MAX_NAME
         })
         .collect();
     jobs.into_par_iter()
@@ -49,6 +60,29 @@ pub fn siblings(files: &BTreeMap<String, Vec<u8>>) -> BTreeMap<String, Vec<u8>> 
             (packed.len() < bytes.len()).then_some((name, packed))
         })
         .collect()
+}
+
+/// The siblings of the one file at `path`, as [`siblings`] makes them, but
+/// without knowing the site's other files: a build writing its pages as
+/// they are rendered writes these first, and a file of the site with one
+/// of their names after, replacing it.
+pub fn siblings_of(path: &str, bytes: &[u8]) -> Vec<(String, Vec<u8>)> {
+    if !compressible(path) {
+        return Vec::new();
+    }
+    Encoding::ALL
+        .into_iter()
+        .map(|enc| (sibling_name(path, enc), enc))
+        .filter(|(name, _)| file_name_len(name) <= crate::site::MAX_NAME)
+        .filter_map(|(name, enc)| {
+            let packed = enc.compress(bytes);
+            (packed.len() < bytes.len()).then_some((name, packed))
+        })
+        .collect()
+}
+
+fn sibling_name(path: &str, enc: Encoding) -> String {
+    format!("{path}.{}", enc.extension())
 }
 
 /// Whether `path` gets siblings (by its extension, in any case).
@@ -173,5 +207,18 @@ mod tests {
         ]);
         let out = siblings(&files);
         assert_eq!(out.keys().collect::<Vec<_>>(), ["style.CSS.br"]);
+    }
+
+    #[test]
+    fn one_file_gets_the_siblings_of_the_whole_site() {
+        let files = site(&[("a/index.html", text(50)), ("logo.png", text(50))]);
+        let whole = siblings(&files);
+        let one: BTreeMap<String, Vec<u8>> = files
+            .iter()
+            .flat_map(|(path, bytes)| siblings_of(path, bytes))
+            .collect();
+        assert_eq!(one, whole);
+        let except = siblings_except(&files, |name| name == "a/index.html.br");
+        assert_eq!(except.keys().collect::<Vec<_>>(), ["a/index.html.gz"]);
     }
 }

@@ -52,10 +52,22 @@ impl BuildOptions {
 /// Time spent in each stage of a build, in order (`--verbose`).
 pub type Timings = Vec<(&'static str, Duration)>;
 
+/// Where a one-shot build puts each page as soon as it is rendered, instead
+/// of keeping it ([`build_into`]: `build` writes it to its staging folder).
+pub trait PageSink: Send + Sync {
+    /// Called from the rendering threads, once for each page (a document
+    /// with its template) at `path`; `precompress` is `site.toml`'s.
+    fn page(&self, path: &str, bytes: &[u8], precompress: bool);
+}
+
 /// A built site: every output file by its path relative to the output folder.
 #[derive(Debug, Default)]
 pub struct BuiltSite {
+    /// The files, but those given to a [`PageSink`] (see `written`).
     pub files: BTreeMap<String, Vec<u8>>,
+    /// The pages given to a [`PageSink`] as they were rendered, with their
+    /// size in bytes (none without a sink).
+    pub written: BTreeMap<String, usize>,
     /// The Markdown file each page was made from, by output path (for
     /// messages about the output that point at the source).
     pub sources: BTreeMap<String, PathBuf>,
@@ -79,6 +91,24 @@ pub struct BuiltSite {
     /// `site.toml`'s `precompress`: writing adds `.gz` and `.br` siblings
     /// ([`crate::output::write_built`]).
     pub precompress: bool,
+}
+
+impl BuiltSite {
+    /// Every output file's path and size, sorted by path, written ones included.
+    pub fn file_sizes(&self) -> Vec<(&str, usize)> {
+        let mut sizes: Vec<(&str, usize)> = self
+            .files
+            .iter()
+            .map(|(path, bytes)| (path.as_str(), bytes.len()))
+            .chain(
+                self.written
+                    .iter()
+                    .map(|(path, &size)| (path.as_str(), size)),
+            )
+            .collect();
+        sizes.sort_unstable();
+        sizes
+    }
 }
 
 /// A page made from Markdown, as the build read and rendered it.
@@ -123,6 +153,22 @@ pub fn build_with_progress(
 ) -> Result<BuiltSite, Diagnostics> {
     let mut session = Session::new(opts.clone());
     session.set_progress(progress);
+    let report = session.rebuild(&[])?;
+    Ok(session.into_built(report))
+}
+
+/// Like [`build_with_progress`], giving each page to `sink` as soon as it
+/// is rendered rather than keeping it in the returned site's `files`
+/// (their paths and sizes are in its `written`): a one-shot build that
+/// never holds the whole site in memory.
+pub fn build_into(
+    opts: &BuildOptions,
+    progress: OnProgress,
+    sink: Arc<dyn PageSink>,
+) -> Result<BuiltSite, Diagnostics> {
+    let mut session = Session::new(opts.clone());
+    session.set_progress(progress);
+    session.set_sink(sink);
     let report = session.rebuild(&[])?;
     Ok(session.into_built(report))
 }

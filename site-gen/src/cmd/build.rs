@@ -1,9 +1,13 @@
-//! `site-gen build`: builds the site in memory, then writes it in one swap.
+//! `site-gen build`: builds the site, each page written beside the output
+//! as soon as it is rendered, then swaps the new site in.
 
 use std::process::ExitCode;
 use std::time::Instant;
 
+use std::sync::Arc;
+
 use anyhow::Context as _;
+use site_gen::output::Staging;
 use site_gen::BuildOptions;
 
 use crate::cli::{BuildArgs, Cli};
@@ -21,7 +25,10 @@ pub(crate) fn run(cli: &Cli, args: &BuildArgs) -> anyhow::Result<ExitCode> {
         .output
         .clone()
         .unwrap_or_else(|| cli.root.join("public"));
-    let site = match site_gen::build_with_progress(&opts, report::progress(cli.quiet)) {
+    // Dropped unfinished (a failed build), it leaves the output as it was.
+    let staging = Arc::new(Staging::new(&cli.root, &out));
+    let sink = Arc::clone(&staging) as Arc<dyn site_gen::PageSink>;
+    let site = match site_gen::build_into(&opts, report::progress(cli.quiet), sink) {
         Ok(site) => site,
         Err(problems) => {
             report::build_stopped(&cli.root, &problems.0, false);
@@ -36,7 +43,10 @@ pub(crate) fn run(cli: &Cli, args: &BuildArgs) -> anyhow::Result<ExitCode> {
     if !cli.quiet {
         report::warnings(&cli.root, &site.warnings, |_| true);
     }
-    site_gen::output::write_built(&cli.root, &out, &site)
+    let staging = Arc::try_unwrap(staging)
+        .map_err(|_| anyhow::anyhow!("écriture du site encore en cours"))?;
+    staging
+        .finish(&site)
         .with_context(|| format!("le site n’a pas été écrit dans {}", out.display()))?;
     if cli.verbose {
         report::build_details(&site, built, start.elapsed());

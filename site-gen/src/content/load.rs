@@ -3,6 +3,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use rayon::prelude::*;
 
@@ -69,7 +70,7 @@ pub struct LoadOptions<'a> {
 type Found = (String, PathBuf);
 
 /// A parsed file: its front matter, body and the body's first line.
-type Parsed = (FrontMatter, String, usize);
+type Parsed = (FrontMatter, Arc<str>, usize);
 
 #[derive(Clone)]
 struct Source {
@@ -268,7 +269,7 @@ fn relative_name(rel: &Path) -> Result<String, &'static str> {
 /// Splits a source's front matter from its body (the text is not kept).
 fn parse_source(mut s: Source) -> ParsedSource {
     let r = front_matter::split(&s.text)
-        .map(|sp| (sp.front_matter, sp.body.to_string(), sp.body_line))
+        .map(|sp| (sp.front_matter, Arc::from(sp.body), sp.body_line))
         .map_err(|e| {
             e.iter()
                 .map(|e| {
@@ -535,7 +536,7 @@ fn ensure_home_first(loaded: &mut Loaded, opts: &LoadOptions) {
                 slug: String::new(),
                 path,
                 output,
-                body: String::new(),
+                body: Arc::from(""),
                 body_line: 1,
                 parent: None,
                 pages: Vec::new(),

@@ -9,6 +9,7 @@ pub use load::{load, load_cached, Asset, LoadOptions, Loaded, SourceCache};
 pub use paths::{alias_output, BadAlias, BadAliasReason, BadOutputPath, UrlPaths};
 
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use jiff::civil::Date;
 
@@ -37,7 +38,9 @@ pub struct Document {
     pub path: String,
     /// Output file relative to the output folder: `services/assistance/index.html`.
     pub output: String,
-    pub body: String,
+    /// Shared with the load cache and the session's Markdown cache: one
+    /// copy of each text.
+    pub body: Arc<str>,
     /// 1-based line of the file where `body` starts.
     pub body_line: usize,
     /// Index of the section this document belongs to (none for the home page).

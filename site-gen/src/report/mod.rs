@@ -112,8 +112,8 @@ pub(crate) fn build_stopped(root: &Path, problems: &[Diagnostic], strict: bool) 
 /// `--verbose`: every file with its size, then the time of each stage
 /// (`built`: in memory; `total`: written too).
 pub(crate) fn build_details(site: &BuiltSite, built: Duration, total: Duration) {
-    for (path, bytes) in &site.files {
-        println!("  {path} ({})", size(bytes.len()));
+    for (path, bytes) in site.file_sizes() {
+        println!("  {path} ({})", size(bytes));
     }
     skipped(&site.skipped);
     let stages: Vec<String> = site
@@ -150,7 +150,7 @@ pub(crate) fn built(site: &BuiltSite, total: Duration, out: &Path) {
         "Site construit : {}, {}, {} en {} ms → {}",
         count(site.pages, "page", "pages"),
         count(site.sections, "section", "sections"),
-        count(site.files.len(), "fichier", "fichiers"),
+        count(site.file_sizes().len(), "fichier", "fichiers"),
         total.as_millis(),
         escaped(&out.display().to_string(), false)
     );

@@ -12,12 +12,16 @@ use super::Reporter;
 use crate::config::{Config, CONFIG_FILE};
 use crate::junk::Junk;
 
-/// Quiet time after the last change before rebuilding. Editors save in a
-/// burst of a few milliseconds (temporary file, rename, permissions); a
-/// rebuild of one page takes about 10 ms, so an edit shows in well under
-/// 50 ms. A slower save at worst rebuilds twice.
-pub const DEBOUNCE: Duration = Duration::from_millis(30);
-/// A burst of changes longer than this is rebuilt anyway.
+/// Age of a batch's first change when its rebuild starts (leading edge):
+/// editors save in a burst of a few milliseconds (temporary file, rename,
+/// permissions), and a rebuild of one page takes about 10 ms, so an edit
+/// shows in about 20 ms. Changes that come while the site is rebuilt make
+/// one more batch, built right after.
+pub const LEAD: Duration = Duration::from_millis(8);
+/// Past [`LEAD`], a batch still takes the changes that follow each other
+/// closer than this (a burst going on: a copy, a `git checkout`)…
+pub const QUIET: Duration = Duration::from_millis(4);
+/// … for at most this long after its first change.
 pub const MAX_WAIT: Duration = Duration::from_secs(2);
 
 /// Folders of the site watched with everything under them. The widget's
@@ -216,9 +220,10 @@ pub fn relevant_paths(set: &WatchSet, root: &Path, event: &Event) -> Vec<PathBuf
         .collect()
 }
 
-/// Waits for the next change, then for `DEBOUNCE` of quiet (at most
-/// `MAX_WAIT`); returns the changed paths, or `None` when the watcher is gone.
-/// Errors of the watcher before the change are told to `report`.
+/// Waits for the next change, then takes the changes that follow until it
+/// is [`LEAD`] old and [`QUIET`] passed without one (at most [`MAX_WAIT`]);
+/// returns the changed paths, or `None` when the watcher is gone. Errors of
+/// the watcher before the change are told to `report`.
 pub fn next_change(
     rx: &Receiver<notify::Result<Event>>,
     set: &WatchSet,
@@ -234,16 +239,22 @@ pub fn next_change(
         }
     }
     let start = Instant::now();
+    let mut last = start;
     loop {
-        let left = MAX_WAIT.saturating_sub(start.elapsed());
-        if left.is_zero() {
+        let wait = LEAD
+            .saturating_sub(start.elapsed())
+            .max(QUIET.saturating_sub(last.elapsed()))
+            .min(MAX_WAIT.saturating_sub(start.elapsed()));
+        if wait.is_zero() {
             break;
         }
-        match rx.recv_timeout(DEBOUNCE.min(left)) {
-            Ok(Ok(event)) => changed.extend(relevant_paths(set, root, &event)),
+        match rx.recv_timeout(wait) {
+            Ok(Ok(event)) => {
+                changed.extend(relevant_paths(set, root, &event));
+                last = Instant::now();
+            }
             Ok(Err(_)) => {}
-            Err(RecvTimeoutError::Timeout) => break,
-            Err(RecvTimeoutError::Disconnected) => break,
+            Err(RecvTimeoutError::Timeout | RecvTimeoutError::Disconnected) => break,
         }
     }
     Some(changed)
@@ -320,5 +331,33 @@ mod tests {
         ] {
             assert!(set.is_relevant(root, &root.join(kept)), "{kept:?}");
         }
+    }
+
+    fn modified(path: PathBuf) -> notify::Result<Event> {
+        Ok(Event::new(EventKind::Modify(notify::event::ModifyKind::Any)).add_path(path))
+    }
+
+    #[test]
+    fn a_burst_of_changes_is_one_batch() {
+        let root = Path::new("/site");
+        let set = WatchSet {
+            dirs: BTreeSet::from([root.join("content")]),
+            ..WatchSet::default()
+        };
+        let report: Reporter = std::sync::Arc::new(|_| {});
+        let (tx, rx) = std::sync::mpsc::channel();
+        // An editor's save: the file, its temporary copy renamed over it,
+        // its permissions; with a change outside the site in between.
+        tx.send(modified(root.join("content/faq.md"))).unwrap();
+        tx.send(modified(root.join("public/index.html"))).unwrap();
+        tx.send(modified(root.join("content/aide.md"))).unwrap();
+        tx.send(modified(root.join("content/faq.md"))).unwrap();
+        let batch = next_change(&rx, &set, root, &report).unwrap();
+        assert_eq!(
+            batch,
+            BTreeSet::from([root.join("content/aide.md"), root.join("content/faq.md")])
+        );
+        drop(tx);
+        assert_eq!(next_change(&rx, &set, root, &report), None, "watcher gone");
     }
 }

@@ -3,7 +3,7 @@
 //! view for listings, each document with its template, the extra outputs,
 //! the static files, and the output map checked and kept.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
 use calculator::Model;
@@ -51,6 +51,10 @@ pub(super) struct Rebuild<'a> {
     pub(super) extras: &'a mut HashMap<String, Output>,
     /// The last site built without error.
     pub(super) site: &'a mut Option<SiteState>,
+    /// Where pages go as they are rendered, instead of the output map.
+    pub(super) sink: Option<&'a dyn super::PageSink>,
+    /// The pages given to `sink`, with their size.
+    pub(super) written: &'a mut BTreeMap<String, usize>,
 }
 
 /// What every template sees besides its own document (the config, with
@@ -117,7 +121,7 @@ impl<'a> Rebuild<'a> {
             let uses = &result.uses;
             let if_used = |used: bool, at: Generation| if used { at } else { Generation::NEVER };
             cache.md = Some(MdEntry {
-                body: docs[i].body.clone(),
+                body: Arc::clone(&docs[i].body),
                 body_line: docs[i].body_line,
                 lookups: Lookups {
                     urls_changed_at: now.urls_changed_at,
@@ -252,7 +256,11 @@ impl<'a> Rebuild<'a> {
                     .is_none_or(|o| o.key != keys[i])
             })
             .collect();
-        let results: Vec<(usize, Result<Bytes, Diagnostic>)> = todo
+        // What the output map holds for a page given to the sink: its path
+        // is checked with the others, its bytes are on their way already.
+        let given = Bytes::default();
+        let sink = self.sink;
+        let results: Vec<(usize, Result<Page, Diagnostic>)> = todo
             .par_iter()
             .map(|&i| {
                 let doc = &docs[i];
@@ -264,16 +272,31 @@ impl<'a> Rebuild<'a> {
                     pages: doc.pages.iter().map(|&p| &summaries[p].map).collect(),
                     subsections: doc.subsections.iter().map(|&s| &summaries[s].map).collect(),
                 };
-                let result = render::template_one(tera, &globals.context, &view, urls)
-                    .map(|html| Arc::new(crate::relative::rewrite_page(&doc.output, html, config)));
+                let result =
+                    render::template_one(tera, &globals.context, &view, urls).map(|html| {
+                        let bytes = crate::relative::rewrite_page(&doc.output, html, config);
+                        let size = bytes.len();
+                        match sink {
+                            Some(sink) => {
+                                sink.page(&doc.output, &bytes, config.precompress);
+                                (Arc::clone(&given), size)
+                            }
+                            None => (Arc::new(bytes), size),
+                        }
+                    });
                 (i, result)
             })
             .collect();
         let rendered = results.len();
         for (i, result) in results {
+            if sink.is_some() {
+                if let Ok((_, size)) = &result {
+                    self.written.insert(docs[i].output.clone(), *size);
+                }
+            }
             self.docs[i].output = Some(Output {
                 key: keys[i],
-                result,
+                result: result.map(|(bytes, _)| bytes),
             });
         }
         let mut out = OutputMap::default();
@@ -421,9 +444,15 @@ impl<'a> Rebuild<'a> {
 
     /// The output files, unless a problem was found while adding them, or
     /// paths clash (see `outputs`).
+    /// The pages given to the sink are checked with the other files, then
+    /// left out.
     pub(super) fn check_outputs(&self, mut out: OutputMap) -> Result<SiteFiles, Diagnostics> {
         out.check_clashes(|| self.origins());
-        out.finish()
+        let mut files = out.finish()?;
+        if self.sink.is_some() {
+            files.retain(|path, bytes| !(bytes.is_empty() && self.written.contains_key(path)));
+        }
+        Ok(files)
     }
 
     /// What claims each output path, as shown in messages.
@@ -486,7 +515,11 @@ impl<'a> Rebuild<'a> {
         let warnings = warnings::missing_organisation(self.config, uses)
             .into_iter()
             .chain(warnings::widget_unavailable(self.widget, calculator_pages))
-            .chain(warnings::over_budget(&files, &self.config.images, &origins))
+            .chain(warnings::over_budget(
+                &sizes(&files, self.written),
+                &self.config.images,
+                &origins,
+            ))
             .collect();
         let typed_figures = self
             .pricing
@@ -511,6 +544,22 @@ impl<'a> Rebuild<'a> {
             ..RebuildReport::default()
         }
     }
+}
+
+/// A rendered page: its bytes (none once given to the sink) and its size.
+type Page = (Bytes, usize);
+
+/// Every output's size by path: `files` and the pages `written` already.
+fn sizes<'f>(files: &'f SiteFiles, written: &'f BTreeMap<String, usize>) -> BTreeMap<&'f str, u64> {
+    files
+        .iter()
+        .map(|(path, bytes)| (path.as_str(), bytes.len() as u64))
+        .chain(
+            written
+                .iter()
+                .map(|(path, &size)| (path.as_str(), size as u64)),
+        )
+        .collect()
 }
 
 /// Output paths whose file was added, changed or removed.

@@ -107,6 +107,11 @@ pub struct Session {
     /// 404 page, sitemap, robots.txt, feed, redirects, by name.
     extras: HashMap<String, Output>,
     site: Option<SiteState>,
+    /// Where pages go as they are rendered (a one-shot build), instead of
+    /// the site's files.
+    sink: Option<Arc<dyn super::PageSink>>,
+    /// The pages given to `sink`, with their size.
+    written: std::collections::BTreeMap<String, usize>,
 }
 
 impl Session {
@@ -137,12 +142,20 @@ impl Session {
             doc_list_changed_at: Generation::NEVER,
             extras: HashMap::new(),
             site: None,
+            sink: None,
+            written: Default::default(),
         }
     }
 
     /// Where the widget's slow steps are told (stderr by default).
     pub fn set_progress(&mut self, progress: OnProgress) {
         self.progress = progress;
+    }
+
+    /// Gives each page to `sink` as it is rendered instead of keeping it
+    /// (see [`crate::build_into`]); the session's files then lack them.
+    pub fn set_sink(&mut self, sink: Arc<dyn super::PageSink>) {
+        self.sink = Some(sink);
     }
 
     pub fn options(&self) -> &BuildOptions {
@@ -185,6 +198,7 @@ impl Session {
         let config = self.config.as_ref();
         let base_url = config.map_or("", Config::base_url).to_string();
         let precompress = config.is_some_and(|c| c.precompress);
+        let written = std::mem::take(&mut self.written);
         let docs = std::mem::take(&mut self.docs).into_iter();
         let places = docs.map(|d| d.md.map(|m| m.result.rendered.places).unwrap_or_default());
         let mut skipped = std::mem::take(&mut self.theme_skipped);
@@ -203,6 +217,7 @@ impl Session {
                 .into_iter()
                 .map(|(k, v)| (k, Arc::try_unwrap(v).unwrap_or_else(|b| (*b).clone())))
                 .collect(),
+            written,
             sources: site.sources,
             pages: site.pages,
             sections: site.sections,
@@ -302,6 +317,10 @@ impl Session {
         problems.extend(build.check_anchors().0);
         timer.lap("markdown");
         problems.into_result()?;
+        if self.sink.is_some() {
+            self.forget_bodies();
+        }
+        let mut build = self.stages_after_compiling(&config);
         build.build_views();
         let globals = build.template_globals(menu);
         timer.lap("vues");
@@ -426,7 +445,12 @@ impl Session {
             french_typography: config.french_typography,
             junk: &junk,
         };
-        let loaded = content::load_cached(&options, &mut self.sources);
+        // A one-shot build reads each file once: nothing to keep for later.
+        let loaded = if self.sink.is_some() {
+            content::load(&options)
+        } else {
+            content::load_cached(&options, &mut self.sources)
+        };
         if let Ok(loaded) = &loaded {
             self.align(loaded);
         }
@@ -434,6 +458,20 @@ impl Session {
         // Freeing a thousand documents takes a while: not on the way.
         rayon::spawn(move || drop(old));
         self.dirty.content = false;
+    }
+
+    /// Frees the Markdown texts once rendered, in a one-shot build (no
+    /// rebuild will compare them): the largest input held.
+    fn forget_bodies(&mut self) {
+        let empty: Arc<str> = Arc::from("");
+        if let Some(Ok((loaded, _))) = &mut self.loaded {
+            for doc in &mut loaded.docs {
+                doc.body = Arc::clone(&empty);
+            }
+        }
+        for md in self.docs.iter_mut().filter_map(|c| c.md.as_mut()) {
+            md.body = Arc::clone(&empty);
+        }
     }
 
     /// Lines up what was kept for each document with `loaded`'s documents
@@ -555,6 +593,8 @@ impl Session {
             docs: &mut self.docs,
             extras: &mut self.extras,
             site: &mut self.site,
+            sink: self.sink.as_deref(),
+            written: &mut self.written,
         }
     }
 }

@@ -203,7 +203,8 @@ impl<'a> Views<'a> {
 
 /// One document's Markdown and what it was rendered from.
 pub(super) struct MdEntry {
-    pub(super) body: String,
+    /// The document's text, shared with it.
+    pub(super) body: Arc<str>,
     pub(super) body_line: usize,
     pub(super) result: MarkdownResult,
     /// What it may have looked up, as it was when rendered (`NEVER` for
@@ -220,7 +221,7 @@ impl MdEntry {
     pub(super) fn still_valid(&mut self, doc: &Document, now: &Lookups, urls: &Urls) -> bool {
         let uses = &self.result.uses;
         let saw = &self.lookups;
-        let valid = self.body == doc.body
+        let valid = (Arc::ptr_eq(&self.body, &doc.body) || self.body == doc.body)
             && self.body_line == doc.body_line
             && (!uses.pricing || saw.calc_changed_at == now.calc_changed_at)
             && (!uses.theme_shortcodes || saw.templates_compiled_at == now.templates_compiled_at)

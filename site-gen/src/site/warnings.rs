@@ -4,7 +4,7 @@
 //! the pricing model typed by hand instead of printed by `chiffre()`, and
 //! published files above the size budget (`[images] size_budget_kb`).
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 
 use calculator::figures::{Figure, Value};
@@ -17,8 +17,6 @@ use crate::images::ImagesConfig;
 use crate::markdown::{AmountUnit, Rendered};
 use crate::render::Uses;
 use crate::widget::WidgetSlot;
-
-use super::SiteFiles;
 
 /// One warning naming every `[organisation]` value that a page shows but
 /// `site.toml` does not set, with the key to set.
@@ -121,28 +119,28 @@ fn is_zero(v: &Value) -> bool {
 /// `config` (`origins`: the source of an output path, as shown; a file
 /// made by the build is named by its output path), sorted by path.
 pub fn over_budget(
-    files: &SiteFiles,
+    sizes: &BTreeMap<&str, u64>,
     config: &ImagesConfig,
     origins: &HashMap<&str, String>,
 ) -> Vec<Diagnostic> {
     let Some(budget) = config.size_budget() else {
         return Vec::new();
     };
-    files
+    sizes
         .iter()
-        .filter(|(_, bytes)| bytes.len() as u64 > budget)
-        .map(|(path, bytes)| {
+        .filter(|(_, &size)| size > budget)
+        .map(|(&path, &size)| {
             let origin = origins
-                .get(path.as_str())
+                .get(path)
                 .cloned()
-                .unwrap_or_else(|| path.clone());
+                .unwrap_or_else(|| path.to_string());
             Diagnostic::new(
                 origin,
                 format!(
                     "fichier publié trop lourd : {path} pèse {} (budget : {}, à régler par \
                      size_budget_kb sous [images] dans site.toml) ; réduisez-le ou \
                      compressez-le, les visiteurs le téléchargent",
-                    french_size(bytes.len() as u64),
+                    french_size(size),
                     french_size(budget)
                 ),
             )
