@@ -110,6 +110,38 @@ pub fn full(summary: &Map<String, Value>, rendered: &Rendered) -> Map<String, Va
     m
 }
 
+/// `aria-current` of a menu item (its final URL `item_url`) on the page at
+/// site path `path` whose permalink is `url`: `"page"` on the item's own
+/// page, `"true"` on a page inside the item's section (a URL ending in `/`
+/// other than the home page's, `home_url`), `""` elsewhere. Menu URLs are
+/// final and may be absolute, so both the path and the permalink count.
+pub fn menu_state(item_url: &str, home_url: &str, path: &str, url: &str) -> &'static str {
+    if item_url == url || item_url == path {
+        "page"
+    } else if item_url != home_url
+        && item_url.ends_with('/')
+        && (url.starts_with(item_url) || path.starts_with(item_url))
+    {
+        "true"
+    } else {
+        ""
+    }
+}
+
+/// `menu` of one page: the items of `config.menu` (`{name, url}`), each
+/// with its `current` state there (see [`menu_state`]), so the header's
+/// loop tests one value an item instead of comparing URLs.
+pub fn menu(items: &[Value], home_url: &str, path: &str, url: &str) -> Value {
+    let items = items.iter().map(|item| {
+        let mut item = item.as_object().cloned().unwrap_or_default();
+        let item_url = item.get("url").and_then(Value::as_str).unwrap_or("");
+        let state = menu_state(item_url, home_url, path, url);
+        item.insert("current".into(), state.into());
+        Value::Object(item)
+    });
+    Value::Array(items.collect())
+}
+
 /// The site config as templates see it, menu URLs resolved.
 pub fn config_value(
     config: &Config,
@@ -132,4 +164,58 @@ pub fn config_value(
         "license": { "name": config.license, "url": config.license_url },
         "extra": serde_json::to_value(&config.extra).unwrap_or(Value::Null),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const HOME: &str = "https://amie.coop/";
+
+    fn state(item: &str, path: &str) -> &'static str {
+        menu_state(item, HOME, path, &format!("https://amie.coop{path}"))
+    }
+
+    #[test]
+    fn menu_item_is_the_page_itself_or_its_section() {
+        assert_eq!(state("https://amie.coop/services/", "/services/"), "page");
+        assert_eq!(
+            state("https://amie.coop/services/", "/services/sauvegarde/"),
+            "true"
+        );
+        assert_eq!(state("https://amie.coop/faq/", "/services/"), "");
+        // Relative menu URLs compare with the path.
+        assert_eq!(state("/services/", "/services/"), "page");
+        assert_eq!(state("/services/", "/services/sauvegarde/"), "true");
+    }
+
+    #[test]
+    fn home_and_pages_are_never_sections() {
+        assert_eq!(state(HOME, "/services/"), "");
+        assert_eq!(state(HOME, "/"), "page");
+        // `url_style = "html"`: a page's URL is no prefix of another's.
+        assert_eq!(state("https://amie.coop/faq.html", "/faq.html"), "page");
+        assert_eq!(state("https://amie.coop/faq.html", "/faq.html/x"), "");
+    }
+
+    #[test]
+    fn menu_keeps_items_and_adds_their_state() {
+        let items = [
+            json!({"name": "Accueil", "url": HOME}),
+            json!({"name": "Services", "url": "https://amie.coop/services/"}),
+        ];
+        let menu = menu(
+            &items,
+            HOME,
+            "/services/x/",
+            "https://amie.coop/services/x/",
+        );
+        assert_eq!(
+            menu,
+            json!([
+                {"name": "Accueil", "url": HOME, "current": ""},
+                {"name": "Services", "url": "https://amie.coop/services/", "current": "true"},
+            ])
+        );
+    }
 }

@@ -244,19 +244,31 @@ pub fn template_one(
             format!("gabarit « {template} » introuvable dans le thème"),
         ));
     }
-    let mut ctx = base.clone();
-    ctx.insert("current_path", &doc.path);
-    ctx.insert("current_url", &urls.permalink(&doc.path));
-    let full = context::full(view.summary, view.rendered);
-    match doc.kind {
-        Kind::Page => ctx.insert("page", &full),
-        Kind::Section => {
-            let mut section = full;
-            section.insert("pages".into(), serde_json::json!(view.pages));
-            section.insert("subsections".into(), serde_json::json!(view.subsections));
-            ctx.insert("section", &section);
-        }
+    let url = urls.permalink(&doc.path);
+    // What this page adds to `base`, built as values once and moved into
+    // the context (`Context::insert` would serialise a copy of each).
+    let mut own = Map::new();
+    let menu = base.get("config").and_then(|c| c.get("menu"));
+    if let Some(items) = menu.and_then(Value::as_array) {
+        let home = urls.permalink("/");
+        let menu = context::menu(items, &home, &doc.path, &url);
+        own.insert("menu".into(), menu);
     }
+    own.insert("current_path".into(), doc.path.clone().into());
+    own.insert("current_url".into(), url.into());
+    let mut full = context::full(view.summary, view.rendered);
+    let name = match doc.kind {
+        Kind::Page => "page",
+        Kind::Section => {
+            full.insert("pages".into(), listing(&view.pages));
+            full.insert("subsections".into(), listing(&view.subsections));
+            "section"
+        }
+    };
+    own.insert(name.into(), Value::Object(full));
+    let mut ctx = base.clone();
+    // An object always makes a context.
+    ctx.extend(Context::from_value(Value::Object(own)).unwrap_or_default());
     tera.render(template, &ctx)
         .map(String::into_bytes)
         .map_err(|e| {
@@ -265,4 +277,14 @@ pub fn template_one(
                 format!("erreur du gabarit « {template} » : {}", render_message(&e)),
             )
         })
+}
+
+/// A listing's summaries as one JSON array (each copied once).
+fn listing(summaries: &[&Map<String, Value>]) -> Value {
+    Value::Array(
+        summaries
+            .iter()
+            .map(|&m| Value::Object(m.clone()))
+            .collect(),
+    )
 }
