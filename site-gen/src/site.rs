@@ -36,6 +36,9 @@ pub struct BuildOptions {
     /// Compile the calculator's WebAssembly when a page uses it; without it
     /// the page keeps its pre-rendered calculator and static table.
     pub widget: bool,
+    /// Where processed images are cached; `None`: `images/` in site-gen's
+    /// cache folder (tests give a folder of their own).
+    pub image_cache: Option<PathBuf>,
 }
 
 impl BuildOptions {
@@ -45,6 +48,7 @@ impl BuildOptions {
             include_drafts: false,
             base_url: None,
             widget: true,
+            image_cache: None,
         }
     }
 }

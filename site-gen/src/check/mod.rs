@@ -53,6 +53,7 @@ pub fn check(opts: &CheckOptions) -> Result<CheckReport, Diagnostics> {
         include_drafts: opts.include_drafts,
         base_url: None,
         widget: opts.widget,
+        image_cache: None,
     })?;
     let sources = Sources::new(&site.markdown);
     let mut checker = Checker::new(&site.files, &site.base_url, sources);

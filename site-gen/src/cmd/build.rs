@@ -20,6 +20,7 @@ pub(crate) fn run(cli: &Cli, args: &BuildArgs) -> anyhow::Result<ExitCode> {
         include_drafts: args.drafts,
         base_url: args.base_url.clone(),
         widget: !args.no_widget,
+        image_cache: None,
     };
     let out = args
         .output

@@ -38,6 +38,7 @@ impl Builder {
             include_drafts: opts.include_drafts,
             base_url: Some(base_url),
             widget: opts.widget,
+            image_cache: None,
         });
         let report = Arc::clone(&opts.report);
         site.set_progress(Arc::new(move |step| report(Event::Progress(step))));

@@ -123,7 +123,10 @@ impl Session {
         Session {
             root_real: opts.root.canonicalize().ok(),
             widget: WidgetSlot::for_site(&opts.root),
-            images: Arc::new(crate::images::Store::in_user_cache()),
+            images: Arc::new(match &opts.image_cache {
+                Some(dir) => crate::images::Store::new(dir.clone()),
+                None => crate::images::Store::in_user_cache(),
+            }),
             opts,
             progress: Arc::new(|step| eprintln!("{step}")),
             now: Generation::NEVER,
