@@ -22,6 +22,7 @@ pub fn shipped_options(widget: bool, base_url: Option<String>) -> BuildOptions {
         include_drafts: false,
         base_url,
         widget,
+        image_cache: None,
     }
 }
 

@@ -29,6 +29,7 @@ fn pages_with(edit: impl Fn(&str) -> String) -> (Model, BTreeMap<String, String>
         include_drafts: false,
         base_url: Some("https://e2e.example".into()),
         widget: false,
+        image_cache: None,
     })
     .unwrap_or_else(|e| panic!("{e:#}"));
     let news: BTreeSet<&str> = built

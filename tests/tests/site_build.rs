@@ -735,6 +735,7 @@ fn a_failed_build_names_file_and_line_of_every_mistake() {
         include_drafts: false,
         base_url: Some(BASE.into()),
         widget: false,
+        image_cache: None,
     };
     site::build(&opts).expect("the copied site builds");
 
