@@ -651,6 +651,52 @@ fn pricing_page_has_the_static_table_and_the_prerendered_calculator() {
 }
 
 #[test]
+fn pricing_page_opens_with_its_summary_and_a_link_to_the_calculator() {
+    let page = Page::parse(site().text("combien-ca-coute/index.html"));
+    // What a reader meets first under the title: the one-line summary,
+    // then the contents list, then the long explanation.
+    let order: Vec<String> = page
+        .select("article > *")
+        .into_iter()
+        .map(|e| {
+            let classes: Vec<&str> = e.value().classes().collect();
+            format!("{}.{}", e.value().name(), classes.join("."))
+        })
+        .collect();
+    assert_eq!(
+        order,
+        [
+            "header.page-header",
+            "div.content.lead",
+            "nav.toc",
+            "div.content"
+        ],
+        "summary before the contents list"
+    );
+    let lead = page.first(".lead").expect("the summary");
+    let model = site::pricing_model(&repo_root()).expect("content/tarifs.toml");
+    let price = calculator::figures::Figure::from_name("prix_part")
+        .expect("a figure of the model")
+        .value(&model, 1)
+        .expect("the price of a part")
+        .show(true);
+    assert!(
+        spaces(&html::text(lead)).contains(&spaces(&price)),
+        "the summary gives the price of a part ({price}): {}",
+        html::text(lead)
+    );
+    let to_calculator = html::select_in(lead, "a")
+        .into_iter()
+        .filter_map(|a| a.value().attr("href"))
+        .any(|href| href.ends_with("#estimation"));
+    assert!(to_calculator, "a link straight to the calculator");
+    assert!(
+        page.ids().contains("estimation"),
+        "the calculator's heading"
+    );
+}
+
+#[test]
 fn two_builds_are_byte_identical() {
     let again = site::build(&site::shipped_options(false, Some(BASE.into()))).unwrap();
     let first = &site().files;
