@@ -119,8 +119,11 @@ fn the_widget_built_into_an_empty_cache_is_the_published_one() {
     let (wasm_name, wasm) = widget_file(&published, "wasm");
 
     let cache = dir.path().join("cache-vide");
+    // The site's own wasm-opt (`node_modules/` at its root), as `build`
+    // finds it: the default looks in the test's working folder.
     let opts = site_gen::widget::BuildOptions {
         cache_dir: cache.clone(),
+        npm_root: Some(repo_root()),
         ..site_gen::widget::BuildOptions::default()
     };
     let fresh = site_gen::widget::build(&opts, |_| {}).unwrap_or_else(|e| panic!("{e}"));
