@@ -5,7 +5,7 @@ use serde_json::{json, Map, Value};
 
 use crate::config::Config;
 use crate::content::Document;
-use crate::markdown::Rendered;
+use crate::markdown::{Heading, Rendered};
 use crate::urls::Urls;
 
 /// Words read per minute, for `reading_time`.
@@ -99,13 +99,14 @@ pub fn summary(doc: &Document, rendered: &Rendered, urls: &Urls) -> Map<String, 
     m
 }
 
-/// A document's full view: its summary plus content and table of contents.
-pub fn full(summary: &Map<String, Value>, rendered: &Rendered) -> Map<String, Value> {
+/// A document's full view: its summary plus content (`html`, moved in)
+/// and table of contents.
+pub fn full(summary: &Map<String, Value>, html: String, toc: &[Heading]) -> Map<String, Value> {
     let mut m = summary.clone();
-    m.insert("content".into(), rendered.html.clone().into());
+    m.insert("content".into(), html.into());
     m.insert(
         "toc".into(),
-        serde_json::to_value(&rendered.toc).unwrap_or(Value::Array(Vec::new())),
+        serde_json::to_value(toc).unwrap_or(Value::Array(Vec::new())),
     );
     m
 }

@@ -10,12 +10,16 @@ pub mod env;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Mutex;
 
+use std::borrow::Cow;
+
 use serde_json::{Map, Value};
 use tera::{Context, Tera};
 
 use crate::content::{Document, Kind, Loaded};
 use crate::diagnostics::Diagnostic;
-use crate::markdown::{self, MarkdownOptions, RenderEnv, Rendered, ShortcodeArgs, ShortcodeError};
+use crate::markdown::{
+    self, Heading, MarkdownOptions, RenderEnv, Rendered, ShortcodeArgs, ShortcodeError,
+};
 use crate::templates::render_message;
 use crate::urls::Urls;
 use env::{CALCULATOR, ORGANISATION};
@@ -110,8 +114,14 @@ impl RenderEnv for Tracking<'_> {
     }
 }
 
-/// Renders one document's Markdown.
-pub fn markdown_one(doc: &Document, opts: &MarkdownOptions, env: &dyn RenderEnv) -> MarkdownResult {
+/// Renders one document's Markdown, `body` (its text: the document's own,
+/// or taken from it by a one-shot build that frees each text once rendered).
+pub fn markdown_one(
+    doc: &Document,
+    body: &str,
+    opts: &MarkdownOptions,
+    env: &dyn RenderEnv,
+) -> MarkdownResult {
     let tracking = Tracking {
         env,
         document: &doc.source_path,
@@ -122,7 +132,7 @@ pub fn markdown_one(doc: &Document, opts: &MarkdownOptions, env: &dyn RenderEnv)
         theme_shortcodes: AtomicBool::new(false),
         images: AtomicBool::new(false),
     };
-    let (rendered, errors) = markdown::render_partial(&doc.body, doc.body_line, opts, &tracking);
+    let (rendered, errors) = markdown::render_partial(body, doc.body_line, opts, &tracking);
     let diags = errors
         .into_iter()
         .map(|e| Diagnostic::new(&doc.file, e.message).at(e.line, e.column))
@@ -223,7 +233,10 @@ pub fn template_for(doc: &Document) -> &str {
 pub struct DocView<'a> {
     pub doc: &'a Document,
     pub summary: &'a Map<String, Value>,
-    pub rendered: &'a Rendered,
+    /// Its rendered Markdown: owned when this page is its last user (a
+    /// one-shot build moves it here and frees it with the page).
+    pub html: Cow<'a, str>,
+    pub toc: &'a [Heading],
     /// Sections only: the summaries of their pages and sub-sections.
     pub pages: Vec<&'a Map<String, Value>>,
     pub subsections: Vec<&'a Map<String, Value>>,
@@ -233,7 +246,7 @@ pub struct DocView<'a> {
 pub fn template_one(
     tera: &Tera,
     base: &Context,
-    view: &DocView<'_>,
+    view: DocView<'_>,
     urls: &Urls,
 ) -> Result<Vec<u8>, Diagnostic> {
     let doc = view.doc;
@@ -256,7 +269,7 @@ pub fn template_one(
     }
     own.insert("current_path".into(), doc.path.clone().into());
     own.insert("current_url".into(), url.into());
-    let mut full = context::full(view.summary, view.rendered);
+    let mut full = context::full(view.summary, view.html.into_owned(), view.toc);
     let name = match doc.kind {
         Kind::Page => "page",
         Kind::Section => {

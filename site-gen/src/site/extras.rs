@@ -129,7 +129,10 @@ fn feed(extras: &mut Extras, out: &mut OutputMap) {
     let result = extras.render("atom.xml", "atom.xml", &key.finish(), || {
         let pages: Vec<Value> = pages
             .iter()
-            .map(|&i| Value::Object(context::full(&views.summaries[i].map, views.rendered[i])))
+            .map(|&i| {
+                let (map, r) = (&views.summaries[i].map, views.rendered[i]);
+                Value::Object(context::full(map, r.html.clone(), &r.toc))
+            })
             .collect();
         fields(json!({
             "pages": pages, "feed_url": feed_url, "updated": updated,
@@ -228,15 +231,10 @@ impl Extras<'_> {
     }
 }
 
-/// A JSON object's fields as a template context.
+/// A JSON object's fields as a template context (moved, not copied: the
+/// sitemap's entries are one a page).
 fn fields(value: Value) -> Context {
-    let mut ctx = Context::new();
-    if let Value::Object(map) = value {
-        for (k, v) in map {
-            ctx.insert(k, &v);
-        }
-    }
-    ctx
+    Context::from_value(value).unwrap_or_default()
 }
 
 /// The feed's pages and URL: dated pages, newest first, at most

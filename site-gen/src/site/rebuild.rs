@@ -3,6 +3,7 @@
 //! view for listings, each document with its template, the extra outputs,
 //! the static files, and the output map checked and kept.
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
@@ -22,7 +23,7 @@ use super::{warnings, BuildOptions};
 use crate::config::Config;
 use crate::content::{Kind, Loaded};
 use crate::diagnostics::{display_path, Diagnostic, Diagnostics};
-use crate::markdown::{MarkdownOptions, Rendered};
+use crate::markdown::{Heading, MarkdownOptions, Rendered};
 use crate::render::context::{self, SummarySource};
 use crate::render::deps::{Key, KeyBuilder};
 use crate::render::env::SiteEnv;
@@ -68,8 +69,10 @@ pub(super) struct Globals {
 impl<'a> Rebuild<'a> {
     /// Renders (in parallel) the Markdown of the documents whose text or
     /// look-ups changed. Returns how many were rendered, and the problems
-    /// of every document's Markdown, kept ones included.
-    pub(super) fn render_markdown(&mut self) -> (usize, Diagnostics) {
+    /// of every document's Markdown, kept ones included. `taken` holds the
+    /// texts a one-shot build took from the documents (in their order),
+    /// each freed as soon as rendered.
+    pub(super) fn render_markdown(&mut self, taken: Option<Vec<Arc<str>>>) -> (usize, Diagnostics) {
         let docs = &self.loaded.docs;
         let urls = &*self.compiled.urls;
         let env = SiteEnv::new(
@@ -102,9 +105,24 @@ impl<'a> Rebuild<'a> {
                     .is_some_and(|e| e.still_valid(&docs[i], &now, urls))
             })
             .collect();
-        let results: Vec<(usize, MarkdownResult)> = todo
-            .par_iter()
-            .map(|&i| (i, render::markdown_one(&docs[i], &md_opts, &env)))
+        let mut taken = taken.map(|t| t.into_iter().map(Some).collect::<Vec<_>>());
+        let jobs: Vec<(usize, Arc<str>)> = todo
+            .iter()
+            .map(|&i| {
+                let body = taken.as_mut().and_then(|t| t.get_mut(i)?.take());
+                (i, body.unwrap_or_else(|| Arc::clone(&docs[i].body)))
+            })
+            .collect();
+        let results: Vec<(usize, MarkdownResult)> = jobs
+            .into_par_iter()
+            .map(|(i, body)| {
+                let mut result = render::markdown_one(&docs[i], &body, &md_opts, &env);
+                // Its buffer was sized for the text: kept until the page
+                // (or the feed) is rendered, it holds only the HTML.
+                result.rendered.html.shrink_to_fit();
+                shrink_toc(&mut result.rendered.toc);
+                (i, result)
+            })
             .collect();
         let rendered = results.len();
         for (i, result) in results {
@@ -260,30 +278,60 @@ impl<'a> Rebuild<'a> {
         // is checked with the others, its bytes are on their way already.
         let given = Bytes::default();
         let sink = self.sink;
-        let results: Vec<(usize, Result<Page, Diagnostic>)> = todo
-            .par_iter()
-            .map(|&i| {
+        // A one-shot build moves each page's HTML and table of contents into
+        // its context (freed with the page), but the feed's.
+        let mut moved: Vec<Option<Content>> = Vec::new();
+        moved.resize_with(docs.len(), || None);
+        if sink.is_some() {
+            for &i in &todo {
+                if globals.feed.pages.contains(&i) {
+                    continue;
+                }
+                if let Some(md) = self.docs[i].md.as_mut() {
+                    let r = &mut md.result.rendered;
+                    moved[i] = Some((std::mem::take(&mut r.html), std::mem::take(&mut r.toc)));
+                }
+            }
+        }
+        let views = Views::of(self.docs);
+        let mut jobs: Vec<(usize, Option<Content>)> =
+            todo.iter().map(|&i| (i, moved[i].take())).collect();
+        drop(moved);
+        if sink.is_some() {
+            // Sections last: their listings (a copy of each listed page's
+            // view) are made once most pages' HTML is freed.
+            jobs.sort_by_key(|&(i, _)| docs[i].kind == Kind::Section);
+        }
+        let results: Vec<(usize, Result<Page, Diagnostic>)> = jobs
+            .into_par_iter()
+            .map(|(i, own)| {
                 let doc = &docs[i];
                 let summaries = &views.summaries;
+                let rendered = views.rendered[i];
+                let (html, own_toc) = match own {
+                    Some((html, toc)) => (Cow::Owned(html), Some(toc)),
+                    None => (Cow::Borrowed(rendered.html.as_str()), None),
+                };
+                let toc = own_toc.as_deref().unwrap_or(&rendered.toc);
                 let view = DocView {
                     doc,
                     summary: &summaries[i].map,
-                    rendered: views.rendered[i],
+                    html,
+                    toc,
                     pages: doc.pages.iter().map(|&p| &summaries[p].map).collect(),
                     subsections: doc.subsections.iter().map(|&s| &summaries[s].map).collect(),
                 };
-                let result =
-                    render::template_one(tera, &globals.context, &view, urls).map(|html| {
-                        let bytes = crate::relative::rewrite_page(&doc.output, html, config);
-                        let size = bytes.len();
-                        match sink {
-                            Some(sink) => {
-                                sink.page(&doc.output, &bytes, config.precompress);
-                                (Arc::clone(&given), size)
-                            }
-                            None => (Arc::new(bytes), size),
+                let result = render::template_one(tera, &globals.context, view, urls).map(|html| {
+                    let bytes = crate::relative::rewrite_page(&doc.output, html, config);
+                    let size = bytes.len();
+                    match sink {
+                        Some(sink) => {
+                            sink.page(&doc.output, &bytes, config.precompress);
+                            (Arc::clone(&given), size)
                         }
-                    });
+                        None => (Arc::new(bytes), size),
+                    }
+                });
                 (i, result)
             })
             .collect();
@@ -545,6 +593,18 @@ impl<'a> Rebuild<'a> {
         }
     }
 }
+
+/// Frees the spare room of a table of contents' lists (grown by pushes,
+/// they are kept as long as the HTML).
+fn shrink_toc(toc: &mut Vec<Heading>) {
+    toc.shrink_to_fit();
+    for heading in toc {
+        shrink_toc(&mut heading.children);
+    }
+}
+
+/// A document's HTML and table of contents, moved into its page's context.
+type Content = (String, Vec<Heading>);
 
 /// A rendered page: its bytes (none once given to the sink) and its size.
 type Page = (Bytes, usize);

@@ -315,13 +315,14 @@ impl Session {
         let menu = self.place_and_compile(&config, pricing_problem)?;
         timer.lap("adresses et gabarits");
 
+        let taken = self.sink.is_some().then(|| self.take_bodies());
         let mut build = self.stages_after_compiling(&config);
-        let (markdown, mut problems) = build.render_markdown();
+        let (markdown, mut problems) = build.render_markdown(taken);
         problems.extend(build.check_anchors().0);
         timer.lap("markdown");
         problems.into_result()?;
         if self.sink.is_some() {
-            self.forget_bodies();
+            self.forget_link_targets();
         }
         let mut build = self.stages_after_compiling(&config);
         build.build_views();
@@ -463,17 +464,27 @@ impl Session {
         self.dirty.content = false;
     }
 
-    /// Frees the Markdown texts once rendered, in a one-shot build (no
-    /// rebuild will compare them): the largest input held.
-    fn forget_bodies(&mut self) {
+    /// Takes the Markdown texts from the documents, in a one-shot build (no
+    /// rebuild will compare them), so each is freed once rendered: the
+    /// largest input held.
+    fn take_bodies(&mut self) -> Vec<Arc<str>> {
         let empty: Arc<str> = Arc::from("");
-        if let Some(Ok((loaded, _))) = &mut self.loaded {
-            for doc in &mut loaded.docs {
-                doc.body = Arc::clone(&empty);
-            }
-        }
+        let Some(Ok((loaded, _))) = &mut self.loaded else {
+            return Vec::new();
+        };
+        loaded
+            .docs
+            .iter_mut()
+            .map(|doc| std::mem::replace(&mut doc.body, Arc::clone(&empty)))
+            .collect()
+    }
+
+    /// Frees what only the anchor checks read (each document's links and
+    /// heading ids), in a one-shot build once they are done.
+    fn forget_link_targets(&mut self) {
         for md in self.docs.iter_mut().filter_map(|c| c.md.as_mut()) {
-            md.body = Arc::clone(&empty);
+            md.result.rendered.links = Vec::new();
+            md.result.rendered.heading_ids = Vec::new();
         }
     }
 
