@@ -15,6 +15,23 @@ pub const THOUSANDS: char = '\u{202F}';
 /// Space before the euro sign (U+00A0 NO-BREAK SPACE).
 pub const NBSP: char = '\u{A0}';
 
+/// The months' names, January first: the widget's printed date and the
+/// generator's dates (`site-gen`'s `date_fr`).
+pub const MONTHS: [&str; 12] = [
+    "janvier",
+    "février",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "août",
+    "septembre",
+    "octobre",
+    "novembre",
+    "décembre",
+];
+
 fn push_grouped(out: &mut String, mut n: u64) {
     // At most 20 digits in a u64.
     let mut digits = [0u8; 20];

@@ -287,22 +287,8 @@ fn estimate_link(query: &str) -> String {
 fn today() -> Option<String> {
     #[cfg(all(feature = "csr", target_arch = "wasm32"))]
     {
-        const MONTHS: [&str; 12] = [
-            "janvier",
-            "février",
-            "mars",
-            "avril",
-            "mai",
-            "juin",
-            "juillet",
-            "août",
-            "septembre",
-            "octobre",
-            "novembre",
-            "décembre",
-        ];
         let d = web_sys::js_sys::Date::new_0();
-        let month = MONTHS.get(d.get_month() as usize)?;
+        let month = f::MONTHS.get(d.get_month() as usize)?;
         Some(
             [
                 &f::int(d.get_date().into()),

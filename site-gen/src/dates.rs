@@ -2,20 +2,8 @@
 
 use jiff::civil::{Date, Weekday};
 
-const MONTHS: [&str; 12] = [
-    "janvier",
-    "février",
-    "mars",
-    "avril",
-    "mai",
-    "juin",
-    "juillet",
-    "août",
-    "septembre",
-    "octobre",
-    "novembre",
-    "décembre",
-];
+use calculator::format::MONTHS;
+
 /// Abbreviations of the Imprimerie nationale, as CLDR uses them.
 const MONTHS_SHORT: [&str; 12] = [
     "janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.", "nov.",
