@@ -192,21 +192,18 @@ fn a_missing_file_beside_the_markdown_stops_build_with_its_line() {
         ),
     ]);
     site.write_bytes("content/actualites/affiche.png", &png(10, 10));
-    let out = site.run(BUILD);
-    assert!(!out.status.success(), "the build fails");
-    let err = stderr(&out);
-    for want in [
-        "content/actualites/stand.md:6:1: image introuvable : photo.png \
+    let err = build_fails_naming(
+        &site,
+        &[
+            "content/actualites/stand.md:6:1: image introuvable : photo.png \
          (cherchée à côté de content/actualites/stand.md)",
-        "content/actualites/stand.md:8:6: fichier introuvable : docs/bulletin.pdf \
+            "content/actualites/stand.md:8:6: fichier introuvable : docs/bulletin.pdf \
          (cherché à côté de content/actualites/stand.md)",
-        "content/actualites/stand.md:8:42: page introuvable : autre.md \
+            "content/actualites/stand.md:8:42: page introuvable : autre.md \
          (cherchée à côté de content/actualites/stand.md)",
-    ] {
-        assert!(err.contains(want), "{want} in:\n{err}");
-    }
+        ],
+    );
     assert!(!err.contains("../faq/"), "{err}");
-    assert!(!site.path("public").exists(), "nothing is written");
 
     // `@/` names a file that does not exist: the same stop.
     site.write(
@@ -394,25 +391,22 @@ fn a_missing_file_in_raw_html_stops_build_with_its_line() {
              <a href=\"../faq/\">la FAQ</a>.\n",
         ),
     ]);
-    let out = site.run(BUILD);
-    assert!(!out.status.success(), "the build fails");
-    let err = stderr(&out);
-    for want in [
-        "content/actualites/stand.md:7:16: image introuvable : absente.png \
+    let err = build_fails_naming(
+        &site,
+        &[
+            "content/actualites/stand.md:7:16: image introuvable : absente.png \
          (cherchée à côté de content/actualites/stand.md)",
-        "content/actualites/stand.md:10:9: fichier introuvable : docs/bulletin.pdf \
+            "content/actualites/stand.md:10:9: fichier introuvable : docs/bulletin.pdf \
          (cherché à côté de content/actualites/stand.md)",
-        "content/actualites/stand.md:10:56: page introuvable : autre.md \
+            "content/actualites/stand.md:10:56: page introuvable : autre.md \
          (cherchée à côté de content/actualites/stand.md)",
-        "content/actualites/stand.md:11:4: lien cassé : @/actualites/rien.pdf n'existe pas",
-    ] {
-        assert!(err.contains(want), "{want} in:\n{err}");
-    }
+            "content/actualites/stand.md:11:4: lien cassé : @/actualites/rien.pdf n'existe pas",
+        ],
+    );
     assert!(
         !err.contains("stand.md:12:"),
         "../faq/ is left as written: {err}"
     );
-    assert!(!site.path("public").exists(), "nothing is written");
 }
 
 #[test]
@@ -431,4 +425,17 @@ fn safe_mode_leaves_raw_html_as_text() {
         html.contains("&lt;img src=\"absente.png\"&gt; &lt;a href=\"autre.md\"&gt;x&lt;/a&gt;"),
         "{html}"
     );
+}
+
+/// Builds `site`, which must fail naming each of `wants` and writing
+/// nothing; its error output, for further checks.
+fn build_fails_naming(site: &Site, wants: &[&str]) -> String {
+    let out = site.run(BUILD);
+    assert!(!out.status.success(), "the build fails");
+    let err = stderr(&out);
+    for want in wants {
+        assert!(err.contains(want), "{want} in:\n{err}");
+    }
+    assert!(!site.path("public").exists(), "nothing is written");
+    err
 }
