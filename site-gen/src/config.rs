@@ -94,6 +94,29 @@ impl Organisation {
     }
 }
 
+/// A taxonomy (`[[taxonomies]]`, Zola's keys): pages name their terms in
+/// their front matter's `[taxonomies]`; the site gets a list page
+/// (`/<slug of name>/`) and a page per term (`/<name>/<slug of term>/`).
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Taxonomy {
+    pub name: String,
+    /// An Atom feed per term.
+    #[serde(default)]
+    pub feed: bool,
+    /// Pages per pager of a term's page (none or 0: all on one).
+    pub paginate_by: Option<usize>,
+    /// The folder of pagers 2, 3… (`page` by default).
+    pub paginate_path: Option<String>,
+    /// `false`: no pages for this taxonomy (terms still known to templates).
+    #[serde(default = "yes")]
+    pub render: bool,
+}
+
+fn yes() -> bool {
+    true
+}
+
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct Config {
@@ -124,6 +147,7 @@ pub struct Config {
     /// The pricing data file, relative to the site root.
     pub pricing_data: String,
     pub menu: Vec<MenuItem>,
+    pub taxonomies: Vec<Taxonomy>,
     pub organisation: Organisation,
     /// Licence of the texts, shown in the footer (empty: none shown).
     pub license: String,
@@ -160,6 +184,7 @@ impl Default for Config {
             feed_limit: 20,
             pricing_data: "content/tarifs.toml".into(),
             menu: Vec::new(),
+            taxonomies: Vec::new(),
             organisation: Organisation::default(),
             license: "CC BY-SA 4.0".into(),
             license_url: "https://creativecommons.org/licenses/by-sa/4.0/deed.fr".into(),
@@ -316,6 +341,7 @@ fn known_keys(path: &str) -> Option<&'static [&'static str]> {
     Some(match path {
         "" => fields::<Config>(),
         "menu" => fields::<MenuItem>(),
+        "taxonomies" => fields::<Taxonomy>(),
         "organisation" => fields::<Organisation>(),
         "images" => fields::<crate::images::ImagesConfig>(),
         _ => return None,

@@ -9,16 +9,37 @@ use jiff::civil::Date;
 use serde::de::{self, Deserializer, MapAccess, Visitor};
 use serde::Deserialize;
 
-/// How a section orders its pages.
+/// How a section orders its pages (Zola's values).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "lowercase")]
+#[serde(rename_all = "snake_case")]
 pub enum SortBy {
+    /// Newest first.
     Date,
+    /// Most recently updated first (`updated`, else `date`).
+    UpdateDate,
     Weight,
     Title,
+    Slug,
+    /// The order of the files' names.
+    None,
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+/// Where a section's headings get a `#` link to themselves (Zola's
+/// `insert_anchor_links`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AnchorLinks {
+    #[default]
+    None,
+    Left,
+    Right,
+    Heading,
+}
+
+/// The keys of Zola's front matter (pages and sections) and site-gen's
+/// own; each keeps Zola's meaning. Section-only keys in a page's front
+/// matter are reported by `content::load`.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct FrontMatter {
     pub title: Option<String>,
@@ -34,10 +55,79 @@ pub struct FrontMatter {
     pub weight: Option<i64>,
     #[serde(default)]
     pub aliases: Vec<String>,
+    /// Pages: the URL path, instead of the one made from folders and slug.
+    pub path: Option<String>,
+    #[serde(default)]
+    pub authors: Vec<String>,
+    /// `false`: no output for this document (it is still listed and
+    /// linkable, as in Zola).
+    #[serde(default = "yes")]
+    pub render: bool,
+    /// Kept for Zola's meaning; site-gen builds no search index.
+    #[serde(default = "yes")]
+    pub in_search_index: bool,
+    /// Pages: the terms of each taxonomy of `site.toml`
+    /// (`tags = ["réseau"]`).
+    #[serde(default)]
+    pub taxonomies: std::collections::BTreeMap<String, Vec<String>>,
     /// Sections only: how pages are ordered.
     pub sort_by: Option<SortBy>,
+    /// Sections only: the template of their pages.
+    pub page_template: Option<String>,
+    /// Sections only: pages per pager (none or 0: one page lists them all).
+    pub paginate_by: Option<usize>,
+    /// Sections only: the folder of pagers 2, 3…  (`page` by default).
+    pub paginate_path: Option<String>,
+    #[serde(default)]
+    pub paginate_reversed: bool,
+    /// Sections only.
+    #[serde(default)]
+    pub insert_anchor_links: AnchorLinks,
+    /// Sections only: the section's page sends the reader to this URL.
+    pub redirect_to: Option<String>,
+    /// Sections only: their pages are listed by the parent section too.
+    #[serde(default)]
+    pub transparent: bool,
+    /// Sections only: an Atom feed of their dated pages.
+    #[serde(default)]
+    pub generate_feeds: bool,
     #[serde(default)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl Default for FrontMatter {
+    fn default() -> Self {
+        FrontMatter {
+            title: None,
+            description: None,
+            date: None,
+            updated: None,
+            slug: None,
+            template: None,
+            draft: false,
+            weight: None,
+            aliases: Vec::new(),
+            path: None,
+            authors: Vec::new(),
+            render: true,
+            in_search_index: true,
+            taxonomies: Default::default(),
+            sort_by: None,
+            page_template: None,
+            paginate_by: None,
+            paginate_path: None,
+            paginate_reversed: false,
+            insert_anchor_links: AnchorLinks::None,
+            redirect_to: None,
+            transparent: false,
+            generate_feeds: false,
+            extra: Default::default(),
+        }
+    }
+}
+
+fn yes() -> bool {
+    true
 }
 
 /// Every key a front matter may hold (read from [`FrontMatter`]'s serde

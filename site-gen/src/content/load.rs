@@ -614,7 +614,10 @@ fn sort_pages(pages: &mut [usize], docs: &[Document], sort_by: Option<SortBy>) {
                 let w = |d: &Document| (d.meta.weight.is_none(), d.meta.weight);
                 w(a).cmp(&w(b)).then_with(|| a.title.cmp(&b.title))
             }
+            SortBy::UpdateDate => b.last_modified().cmp(&a.last_modified()),
             SortBy::Title => a.title.cmp(&b.title),
+            SortBy::Slug => a.slug.cmp(&b.slug),
+            SortBy::None => std::cmp::Ordering::Equal,
         };
         by.then_with(|| a.source_path.cmp(&b.source_path))
     });
