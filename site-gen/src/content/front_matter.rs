@@ -277,7 +277,15 @@ fn parse_toml(raw: &str) -> Result<FrontMatter, FrontMatterError> {
         .into_iter()
         .map(|k| {
             let (line, col) = crate::diagnostics::line_col(raw, k.span.start);
-            FrontMatterError::new(with_extra(k.message)).at(line, Some(col))
+            let written = raw
+                .get(k.span.clone())
+                .unwrap_or("")
+                .trim_matches(['"', '\'']);
+            let message = match zola_only(written).filter(|_| k.table.is_empty()) {
+                Some(message) => message,
+                None => with_extra(k.message),
+            };
+            FrontMatterError::new(message).at(line, Some(col))
         })
         .collect();
     if let Some(e) = FrontMatterError::all(unknown) {
@@ -294,6 +302,38 @@ fn toml_message(raw: &str, e: &toml::de::Error) -> String {
         return "front matter trop imbriqué (trop de niveaux de [ ] ou { })".into();
     }
     message
+}
+
+/// Keys of Zola's front matter (of a version or another) that site-gen
+/// does not support yet, with what to write instead: reported by name,
+/// never as a typo of another key.
+const ZOLA_ONLY: &[(&str, &str)] = &[
+    (
+        "generate_feed",
+        "Zola l’a renommé generate_feeds en 0.19 : écrivez generate_feeds = true dans le _index.md de la section",
+    ),
+    (
+        "order",
+        "celui des premières versions de Zola : donnez plutôt un weight aux pages (sort_by = \"weight\" dans la section)",
+    ),
+    (
+        "tags",
+        "celui des premières versions de Zola : écrivez tags = [\"…\"] sous [taxonomies]",
+    ),
+    (
+        "category",
+        "celui des premières versions de Zola : déclarez une taxonomie dans la configuration et écrivez ses termes sous [taxonomies]",
+    ),
+];
+
+/// The message of a Zola key site-gen does not support yet, when `key` is one.
+fn zola_only(key: &str) -> Option<String> {
+    ZOLA_ONLY
+        .iter()
+        .find(|(k, _)| *k == key)
+        .map(|(k, instead)| {
+            format!("réglage de Zola « {k} » pas encore pris en charge par site-gen ({instead})")
+        })
 }
 
 /// The message of an unknown key, saying where free data goes.
@@ -379,10 +419,12 @@ fn yaml_unknown_keys(raw: &str) -> Vec<FrontMatterError> {
     unknown
         .into_iter()
         .map(|k| {
-            let message = calculator::data::unknown_key_message(&k.value, keys());
+            let message = zola_only(&k.value).unwrap_or_else(|| {
+                with_extra(calculator::data::unknown_key_message(&k.value, keys()))
+            });
             let line = usize::try_from(k.referenced.line()).unwrap_or(usize::MAX);
             let col = usize::try_from(k.referenced.column()).ok();
-            FrontMatterError::new(with_extra(message)).at(line.max(1), col.filter(|&c| c > 0))
+            FrontMatterError::new(message).at(line.max(1), col.filter(|&c| c > 0))
         })
         .collect()
 }
@@ -438,7 +480,9 @@ fn yaml_message(e: &serde_saphyr::Error, value: Option<&str>) -> String {
     let message = match e {
         Error::Message { msg, .. } => explain(msg, key, value),
         Error::InvalidScalar { ty, .. } => wrong_type(ty),
-        Error::SerdeUnknownField { field, .. } => with_extra(unknown_key_message(field, keys())),
+        Error::SerdeUnknownField { field, .. } => {
+            zola_only(field).unwrap_or_else(|| with_extra(unknown_key_message(field, keys())))
+        }
         Error::InvalidBooleanStrict { .. } => wrong_type("a boolean"),
         Error::DuplicateMappingKey { key, .. } => match key {
             Some(k) => translate(&format!("duplicate key `{k}`")),
@@ -577,6 +621,50 @@ mod tests {
         assert_eq!(e.line, Some(2));
         let e = split("+++\ndraft = \"oui\"\n+++\n").unwrap_err();
         assert!(e.message.contains("true pour oui"), "{}", e.message);
+    }
+
+    #[test]
+    fn zola_keys_not_supported_yet_are_named_never_taken_for_typos() {
+        for text in [
+            "+++\ntitle = \"x\"\ngenerate_feed = true\n+++\n",
+            "---\ntitle: x\ngenerate_feed: true\n---\n",
+        ] {
+            let e = split(text).unwrap_err();
+            assert_eq!(e.line, Some(3), "{text:?}");
+            assert!(
+                e.message.starts_with(
+                    "réglage de Zola « generate_feed » pas encore pris en charge par site-gen"
+                ),
+                "{e}"
+            );
+            assert!(e.message.contains("generate_feeds = true"), "{e}");
+            assert!(!e.message.contains("vouliez-vous dire"), "{e}");
+        }
+        let e = split("+++\norder = 3\ntags = [\"a\"]\n+++\n").unwrap_err();
+        let messages: Vec<&str> = e.iter().map(|e| e.message.as_str()).collect();
+        assert!(
+            messages[0].contains("« order » pas encore pris en charge"),
+            "{e:?}"
+        );
+        assert!(
+            messages[1].contains("« tags » pas encore pris en charge"),
+            "{e:?}"
+        );
+        // In [extra], any key is free data.
+        assert!(split("+++\n[extra]\norder = 3\n+++\n").is_ok());
+    }
+
+    #[test]
+    fn zola_keys_are_known() {
+        let text = "+++\npath = \"a-propos\"\nauthors = [\"Équipe\"]\nrender = false\n\
+                    in_search_index = false\n+++\n";
+        let fm = split(text).unwrap().front_matter;
+        assert_eq!(fm.path.as_deref(), Some("a-propos"));
+        assert_eq!(fm.authors, ["Équipe"]);
+        assert!(!fm.render && !fm.in_search_index);
+        // Other keys keep their did-you-mean.
+        let e = split("+++\npaht = \"x\"\n+++\n").unwrap_err();
+        assert!(e.message.contains("vouliez-vous dire « path »"), "{e}");
     }
 
     #[test]
