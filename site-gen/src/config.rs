@@ -1,6 +1,8 @@
-//! The optional site configuration, `site.toml` at the site root.
+//! The optional site configuration, `site.toml` at the site root, or
+//! Zola's `config.toml` when there is none (`zola`).
 //!
-//! Strict: unknown keys are errors, so a typo never goes unnoticed.
+//! Strict: unknown keys of `site.toml` are errors, so a typo never goes
+//! unnoticed.
 
 use std::path::Path;
 
@@ -9,8 +11,13 @@ use serde::{Deserialize, Serialize};
 use crate::diagnostics::{line_col, Diagnostic, Diagnostics};
 use crate::inputs::Inputs;
 
+mod zola;
+
 /// File name of the site configuration, at the site root.
 pub const CONFIG_FILE: &str = "site.toml";
+
+/// Zola's configuration file, read when there is no [`CONFIG_FILE`].
+pub const ZOLA_CONFIG_FILE: &str = "config.toml";
 
 /// The home page, whose title names a site whose `site.toml` does not.
 pub const HOME_FILE: &str = "content/_index.md";
@@ -165,6 +172,10 @@ pub struct Config {
     pub precompress: bool,
     /// Free data for templates.
     pub extra: toml::Table,
+    /// What reading the configuration warns about (a Zola `config.toml`'s
+    /// keys left aside, a `config.toml` beside `site.toml`).
+    #[serde(skip)]
+    pub warnings: Vec<Diagnostic>,
 }
 
 impl Default for Config {
@@ -192,6 +203,7 @@ impl Default for Config {
             images: crate::images::ImagesConfig::default(),
             precompress: false,
             extra: toml::Table::new(),
+            warnings: Vec::new(),
         }
     }
 }
@@ -204,12 +216,30 @@ impl Config {
         // Read by the rule of every input: a `site.toml` linked out of the
         // site is refused unread, so no TOML message can quote it.
         let inputs = Inputs::new(root);
-        let mut config = match inputs
-            .read_to_string(&root.join(CONFIG_FILE))
-            .map_err(Diagnostic::from)?
-        {
-            Some(text) => Config::parse(&text, Path::new(CONFIG_FILE))?,
-            None => Config::default(),
+        let read = |name: &str| {
+            inputs
+                .read_to_string(&root.join(name))
+                .map_err(Diagnostic::from)
+        };
+        let mut config = match read(CONFIG_FILE)? {
+            Some(text) => {
+                let mut config = Config::parse(&text, Path::new(CONFIG_FILE))?;
+                // Not read: a site.toml makes config.toml no concern of site-gen.
+                if root.join(ZOLA_CONFIG_FILE).is_file() {
+                    config.warnings.push(Diagnostic::new(
+                        ZOLA_CONFIG_FILE,
+                        "ignoré : site.toml est là aussi, et c’est lui que site-gen lit \
+                         (reportez-y ce qui manque, ou supprimez site.toml pour que \
+                         config.toml, celui de Zola, soit lu)",
+                    ));
+                }
+                config
+            }
+            // A Zola site: its config.toml.
+            None => match read(ZOLA_CONFIG_FILE)? {
+                Some(text) => zola::parse(&text, Path::new(ZOLA_CONFIG_FILE))?,
+                None => Config::default(),
+            },
         };
         if config.title.trim().is_empty() {
             config.title = home_title(&inputs, root, config.french_typography)

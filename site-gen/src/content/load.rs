@@ -8,7 +8,7 @@ use std::sync::Arc;
 use rayon::prelude::*;
 
 use super::front_matter::{self, FrontMatter, SortBy};
-use super::paths::{alias_output, check_output_path, is_reserved, UrlPaths};
+use super::paths::{alias_output, check_output_path, is_reserved, page_path_output, UrlPaths};
 use super::{Document, Kind};
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::inputs::{Inputs, LinksTo};
@@ -165,7 +165,7 @@ pub fn load_cached(opts: &LoadOptions, cache: &mut SourceCache) -> Result<Loaded
 
     let mut loaded = place(parsed, opts, &mut diags);
     loaded.skipped = skipped;
-    loaded.assets = place_assets(opts.root, other_files, &loaded, &mut diags);
+    place_assets(opts.root, other_files, &mut loaded, &mut diags);
     check_collisions(opts.root, &loaded, &mut diags);
     diags.into_result().map(|()| loaded)
 }
@@ -351,6 +351,9 @@ fn place(
 
 /// What the sections' `_index.md` say about their folders.
 struct Folders {
+    /// Folders holding an `_index.md` (relative to `content/`, `""` for
+    /// the home page's).
+    sections: std::collections::HashSet<String>,
     /// Folders of draft sections (left out with everything they hold,
     /// unless drafts are included).
     drafts: Vec<String>,
@@ -361,6 +364,7 @@ struct Folders {
 impl Folders {
     fn of(ok: &[(Source, Parsed)], opts: &LoadOptions, diags: &mut Diagnostics) -> Folders {
         let mut folders = Folders {
+            sections: std::collections::HashSet::new(),
             drafts: Vec::new(),
             slugs: BTreeMap::new(),
         };
@@ -369,6 +373,7 @@ impl Folders {
                 continue;
             };
             let dir = dir.trim_end_matches('/').to_string();
+            folders.sections.insert(dir.clone());
             if fm.draft && !opts.include_drafts {
                 folders.drafts.push(dir.clone());
             }
@@ -382,6 +387,14 @@ impl Folders {
             }
         }
         folders
+    }
+
+    /// The folder of `rel` when it is a page bundle's `index.md` (Zola's
+    /// `dossier/index.md`, in a folder without `_index.md`): the page of
+    /// that folder, its other files beside it.
+    fn bundle_of<'r>(&self, rel: &'r str) -> Option<&'r str> {
+        let dir = rel.strip_suffix("/index.md")?;
+        (!self.sections.contains(dir)).then_some(dir)
     }
 
     /// Whether `rel` lies under a draft section's folder.
@@ -433,13 +446,18 @@ fn place_one(
     diags: &mut Diagnostics,
 ) -> Option<Document> {
     let is_section = s.rel == "_index.md" || s.rel.ends_with("/_index.md");
-    let dirs = folders.slugs_to(&s, diags)?;
-    let stem = s
-        .rel
+    let mut dirs = folders.slugs_to(&s, diags)?;
+    // A bundle is the page of its folder: named after it, placed beside it.
+    let bundle = folders.bundle_of(&s.rel);
+    let named = bundle.unwrap_or(&s.rel);
+    let stem = named
         .rsplit('/')
         .next()
-        .unwrap_or(&s.rel)
+        .unwrap_or(named)
         .trim_end_matches(".md");
+    if bundle.is_some() {
+        dirs.pop();
+    }
     let title = fm
         .title
         .clone()
@@ -463,13 +481,33 @@ fn place_one(
         (Kind::Section, slug, opts.urls.section(&dirs))
     } else {
         let slug = page_slug(&s, &fm, stem, diags)?;
-        (Kind::Page, slug.clone(), opts.urls.page(&dirs, &slug))
+        let place = match &fm.path {
+            // Zola's `path`: the page's whole URL path, checked as aliases are.
+            Some(path) => match page_path_output(path, opts.urls.style) {
+                Ok(place) => place,
+                Err(e) => {
+                    diags.push(Diagnostic::new(&s.file, e.to_string()));
+                    return None;
+                }
+            },
+            None => opts.urls.page(&dirs, &slug),
+        };
+        (Kind::Page, slug, place)
     };
-    if fm.sort_by.is_some() && kind == Kind::Page {
-        diags.push(Diagnostic::new(
-            &s.file,
-            "`sort_by` ne s’utilise que dans un _index.md (une section)",
-        ));
+    let misplaced: &[&str] = match kind {
+        Kind::Page => &section_only_keys(&fm),
+        Kind::Section if fm.path.is_some() => &["path"],
+        Kind::Section => &[],
+    };
+    for key in misplaced {
+        let message = match kind {
+            Kind::Page => format!("`{key}` ne s’utilise que dans un _index.md (une section)"),
+            Kind::Section => format!(
+                "`{key}` ne s’utilise que dans une page (un _index.md a l’adresse de son dossier ; \
+                 changez-la avec `slug`)"
+            ),
+        };
+        diags.push(Diagnostic::new(&s.file, message));
     }
     Some(Document {
         kind,
@@ -485,7 +523,33 @@ fn place_one(
         parent: None,
         pages: Vec::new(),
         subsections: Vec::new(),
+        page_template: None,
+        anchor_links: Default::default(),
+        assets: Vec::new(),
     })
+}
+
+/// The keys of Zola's section front matter set in `fm` (a page's, where
+/// they mean nothing).
+fn section_only_keys(fm: &FrontMatter) -> Vec<&'static str> {
+    let set = [
+        ("sort_by", fm.sort_by.is_some()),
+        ("page_template", fm.page_template.is_some()),
+        ("paginate_by", fm.paginate_by.is_some()),
+        ("paginate_path", fm.paginate_path.is_some()),
+        ("paginate_reversed", fm.paginate_reversed),
+        (
+            "insert_anchor_links",
+            fm.insert_anchor_links != super::front_matter::AnchorLinks::None,
+        ),
+        ("redirect_to", fm.redirect_to.is_some()),
+        ("transparent", fm.transparent),
+        ("generate_feeds", fm.generate_feeds),
+    ];
+    set.into_iter()
+        .filter(|(_, set)| *set)
+        .map(|(key, _)| key)
+        .collect()
 }
 
 /// A page's slug: its `slug`, else its file name; `None` when it gives no
@@ -541,6 +605,9 @@ fn ensure_home_first(loaded: &mut Loaded, opts: &LoadOptions) {
                 parent: None,
                 pages: Vec::new(),
                 subsections: Vec::new(),
+                page_template: None,
+                anchor_links: Default::default(),
+                assets: Vec::new(),
             }
         }
     };
@@ -579,6 +646,8 @@ fn link_sections(loaded: &mut Loaded) {
             loaded.docs[parent].pages.push(i);
         }
     }
+    pass_transparent_pages(loaded);
+    inherit_from_sections(loaded);
     for s in 0..loaded.docs.len() {
         if loaded.docs[s].kind != Kind::Section {
             continue;
@@ -589,6 +658,54 @@ fn link_sections(loaded: &mut Loaded) {
         let mut subs = std::mem::take(&mut loaded.docs[s].subsections);
         sort_pages(&mut subs, &loaded.docs, Some(SortBy::Weight));
         loaded.docs[s].subsections = subs;
+    }
+}
+
+/// A transparent section's pages are also its parent's (Zola's
+/// `transparent`): deepest sections first, so a chain of transparent
+/// sections passes them all the way up.
+fn pass_transparent_pages(loaded: &mut Loaded) {
+    let docs = &mut loaded.docs;
+    let mut transparent: Vec<usize> = (1..docs.len())
+        .filter(|&i| docs[i].kind == Kind::Section && docs[i].meta.transparent)
+        .collect();
+    transparent.sort_by_key(|&i| std::cmp::Reverse(docs[i].source_path.matches('/').count()));
+    for s in transparent {
+        if let Some(parent) = docs[s].parent {
+            let pages = docs[s].pages.clone();
+            docs[parent].pages.extend(pages);
+        }
+    }
+}
+
+/// What a document takes from its sections: a page, its section's
+/// `insert_anchor_links` and the nearest `page_template` above it (as in
+/// Zola); a section, its own `insert_anchor_links`.
+fn inherit_from_sections(loaded: &mut Loaded) {
+    for i in 0..loaded.docs.len() {
+        let docs = &loaded.docs;
+        let (anchor_links, page_template) = match docs[i].kind {
+            Kind::Section => (docs[i].meta.insert_anchor_links, None),
+            Kind::Page => {
+                let section = docs[i].parent.map(|p| &docs[p].meta);
+                let mut template = None;
+                let mut above = docs[i].parent;
+                while let Some(s) = above {
+                    if let Some(t) = &docs[s].meta.page_template {
+                        template = Some(t.clone());
+                        break;
+                    }
+                    above = docs[s].parent;
+                }
+                (
+                    section.map(|m| m.insert_anchor_links).unwrap_or_default(),
+                    template,
+                )
+            }
+        };
+        let doc = &mut loaded.docs[i];
+        doc.anchor_links = anchor_links;
+        doc.page_template = page_template;
     }
 }
 
@@ -634,48 +751,87 @@ fn collect_aliases(loaded: &mut Loaded, diags: &mut Diagnostics) {
     }
 }
 
-fn place_assets(
-    root: &Path,
-    files: Vec<Found>,
-    loaded: &Loaded,
-    diags: &mut Diagnostics,
-) -> Vec<Asset> {
+/// Places the files of `content/` that are not Markdown: a page bundle's
+/// files (at any depth of its folder) beside its page, the others under
+/// their folder's URL; each document's `assets` lists its folder's files.
+fn place_assets(root: &Path, files: Vec<Found>, loaded: &mut Loaded, diags: &mut Diagnostics) {
     let mut assets = Vec::new();
     for (rel, source) in files {
-        // Next to the section of its folder, under the folder's URL.
         let dir = parent_dir(&rel);
         let name = rel.rsplit('/').next().unwrap_or(&rel);
-        let index = if dir.is_empty() {
-            "_index.md".to_string()
-        } else {
-            format!("{dir}/_index.md")
-        };
-        let url_dir = match loaded.by_source.get(&index) {
-            Some(&s) => loaded.docs[s].path.trim_matches('/').to_string(),
-            None => dir
-                .split('/')
-                .filter(|p| !p.is_empty())
-                .map(slugify)
-                .collect::<Vec<_>>()
-                .join("/"),
+        let (url_dir, below, owner) = match bundle_above(&rel, loaded) {
+            Some((folder, page)) => {
+                let below = rel.get(folder.len() + 1..).unwrap_or(name).to_string();
+                (output_folder(&loaded.docs[page].output), below, Some(page))
+            }
+            None => {
+                let index = if dir.is_empty() {
+                    "_index.md".to_string()
+                } else {
+                    format!("{dir}/_index.md")
+                };
+                let section = loaded.by_source.get(&index).copied();
+                let url_dir = match section {
+                    Some(s) => loaded.docs[s].path.trim_matches('/').to_string(),
+                    None => dir
+                        .split('/')
+                        .filter(|p| !p.is_empty())
+                        .map(slugify)
+                        .collect::<Vec<_>>()
+                        .join("/"),
+                };
+                (url_dir, name.to_string(), section)
+            }
         };
         let wanted = if url_dir.is_empty() {
-            name.to_string()
+            below
         } else {
-            format!("{url_dir}/{name}")
+            format!("{url_dir}/{below}")
         };
         match check_output_path(&wanted) {
-            Ok(()) => assets.push(Asset {
-                source,
-                output: wanted,
-            }),
+            Ok(()) => {
+                if let Some(doc) = owner {
+                    loaded.docs[doc].assets.push(format!("/{rel}"));
+                }
+                assets.push(Asset {
+                    source,
+                    output: wanted,
+                })
+            }
             Err(why) => diags.push(Diagnostic::new(
                 crate::diagnostics::display_path(root, &source),
                 format!("nom de fichier refusé : {why}"),
             )),
         }
     }
-    assets
+    loaded.assets = assets;
+}
+
+/// The folder and page of the bundle holding the file `rel`, if any (the
+/// nearest folder above it whose `index.md` is a bundle page).
+fn bundle_above<'r>(rel: &'r str, loaded: &Loaded) -> Option<(&'r str, usize)> {
+    let mut dir = rel;
+    while let Some((parent, _)) = dir.rsplit_once('/') {
+        dir = parent;
+        let page = loaded.by_source.get(&format!("{dir}/index.md"));
+        if let (Some(&page), false) = (
+            page,
+            loaded.by_source.contains_key(&format!("{dir}/_index.md")),
+        ) {
+            return Some((dir, page));
+        }
+    }
+    None
+}
+
+/// The folder of the output folder a page is written in or as:
+/// `a-propos/index.html` → `a-propos`, `a-propos.html` → `a-propos`.
+fn output_folder(output: &str) -> String {
+    output
+        .strip_suffix("/index.html")
+        .or_else(|| output.strip_suffix(".html"))
+        .unwrap_or(output)
+        .to_string()
 }
 
 /// Two documents, aliases or files may not produce the same output file.
@@ -684,6 +840,7 @@ fn check_collisions(root: &Path, loaded: &Loaded, diags: &mut Diagnostics) {
     let outputs = loaded
         .docs
         .iter()
+        .filter(|d| d.is_rendered())
         .map(|d| (d.output.as_str(), d.file.clone(), "la page"))
         .chain(
             loaded

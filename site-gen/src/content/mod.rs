@@ -6,14 +6,14 @@ mod load;
 pub(crate) mod paths;
 
 pub use load::{load, load_cached, Asset, LoadOptions, Loaded, SourceCache};
-pub use paths::{alias_output, BadAlias, BadAliasReason, BadOutputPath, UrlPaths};
+pub use paths::{alias_output, BadAlias, BadAliasReason, BadOutputPath, BadPagePath, UrlPaths};
 
 use std::path::PathBuf;
 use std::sync::Arc;
 
 use jiff::civil::Date;
 
-use front_matter::{FrontMatter, SortBy};
+use front_matter::{AnchorLinks, FrontMatter, SortBy};
 
 /// Whether a document is a page or a section (`_index.md`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -45,9 +45,19 @@ pub struct Document {
     pub body_line: usize,
     /// Index of the section this document belongs to (none for the home page).
     pub parent: Option<usize>,
-    /// Sections only: their pages (sorted) and sub-sections.
+    /// Sections only: their pages (sorted; a transparent sub-section's
+    /// pages too, as in Zola) and sub-sections.
     pub pages: Vec<usize>,
     pub subsections: Vec<usize>,
+    /// Pages: the `page_template` of the nearest section above that sets
+    /// one (used when the page sets no `template`).
+    pub page_template: Option<String>,
+    /// Where its headings get a `#` link: its own section's
+    /// `insert_anchor_links` (a page: its section's).
+    pub anchor_links: AnchorLinks,
+    /// The files of its folder (a page bundle `dossier/index.md`, or a
+    /// section's folder), as Zola gives them: `/a-propos/photo.png`.
+    pub assets: Vec<String>,
 }
 
 impl Document {
@@ -66,5 +76,24 @@ impl Document {
 
     pub fn sort_by(&self) -> Option<SortBy> {
         self.meta.sort_by
+    }
+
+    /// Whether it has an output file (`render = false`: none, as in Zola;
+    /// it is still listed and seen by templates).
+    pub fn is_rendered(&self) -> bool {
+        self.meta.render
+    }
+
+    /// A section's `redirect_to`: its page sends the reader there.
+    pub fn redirect_to(&self) -> Option<&str> {
+        match self.kind {
+            Kind::Section => self.meta.redirect_to.as_deref(),
+            Kind::Page => None,
+        }
+    }
+
+    /// Whether the sitemap lists it: published, and not a redirect.
+    pub fn in_sitemap(&self) -> bool {
+        self.is_rendered() && self.redirect_to().is_none()
     }
 }

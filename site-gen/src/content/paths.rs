@@ -124,6 +124,38 @@ pub fn alias_output(alias: &str) -> Result<(String, String), BadAlias> {
     }
 }
 
+/// A page's `path` (Zola's: its whole URL path, `/` around it optional)
+/// that cannot be written.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("path « {path} » refusé : {why}")]
+pub struct BadPagePath {
+    pub path: String,
+    pub why: BadAliasReason,
+}
+
+/// The URL path and output file of a page with `path` in its front
+/// matter: `a-propos` → `/a-propos/` (`a-propos/index.html`; `url_style =
+/// "html"`: `/a-propos.html`), `vieux/nom.html` as written. Checked as
+/// aliases are, so it cannot leave the output folder.
+pub fn page_path_output(path: &str, style: UrlStyle) -> Result<(String, String), BadPagePath> {
+    let refuse = |why: BadAliasReason| BadPagePath {
+        path: path.to_string(),
+        why,
+    };
+    let trimmed = path.trim_matches('/');
+    if trimmed.is_empty() {
+        return Err(refuse(BadAliasReason::Home));
+    }
+    check_output_path(trimmed).map_err(|e| refuse(e.into()))?;
+    if trimmed.ends_with(".html") || trimmed.ends_with(".htm") {
+        return Ok((format!("/{trimmed}"), trimmed.to_string()));
+    }
+    Ok(match style {
+        UrlStyle::Pretty => (format!("/{trimmed}/"), format!("{trimmed}/index.html")),
+        UrlStyle::Html => (format!("/{trimmed}.html"), format!("{trimmed}.html")),
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -199,6 +231,31 @@ mod tests {
             "a\nb",
         ] {
             assert!(check_output_path(bad).is_err(), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn page_paths_are_checked_like_aliases() {
+        assert_eq!(
+            page_path_output("/a-propos/", UrlStyle::Pretty).unwrap(),
+            ("/a-propos/".into(), "a-propos/index.html".into())
+        );
+        assert_eq!(
+            page_path_output("docs/guide", UrlStyle::Html).unwrap(),
+            ("/docs/guide.html".into(), "docs/guide.html".into())
+        );
+        for bad in [
+            "",
+            "/",
+            "../x",
+            "a/../../b",
+            "con",
+            "a\\b",
+            ".cache/x",
+            "a?b",
+        ] {
+            let e = page_path_output(bad, UrlStyle::Pretty).unwrap_err();
+            assert!(e.to_string().starts_with("path « "), "{bad:?}: {e}");
         }
     }
 

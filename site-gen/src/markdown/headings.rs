@@ -4,10 +4,11 @@
 use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 
-use pulldown_cmark::{Event, Tag, TagEnd};
+use pulldown_cmark::{CowStr, Event, Tag, TagEnd};
 
 use super::shortcodes::strip_placeholders;
 use super::Heading;
+use crate::content::front_matter::AnchorLinks;
 use crate::slug::slugify;
 
 /// Id given to a heading whose text has no letter or digit.
@@ -141,6 +142,91 @@ pub(crate) fn build_toc(flat: impl IntoIterator<Item = Heading>) -> Vec<Heading>
     root
 }
 
+/// Adds to every heading a `#` link to itself (Zola's
+/// `insert_anchor_links`): before its text (`left`), after it (`right`),
+/// or around it (`heading`). The link's French `aria-label` names its
+/// heading, so a screen reader does not read a lone « # ». Headings
+/// without an id are left as they are.
+pub(crate) fn insert_anchor_links(events: Vec<Event<'_>>, mode: AnchorLinks) -> Vec<Event<'_>> {
+    if mode == AnchorLinks::None {
+        return events;
+    }
+    let titles: Vec<String> = find(&events).into_iter().map(|h| h.title).collect();
+    let mut out = Vec::with_capacity(events.len() + 2 * titles.len());
+    let mut titles = titles.iter();
+    // The id and title of the heading being copied.
+    let mut open: Option<(String, &str)> = None;
+    for event in events {
+        match &event {
+            Event::Start(Tag::Heading { id: Some(id), .. }) => {
+                let id = id.to_string();
+                let title = titles.next().map_or("", String::as_str);
+                out.push(event);
+                match mode {
+                    AnchorLinks::Left => {
+                        out.push(link(&id, title));
+                        out.push(Event::InlineHtml(CowStr::from(" ")));
+                    }
+                    AnchorLinks::Heading => out.push(Event::InlineHtml(CowStr::from(format!(
+                        "<a class=\"zola-anchor\" href=\"#{}\">",
+                        escape(&id)
+                    )))),
+                    AnchorLinks::Right | AnchorLinks::None => {}
+                }
+                open = Some((id, title));
+            }
+            Event::Start(Tag::Heading { .. }) => {
+                titles.next();
+                out.push(event);
+            }
+            Event::End(TagEnd::Heading(_)) => {
+                match (open.take(), mode) {
+                    (Some((id, title)), AnchorLinks::Right) => {
+                        out.push(Event::InlineHtml(CowStr::from(" ")));
+                        out.push(link(&id, title));
+                    }
+                    (Some(_), AnchorLinks::Heading) => {
+                        out.push(Event::InlineHtml(CowStr::from("</a>")));
+                    }
+                    _ => {}
+                }
+                out.push(event);
+            }
+            _ => out.push(event),
+        }
+    }
+    out
+}
+
+/// The `#` link to the heading `id` titled `title`.
+fn link(id: &str, title: &str) -> Event<'static> {
+    let label = if title.is_empty() {
+        "Lien vers cette section".to_string()
+    } else {
+        format!("Lien vers la section « {title} »")
+    };
+    Event::InlineHtml(CowStr::from(format!(
+        "<a class=\"zola-anchor\" href=\"#{}\" aria-label=\"{}\">#</a>",
+        escape(id),
+        escape(&label)
+    )))
+}
+
+/// Text for an HTML attribute.
+fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '"' => out.push_str("&quot;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -211,6 +297,49 @@ mod tests {
         assert_eq!(found[1].title, "Deux mots");
         assert_eq!(found[1].custom_id.as_deref(), Some("perso"));
         assert_eq!(found[1].level, 2);
+    }
+
+    fn with_links(md: &str, mode: AnchorLinks) -> String {
+        let mut events: Vec<_> = Parser::new_ext(md, Options::ENABLE_HEADING_ATTRIBUTES).collect();
+        let found = find(&events);
+        let (ids, _) = assign_ids(&found);
+        for (h, id) in found.iter().zip(&ids) {
+            if let Event::Start(Tag::Heading { id: slot, .. }) = &mut events[h.event] {
+                *slot = Some(CowStr::from(id.clone()));
+            }
+        }
+        let mut html = String::new();
+        pulldown_cmark::html::push_html(&mut html, insert_anchor_links(events, mode).into_iter());
+        html
+    }
+
+    #[test]
+    fn anchor_links_left_right_heading_none() {
+        let md = "## Tarifs & \"prix\"\n\ntexte\n";
+        let label = "aria-label=\"Lien vers la section « Tarifs &amp; &quot;prix&quot; »\"";
+        assert_eq!(
+            with_links(md, AnchorLinks::Left),
+            format!(
+                "<h2 id=\"tarifs-prix\"><a class=\"zola-anchor\" href=\"#tarifs-prix\" {label}>#</a> \
+                 Tarifs &amp; \"prix\"</h2>\n<p>texte</p>\n"
+            )
+        );
+        assert_eq!(
+            with_links(md, AnchorLinks::Right),
+            format!(
+                "<h2 id=\"tarifs-prix\">Tarifs &amp; \"prix\" <a class=\"zola-anchor\" \
+                 href=\"#tarifs-prix\" {label}>#</a></h2>\n<p>texte</p>\n"
+            )
+        );
+        assert_eq!(
+            with_links(md, AnchorLinks::Heading),
+            "<h2 id=\"tarifs-prix\"><a class=\"zola-anchor\" href=\"#tarifs-prix\">\
+             Tarifs &amp; \"prix\"</a></h2>\n<p>texte</p>\n"
+        );
+        assert_eq!(
+            with_links(md, AnchorLinks::None),
+            "<h2 id=\"tarifs-prix\">Tarifs &amp; \"prix\"</h2>\n<p>texte</p>\n"
+        );
     }
 
     #[test]

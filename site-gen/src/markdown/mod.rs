@@ -43,6 +43,11 @@ pub trait RenderEnv: Sync {
         let _ = source_path;
         None
     }
+    /// Where the document's headings get a `#` link to themselves (its
+    /// section's `insert_anchor_links`).
+    fn anchor_links(&self) -> crate::content::front_matter::AnchorLinks {
+        crate::content::front_matter::AnchorLinks::None
+    }
 }
 
 /// Why a shortcode call gave no HTML: what the maintainer reads at the
@@ -333,6 +338,7 @@ pub fn render_partial(
     let events = shortcodes::substitute(events, &extracted.items, &resolved);
     // After the escaping of safe mode: the pictures are the renderer's HTML.
     let events = images::write(events, &pictures);
+    let events = headings::insert_anchor_links(events, env.anchor_links());
 
     let mut html = String::with_capacity(source.len() + source.len() / 2);
     pulldown_cmark::html::push_html(&mut html, events.into_iter());

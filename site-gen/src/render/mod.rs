@@ -6,6 +6,7 @@
 pub mod context;
 pub mod deps;
 pub mod env;
+pub mod redirect;
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Mutex;
@@ -15,6 +16,7 @@ use std::borrow::Cow;
 use serde_json::{Map, Value};
 use tera::{Context, Tera};
 
+use crate::content::front_matter::AnchorLinks;
 use crate::content::{Document, Kind, Loaded};
 use crate::diagnostics::Diagnostic;
 use crate::markdown::{
@@ -55,6 +57,8 @@ pub struct Uses {
     /// The document shows a processed image of `content/` (its sizes and
     /// the names of its files follow the image's content).
     pub images: bool,
+    /// Where its headings got a `#` link (its section's `insert_anchor_links`).
+    pub anchor_links: AnchorLinks,
 }
 
 /// Records every look-up of a document's rendering.
@@ -68,9 +72,14 @@ struct Tracking<'e> {
     organisation: Mutex<Vec<String>>,
     theme_shortcodes: AtomicBool,
     images: AtomicBool,
+    anchor_links: AnchorLinks,
 }
 
 impl RenderEnv for Tracking<'_> {
+    fn anchor_links(&self) -> AnchorLinks {
+        self.anchor_links
+    }
+
     fn page_url(&self, source_path: &str) -> Option<String> {
         let url = self.env.page_url(source_path);
         self.page_urls
@@ -131,6 +140,7 @@ pub fn markdown_one(
         organisation: Mutex::new(Vec::new()),
         theme_shortcodes: AtomicBool::new(false),
         images: AtomicBool::new(false),
+        anchor_links: doc.anchor_links,
     };
     let (rendered, errors) = markdown::render_partial(body, doc.body_line, opts, &tracking);
     let diags = errors
@@ -147,6 +157,7 @@ pub fn markdown_one(
             organisation: sorted(tracking.organisation),
             theme_shortcodes: tracking.theme_shortcodes.into_inner(),
             images: tracking.images.into_inner(),
+            anchor_links: tracking.anchor_links,
         },
     }
 }
@@ -219,13 +230,18 @@ fn is_footnote(anchor: &str, html: &str) -> bool {
     html.contains(&format!("id=\"{anchor}\""))
 }
 
-/// The template a document is rendered with.
+/// The template a document is rendered with: a section with
+/// `redirect_to` is a redirect page (`alias.html`); a page without
+/// `template` takes its sections' `page_template` (as in Zola).
 pub fn template_for(doc: &Document) -> &str {
+    if doc.redirect_to().is_some() {
+        return redirect::TEMPLATE;
+    }
     match (&doc.meta.template, doc.kind) {
         (Some(t), _) => t,
         (None, Kind::Section) if doc.parent.is_none() => "index.html",
         (None, Kind::Section) => "section.html",
-        (None, Kind::Page) => "page.html",
+        (None, Kind::Page) => doc.page_template.as_deref().unwrap_or("page.html"),
     }
 }
 
@@ -250,6 +266,9 @@ pub fn template_one(
     urls: &Urls,
 ) -> Result<Vec<u8>, Diagnostic> {
     let doc = view.doc;
+    if let Some(target) = doc.redirect_to() {
+        return redirect::page(tera, base, doc, target, urls);
+    }
     let template = template_for(doc);
     if !tera.get_template_names().any(|t| t == template) {
         return Err(Diagnostic::new(

@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 use notify::{Event, EventKind, RecursiveMode, Watcher};
 
 use super::Reporter;
-use crate::config::{Config, CONFIG_FILE};
+use crate::config::{Config, CONFIG_FILE, ZOLA_CONFIG_FILE};
 use crate::junk::Junk;
 
 /// Age of a batch's first change when its rebuild starts (leading edge):
@@ -50,6 +50,7 @@ impl WatchSet {
             }
         }
         set.files.insert(root.join(CONFIG_FILE));
+        set.files.insert(root.join(ZOLA_CONFIG_FILE));
         let config = Config::load(root).unwrap_or_default();
         set.files.insert(root.join(&config.pricing_data));
         set.junk = config.junk();

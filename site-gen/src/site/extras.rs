@@ -90,7 +90,9 @@ fn sitemap(extras: &mut Extras, out: &mut OutputMap) {
     let mut key = KeyBuilder::new("sitemap");
     for doc in &loaded.docs {
         let lastmod = doc.last_modified().map(|d| d.to_string());
-        key.str(&doc.path).str(lastmod.as_deref().unwrap_or("-"));
+        key.str(&doc.path)
+            .str(lastmod.as_deref().unwrap_or("-"))
+            .u64(u64::from(doc.in_sitemap()));
     }
     let sitemap = extras.render("sitemap.xml", "sitemap.xml", &key.finish(), || {
         fields(json!({ "entries": sitemap_entries(loaded, urls) }))
@@ -268,7 +270,7 @@ fn feed_pages(config: &Config, loaded: &Loaded) -> Vec<usize> {
 }
 
 fn sitemap_entries(loaded: &Loaded, urls: &Urls) -> Vec<Value> {
-    let mut docs: Vec<_> = loaded.docs.iter().collect();
+    let mut docs: Vec<_> = loaded.docs.iter().filter(|d| d.in_sitemap()).collect();
     docs.sort_by(|a, b| a.path.cmp(&b.path));
     docs.iter()
         .map(|d| {

@@ -267,6 +267,8 @@ impl<'a> Rebuild<'a> {
         let views = Views::of(self.docs);
         let keys = self.page_keys(globals, &views);
         let todo: Vec<usize> = (0..docs.len())
+            // `render = false`: no output (Zola's meaning).
+            .filter(|&i| docs[i].is_rendered())
             .filter(|&i| {
                 self.docs[i]
                     .output
@@ -349,6 +351,9 @@ impl<'a> Rebuild<'a> {
         }
         let mut out = OutputMap::default();
         for (doc, cache) in docs.iter().zip(self.docs.iter()) {
+            if !doc.is_rendered() {
+                continue;
+            }
             match &cache.output.as_ref().expect("rendered above").result {
                 Ok(bytes) => out.insert(doc.output.clone(), Arc::clone(bytes)),
                 Err(d) => out.push(d.clone()),
@@ -562,6 +567,7 @@ impl<'a> Rebuild<'a> {
         }
         let warnings = warnings::missing_organisation(self.config, uses)
             .into_iter()
+            .chain(self.config.warnings.iter().cloned())
             .chain(warnings::widget_unavailable(self.widget, calculator_pages))
             .chain(warnings::over_budget(
                 &sizes(&files, self.written),

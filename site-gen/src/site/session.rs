@@ -40,7 +40,7 @@ use super::state::{
     ThemeState, Timer,
 };
 use super::{BuildOptions, BuiltSite, Timings};
-use crate::config::{Config, CONFIG_FILE, HOME_FILE};
+use crate::config::{Config, CONFIG_FILE, HOME_FILE, ZOLA_CONFIG_FILE};
 use crate::content::{self, Loaded, UrlPaths};
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::render::deps::{Key, KeyBuilder};
@@ -268,7 +268,9 @@ impl Session {
         let first = rel.components().next().and_then(|c| c.as_os_str().to_str());
         match first {
             None => self.forget(true),
-            Some(CONFIG_FILE) if rel.components().count() == 1 => self.dirty.config = true,
+            Some(CONFIG_FILE | ZOLA_CONFIG_FILE) if rel.components().count() == 1 => {
+                self.dirty.config = true
+            }
             Some("content") => {
                 self.dirty.content = true;
                 // A site.toml without `title` takes the home page's.
@@ -664,9 +666,11 @@ fn url_inputs(
             hashes.insert(asset.output.clone(), hash.clone());
         }
     }
+    // `render = false`: no page, so no address to link to.
     let by_source: HashMap<String, String> = loaded
         .docs
         .iter()
+        .filter(|d| d.is_rendered())
         .map(|d| (d.source_path.clone(), d.path.clone()))
         .collect();
     let files: HashMap<String, String> = loaded

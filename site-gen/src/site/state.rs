@@ -223,6 +223,7 @@ impl MdEntry {
         let saw = &self.lookups;
         let valid = (Arc::ptr_eq(&self.body, &doc.body) || self.body == doc.body)
             && self.body_line == doc.body_line
+            && uses.anchor_links == doc.anchor_links
             && (!uses.pricing || saw.calc_changed_at == now.calc_changed_at)
             && (!uses.theme_shortcodes || saw.templates_compiled_at == now.templates_compiled_at)
             && (saw.urls_changed_at == now.urls_changed_at
