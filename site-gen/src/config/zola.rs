@@ -157,7 +157,9 @@ pub fn parse(text: &str, file: &Path) -> Result<Config, Diagnostics> {
 fn wrong_type(ours: &str, value: &Value) -> Option<&'static str> {
     match ours {
         "generate_feed" => (!value.is_bool()).then_some("true ou false"),
-        "feed_limit" => (!value.as_integer().is_some_and(|n| n > 0))
+        "feed_limit" => value
+            .as_integer()
+            .is_none_or(|n| n <= 0)
             .then_some("un nombre entier positif, par exemple 20"),
         _ => (!value.is_str()).then_some("un texte entre guillemets"),
     }
