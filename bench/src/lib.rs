@@ -4,6 +4,8 @@
 //!   deterministic, written in two variants of the same text: one for
 //!   site-gen (`@/` links, `site.toml`), one for Hugo (`ref` shortcodes,
 //!   `hugo.toml` and a minimal layout);
+//! - [`shared_corpus`]: the corpus, written by the team's shared
+//!   `gen_corpus.py` (the default of `compare`);
 //! - [`measure`]: child processes timed with their peak memory (`wait4`),
 //!   medians, gzipped sizes, requests to `site-gen serve` (through `ureq`).
 //!
@@ -13,3 +15,4 @@
 
 pub mod corpus;
 pub mod measure;
+pub mod shared_corpus;

@@ -12,11 +12,12 @@ use std::sync::mpsc::{self, Receiver};
 use std::time::{Duration, Instant};
 
 use anyhow::{bail, Context as _};
-use bench::corpus::{self, CorpusOptions, Flavor};
+use bench::corpus::{self, CorpusOptions};
 use bench::measure::{
     brotli_len, gzip_len, http_agent, http_get, human_size, load_average, median, rebuild_ms,
     run_measured, serve_url, Run,
 };
+use bench::shared_corpus;
 use clap::Parser;
 
 #[derive(Parser)]
@@ -53,9 +54,103 @@ struct Args {
     /// Every run writes a fresh folder; they are removed at the end.
     #[arg(long, value_name = "DIR")]
     out_dir: Option<PathBuf>,
-    /// Seed of the corpora's text.
+    /// Seed of the corpora's text (`--corpus banc`).
     #[arg(long, default_value_t = CorpusOptions::new(0).seed)]
     seed: u64,
+    /// `shared`: the issue's corpus (`gen_corpus.py`, on which #14's targets
+    /// are stated; Hugo with minimal templates, no feed nor sitemap);
+    /// `banc`: bench's own corpus, where Hugo makes the same pages as
+    /// site-gen (navigation, TOC, feeds, sitemap).
+    #[arg(long, value_enum, default_value_t = CorpusKind::Shared)]
+    corpus: CorpusKind,
+    /// The shared script (default: `../shared/bench/gen_corpus.py` beside
+    /// the workspace).
+    #[arg(long, value_name = "PATH")]
+    gen_corpus: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum CorpusKind {
+    Shared,
+    Banc,
+}
+
+/// One corpus on disk, as the comparison needs it.
+struct Corpus {
+    site_gen_root: PathBuf,
+    hugo_root: PathBuf,
+    pages: usize,
+    sections: usize,
+    page_bytes: u64,
+    /// Pages whose output must exist, by URL path.
+    samples: Vec<String>,
+    /// Files besides pages that both generators must write.
+    required: &'static [&'static str],
+    /// The page `serve` is timed on: its source (under `content/`) and URL path.
+    edited: (String, String),
+}
+
+impl Corpus {
+    fn write(
+        kind: CorpusKind,
+        args: &Args,
+        workspace: &Path,
+        dir: &Path,
+        pages: usize,
+    ) -> anyhow::Result<Corpus> {
+        Ok(match kind {
+            CorpusKind::Shared => {
+                let script = args
+                    .gen_corpus
+                    .clone()
+                    .unwrap_or_else(|| shared_corpus::default_script(workspace));
+                let c = shared_corpus::generate(&script, dir, pages)?;
+                Corpus {
+                    site_gen_root: c.root,
+                    hugo_root: c.hugo_root,
+                    pages: c.pages,
+                    sections: shared_corpus::SECTIONS,
+                    page_bytes: c.page_bytes,
+                    samples: shared_corpus::sample_url_paths(pages),
+                    // Hugo's skeleton disables the rest.
+                    required: &["index.html"],
+                    edited: (
+                        shared_corpus::page_source(0, 0),
+                        shared_corpus::page_url_path(0, 0),
+                    ),
+                }
+            }
+            CorpusKind::Banc => {
+                let opts = CorpusOptions {
+                    seed: args.seed,
+                    ..CorpusOptions::new(pages)
+                };
+                let [sg, hg] = corpus::generate_both(dir, &opts)?;
+                Corpus {
+                    site_gen_root: sg.root,
+                    hugo_root: hg.root,
+                    pages,
+                    sections: opts.sections,
+                    page_bytes: sg.page_bytes as u64,
+                    samples: [0, pages / 2, pages.saturating_sub(1)]
+                        .iter()
+                        .map(|&i| corpus::page_url_path(&opts, i))
+                        .collect(),
+                    required: &[
+                        "index.html",
+                        "sitemap.xml",
+                        "robots.txt",
+                        "404.html",
+                        "atom.xml|index.xml",
+                    ],
+                    edited: (
+                        corpus::page_source(&opts, 0),
+                        corpus::page_url_path(&opts, 0),
+                    ),
+                }
+            }
+        })
+    }
 }
 
 /// The performance issue's targets (#14): site-gen's wall time over
@@ -133,29 +228,32 @@ fn main() -> anyhow::Result<()> {
     };
 
     let mut report = Report::default();
+    println!(
+        "corpus : {}",
+        match args.corpus {
+            CorpusKind::Shared => "gen_corpus.py (celui de l’issue #14)",
+            CorpusKind::Banc => "celui de bench (mêmes pages des deux côtés)",
+        }
+    );
     for &pages in &args.pages {
-        let opts = CorpusOptions {
-            seed: args.seed,
-            ..CorpusOptions::new(pages)
-        };
         let dir = work.join(format!("{pages}-pages"));
-        let [sg, hg] = corpus::generate_both(&dir, &opts)?;
+        let corpus = Corpus::write(args.corpus, &args, &workspace, &dir, pages)?;
         println!(
-            "\n== {pages} pages ({} sections, {:.1} MiB of Markdown) — charge {}",
-            opts.sections,
-            sg.page_bytes as f64 / 1048576.0,
+            "\n== {} pages ({} sections, {:.1} MiB of Markdown) — charge {}",
+            corpus.pages,
+            corpus.sections,
+            corpus.page_bytes as f64 / 1048576.0,
             load_average()
         );
         let results = compare_builds(
             &site_gen,
             hugo.as_deref(),
-            [&sg.root, &hg.root],
+            &corpus,
             &args
                 .out_dir
                 .clone()
                 .unwrap_or_else(|| dir.clone())
                 .join(format!("out-{pages}-pages")),
-            pages,
             args.runs,
         )?;
         report.builds.insert(pages, results);
@@ -173,18 +271,19 @@ fn main() -> anyhow::Result<()> {
     }
 
     if !args.no_serve && args.edits > 0 {
-        let opts = CorpusOptions {
-            seed: args.seed,
-            ..CorpusOptions::new(1000)
-        };
-        let root = work.join("serve-1000-pages");
-        corpus::generate(&root, &opts, Flavor::SiteGen)?;
+        let corpus = Corpus::write(
+            args.corpus,
+            &args,
+            &workspace,
+            &work.join("serve-1000-pages"),
+            1000,
+        )?;
         println!(
             "\n== Incrémental : site-gen serve, 1 000 pages, {} modifications — charge {}",
             args.edits,
             load_average()
         );
-        match incremental(&site_gen, &root, &opts, args.edits) {
+        match incremental(&site_gen, &corpus, args.edits) {
             Ok(i) => report.incremental = Some(i),
             Err(e) => println!("  mesure impossible : {e:#}"),
         }
@@ -263,15 +362,15 @@ struct Builds {
 fn compare_builds(
     site_gen: &Path,
     hugo: Option<&Path>,
-    [sg_root, hugo_root]: [&Path; 2],
+    corpus: &Corpus,
     out_dir: &Path,
-    pages: usize,
     runs: usize,
 ) -> anyhow::Result<Builds> {
     if out_dir.exists() {
         std::fs::remove_dir_all(out_dir)?;
     }
     std::fs::create_dir_all(out_dir)?;
+    let (sg_root, hugo_root) = (&corpus.site_gen_root, &corpus.hugo_root);
     let sg_cmd = |out: &Path| {
         let mut c = Command::new(site_gen);
         c.arg("--root")
@@ -290,7 +389,7 @@ fn compare_builds(
         c
     };
     let mut builds = Builds {
-        pages,
+        pages: corpus.pages,
         ..Builds::default()
     };
     // Run 0 is the warm-up (page cache, first check of the outputs). The
@@ -322,7 +421,7 @@ fn compare_builds(
                 bail!("{name} failed on {}:\n{}", root.display(), r.stderr_tail);
             }
             if run == 0 {
-                check_output(&out, name, pages)?;
+                check_output(&out, name, corpus)?;
             } else if generator == Gen::Hugo {
                 builds.hugo.push(r);
             } else {
@@ -335,8 +434,8 @@ fn compare_builds(
 }
 
 /// Both generators produced every page, the feed and the sitemap.
-fn check_output(out: &Path, who: &str, pages: usize) -> anyhow::Result<()> {
-    let opts = CorpusOptions::new(pages);
+fn check_output(out: &Path, who: &str, corpus: &Corpus) -> anyhow::Result<()> {
+    let pages = corpus.pages;
     let mut html = 0usize;
     let mut bytes = 0u64;
     let mut stack = vec![out.to_path_buf()];
@@ -355,23 +454,20 @@ fn check_output(out: &Path, who: &str, pages: usize) -> anyhow::Result<()> {
         }
     }
     let mut missing = Vec::new();
-    for i in [0, pages / 2, pages.saturating_sub(1)] {
-        let p = corpus::page_url_path(&opts, i);
+    for p in &corpus.samples {
         if !out.join(&p[1..]).join("index.html").is_file() {
-            missing.push(p);
+            missing.push(p.clone());
         }
     }
-    for f in ["index.html", "sitemap.xml", "robots.txt", "404.html"] {
-        if !out.join(f).is_file() {
-            missing.push(f.to_string());
+    // `a|b`: one of them (Hugo's feed is `index.xml`, site-gen's `atom.xml`).
+    for required in corpus.required {
+        if !required.split('|').any(|f| out.join(f).is_file()) {
+            missing.push(required.replace('|', " / "));
         }
     }
     let feed = ["atom.xml", "index.xml"]
         .iter()
         .find(|f| out.join(f).is_file());
-    if feed.is_none() {
-        missing.push("atom.xml / index.xml".into());
-    }
     if !missing.is_empty() || html < pages {
         bail!(
             "{who}: {html} HTML files for {pages} pages, missing: {}",
@@ -381,7 +477,7 @@ fn check_output(out: &Path, who: &str, pages: usize) -> anyhow::Result<()> {
     println!(
         "  {who:<8} sortie : {html} fichiers HTML, {:.1} MiB en tout, flux {}",
         bytes as f64 / 1048576.0,
-        feed.unwrap_or(&"?")
+        feed.unwrap_or(&"aucun")
     );
     Ok(())
 }
@@ -529,12 +625,8 @@ impl Drop for Server {
     }
 }
 
-fn incremental(
-    site_gen: &Path,
-    root: &Path,
-    opts: &CorpusOptions,
-    edits: usize,
-) -> anyhow::Result<Incremental> {
+fn incremental(site_gen: &Path, corpus: &Corpus, edits: usize) -> anyhow::Result<Incremental> {
+    let root = &corpus.site_gen_root;
     let mut child = Command::new(site_gen)
         .arg("--root")
         .arg(root)
@@ -564,9 +656,8 @@ fn incremental(
     };
     println!("  serveur : {url} (première construction : {first_build_ms:?} ms)");
 
-    let page = 0;
-    let file = root.join("content").join(corpus::page_source(opts, page));
-    let path = corpus::page_url_path(opts, page);
+    let (source, path) = &corpus.edited;
+    let file = root.join("content").join(source);
     let page_url = format!("{url}{path}");
     let original = std::fs::read_to_string(&file)?;
     let agent = http_agent(Duration::from_secs(5));
