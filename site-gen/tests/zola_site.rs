@@ -616,3 +616,67 @@ fn a_rebuild_after_each_zola_edit_matches_a_fresh_build() {
     let files = site.write("config.toml", "title = \"Zola bis\"\n");
     assert!(text(&files, "index.html").contains("Zola bis"));
 }
+
+#[test]
+fn a_draft_bundles_files_stay_unpublished() {
+    let site = Site::new(&[
+        HOME,
+        (
+            "content/projet/index.md",
+            &md("title = \"Projet\"\ndraft = true", "![Plan](plan.txt)\n"),
+        ),
+        ("content/projet/plan.txt", "secret"),
+    ]);
+    let built = site.ok();
+    assert!(
+        !built.files.keys().any(|f| f.starts_with("projet/")),
+        "{:?}",
+        built.files.keys()
+    );
+    let drafts = site
+        .build_with(|o| o.include_drafts = true)
+        .unwrap_or_else(|d| panic!("{d}"));
+    assert!(drafts.files.contains_key("projet/plan.txt"));
+}
+
+#[test]
+fn zolas_sort_by_values_order_the_section() {
+    let section = "{% for p in section.pages %}{{ p.title }},{% endfor %}";
+    let site = Site::new(&[
+        HOME,
+        (
+            "content/blog/_index.md",
+            &md("title = \"Blog\"\nsort_by = \"update_date\"", ""),
+        ),
+        // Files named against their slugs, to tell the orders apart.
+        (
+            "content/blog/1.md",
+            &md(
+                "title = \"Un\"\nslug = \"c\"\ndate = 2025-01-01\nupdated = 2025-06-01",
+                "",
+            ),
+        ),
+        (
+            "content/blog/2.md",
+            &md("title = \"Deux\"\nslug = \"a\"\ndate = 2025-03-01", ""),
+        ),
+        (
+            "content/blog/3.md",
+            &md("title = \"Trois\"\nslug = \"b\"\ndate = 2025-02-01", ""),
+        ),
+        ("templates/section.html", section),
+    ]);
+    // Most recently updated first (`updated`, else `date`).
+    assert_eq!(page(&site.ok(), "blog/index.html"), "Un,Deux,Trois,");
+    site.write(
+        "content/blog/_index.md",
+        &md("title = \"Blog\"\nsort_by = \"slug\"", ""),
+    );
+    assert_eq!(page(&site.ok(), "blog/index.html"), "Deux,Trois,Un,");
+    // The order of the files' names.
+    site.write(
+        "content/blog/_index.md",
+        &md("title = \"Blog\"\nsort_by = \"none\"", ""),
+    );
+    assert_eq!(page(&site.ok(), "blog/index.html"), "Un,Deux,Trois,");
+}

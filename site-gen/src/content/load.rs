@@ -1,7 +1,7 @@
 //! Reading `content/`: walk the folder, parse every file in parallel, then
 //! place each document (URL, section) and check that no two collide.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -120,6 +120,7 @@ pub fn load_cached(opts: &LoadOptions, cache: &mut SourceCache) -> Result<Loaded
 
     // Both lists follow the walk's order: one pass pairs each file with
     // what the cache holds for it (a file out of order is just read again).
+    let bundles = bundle_folders(&markdown_files);
     let mut old: Vec<Option<(PathBuf, ParsedSource)>> = std::mem::take(&mut cache.parsed)
         .into_iter()
         .map(Some)
@@ -165,7 +166,7 @@ pub fn load_cached(opts: &LoadOptions, cache: &mut SourceCache) -> Result<Loaded
 
     let mut loaded = place(parsed, opts, &mut diags);
     loaded.skipped = skipped;
-    place_assets(opts.root, other_files, &mut loaded, &mut diags);
+    place_assets(opts.root, other_files, &bundles, &mut loaded, &mut diags);
     check_collisions(opts.root, &loaded, &mut diags);
     diags.into_result().map(|()| loaded)
 }
@@ -353,7 +354,7 @@ fn place(
 struct Folders {
     /// Folders holding an `_index.md` (relative to `content/`, `""` for
     /// the home page's).
-    sections: std::collections::HashSet<String>,
+    sections: HashSet<String>,
     /// Folders of draft sections (left out with everything they hold,
     /// unless drafts are included).
     drafts: Vec<String>,
@@ -364,7 +365,7 @@ struct Folders {
 impl Folders {
     fn of(ok: &[(Source, Parsed)], opts: &LoadOptions, diags: &mut Diagnostics) -> Folders {
         let mut folders = Folders {
-            sections: std::collections::HashSet::new(),
+            sections: HashSet::new(),
             drafts: Vec::new(),
             slugs: BTreeMap::new(),
         };
@@ -754,16 +755,24 @@ fn collect_aliases(loaded: &mut Loaded, diags: &mut Diagnostics) {
 /// Places the files of `content/` that are not Markdown: a page bundle's
 /// files (at any depth of its folder) beside its page, the others under
 /// their folder's URL; each document's `assets` lists its folder's files.
-fn place_assets(root: &Path, files: Vec<Found>, loaded: &mut Loaded, diags: &mut Diagnostics) {
+fn place_assets(
+    root: &Path,
+    files: Vec<Found>,
+    bundles: &HashSet<String>,
+    loaded: &mut Loaded,
+    diags: &mut Diagnostics,
+) {
     let mut assets = Vec::new();
     for (rel, source) in files {
         let dir = parent_dir(&rel);
         let name = rel.rsplit('/').next().unwrap_or(&rel);
-        let (url_dir, below, owner) = match bundle_above(&rel, loaded) {
-            Some((folder, page)) => {
+        let (url_dir, below, owner) = match bundle_above(&rel, bundles, loaded) {
+            Some((folder, Some(page))) => {
                 let below = rel.get(folder.len() + 1..).unwrap_or(name).to_string();
                 (output_folder(&loaded.docs[page].output), below, Some(page))
             }
+            // A draft bundle's files stay unpublished with it.
+            Some((_, None)) => continue,
             None => {
                 let index = if dir.is_empty() {
                     "_index.md".to_string()
@@ -807,17 +816,33 @@ fn place_assets(root: &Path, files: Vec<Found>, loaded: &mut Loaded, diags: &mut
     loaded.assets = assets;
 }
 
-/// The folder and page of the bundle holding the file `rel`, if any (the
-/// nearest folder above it whose `index.md` is a bundle page).
-fn bundle_above<'r>(rel: &'r str, loaded: &Loaded) -> Option<(&'r str, usize)> {
+/// The folders of page bundles: those holding an `index.md` and no
+/// `_index.md` (`Found` paths are relative to `content/`).
+fn bundle_folders(markdown: &[Found]) -> HashSet<String> {
+    let sections: HashSet<&str> = markdown
+        .iter()
+        .filter_map(|(rel, _)| rel.strip_suffix("/_index.md"))
+        .collect();
+    markdown
+        .iter()
+        .filter_map(|(rel, _)| rel.strip_suffix("/index.md"))
+        .filter(|dir| !sections.contains(dir))
+        .map(str::to_string)
+        .collect()
+}
+
+/// The folder of the bundle holding the file `rel` (the nearest one above
+/// it), with its page: none when the page is left out (a draft).
+fn bundle_above<'r>(
+    rel: &'r str,
+    bundles: &HashSet<String>,
+    loaded: &Loaded,
+) -> Option<(&'r str, Option<usize>)> {
     let mut dir = rel;
     while let Some((parent, _)) = dir.rsplit_once('/') {
         dir = parent;
-        let page = loaded.by_source.get(&format!("{dir}/index.md"));
-        if let (Some(&page), false) = (
-            page,
-            loaded.by_source.contains_key(&format!("{dir}/_index.md")),
-        ) {
+        if bundles.contains(dir) {
+            let page = loaded.by_source.get(&format!("{dir}/index.md")).copied();
             return Some((dir, page));
         }
     }
