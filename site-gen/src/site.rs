@@ -5,10 +5,12 @@
 //! `serve` keeps its session and rebuilds only what a change affects.
 
 mod extras;
+mod listings;
 mod outputs;
 mod rebuild;
 mod session;
 mod state;
+mod taxonomies;
 #[cfg(test)]
 mod tests;
 mod warnings;

@@ -24,6 +24,7 @@ pub struct SummarySource {
     path: String,
     draft: bool,
     weight: Option<i64>,
+    taxonomies: std::collections::BTreeMap<String, Vec<String>>,
     extra: Map<String, Value>,
 }
 
@@ -39,6 +40,7 @@ impl SummarySource {
             path: doc.path.clone(),
             draft: m.draft,
             weight: m.weight,
+            taxonomies: m.taxonomies.clone(),
             extra: m.extra.clone(),
         }
     }
@@ -54,6 +56,7 @@ impl SummarySource {
             && self.path == doc.path
             && self.draft == m.draft
             && self.weight == m.weight
+            && self.taxonomies == m.taxonomies
             && self.extra == m.extra
     }
 }
@@ -94,6 +97,15 @@ pub fn summary(doc: &Document, rendered: &Rendered, urls: &Urls) -> Map<String, 
     m.insert(
         "weight".into(),
         doc.meta.weight.map_or(Value::Null, Value::from),
+    );
+    // Zola's `page.taxonomies`: the terms of each taxonomy, as written.
+    let taxonomies = doc.meta.taxonomies.iter().map(|(name, terms)| {
+        let terms = terms.iter().cloned().map(Value::String).collect();
+        (name.clone(), Value::Array(terms))
+    });
+    m.insert(
+        "taxonomies".into(),
+        Value::Object(taxonomies.collect::<Map<String, Value>>()),
     );
     m.insert("extra".into(), Value::Object(doc.meta.extra.clone()));
     m

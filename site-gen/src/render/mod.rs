@@ -256,6 +256,19 @@ pub struct DocView<'a> {
     /// Sections only: the summaries of their pages and sub-sections.
     pub pages: Vec<&'a Map<String, Value>>,
     pub subsections: Vec<&'a Map<String, Value>>,
+    /// Sections only: the pager shown and the section's feed.
+    pub listing: ListingView<'a>,
+}
+
+/// What a section's template sees of its listing besides its pages.
+#[derive(Debug, Default)]
+pub struct ListingView<'a> {
+    /// The URL path of this pager, when not the section's own (pagers 2, 3…).
+    pub at: Option<&'a str>,
+    /// Zola's `paginator`, when the section is paginated.
+    pub paginator: Option<Value>,
+    /// `section.feed_url`: its feed (`generate_feeds = true`), if any.
+    pub feed_url: Option<String>,
 }
 
 /// Renders one document with its template.
@@ -269,6 +282,7 @@ pub fn template_one(
     if let Some(target) = doc.redirect_to() {
         return redirect::page(tera, base, doc, target, urls);
     }
+    let path = view.listing.at.unwrap_or(&doc.path);
     let template = template_for(doc);
     if !tera.get_template_names().any(|t| t == template) {
         return Err(Diagnostic::new(
@@ -276,17 +290,17 @@ pub fn template_one(
             format!("gabarit « {template} » introuvable dans le thème"),
         ));
     }
-    let url = urls.permalink(&doc.path);
+    let url = urls.permalink(path);
     // What this page adds to `base`, built as values once and moved into
     // the context (`Context::insert` would serialise a copy of each).
     let mut own = Map::new();
     let menu = base.get("config").and_then(|c| c.get("menu"));
     if let Some(items) = menu.and_then(Value::as_array) {
         let home = urls.permalink("/");
-        let menu = context::menu(items, &home, &doc.path, &url);
+        let menu = context::menu(items, &home, path, &url);
         own.insert("menu".into(), menu);
     }
-    own.insert("current_path".into(), doc.path.clone().into());
+    own.insert("current_path".into(), path.into());
     own.insert("current_url".into(), url.into());
     let mut full = context::full(view.summary, view.html.into_owned(), view.toc);
     let name = match doc.kind {
@@ -294,9 +308,15 @@ pub fn template_one(
         Kind::Section => {
             full.insert("pages".into(), listing(&view.pages));
             full.insert("subsections".into(), listing(&view.subsections));
+            full.insert("generate_feeds".into(), doc.meta.generate_feeds.into());
+            let feed = view.listing.feed_url.map_or(Value::Null, Value::String);
+            full.insert("feed_url".into(), feed);
             "section"
         }
     };
+    if let Some(paginator) = view.listing.paginator {
+        own.insert("paginator".into(), paginator);
+    }
     own.insert(name.into(), Value::Object(full));
     let mut ctx = base.clone();
     // An object always makes a context.

@@ -1,6 +1,8 @@
 //! The outputs besides the documents and static files: the 404 page,
-//! sitemap, robots.txt, feed and alias redirects, each rendered again only
-//! when its key changed.
+//! sitemap, robots.txt, feed, listings (`listings`: pagers 2, 3… of
+//! paginated sections, section feeds; `taxonomies`: taxonomy and term
+//! pages, term feeds) and alias redirects, each rendered again only when
+//! its key changed.
 //!
 //! This is the one place such an output kind is added: a function that
 //! renders it with [`Extras::render`] (keyed by what its context is made
@@ -13,6 +15,7 @@ use std::sync::Arc;
 use serde_json::{json, Value};
 use tera::Context;
 
+use super::listings::{self, Listings};
 use super::outputs::OutputMap;
 use super::rebuild::Globals;
 use super::state::{Bytes, Compiled, Output, Views};
@@ -20,7 +23,8 @@ use crate::config::Config;
 use crate::content::{Kind, Loaded};
 use crate::diagnostics::Diagnostic;
 use crate::render::context;
-use crate::render::deps::KeyBuilder;
+use crate::render::deps::{Key, KeyBuilder};
+use crate::render::{self, DocView, ListingView};
 use crate::templates;
 use crate::theme::Theme;
 use crate::urls::Urls;
@@ -33,11 +37,57 @@ pub(super) struct ExtrasSite<'a> {
     pub(super) compiled: &'a Compiled,
     pub(super) globals: &'a Globals,
     pub(super) views: &'a Views<'a>,
+    pub(super) listings: &'a Listings,
+    /// The key of each paginated section's own page (its pagers' key).
+    pub(super) section_keys: &'a HashMap<usize, Key>,
 }
 
 impl ExtrasSite<'_> {
-    fn urls(&self) -> &Urls {
+    pub(super) fn urls(&self) -> &Urls {
         &self.compiled.urls
+    }
+
+    /// Document `i` rendered with its template at URL path `at` (a pager
+    /// of its listing), `paginator` in its context.
+    pub(super) fn render_document(
+        &self,
+        i: usize,
+        at: &str,
+        paginator: Value,
+    ) -> Result<Vec<u8>, Diagnostic> {
+        let (docs, views) = (&self.loaded.docs, self.views);
+        let doc = &docs[i];
+        let summaries = &views.summaries;
+        let rendered = views.rendered[i];
+        let view = DocView {
+            doc,
+            summary: &summaries[i].map,
+            html: std::borrow::Cow::Borrowed(rendered.html.as_str()),
+            toc: &rendered.toc,
+            pages: doc.pages.iter().map(|&p| &summaries[p].map).collect(),
+            subsections: doc.subsections.iter().map(|&s| &summaries[s].map).collect(),
+            listing: ListingView {
+                at: Some(at),
+                paginator: Some(paginator),
+                feed_url: self.section_feed_url(i),
+            },
+        };
+        let html = render::template_one(
+            &self.compiled.tera,
+            &self.globals.context,
+            view,
+            self.urls(),
+        )?;
+        let output = listings::folder_output(at);
+        Ok(crate::relative::rewrite_page(&output, html, self.config))
+    }
+
+    /// The permalink of section `i`'s feed, when it has one.
+    pub(super) fn section_feed_url(&self, i: usize) -> Option<String> {
+        self.listings.section_feeds.contains_key(&i).then(|| {
+            self.urls()
+                .permalink(&listings::feed_path(&self.loaded.docs[i].path))
+        })
     }
 }
 
@@ -60,6 +110,9 @@ pub(super) fn render_all(
     sitemap(&mut extras, out);
     robots(&mut extras, out);
     feed(&mut extras, out);
+    listings::render_section_pagers(&mut extras, out);
+    listings::render_section_feeds(&mut extras, out);
+    super::taxonomies::render_all(&mut extras, out);
     aliases(&mut extras, out);
     let Extras {
         cache,
@@ -87,6 +140,7 @@ fn page_404(extras: &mut Extras, out: &mut OutputMap) {
 
 fn sitemap(extras: &mut Extras, out: &mut OutputMap) {
     let (loaded, urls) = (extras.site.loaded, extras.site.urls());
+    let listed = extras.site.listings.sitemap_paths(&loaded.docs);
     let mut key = KeyBuilder::new("sitemap");
     for doc in &loaded.docs {
         let lastmod = doc.last_modified().map(|d| d.to_string());
@@ -94,8 +148,12 @@ fn sitemap(extras: &mut Extras, out: &mut OutputMap) {
             .str(lastmod.as_deref().unwrap_or("-"))
             .u64(u64::from(doc.in_sitemap()));
     }
+    key.u64(listed.len() as u64);
+    for path in &listed {
+        key.str(path);
+    }
     let sitemap = extras.render("sitemap.xml", "sitemap.xml", &key.finish(), || {
-        fields(json!({ "entries": sitemap_entries(loaded, urls) }))
+        fields(json!({ "entries": sitemap_entries(loaded, urls, listed) }))
     });
     out.insert_result("sitemap.xml", sitemap);
 }
@@ -110,37 +168,10 @@ fn robots(extras: &mut Extras, out: &mut OutputMap) {
 
 fn feed(extras: &mut Extras, out: &mut OutputMap) {
     let site = extras.site;
-    let Some(feed_url) = &site.globals.feed.url else {
+    if site.globals.feed.url.is_none() {
         return;
-    };
-    let (docs, views) = (&site.loaded.docs, site.views);
-    let pages = &site.globals.feed.pages;
-    let updated = pages
-        .iter()
-        .filter_map(|&i| docs[i].last_modified())
-        .max()
-        .map(|d| format!("{d}T00:00:00Z"))
-        .unwrap_or_default();
-    let mut key = KeyBuilder::new("feed");
-    key.str(feed_url).str(&updated);
-    for &i in pages {
-        key.str(&docs[i].source_path)
-            .u64(views.summaries[i].changed_at.number())
-            .u64(views.md[i].content_changed_at.number());
     }
-    let result = extras.render("atom.xml", "atom.xml", &key.finish(), || {
-        let pages: Vec<Value> = pages
-            .iter()
-            .map(|&i| {
-                let (map, r) = (&views.summaries[i].map, views.rendered[i]);
-                Value::Object(context::full(map, r.html.clone(), &r.toc))
-            })
-            .collect();
-        fields(json!({
-            "pages": pages, "feed_url": feed_url, "updated": updated,
-            "home_url": site.urls().permalink("/"),
-        }))
-    });
+    let result = extras.feed("/atom.xml", &site.globals.feed.pages, None, "/");
     out.insert_result("atom.xml", result);
 }
 
@@ -148,29 +179,108 @@ fn aliases(extras: &mut Extras, out: &mut OutputMap) {
     let site = extras.site;
     for (output, target) in &site.loaded.aliases {
         let doc = &site.loaded.docs[*target];
-        let value = json!({ "url": site.urls().permalink(&doc.path), "title": doc.title });
-        let key = value.to_string();
-        let name = format!("alias:{output}");
-        let page = extras.render_page(&name, Some(output), "alias.html", key.as_bytes(), || {
-            fields(value)
-        });
-        match page {
-            Ok(bytes) => out.add(output.clone(), bytes, &doc.file.display().to_string()),
-            Err(d) => out.push(d),
-        }
+        let origin = doc.file.display().to_string();
+        extras.redirect(output, &doc.path, &doc.title, &origin, out);
     }
 }
 
 /// The extra outputs' cache, for one rebuild.
-struct Extras<'a> {
+pub(super) struct Extras<'a> {
     cache: &'a mut HashMap<String, Output>,
     /// The outputs made this time, by name.
     used: HashSet<String>,
     rendered: usize,
-    site: &'a ExtrasSite<'a>,
+    pub(super) site: &'a ExtrasSite<'a>,
 }
 
 impl Extras<'_> {
+    /// A page at `output` sending the reader to the site path `target`
+    /// (titled `title`), added to `out` for `origin`.
+    pub(super) fn redirect(
+        &mut self,
+        output: &str,
+        target: &str,
+        title: &str,
+        origin: &str,
+        out: &mut OutputMap,
+    ) {
+        let value = json!({ "url": self.site.urls().permalink(target), "title": title });
+        let key = value.to_string();
+        let name = format!("alias:{output}");
+        let page = self.render_page(&name, Some(output), "alias.html", key.as_bytes(), || {
+            fields(value)
+        });
+        match page {
+            Ok(bytes) => out.add(output.to_string(), bytes, origin),
+            Err(d) => out.push(d),
+        }
+    }
+
+    /// The Atom feed at site path `path` of `pages` (newest first), titled
+    /// after the site and `title`, its alternate link to site path `listing`.
+    pub(super) fn feed(
+        &mut self,
+        path: &str,
+        pages: &[usize],
+        title: Option<&str>,
+        listing: &str,
+    ) -> Result<Bytes, Diagnostic> {
+        let site = self.site;
+        let (docs, views) = (&site.loaded.docs, site.views);
+        let feed_url = site.urls().permalink(path);
+        let updated = pages
+            .iter()
+            .filter_map(|&i| docs[i].last_modified())
+            .max()
+            .map(|d| format!("{d}T00:00:00Z"))
+            .unwrap_or_default();
+        let mut key = KeyBuilder::new("feed");
+        key.str(&feed_url)
+            .str(&updated)
+            .str(title.unwrap_or("-"))
+            .str(listing);
+        for &i in pages {
+            key.str(&docs[i].source_path)
+                .u64(views.summaries[i].changed_at.number())
+                .u64(views.md[i].content_changed_at.number());
+        }
+        let name = format!("feed:{path}");
+        self.render(&name, "atom.xml", &key.finish(), || {
+            let pages: Vec<Value> = pages
+                .iter()
+                .map(|&i| {
+                    let (map, r) = (&views.summaries[i].map, views.rendered[i]);
+                    Value::Object(context::full(map, r.html.clone(), &r.toc))
+                })
+                .collect();
+            fields(json!({
+                "pages": pages, "feed_url": feed_url, "updated": updated,
+                "home_url": site.urls().permalink(listing), "feed_title": title,
+            }))
+        })
+    }
+
+    /// Output `name`: what `make` gives, made again only when `key` changed.
+    pub(super) fn cached(
+        &mut self,
+        name: &str,
+        key: &Key,
+        make: impl FnOnce() -> Result<Vec<u8>, Diagnostic>,
+    ) -> Result<Bytes, Diagnostic> {
+        self.used.insert(name.to_string());
+        if let Some(out) = self.cache.get(name).filter(|o| o.key == *key) {
+            return out.result.clone();
+        }
+        self.rendered += 1;
+        let result = make().map(Arc::new);
+        let out = Output {
+            key: *key,
+            result: result.clone(),
+        };
+        self.cache.insert(name.to_string(), out);
+        result
+    }
+
     /// Output `name` made with `template` from the base context plus
     /// `context()`, rendered again only when `key` (what the context is
     /// made from) or the template changed.
@@ -186,7 +296,7 @@ impl Extras<'_> {
 
     /// Like [`render`](Self::render) for an HTML page published at
     /// `output`, whose links follow the site's URL mode.
-    fn render_page(
+    pub(super) fn render_page(
         &mut self,
         name: &str,
         output: Option<&str>,
@@ -200,36 +310,26 @@ impl Extras<'_> {
             .key(&site.compiled.templates.get(template))
             .bytes(key)
             .finish();
-        self.used.insert(name.to_string());
-        if let Some(out) = self.cache.get(name).filter(|o| o.key == key) {
-            return out.result.clone();
-        }
-        self.rendered += 1;
-        let mut ctx = site.globals.context.clone();
-        ctx.extend(context());
-        let result = site
-            .compiled
-            .tera
-            .render(template, &ctx)
-            .map(|text| {
-                let bytes = text.into_bytes();
-                Arc::new(match output {
-                    Some(output) => crate::relative::rewrite_page(output, bytes, site.config),
-                    None => bytes,
+        self.cached(name, &key, || {
+            let mut ctx = site.globals.context.clone();
+            ctx.extend(context());
+            site.compiled
+                .tera
+                .render(template, &ctx)
+                .map(|text| {
+                    let bytes = text.into_bytes();
+                    match output {
+                        Some(output) => crate::relative::rewrite_page(output, bytes, site.config),
+                        None => bytes,
+                    }
                 })
-            })
-            .map_err(|e| {
-                Diagnostic::new(
-                    templates::origin(site.theme, template),
-                    templates::render_message(&e),
-                )
-            });
-        let out = Output {
-            key,
-            result: result.clone(),
-        };
-        self.cache.insert(name.to_string(), out);
-        result
+                .map_err(|e| {
+                    Diagnostic::new(
+                        templates::origin(site.theme, template),
+                        templates::render_message(&e),
+                    )
+                })
+        })
     }
 }
 
@@ -269,15 +369,18 @@ fn feed_pages(config: &Config, loaded: &Loaded) -> Vec<usize> {
     dated
 }
 
-fn sitemap_entries(loaded: &Loaded, urls: &Urls) -> Vec<Value> {
-    let mut docs: Vec<_> = loaded.docs.iter().filter(|d| d.in_sitemap()).collect();
-    docs.sort_by(|a, b| a.path.cmp(&b.path));
-    docs.iter()
-        .map(|d| {
-            json!({
-                "permalink": urls.permalink(&d.path),
-                "lastmod": d.last_modified().map(|d| d.to_string()),
-            })
-        })
+/// Every document and generated listing page (`listed`), by path.
+fn sitemap_entries(loaded: &Loaded, urls: &Urls, listed: Vec<String>) -> Vec<Value> {
+    let mut entries: Vec<(&str, Option<String>)> = loaded
+        .docs
+        .iter()
+        .filter(|d| d.in_sitemap())
+        .map(|d| (d.path.as_str(), d.last_modified().map(|d| d.to_string())))
+        .chain(listed.iter().map(|p| (p.as_str(), None)))
+        .collect();
+    entries.sort_by(|a, b| a.0.cmp(b.0));
+    entries
+        .iter()
+        .map(|(path, lastmod)| json!({ "permalink": urls.permalink(path), "lastmod": lastmod }))
         .collect()
 }

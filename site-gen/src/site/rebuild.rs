@@ -13,12 +13,14 @@ use serde_json::{Map, Value};
 use tera::Context;
 
 use super::extras::{self, ExtrasSite, Feed};
+use super::listings::{self, Listings};
 use super::outputs::{Origins, OutputMap};
 use super::session::RebuildReport;
 use super::state::{
     Anchors, Assets, Bytes, Compiled, DocCache, Generation, Lookups, MdEntry, Output, SiteFiles,
     SiteState, Summary, ThemeState, Views,
 };
+use super::taxonomies;
 use super::{warnings, BuildOptions};
 use crate::config::Config;
 use crate::content::{Kind, Loaded};
@@ -27,7 +29,7 @@ use crate::markdown::{Heading, MarkdownOptions, Rendered};
 use crate::render::context::{self, SummarySource};
 use crate::render::deps::{Key, KeyBuilder};
 use crate::render::env::SiteEnv;
-use crate::render::{self, AnchorCheck, DocView, MarkdownResult};
+use crate::render::{self, AnchorCheck, DocView, ListingView, MarkdownResult};
 use crate::widget::{OnProgress, WidgetSlot};
 
 /// One rebuild's view of the session once its sources are loaded and its
@@ -56,14 +58,18 @@ pub(super) struct Rebuild<'a> {
     pub(super) sink: Option<&'a dyn super::PageSink>,
     /// The pages given to `sink`, with their size.
     pub(super) written: &'a mut BTreeMap<String, usize>,
+    /// What `get_taxonomy` and `get_taxonomy_url` answer.
+    pub(super) taxonomy_slot: &'a taxonomies::Slot,
 }
 
 /// What every template sees besides its own document (the config, with
-/// the menu and the feed's URL, and the language), its key, and the feed.
+/// the menu and the feed's URL, and the language; the taxonomies through
+/// their functions), its key, the feed and the listings.
 pub(super) struct Globals {
     pub(super) context: Context,
     pub(super) key: Key,
     pub(super) feed: Feed,
+    pub(super) listings: Listings,
 }
 
 impl<'a> Rebuild<'a> {
@@ -238,20 +244,46 @@ impl<'a> Rebuild<'a> {
         }
     }
 
-    /// What every template sees besides its own document, with `menu`.
-    pub(super) fn template_globals(&self, menu: Vec<(String, String)>) -> Globals {
+    /// What every template sees besides its own document, with `menu`;
+    /// fills the taxonomy functions' slot from `listings`.
+    pub(super) fn template_globals(
+        &self,
+        menu: Vec<(String, String)>,
+        listings: Listings,
+    ) -> Globals {
         let config = self.config;
         let feed = Feed::of(config, self.loaded, &self.compiled.urls);
         let config_value = context::config_value(config, menu, feed.url.clone());
         let mut context = Context::new();
         context.insert("config", &config_value);
         context.insert("lang", &config.language);
+        let views = Views::of(self.docs);
+        let maps: Vec<&Map<String, Value>> = views.summaries.iter().map(|s| &s.map).collect();
+        let full = taxonomies::full_asked(&self.theme.theme).then_some(maps.as_slice());
+        let changed_at = |p: usize| views.summaries[p].changed_at.number();
+        let (for_templates, taxonomies_key) = listings.taxonomies.for_templates(
+            &config.language,
+            &self.compiled.urls,
+            full,
+            &changed_at,
+            &self.loaded.docs,
+        );
+        *self
+            .taxonomy_slot
+            .write()
+            .unwrap_or_else(|e| e.into_inner()) = Arc::new(for_templates);
         let key = KeyBuilder::new("global")
             .str(&config_value.to_string())
             .str(&config.language)
             .key(&self.compiled.urls_key)
+            .key(&taxonomies_key)
             .finish();
-        Globals { context, key, feed }
+        Globals {
+            context,
+            key,
+            feed,
+            listings,
+        }
     }
 
     /// Renders (in parallel) each document with its template when the key
@@ -285,8 +317,9 @@ impl<'a> Rebuild<'a> {
         let mut moved: Vec<Option<Content>> = Vec::new();
         moved.resize_with(docs.len(), || None);
         if sink.is_some() {
+            let kept = globals.listings.keeps_content(config, docs);
             for &i in &todo {
-                if globals.feed.pages.contains(&i) {
+                if globals.feed.pages.contains(&i) || kept.contains(&i) {
                     continue;
                 }
                 if let Some(md) = self.docs[i].md.as_mut() {
@@ -315,6 +348,19 @@ impl<'a> Rebuild<'a> {
                     None => (Cow::Borrowed(rendered.html.as_str()), None),
                 };
                 let toc = own_toc.as_deref().unwrap_or(&rendered.toc);
+                let listings = &globals.listings;
+                let listing = ListingView {
+                    at: None,
+                    paginator: listings.pagers_of(i).map(|sp| {
+                        listings::section_paginator_with(urls, docs, sp, 1, |p| {
+                            Value::Object(summaries[p].map.clone())
+                        })
+                    }),
+                    feed_url: listings
+                        .section_feeds
+                        .contains_key(&i)
+                        .then(|| urls.permalink(&listings::feed_path(&doc.path))),
+                };
                 let view = DocView {
                     doc,
                     summary: &summaries[i].map,
@@ -322,6 +368,7 @@ impl<'a> Rebuild<'a> {
                     toc,
                     pages: doc.pages.iter().map(|&p| &summaries[p].map).collect(),
                     subsections: doc.subsections.iter().map(|&s| &summaries[s].map).collect(),
+                    listing,
                 };
                 let result = render::template_one(tera, &globals.context, view, urls).map(|html| {
                     let bytes = crate::relative::rewrite_page(&doc.output, html, config);
@@ -378,6 +425,7 @@ impl<'a> Rebuild<'a> {
                     .str(&doc.source_path)
                     .str(&doc.path)
                     .u64(u64::from(doc.kind == Kind::Section))
+                    .str(&listings::listing_key(doc))
                     .u64(summaries[i].changed_at.number())
                     .u64(md[i].content_changed_at.number());
                 for list in [&doc.pages, &doc.subsections] {
@@ -396,6 +444,12 @@ impl<'a> Rebuild<'a> {
     /// into `out` (see `extras`). Returns how many were rendered.
     pub(super) fn render_extras(&mut self, globals: &Globals, out: &mut OutputMap) -> usize {
         let views = Views::of(self.docs);
+        let section_keys: HashMap<usize, Key> = globals
+            .listings
+            .sections
+            .iter()
+            .filter_map(|sp| Some((sp.section, self.docs[sp.section].output.as_ref()?.key)))
+            .collect();
         let site = ExtrasSite {
             config: self.config,
             theme: &self.theme.theme,
@@ -403,6 +457,8 @@ impl<'a> Rebuild<'a> {
             compiled: self.compiled,
             globals,
             views: &views,
+            listings: &globals.listings,
+            section_keys: &section_keys,
         };
         extras::render_all(self.extras, &site, out)
     }

@@ -34,6 +34,7 @@ use std::sync::Arc;
 
 use calculator::Model;
 
+use super::listings::Listings;
 use super::rebuild::Rebuild;
 use super::state::{
     Assets, Bytes, Compiled, Dirty, DocCache, Generation, Lookups, Output, SiteFiles, SiteState,
@@ -112,6 +113,12 @@ pub struct Session {
     sink: Option<Arc<dyn super::PageSink>>,
     /// The pages given to `sink`, with their size.
     written: std::collections::BTreeMap<String, usize>,
+    /// What the taxonomy functions of the compiled templates answer.
+    taxonomy_slot: super::taxonomies::Slot,
+    /// The taxonomies' terms and URLs as templates see them (theme
+    /// shortcodes rendered before are stale when they change).
+    taxonomies_key: Option<Key>,
+    taxonomies_changed_at: Generation,
 }
 
 impl Session {
@@ -147,6 +154,9 @@ impl Session {
             site: None,
             sink: None,
             written: Default::default(),
+            taxonomy_slot: Default::default(),
+            taxonomies_key: None,
+            taxonomies_changed_at: Generation::NEVER,
         }
     }
 
@@ -317,18 +327,21 @@ impl Session {
         let menu = self.place_and_compile(&config, pricing_problem)?;
         timer.lap("adresses et gabarits");
 
+        let listings = self.listings(&config);
         let taken = self.sink.is_some().then(|| self.take_bodies());
         let mut build = self.stages_after_compiling(&config);
         let (markdown, mut problems) = build.render_markdown(taken);
         problems.extend(build.check_anchors().0);
         timer.lap("markdown");
+        let listings = listings.map_err(|d| problems.extend(d.0));
         problems.into_result()?;
+        let listings = listings.unwrap_or_default();
         if self.sink.is_some() {
             self.forget_link_targets();
         }
         let mut build = self.stages_after_compiling(&config);
         build.build_views();
-        let globals = build.template_globals(menu);
+        let globals = build.template_globals(menu, listings);
         timer.lap("vues");
         let (pages, mut outputs) = build.render_pages(&globals)?;
         timer.lap("pages");
@@ -558,9 +571,10 @@ impl Session {
                         root: self.opts.root.clone(),
                         urls: Arc::clone(&urls),
                     };
-                    let tera = theme
+                    let mut tera = theme
                         .parsed
                         .bind_with_images(Arc::clone(&urls), Arc::new(functions));
+                    super::taxonomies::register(&mut tera, Arc::clone(&self.taxonomy_slot));
                     self.compiled = Some(Compiled {
                         templates: TemplateKeys::new(&tera, &theme.theme),
                         tera,
@@ -581,6 +595,35 @@ impl Session {
         Ok(menu.unwrap_or_default())
     }
 
+    /// The paginated sections, section feeds and taxonomies (or the
+    /// problems of their settings); what the taxonomy functions answer
+    /// while the Markdown is rendered (terms and their URLs: their pages
+    /// are known once views are made, see `Rebuild::template_globals`).
+    fn listings(&mut self, config: &Config) -> Result<Listings, Diagnostics> {
+        let (Some((_, loaded, _)), Some(compiled)) =
+            (ready(&self.theme, &self.loaded), &self.compiled)
+        else {
+            return Err(Diagnostics::default());
+        };
+        let listings = Listings::of(config, loaded)?;
+        let (for_templates, key) = listings.taxonomies.for_templates(
+            &config.language,
+            &compiled.urls,
+            None,
+            &|_| 0,
+            &loaded.docs,
+        );
+        *self
+            .taxonomy_slot
+            .write()
+            .unwrap_or_else(|e| e.into_inner()) = Arc::new(for_templates);
+        if self.taxonomies_key != Some(key) {
+            self.taxonomies_key = Some(key);
+            self.taxonomies_changed_at = self.now;
+        }
+        Ok(listings)
+    }
+
     /// The session split for the stages after compiling: what they read,
     /// and the caches they update. Panics unless the sources are loaded and
     /// the templates compiled (`run` calls it once those stages succeeded).
@@ -593,7 +636,8 @@ impl Session {
             lookups: Lookups {
                 urls_changed_at: self.urls_changed_at,
                 calc_changed_at: self.calc_changed_at,
-                templates_compiled_at: compiled.compiled_at,
+                // Theme shortcodes may ask for the taxonomies' URLs.
+                templates_compiled_at: compiled.compiled_at.max(self.taxonomies_changed_at),
             },
             doc_list_changed_at: self.doc_list_changed_at,
             opts: &self.opts,
@@ -611,6 +655,7 @@ impl Session {
             site: &mut self.site,
             sink: self.sink.as_deref(),
             written: &mut self.written,
+            taxonomy_slot: &self.taxonomy_slot,
         }
     }
 }

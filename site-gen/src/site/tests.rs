@@ -368,6 +368,50 @@ fn edits_rebuild_what_they_affect_and_match_a_full_build() {
 }
 
 #[test]
+fn listings_follow_the_pages_they_list_and_the_terms_shortcodes_ask_for() {
+    let s = |t: &str| t.to_string();
+    let mut site = Site::new(&[
+        (
+            "site.toml",
+            s("[[taxonomies]]\nname = \"tags\"\nfeed = true\n"),
+        ),
+        (
+            "content/_index.md",
+            s("+++\ntitle = \"Accueil\"\n+++\n{{ lien() }}\n"),
+        ),
+        (
+            "content/blog/_index.md",
+            s("+++\ntitle = \"Blog\"\npaginate_by = 1\ngenerate_feeds = true\n+++\n"),
+        ),
+        (
+            "content/blog/a.md",
+            s("+++\ntitle = \"A\"\ndate = 2025-01-01\n+++\n"),
+        ),
+        (
+            "content/blog/b.md",
+            s("+++\ntitle = \"B\"\ndate = 2025-02-01\n+++\n"),
+        ),
+        (
+            "templates/shortcodes/lien.html",
+            s("[{{ get_taxonomy_url(kind=\"tags\", name=\"Réseau\", required=false) }}]"),
+        ),
+    ]);
+    // The second pager lists the oldest post: its new title shows there.
+    site.edit("content/blog/a.md", "title = \"A\"", "title = \"Ancien\"");
+    assert!(page(&site, "blog/page/2/index.html").contains(">Ancien</a>"));
+    // A new term: its pages, and the shortcode asking for its URL.
+    site.edit(
+        "content/blog/b.md",
+        "2025-02-01\n",
+        "2025-02-01\n[taxonomies]\ntags = [\"Réseau\"]\n",
+    );
+    assert!(page(&site, "index.html").contains("[http://127.0.0.1:1111/tags/reseau/]"));
+    assert!(page(&site, "tags/reseau/atom.xml").contains("<title>B</title>"));
+    site.edit("content/blog/b.md", "title = \"B\"", "title = \"Bis\"");
+    assert!(page(&site, "tags/reseau/index.html").contains(">Bis</a>"));
+}
+
+#[test]
 fn changes_go_to_what_reads_them() {
     let mut site = Site::new(&files());
     let rebuild = |site: &mut Site, rel: &str| {
@@ -465,6 +509,16 @@ impl Site {
     }
 }
 
+/// The `site.toml` of the proptest below, but its `[[taxonomies]]`.
+const CONFIGS: [&str; 6] = [
+    "",
+    "title = \"Autre\"\n",
+    "url_style = \"html\"\n",
+    "generate_feed = false\n",
+    "relative_urls = true\n",
+    "base_url = \"https://exemple.org/amie/\"\n",
+];
+
 /// One random edit of the proptest below.
 #[derive(Debug, Clone)]
 enum Edit {
@@ -473,6 +527,9 @@ enum Edit {
     Date(usize, u8),
     Draft(usize, bool),
     Remove(usize),
+    /// The terms of a page (`[taxonomies]`), or the section's pagination
+    /// and feed.
+    Listing(usize, u8),
     Template(u8),
     Config(u8),
 }
@@ -494,13 +551,33 @@ fn body(variant: u8) -> &'static str {
     }
 }
 
-fn source(page: usize, title: u8, date: u8, draft: bool, variant: u8) -> String {
+fn source(page: usize, (title, date, draft, variant, listing): PageState) -> String {
     let date = match date % 3 {
         0 => String::new(),
         d => format!("date = 2025-0{d}-1{}\n", title % 3),
     };
+    let listing = if page == 3 {
+        // The section: pagination (0 is none), its order, its feed.
+        format!(
+            "paginate_by = {}\npaginate_reversed = {}\ngenerate_feeds = {}\n",
+            listing % 3,
+            listing % 2 == 0,
+            listing % 5 < 2
+        )
+    } else {
+        let tags = [
+            "",
+            "\"Réseau & Wi-Fi\"",
+            "\"réseau wi-fi\", \"Sauvegardes\"",
+            "\"Sauvegardes\"",
+        ];
+        match tags[usize::from(listing % 4)] {
+            "" => String::new(),
+            tags => format!("[taxonomies]\ntags = [{tags}]\n"),
+        }
+    };
     format!(
-        "+++\ntitle = \"Titre {}\"\n{date}draft = {draft}\n+++\n\n{}",
+        "+++\ntitle = \"Titre {}\"\n{date}draft = {draft}\n{listing}+++\n\n{}",
         title % 4,
         if page == 3 {
             "Rubrique.\n"
@@ -510,6 +587,9 @@ fn source(page: usize, title: u8, date: u8, draft: bool, variant: u8) -> String 
     )
 }
 
+/// (title, date, draft, body, listing) of a page of the proptest below.
+type PageState = (u8, u8, bool, u8, u8);
+
 fn edit_strategy() -> impl Strategy<Value = Edit> {
     prop_oneof![
         (0..4usize, any::<u8>()).prop_map(|(p, v)| Edit::Body(p, v)),
@@ -517,6 +597,7 @@ fn edit_strategy() -> impl Strategy<Value = Edit> {
         (0..4usize, any::<u8>()).prop_map(|(p, v)| Edit::Date(p, v)),
         (0..4usize, any::<bool>()).prop_map(|(p, d)| Edit::Draft(p, d)),
         (0..4usize).prop_map(Edit::Remove),
+        (0..4usize, any::<u8>()).prop_map(|(p, v)| Edit::Listing(p, v)),
         any::<u8>().prop_map(Edit::Template),
         any::<u8>().prop_map(Edit::Config),
     ]
@@ -527,52 +608,58 @@ proptest! {
 
     #[test]
     fn random_edit_sequences_match_full_builds(edits in proptest::collection::vec(edit_strategy(), 1..10)) {
-        // (title, date, draft, body) of each page, None when absent.
-        let mut state: Vec<Option<(u8, u8, bool, u8)>> = vec![Some((0, 0, false, 1)); 4];
+        // Each page's state, None when absent.
+        let mut state: Vec<Option<PageState>> = vec![Some((0, 0, false, 1, 1)); 4];
         let mut files: Vec<(&str, String)> = PAGES
             .iter()
             .enumerate()
-            .map(|(i, p)| (*p, source(i, 0, 0, false, 1)))
+            .map(|(i, p)| (*p, source(i, (0, 0, false, 1, 1))))
             .collect();
+        files.push(("site.toml", "[[taxonomies]]\nname = \"tags\"\n".into()));
         files.push(("templates/shortcodes/note.html", "<b>{{ texte }}</b>".into()));
         let mut site = Site::new(&files);
         for edit in edits {
             let (page, template, config) = match edit {
                 Edit::Template(v) => (None, Some(v), None),
                 Edit::Config(v) => (None, None, Some(v)),
-                Edit::Body(p, _) | Edit::Title(p, _) | Edit::Date(p, _) | Edit::Draft(p, _) | Edit::Remove(p) => (Some(p), None, None),
+                Edit::Body(p, _) | Edit::Title(p, _) | Edit::Date(p, _) | Edit::Draft(p, _)
+                | Edit::Remove(p) | Edit::Listing(p, _) => (Some(p), None, None),
             };
             if let Some(p) = page {
-                let current = state[p].unwrap_or((0, 0, false, 0));
+                let (t, d, dr, b, l) = state[p].unwrap_or((0, 0, false, 0, 0));
                 state[p] = match edit {
-                    Edit::Body(_, v) => Some((current.0, current.1, current.2, v)),
-                    Edit::Title(_, v) => Some((v, current.1, current.2, current.3)),
-                    Edit::Date(_, v) => Some((current.0, v, current.2, current.3)),
-                    Edit::Draft(_, d) => Some((current.0, current.1, d, current.3)),
+                    Edit::Body(_, v) => Some((t, d, dr, v, l)),
+                    Edit::Title(_, v) => Some((v, d, dr, b, l)),
+                    Edit::Date(_, v) => Some((t, v, dr, b, l)),
+                    Edit::Draft(_, v) => Some((t, d, v, b, l)),
+                    Edit::Listing(_, v) => Some((t, d, dr, b, v)),
                     _ => None,
                 };
                 let path = site.path(PAGES[p]);
                 match state[p] {
-                    Some((t, d, dr, v)) => write(&path, &source(p, t, d, dr, v)),
+                    Some(page_state) => write(&path, &source(p, page_state)),
                     None => { let _ = std::fs::remove_file(&path); }
                 }
                 site.check(&[PAGES[p]]);
             }
             if let Some(v) = template {
-                let text = ["<b>{{ texte }}</b>", "<i>{{ texte }}</i>", "{{ get_url(path=\"@/a.md\", required=false) }}"][usize::from(v % 3)];
+                let text = [
+                    "<b>{{ texte }}</b>",
+                    "<i>{{ texte }}</i>",
+                    "{{ get_url(path=\"@/a.md\", required=false) }}",
+                    "{{ get_taxonomy_url(kind=\"tags\", name=\"Sauvegardes\", required=false) }}",
+                ][usize::from(v % 4)];
                 write(&site.path("templates/shortcodes/note.html"), text);
                 site.check(&["templates/shortcodes/note.html"]);
             }
             if let Some(v) = config {
-                let text = [
+                let text = CONFIGS[usize::from(v) % CONFIGS.len()];
+                let taxonomies = [
+                    "[[taxonomies]]\nname = \"tags\"\n",
+                    "[[taxonomies]]\nname = \"tags\"\npaginate_by = 1\nfeed = true\n",
                     "",
-                    "title = \"Autre\"\n",
-                    "url_style = \"html\"\n",
-                    "generate_feed = false\n",
-                    "relative_urls = true\n",
-                    "base_url = \"https://exemple.org/amie/\"\n",
-                ][usize::from(v % 6)];
-                write(&site.path("site.toml"), text);
+                ][usize::from(v / 8 % 3)];
+                write(&site.path("site.toml"), &format!("{text}{taxonomies}"));
                 site.check(&["site.toml"]);
             }
         }
