@@ -557,12 +557,15 @@ fn source(page: usize, (title, date, draft, variant, listing): PageState) -> Str
         d => format!("date = 2025-0{d}-1{}\n", title % 3),
     };
     let listing = if page == 3 {
-        // The section: pagination (0 is none), its order, its feed.
+        // The section: pagination (0 is none), its order, its feed, the
+        // `#` links of its pages' headings.
         format!(
-            "paginate_by = {}\npaginate_reversed = {}\ngenerate_feeds = {}\n",
+            "paginate_by = {}\npaginate_reversed = {}\ngenerate_feeds = {}\n\
+             insert_anchor_links = \"{}\"\n",
             listing % 3,
             listing % 2 == 0,
-            listing % 5 < 2
+            listing % 5 < 2,
+            ["none", "left", "right", "heading"][usize::from(listing / 5 % 4)]
         )
     } else {
         let tags = [
