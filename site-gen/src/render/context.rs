@@ -25,6 +25,8 @@ pub struct SummarySource {
     draft: bool,
     weight: Option<i64>,
     taxonomies: std::collections::BTreeMap<String, Vec<String>>,
+    authors: Vec<String>,
+    assets: Vec<String>,
     extra: Map<String, Value>,
 }
 
@@ -41,6 +43,8 @@ impl SummarySource {
             draft: m.draft,
             weight: m.weight,
             taxonomies: m.taxonomies.clone(),
+            authors: m.authors.clone(),
+            assets: doc.assets.clone(),
             extra: m.extra.clone(),
         }
     }
@@ -57,6 +61,8 @@ impl SummarySource {
             && self.draft == m.draft
             && self.weight == m.weight
             && self.taxonomies == m.taxonomies
+            && self.authors == m.authors
+            && self.assets == doc.assets
             && self.extra == m.extra
     }
 }
@@ -107,6 +113,10 @@ pub fn summary(doc: &Document, rendered: &Rendered, urls: &Urls) -> Map<String, 
         "taxonomies".into(),
         Value::Object(taxonomies.collect::<Map<String, Value>>()),
     );
+    // Zola's `page.authors` and `page.assets` (`/a-propos/photo.png`).
+    let strings = |v: &[String]| Value::Array(v.iter().cloned().map(Value::String).collect());
+    m.insert("authors".into(), strings(&doc.meta.authors));
+    m.insert("assets".into(), strings(&doc.assets));
     m.insert("extra".into(), Value::Object(doc.meta.extra.clone()));
     m
 }
