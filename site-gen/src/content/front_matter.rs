@@ -59,11 +59,13 @@ pub struct FrontMatter {
     pub path: Option<String>,
     #[serde(default)]
     pub authors: Vec<String>,
-    /// `false`: no output for this document (it is still listed and
-    /// linkable, as in Zola).
+    /// `false`: no output for this document (as in Zola, it is still
+    /// listed and seen by templates); it has no address, so a `@/` link to
+    /// it is an error (it would lead nowhere).
     #[serde(default = "yes")]
     pub render: bool,
-    /// Kept for Zola's meaning; site-gen builds no search index.
+    /// Accepted for Zola's sake, without effect: site-gen builds no
+    /// search index.
     #[serde(default = "yes")]
     pub in_search_index: bool,
     /// Pages: the terms of each taxonomy of `site.toml`
