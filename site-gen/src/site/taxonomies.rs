@@ -120,13 +120,18 @@ pub(super) fn collect(config: &Config, loaded: &Loaded) -> Result<Taxonomies, Di
             };
             for value in values {
                 let slug = slugify(value);
-                if slug.is_empty() {
+                let why = if slug.is_empty() {
+                    "ne donne aucune adresse : utilisez des lettres ou des chiffres"
+                } else if is_reserved(&slug) {
+                    "donne un nom réservé par Windows (con, nul, aux…) : le site ne \
+                     pourrait pas y être copié"
+                } else {
+                    ""
+                };
+                if !why.is_empty() {
                     problems.push(Diagnostic::new(
                         &doc.file,
-                        format!(
-                            "[taxonomies] {name} : le terme « {value} » ne donne aucune \
-                             adresse : utilisez des lettres ou des chiffres"
-                        ),
+                        format!("[taxonomies] {name} : le terme « {value} » {why}"),
                     ));
                     continue;
                 }
@@ -614,11 +619,17 @@ mod tests {
     }
 
     #[test]
-    fn a_term_without_letters_is_refused() {
+    fn a_term_without_letters_or_with_a_reserved_name_is_refused() {
         let docs = vec![page("a.md", None, &["!!!"])];
         let e = collect(&config(&["tags"]), &loaded(docs)).unwrap_err();
         assert!(
             e.to_string().contains("« !!! » ne donne aucune adresse"),
+            "{e}"
+        );
+        let docs = vec![page("a.md", None, &["NUL"])];
+        let e = collect(&config(&["tags"]), &loaded(docs)).unwrap_err();
+        assert!(
+            e.to_string().contains("« NUL » donne un nom réservé"),
             "{e}"
         );
     }
