@@ -1,6 +1,8 @@
 //! Zola's `config.toml`, read as the site's configuration when there is no
 //! `site.toml`: the keys that mean the same thing here are taken (some
-//! under site-gen's name), the others named in one warning.
+//! under site-gen's name), the others named in one warning. `theme` is
+//! one of those: a Zola theme's templates are Zola's, so the site is built
+//! with the built-in theme (its own `templates/` still override it).
 
 use std::path::Path;
 
@@ -17,7 +19,6 @@ const RENAMED: &[(&str, &str)] = &[
     ("description", "description"),
     ("default_language", "language"),
     ("author", "author"),
-    ("theme", "theme"),
     ("generate_feeds", "generate_feed"),
     // Zola before 0.19.
     ("generate_feed", "generate_feed"),
@@ -124,6 +125,19 @@ pub fn parse(text: &str, file: &Path) -> Result<Config, Diagnostics> {
             format!("taxonomies : {}", calculator::data::toml_message("", &e)),
         )
     })?;
+    if let Err((i, _)) = crate::junk::Junk::new(&config.ignore) {
+        let glob = config.ignore.get(i).map_or("", String::as_str);
+        let key = if zola_has_glob(text, "ignored_content", glob) {
+            "ignored_content"
+        } else {
+            "ignored_static"
+        };
+        return Err(at(
+            key,
+            format!("motif « {glob} » de {key} invalide : écrivez par exemple \"*.psd\""),
+        )
+        .into());
+    }
     config.validate(file).map_err(|d| {
         // The message starts with the key it is about (site-gen's name).
         let key = RENAMED
@@ -151,6 +165,17 @@ pub fn parse(text: &str, file: &Path) -> Result<Config, Diagnostics> {
         ));
     }
     Ok(config)
+}
+
+/// Whether `config.toml`'s list `key` holds `glob` (to say which list an
+/// invalid pattern is in).
+fn zola_has_glob(text: &str, key: &str, glob: &str) -> bool {
+    let Ok(zola) = toml::from_str::<Table>(text) else {
+        return false;
+    };
+    zola.get(key)
+        .and_then(Value::as_array)
+        .is_some_and(|globs| globs.iter().any(|g| g.as_str() == Some(glob)))
 }
 
 /// What `value` of site-gen's key `ours` should have been, if it is not.
@@ -237,16 +262,18 @@ mod tests {
     fn every_other_key_is_named_in_one_warning() {
         let text = "title = \"Essai\"\nbuild_search_index = true\noutput_dir = \"dist\"\n\
                     taxonomies = [{ name = \"tags\", lang = \"fr\" }]\n\
+                    theme = \"tabi\"\n\
                     [markdown]\nhighlight_code = true\nsmart_punctuation = true\n\
                     [link_checker]\nskip_prefixes = []\n";
         let c = parse(text).unwrap();
         assert_eq!(c.warnings.len(), 1, "{:?}", c.warnings);
         assert_eq!(
             c.warnings[0].to_string(),
-            "config.toml: configuration de Zola : 5 réglages pas encore pris en charge par \
+            "config.toml: configuration de Zola : 6 réglages pas encore pris en charge par \
              site-gen, sans effet : « build_search_index », « link_checker », \
-             « markdown.highlight_code », « output_dir », « taxonomies.lang »"
+             « markdown.highlight_code », « output_dir », « taxonomies.lang », « theme »"
         );
+        assert_eq!(c.theme, None, "built with the built-in theme");
     }
 
     #[test]
@@ -270,6 +297,15 @@ mod tests {
         assert_eq!(
             (e.file.as_path(), e.line),
             (Path::new(FILE), Some(2)),
+            "{e}"
+        );
+        let e = &parse("title = \"Essai\"\nignored_static = [\"img/[ab\"]\n")
+            .unwrap_err()
+            .0[0];
+        assert_eq!(e.line, Some(2), "{e}");
+        assert!(
+            e.message
+                .starts_with("motif « img/[ab » de ignored_static invalide"),
             "{e}"
         );
         let e = &parse("\n\ntaxonomies = \"tags\"\n").unwrap_err().0[0];
