@@ -7,7 +7,7 @@ use std::hint::black_box;
 
 use bench::corpus::{self, CorpusOptions, Flavor};
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
-use site_gen::markdown::{MarkdownOptions, RenderEnv, ShortcodeArgs};
+use site_gen::markdown::{MarkdownOptions, RenderEnv, ShortcodeCall, ShortcodeOutput};
 use site_gen::urls::Urls;
 use site_gen::BuildOptions;
 
@@ -22,10 +22,9 @@ impl RenderEnv for NoopEnv {
 
     fn shortcode(
         &self,
-        name: &str,
-        _args: &ShortcodeArgs,
-    ) -> Result<String, site_gen::markdown::ShortcodeError> {
-        Err(format!("no shortcode {name} here").into())
+        call: &ShortcodeCall<'_>,
+    ) -> Result<ShortcodeOutput, site_gen::markdown::ShortcodeError> {
+        Err(format!("no shortcode {} here", call.name).into())
     }
 }
 

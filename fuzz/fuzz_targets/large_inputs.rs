@@ -7,7 +7,7 @@
 
 use libfuzzer_sys::fuzz_target;
 use site_gen::content::front_matter::split;
-use site_gen::markdown::{self, MarkdownOptions, RenderEnv, ShortcodeArgs};
+use site_gen::markdown::{self, MarkdownOptions, RenderEnv, ShortcodeCall, ShortcodeOutput};
 
 const SIZE: usize = 256 * 1024;
 
@@ -19,10 +19,9 @@ impl RenderEnv for Env {
     }
     fn shortcode(
         &self,
-        name: &str,
-        _args: &ShortcodeArgs,
-    ) -> Result<String, site_gen::markdown::ShortcodeError> {
-        Err(format!("shortcode inconnu « {name} »").into())
+        call: &ShortcodeCall<'_>,
+    ) -> Result<ShortcodeOutput, site_gen::markdown::ShortcodeError> {
+        Err(format!("shortcode inconnu « {} »", call.name).into())
     }
 }
 

@@ -8,7 +8,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use site_gen::markdown::{self, MarkdownOptions, RenderEnv, ShortcodeArgs};
+use site_gen::markdown::{self, MarkdownOptions, RenderEnv, ShortcodeCall, ShortcodeOutput};
 
 struct Env;
 
@@ -25,22 +25,27 @@ impl RenderEnv for Env {
 
     fn shortcode(
         &self,
-        name: &str,
-        args: &ShortcodeArgs,
-    ) -> Result<String, site_gen::markdown::ShortcodeError> {
+        call: &ShortcodeCall<'_>,
+    ) -> Result<ShortcodeOutput, site_gen::markdown::ShortcodeError> {
+        let (name, args) = (call.name, call.args);
         match name {
             "note" => {
                 let text = args
                     .get("texte")
                     .map(ToString::to_string)
+                    .or_else(|| call.body.map(str::to_string))
                     .unwrap_or_default();
                 let escaped = text
                     .replace('&', "&amp;")
                     .replace('<', "&lt;")
                     .replace('>', "&gt;");
-                Ok(format!("<aside class=\"note\">{escaped}</aside>"))
+                Ok(format!("<aside class=\"note\">{escaped}</aside>").into())
             }
-            "prix" => Ok("42".into()),
+            // Markdown written into the page before it is parsed.
+            "md" => Ok(ShortcodeOutput::Markdown(
+                call.body.unwrap_or("**md**").to_string(),
+            )),
+            "prix" => Ok(String::from("42").into()),
             _ => Err(format!("shortcode inconnu « {name} »").into()),
         }
     }

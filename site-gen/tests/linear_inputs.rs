@@ -91,6 +91,30 @@ fn unclosed_shortcodes_repeated_on_one_line() {
 }
 
 #[test]
+fn body_and_escaped_shortcodes_repeated_on_one_line() {
+    // Unclosed bodies, stray ends, bodies calling an unknown shortcode.
+    for pattern in [
+        "{% a() %} ",
+        "{% end %} ",
+        "{% a() %}x{% end %}",
+        "{% a(x=\"y",
+    ] {
+        let page = body(pattern);
+        assert_linear(pattern, |n| build_time(&page, n, Outcome::Fails), 4_000);
+    }
+    // Escaped tags, paired or not, and unclosed escapes: text.
+    for (pattern, shown) in [
+        ("{%/* a() */%} ", "{% a() %}"),
+        ("{%/* a() */%}x{%/* end */%}", "{% end %}"),
+        ("{%/* ", "{%/*"),
+    ] {
+        let page = body(pattern);
+        let shows = Outcome::Shows(shown);
+        assert_linear(pattern, |n| build_time(&page, n, shows), 4_000);
+    }
+}
+
+#[test]
 fn deeply_nested_yaml_front_matter() {
     let page = |n: usize| format!("---\ntitle: x\nextra: {}\n---\n", "[".repeat(n));
     assert_linear("[[[…", |n| build_time(&page, n, Outcome::Fails), 4_000);

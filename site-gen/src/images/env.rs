@@ -2,7 +2,7 @@
 //! plus [`RenderEnv::picture`] for the raster images of `content/`.
 
 use super::{Catalog, ImagesConfig, Store};
-use crate::markdown::{RenderEnv, ShortcodeArgs, ShortcodeError};
+use crate::markdown::{RenderEnv, ShortcodeCall, ShortcodeError, ShortcodeOutput};
 
 /// `inner`, whose pages show the images of `catalog` processed by `store`.
 pub struct WithPictures<'a> {
@@ -21,8 +21,8 @@ impl RenderEnv for WithPictures<'_> {
         self.inner.document_path()
     }
 
-    fn shortcode(&self, name: &str, args: &ShortcodeArgs) -> Result<String, ShortcodeError> {
-        self.inner.shortcode(name, args)
+    fn shortcode(&self, call: &ShortcodeCall<'_>) -> Result<ShortcodeOutput, ShortcodeError> {
+        self.inner.shortcode(call)
     }
 
     fn picture(&self, source_path: &str) -> Option<Result<super::Picture, String>> {

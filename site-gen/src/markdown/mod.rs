@@ -20,6 +20,50 @@ pub struct MarkdownOptions {
 /// A shortcode's arguments, `{{ name(key="value", n=3, ok=true) }}`.
 pub type ShortcodeArgs = serde_json::Map<String, serde_json::Value>;
 
+/// One shortcode call of a page, as Zola gives it to the shortcode.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ShortcodeCall<'a> {
+    pub name: &'a str,
+    pub args: &'a ShortcodeArgs,
+    /// The body of `{% name(…) %}body{% end %}`, trimmed, the calls in it
+    /// replaced by their output; `None` for `{{ name(…) }}`.
+    pub body: Option<&'a str>,
+    /// How many times the page called this shortcode so far, this call
+    /// included (1 for the first).
+    pub nth: usize,
+    /// The source path of the calling document ([`RenderEnv::document_path`]).
+    pub document: &'a str,
+}
+
+impl<'a> ShortcodeCall<'a> {
+    /// A first call without body (tests, benchmarks).
+    pub fn new(name: &'a str, args: &'a ShortcodeArgs) -> Self {
+        ShortcodeCall {
+            name,
+            args,
+            body: None,
+            nth: 1,
+            document: "",
+        }
+    }
+}
+
+/// What a shortcode gives.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ShortcodeOutput {
+    /// HTML put in the page (a block when the call is alone in its paragraph).
+    Html(String),
+    /// Markdown written in the page's text in place of the call, before it
+    /// is parsed (Zola's `templates/shortcodes/<name>.md`).
+    Markdown(String),
+}
+
+impl From<String> for ShortcodeOutput {
+    fn from(html: String) -> Self {
+        ShortcodeOutput::Html(html)
+    }
+}
+
 /// What rendering one page needs from the rest of the site.
 pub trait RenderEnv: Sync {
     /// Final URL of the page, section or copied file whose source path,
@@ -33,8 +77,8 @@ pub trait RenderEnv: Sync {
     fn document_path(&self) -> &str {
         ""
     }
-    /// HTML of a shortcode call; an error is reported at the call.
-    fn shortcode(&self, name: &str, args: &ShortcodeArgs) -> Result<String, ShortcodeError>;
+    /// What a shortcode call gives; an error is reported at the call.
+    fn shortcode(&self, call: &ShortcodeCall<'_>) -> Result<ShortcodeOutput, ShortcodeError>;
     /// How the image of `content/` at `source_path` is shown once
     /// processed (its widths and formats), or why it cannot be (reported at
     /// the image); `None`: shown as it is (not a processed format, or not
@@ -191,6 +235,7 @@ pub struct Rendered {
 // Implementation.
 
 mod amounts;
+pub mod filter;
 mod headings;
 mod images;
 mod links;
@@ -276,27 +321,46 @@ pub fn render_partial(
     opts: &MarkdownOptions,
     env: &dyn RenderEnv,
 ) -> (Rendered, Vec<MarkdownError>) {
+    render_with(markdown, first_line, opts, env, true)
+}
+
+/// [`render_partial`]; `with_shortcodes`: calls are read (a template's
+/// `markdown` filter reads none, as in Zola).
+fn render_with(
+    markdown: &str,
+    first_line: usize,
+    opts: &MarkdownOptions,
+    env: &dyn RenderEnv,
+    with_shortcodes: bool,
+) -> (Rendered, Vec<MarkdownError>) {
     let source = markers::neutralize(markdown);
     let options = parser_options();
 
-    // Shortcodes are taken out of the source first (outside code).
-    let extracted = shortcodes::take_out(&source, options);
+    // Shortcodes are taken out of the source first (code included, as in
+    // Zola) and called: the text to parse holds placeholders, or the
+    // Markdown of the shortcodes that give Markdown.
+    let scanned = if with_shortcodes {
+        shortcodes::scan(&source, options)
+    } else {
+        shortcodes::Scanned::default()
+    };
+    let mut shortcode_errors = scanned.errors.clone();
+    let resolved = shortcodes::resolve_all(&scanned.items, env, &mut shortcode_errors);
+    let (text, map) = scanned.text(&source, Some(&resolved));
     let mut ctx = Ctx {
         index: LineIndex::new(&source, first_line),
-        map: &extracted.map,
+        map: &map,
         errors: Vec::new(),
     };
-    let mut shortcode_errors = extracted.errors.clone();
-    let resolved = shortcodes::resolve_all(&extracted.items, env, &mut shortcode_errors);
     for (offset, message) in shortcode_errors {
         ctx.error_at_source(offset, message);
     }
 
     // The real parse, on the text with placeholders.
-    let (mut events, ranges, defs) = parse(&extracted.text, options, &mut ctx);
+    let (mut events, ranges, defs) = parse(&text, options, &mut ctx);
 
     let word_count = count_words(&events);
-    let amounts = amounts::find(&events, &ranges, &extracted.text, &ctx);
+    let amounts = amounts::find(&events, &ranges, &text, &ctx);
     let mut links = Vec::new();
     let mut places = Places::default();
     let mut pictures = std::collections::HashMap::new();
@@ -317,7 +381,7 @@ pub fn render_partial(
         raw_html::process(
             &mut events,
             &ranges,
-            &extracted.text,
+            &text,
             env,
             &mut ctx,
             &mut links,
@@ -328,14 +392,14 @@ pub fn render_partial(
         typography::apply(&mut events);
     }
 
-    let (ids, toc) = heading_ids(&mut events, &ranges, &extracted.text, &mut ctx, &mut places);
+    let (ids, toc) = heading_ids(&mut events, &ranges, &text, &mut ctx, &mut places);
     drop(ranges);
 
     let (mut events, marked) = summary::mark(events);
     if !opts.raw_html {
         events = raw_html::escape(events);
     }
-    let events = shortcodes::substitute(events, &extracted.items, &resolved);
+    let events = shortcodes::substitute(events, &scanned.items, &resolved);
     // After the escaping of safe mode: the pictures are the renderer's HTML.
     let events = images::write(events, &pictures);
     let events = headings::insert_anchor_links(events, env.anchor_links());
@@ -483,10 +547,10 @@ fn words(text: &str) -> usize {
 pub fn first_heading(markdown: &str) -> Option<String> {
     let source = markers::neutralize(markdown);
     let options = parser_options();
-    let extracted = shortcodes::take_out(&source, options);
+    let (src, _) = shortcodes::scan(&source, options).text(&source, None);
     let mut in_heading = false;
     let mut text: Vec<Event<'_>> = Vec::new();
-    for event in Parser::new_ext(&extracted.text, options) {
+    for event in Parser::new_ext(&src, options) {
         match event {
             Event::Start(Tag::Heading { .. }) => {
                 in_heading = true;

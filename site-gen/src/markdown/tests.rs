@@ -16,19 +16,31 @@ impl RenderEnv for TestEnv {
         }
     }
 
-    fn shortcode(&self, name: &str, args: &ShortcodeArgs) -> Result<String, ShortcodeError> {
-        match name {
+    fn shortcode(&self, call: &ShortcodeCall<'_>) -> Result<ShortcodeOutput, ShortcodeError> {
+        let args = call.args;
+        let html = match call.name {
             "video" => match args.get("id").and_then(|v| v.as_str()) {
-                Some(id) => Ok(format!("<div class=\"video\" data-id=\"{id}\"></div>")),
-                None => Err("argument « id » manquant".into()),
+                Some(id) => format!("<div class=\"video\" data-id=\"{id}\"></div>"),
+                None => return Err("argument « id » manquant".into()),
             },
-            "prix" => Ok("<strong>42 €</strong>".into()),
-            "echo" => Ok(format!(
-                "<code>{}</code>",
-                serde_json::Value::Object(args.clone())
-            )),
-            _ => Err(format!("shortcode inconnu : {name}").into()),
-        }
+            "prix" => "<strong>42 €</strong>".into(),
+            "echo" => format!("<code>{}</code>", serde_json::Value::Object(args.clone())),
+            // A body shortcode: the body as given, and the call's number.
+            "note" => format!(
+                "<aside data-nth=\"{}\">{}</aside>",
+                call.nth,
+                call.body.unwrap_or("(sans corps)")
+            ),
+            // A Markdown shortcode (`templates/shortcodes/md.md`).
+            "md" => {
+                return Ok(ShortcodeOutput::Markdown(format!(
+                    "**{}** [lien](@/combien-ca-coute.md)",
+                    call.body.unwrap_or("gras")
+                )))
+            }
+            name => return Err(format!("shortcode inconnu : {name}").into()),
+        };
+        Ok(ShortcodeOutput::Html(html))
     }
 }
 
@@ -407,14 +419,27 @@ fn shortcode_arguments_survive_smart_punctuation_and_typography() {
 }
 
 #[test]
-fn shortcode_in_code_is_left_alone() {
-    let h =
-        html("`{{ video(id=\"x\") }}`\n\n```\n{{ video(id=\"y\") }}\n```\n\n    {{ nope() }}\n");
+fn shortcode_in_code_shows_its_output_as_code() {
+    // As in Zola: code is no shelter, the output is shown as code.
+    let h = html("`{{ prix() }}`\n\n```\n{{ video(id=\"y\") }}\n```\n\n    {{ prix() }}\n");
     assert_eq!(
         h,
-        "<p><code>{{ video(id=\"x\") }}</code></p>\n\
-         <pre><code>{{ video(id=\"y\") }}\n</code></pre>\n\
-         <pre><code>{{ nope() }}\n</code></pre>\n"
+        "<p><code>&lt;strong&gt;42 €&lt;/strong&gt;</code></p>\n\
+         <pre><code>&lt;div class=\"video\" data-id=\"y\"&gt;&lt;/div&gt;\n</code></pre>\n\
+         <pre><code>&lt;strong&gt;42 €&lt;/strong&gt;\n</code></pre>\n"
+    );
+}
+
+#[test]
+fn template_syntax_in_code_is_no_mistaken_call() {
+    // Outside code `{{ titre }}` is a call missing its parentheses.
+    let e = errors("{{ titre }}\n", 1);
+    assert!(e[0].2.contains("parenthèses"), "{e:?}");
+    let h = html("`{{ titre }}` et\n\n```\n{{ page.title }} {% if x %}{% end %}\n```\n");
+    assert_eq!(
+        h,
+        "<p><code>{{ titre }}</code> et</p>\n\
+         <pre><code>{{ page.title }} {% if x %}{% end %}\n</code></pre>\n"
     );
 }
 
@@ -422,6 +447,67 @@ fn shortcode_in_code_is_left_alone() {
 fn shortcode_literal_escape() {
     let h = html("Écrivez {{/* video(id=\"x\") */}} pour une vidéo.\n");
     assert_eq!(h, "<p>Écrivez {{ video(id=\"x\") }} pour une vidéo.</p>\n");
+}
+
+#[test]
+fn escaped_shortcodes_are_unescaped_in_code_too() {
+    // The text between an escaped body's tags is as typed, its calls too.
+    let md =
+        "```md\n{{/* prix() */}}\n{%/* note(a=1) */%}\nUn {{ prix() }}\n{%/* end */%}\n```\n\n\
+              Inline `{{/* video(id=\"x\") */}}` et `{%/* note() */%}`.\n";
+    assert_eq!(
+        html(md),
+        "<pre><code class=\"language-md\">{{ prix() }}\n{% note(a=1) %}\nUn {{ prix() }}\n{% end %}\n</code></pre>\n\
+         <p>Inline <code>{{ video(id=\"x\") }}</code> et <code>{% note() %}</code>.</p>\n"
+    );
+}
+
+#[test]
+fn body_shortcode_gets_its_body_and_count() {
+    let md = "Avant.\n\n{% note() %}\n  Un *texte* avec {{ prix() }}\n{% end %}\n\n\
+              Et {% note() %}court{% end %} ici.\n";
+    assert_eq!(
+        html(md),
+        "<p>Avant.</p>\n\
+         <aside data-nth=\"1\">Un *texte* avec <strong>42 €</strong></aside>\n\
+         <p>Et <aside data-nth=\"2\">court</aside> ici.</p>\n"
+    );
+}
+
+#[test]
+fn body_shortcode_errors_name_their_line_and_column() {
+    let e = errors("Texte\n\n  {% note() %}\nsans fin\n", 10);
+    assert_eq!(e.len(), 1, "{e:?}");
+    assert_eq!((e[0].0, e[0].1), (12, 3));
+    assert!(
+        e[0].2.contains("« note » ouvert ici mais jamais fermé"),
+        "{}",
+        e[0].2
+    );
+    let e = errors("Texte\n\nPuis {% end %}\n", 1);
+    assert_eq!(e.len(), 1, "{e:?}");
+    assert_eq!((e[0].0, e[0].1), (3, 6));
+    assert!(e[0].2.contains("ne ferme aucun shortcode"), "{}", e[0].2);
+}
+
+#[test]
+fn markdown_shortcode_is_parsed_with_the_page() {
+    let r = ok("Voir {{ md() }}.\n\n{% md() %}corps{% end %}\n", PLAIN);
+    assert_eq!(
+        r.html,
+        "<p>Voir <strong>gras</strong> <a href=\"/combien-ca-coute/\">lien</a>.</p>\n\
+         <p><strong>corps</strong> <a href=\"/combien-ca-coute/\">lien</a></p>\n"
+    );
+    assert_eq!(r.links.len(), 2);
+    // A problem in its Markdown is reported at the call, one after it
+    // where it is.
+    let e = errors(
+        "Ligne\n\n  {% md() %}[x](@/nulle.md){% end %} [x][nulle]\n",
+        1,
+    );
+    assert_eq!(e.len(), 2, "{e:?}");
+    assert_eq!((e[0].0, e[0].1), (3, 3), "{e:?}");
+    assert_eq!((e[1].0, e[1].1), (3, 38), "{e:?}");
 }
 
 #[test]

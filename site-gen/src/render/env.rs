@@ -2,17 +2,22 @@
 //! rendering (`@/` URLs, the built-in shortcodes `calculateur()`, the pricing
 //! widget; `chiffre(nom=…)`, a figure of the model; `exemple(…)`, a worked
 //! example; `organisation(champ=…)`, a value of `[organisation]`; and the
-//! theme's `templates/shortcodes/<name>.html`).
+//! theme's `templates/shortcodes/<name>.html` or `<name>.md`, which see what
+//! Zola gives them: the arguments, `body`, `nth`, `page` or `section`,
+//! `config` and `lang`).
 
 use calculator::{Contact, Figure, Model, Profile, Service, ServiceSet};
 use serde_json::Value;
 use tera::{Context, Tera};
 
 use crate::config::Organisation;
+use crate::content::{Document, Kind, Loaded};
 
 use calculator::format::html_escape as escape_html;
 
-use crate::markdown::{RenderEnv, ShortcodeArgs, ShortcodeError};
+use crate::markdown::{
+    RenderEnv, Rendered, ShortcodeArgs, ShortcodeCall, ShortcodeError, ShortcodeOutput,
+};
 use crate::templates::render_message;
 use crate::urls::Urls;
 use crate::widget::{OnProgress, WidgetSlot};
@@ -43,6 +48,18 @@ pub struct SiteEnv<'a> {
     compile_widget: bool,
     widget: &'a WidgetSlot,
     progress: &'a OnProgress,
+    shortcode_context: Option<ShortcodeContext<'a>>,
+}
+
+/// What theme shortcodes see besides their call (as in Zola).
+#[derive(Clone, Copy)]
+pub struct ShortcodeContext<'a> {
+    /// The documents: the calling one is `page` or `section`.
+    pub loaded: &'a Loaded,
+    /// `config`, as every template sees it.
+    pub config: &'a Value,
+    /// `lang`.
+    pub lang: &'a str,
 }
 
 impl<'a> SiteEnv<'a> {
@@ -63,7 +80,14 @@ impl<'a> SiteEnv<'a> {
             compile_widget,
             widget,
             progress,
+            shortcode_context: None,
         }
+    }
+
+    /// Theme shortcodes see `page` or `section`, `config` and `lang`.
+    pub fn with_shortcode_context(mut self, context: ShortcodeContext<'a>) -> Self {
+        self.shortcode_context = Some(context);
+        self
     }
 
     fn model(&self, shortcode: &'static str) -> Result<&'a Model, BuiltinError> {
@@ -198,25 +222,60 @@ impl<'a> SiteEnv<'a> {
         })
     }
 
-    /// A theme shortcode: `templates/shortcodes/<name>.html`.
-    fn theme_shortcode(&self, name: &str, args: &ShortcodeArgs) -> Result<String, BuiltinError> {
-        let template = format!("shortcodes/{name}.html");
-        if !self.tera.get_template_names().any(|t| t == template) {
+    /// A theme shortcode: `templates/shortcodes/<name>.html` (HTML), else
+    /// `<name>.md` (Markdown written into the page before it is parsed).
+    /// Like Zola, it sees its arguments, then `body`, `nth`, `page` or
+    /// `section`, `config` and `lang`, which win over arguments so named.
+    fn theme_shortcode(&self, call: &ShortcodeCall<'_>) -> Result<ShortcodeOutput, BuiltinError> {
+        let name = call.name;
+        let html = format!("shortcodes/{name}.html");
+        let md = format!("shortcodes/{name}.md");
+        let has = |template: &str| self.tera.get_template_names().any(|t| t == template);
+        let (template, markdown) = if has(&html) {
+            (html, false)
+        } else if has(&md) {
+            (md, true)
+        } else {
             return Err(BuiltinError::UnknownShortcode {
                 name: name.to_string(),
-                template,
             });
-        }
+        };
         let mut ctx = Context::new();
-        for (k, v) in args {
+        for (k, v) in call.args {
             ctx.insert(k.as_str(), v);
         }
-        self.tera
+        if let Some(body) = call.body {
+            ctx.insert("body", body);
+        }
+        ctx.insert("nth", &call.nth);
+        if let Some(sc) = &self.shortcode_context {
+            if let Some(doc) = sc
+                .loaded
+                .by_source
+                .get(call.document)
+                .and_then(|&i| sc.loaded.docs.get(i))
+            {
+                let key = match doc.kind {
+                    Kind::Page => "page",
+                    Kind::Section => "section",
+                };
+                ctx.insert(key, &document_value(doc, self.urls));
+            }
+            ctx.insert("config", sc.config);
+            ctx.insert("lang", sc.lang);
+        }
+        let out = self
+            .tera
             .render(&template, &ctx)
             .map_err(|e| BuiltinError::Template {
                 name: name.to_string(),
                 chain: render_message(&e),
-            })
+            })?;
+        Ok(if markdown {
+            ShortcodeOutput::Markdown(out)
+        } else {
+            ShortcodeOutput::Html(out)
+        })
     }
 }
 
@@ -283,8 +342,10 @@ pub enum BuiltinError {
         "un seul calculateur par page : ses identifiants seraient en double (retirez cet appel)"
     )]
     SecondCalculator,
-    #[error("shortcode inconnu « {name} » (ni intégré, ni templates/{template})")]
-    UnknownShortcode { name: String, template: String },
+    #[error(
+        "shortcode inconnu « {name} » (ni intégré, ni templates/shortcodes/{name}.html ou .md)"
+    )]
+    UnknownShortcode { name: String },
     #[error("shortcode « {name} » : {chain}")]
     Template { name: String, chain: String },
 }
@@ -380,13 +441,26 @@ impl RenderEnv for SiteEnv<'_> {
         self.urls.content(source_path)
     }
 
-    fn shortcode(&self, name: &str, args: &ShortcodeArgs) -> Result<String, ShortcodeError> {
-        Ok(match name {
+    fn shortcode(&self, call: &ShortcodeCall<'_>) -> Result<ShortcodeOutput, ShortcodeError> {
+        let args = call.args;
+        let html = match call.name {
             CALCULATOR => self.calculateur(args)?,
             FIGURE => self.chiffre(args)?,
             EXAMPLE => self.exemple(args)?,
             ORGANISATION => self.organisation(args)?,
-            _ => self.theme_shortcode(name, args)?,
-        })
+            _ => return Ok(self.theme_shortcode(call)?),
+        };
+        Ok(ShortcodeOutput::Html(html))
     }
+}
+
+/// The calling document as its shortcodes see it: its fields, as listings
+/// show them, but what its rendering gives (as in Zola, where shortcodes
+/// run before the Markdown is rendered).
+fn document_value(doc: &Document, urls: &Urls) -> Value {
+    let mut m = super::context::summary(doc, &Rendered::default(), urls);
+    for rendered in ["summary", "word_count", "reading_time"] {
+        m.remove(rendered);
+    }
+    Value::Object(m)
 }

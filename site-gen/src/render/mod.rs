@@ -20,7 +20,8 @@ use crate::content::front_matter::AnchorLinks;
 use crate::content::{Document, Kind, Loaded};
 use crate::diagnostics::Diagnostic;
 use crate::markdown::{
-    self, Heading, MarkdownOptions, RenderEnv, Rendered, ShortcodeArgs, ShortcodeError,
+    self, Heading, MarkdownOptions, RenderEnv, Rendered, ShortcodeCall, ShortcodeError,
+    ShortcodeOutput,
 };
 use crate::templates::render_message;
 use crate::urls::Urls;
@@ -93,7 +94,8 @@ impl RenderEnv for Tracking<'_> {
         self.document
     }
 
-    fn shortcode(&self, name: &str, args: &ShortcodeArgs) -> Result<String, ShortcodeError> {
+    fn shortcode(&self, call: &ShortcodeCall<'_>) -> Result<ShortcodeOutput, ShortcodeError> {
+        let (name, args) = (call.name, call.args);
         // The widget's ids are fixed: a second one on the page would
         // duplicate them (and the browser would mount only the first).
         if name == CALCULATOR && self.calculator.swap(true, Ordering::Relaxed) {
@@ -111,7 +113,7 @@ impl RenderEnv for Tracking<'_> {
         } else {
             self.theme_shortcodes.store(true, Ordering::Relaxed);
         }
-        self.env.shortcode(name, args)
+        self.env.shortcode(call)
     }
 
     fn picture(&self, source_path: &str) -> Option<Result<crate::images::Picture, String>> {

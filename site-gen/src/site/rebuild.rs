@@ -28,7 +28,7 @@ use crate::diagnostics::{display_path, Diagnostic, Diagnostics};
 use crate::markdown::{Heading, MarkdownOptions, Rendered};
 use crate::render::context::{self, SummarySource};
 use crate::render::deps::{Key, KeyBuilder};
-use crate::render::env::SiteEnv;
+use crate::render::env::{ShortcodeContext, SiteEnv};
 use crate::render::{self, AnchorCheck, DocView, ListingView, MarkdownResult};
 use crate::widget::{OnProgress, WidgetSlot};
 
@@ -78,9 +78,14 @@ impl<'a> Rebuild<'a> {
     /// of every document's Markdown, kept ones included. `taken` holds the
     /// texts a one-shot build took from the documents (in their order),
     /// each freed as soon as rendered.
-    pub(super) fn render_markdown(&mut self, taken: Option<Vec<Arc<str>>>) -> (usize, Diagnostics) {
+    pub(super) fn render_markdown(
+        &mut self,
+        taken: Option<Vec<Arc<str>>>,
+        menu: &[(String, String)],
+    ) -> (usize, Diagnostics) {
         let docs = &self.loaded.docs;
         let urls = &*self.compiled.urls;
+        let shortcodes = self.shortcode_globals(menu);
         let env = SiteEnv::new(
             urls,
             &self.compiled.tera,
@@ -90,6 +95,15 @@ impl<'a> Rebuild<'a> {
             self.widget,
             self.progress,
         );
+        let env = match &shortcodes {
+            Some((config, _)) => env.with_shortcode_context(ShortcodeContext {
+                loaded: self.loaded,
+                config,
+                lang: &self.config.language,
+            }),
+            None => env,
+        };
+        let shortcodes_key = shortcodes.as_ref().map(|(_, key)| key);
         let catalog = self.image_catalog();
         let env = crate::images::env::WithPictures {
             inner: &env,
@@ -105,10 +119,10 @@ impl<'a> Rebuild<'a> {
         let caches = &mut *self.docs;
         let todo: Vec<usize> = (0..docs.len())
             .filter(|&i| {
-                !caches[i]
-                    .md
-                    .as_mut()
-                    .is_some_and(|e| e.still_valid(&docs[i], &now, urls))
+                !caches[i].md.as_mut().is_some_and(|e| {
+                    e.still_valid(&docs[i], &now, urls)
+                        && e.shortcodes_still_see(&docs[i], shortcodes_key)
+                })
             })
             .collect();
         let mut taken = taken.map(|t| t.into_iter().map(Some).collect::<Vec<_>>());
@@ -157,6 +171,8 @@ impl<'a> Rebuild<'a> {
                 },
                 rendered_at: self.now,
                 content_changed_at,
+                shortcodes_saw: (uses.theme_shortcodes)
+                    .then(|| (shortcodes_key.copied(), SummarySource::of(&docs[i]))),
                 result,
             });
         }
@@ -165,6 +181,26 @@ impl<'a> Rebuild<'a> {
             problems.extend(e.result.diags.iter().cloned());
         }
         (rendered, problems)
+    }
+
+    /// What theme shortcodes see besides their call and document: `config`
+    /// as templates see it, with its key (`lang` included). `None` when
+    /// the theme has no shortcode template.
+    fn shortcode_globals(&self, menu: &[(String, String)]) -> Option<(Value, Key)> {
+        let tera = &self.compiled.tera;
+        if !tera
+            .get_template_names()
+            .any(|t| t.starts_with("shortcodes/"))
+        {
+            return None;
+        }
+        let feed = Feed::of(self.config, self.loaded, &self.compiled.urls);
+        let config = context::config_value(self.config, menu.to_vec(), feed.url);
+        let key = KeyBuilder::new("shortcodes")
+            .str(&config.to_string())
+            .str(&self.config.language)
+            .finish();
+        Some((config, key))
     }
 
     /// Checks again the anchors of each document's links when its Markdown

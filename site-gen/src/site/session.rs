@@ -330,7 +330,7 @@ impl Session {
         let listings = self.listings(&config);
         let taken = self.sink.is_some().then(|| self.take_bodies());
         let mut build = self.stages_after_compiling(&config);
-        let (markdown, mut problems) = build.render_markdown(taken);
+        let (markdown, mut problems) = build.render_markdown(taken, &menu);
         problems.extend(build.check_anchors().0);
         timer.lap("markdown");
         let listings = listings.map_err(|d| problems.extend(d.0));
@@ -575,6 +575,11 @@ impl Session {
                         .parsed
                         .bind_with_images(Arc::clone(&urls), Arc::new(functions));
                     super::taxonomies::register(&mut tera, Arc::clone(&self.taxonomy_slot));
+                    let md_opts = crate::markdown::MarkdownOptions {
+                        french_typography: config.french_typography,
+                        raw_html: config.raw_html,
+                    };
+                    crate::markdown::filter::register(&mut tera, Arc::clone(&urls), md_opts);
                     self.compiled = Some(Compiled {
                         templates: TemplateKeys::new(&tera, &theme.theme),
                         tera,

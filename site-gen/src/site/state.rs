@@ -213,9 +213,21 @@ pub(super) struct MdEntry {
     pub(super) rendered_at: Generation,
     /// Its HTML or table of contents.
     pub(super) content_changed_at: Generation,
+    /// When it called a theme shortcode: the key of the `config` and `lang`
+    /// shortcodes saw, and the fields of the document they saw (`page` or
+    /// `section`).
+    pub(super) shortcodes_saw: Option<(Option<Key>, SummarySource)>,
 }
 
 impl MdEntry {
+    /// Its theme shortcodes, if any, would see the same `config`, `lang`
+    /// and document (`shortcodes`: the key of what they see now).
+    pub(super) fn shortcodes_still_see(&self, doc: &Document, shortcodes: Option<&Key>) -> bool {
+        self.shortcodes_saw
+            .as_ref()
+            .is_none_or(|(key, fields)| key.as_ref() == shortcodes && fields.matches(doc))
+    }
+
     /// Still what rendering `doc` would give; brings its URLs' generation
     /// up to date when its `@/` links still resolve the same.
     pub(super) fn still_valid(&mut self, doc: &Document, now: &Lookups, urls: &Urls) -> bool {

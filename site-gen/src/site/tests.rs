@@ -542,11 +542,13 @@ const PAGES: [&str; 4] = [
 ];
 
 fn body(variant: u8) -> &'static str {
-    match variant % 5 {
+    match variant % 6 {
         0 => "Texte simple.\n",
         1 => "## Partie\n\nVoir [b](@/rubrique/b.md#partie).\n",
         2 => "Intro.\n\n<!-- more -->\n\n## Partie\n\n[c](@/rubrique/c.md) et [haut](#partie)\n",
         3 => "{{ note(texte=\"x\") }}\n\n## Autre\n",
+        // A body shortcode, a call in its body.
+        4 => "{% note(texte=\"y\") %}\nCorps {{ note(texte=\"z\") }}\n{% end %}\n",
         _ => "[a](@/a.md#autre) et [section](@/rubrique/_index.md)\n",
     }
 }
@@ -590,6 +592,9 @@ fn source(page: usize, (title, date, draft, variant, listing): PageState) -> Str
     )
 }
 
+/// The shortcode of the proptest below, as it starts.
+const NOTE: &str = "<b>{{ texte }}</b>{% if page %}{{ page.title }}{% endif %}";
+
 /// (title, date, draft, body, listing) of a page of the proptest below.
 type PageState = (u8, u8, bool, u8, u8);
 
@@ -612,14 +617,17 @@ proptest! {
     #[test]
     fn random_edit_sequences_match_full_builds(edits in proptest::collection::vec(edit_strategy(), 1..10)) {
         // Each page's state, None when absent.
+        // The first page calls the shortcode, which shows its title.
         let mut state: Vec<Option<PageState>> = vec![Some((0, 0, false, 1, 1)); 4];
+        state[0] = Some((0, 0, false, 3, 1));
         let mut files: Vec<(&str, String)> = PAGES
             .iter()
+            .zip(&state)
             .enumerate()
-            .map(|(i, p)| (*p, source(i, (0, 0, false, 1, 1))))
+            .map(|(i, (p, s))| (*p, source(i, s.unwrap_or((0, 0, false, 1, 1)))))
             .collect();
         files.push(("site.toml", "[[taxonomies]]\nname = \"tags\"\n".into()));
-        files.push(("templates/shortcodes/note.html", "<b>{{ texte }}</b>".into()));
+        files.push(("templates/shortcodes/note.html", NOTE.into()));
         let mut site = Site::new(&files);
         for edit in edits {
             let (page, template, config) = match edit {
@@ -647,11 +655,13 @@ proptest! {
             }
             if let Some(v) = template {
                 let text = [
-                    "<b>{{ texte }}</b>",
+                    NOTE,
                     "<i>{{ texte }}</i>",
                     "{{ get_url(path=\"@/a.md\", required=false) }}",
                     "{{ get_taxonomy_url(kind=\"tags\", name=\"Sauvegardes\", required=false) }}",
-                ][usize::from(v % 4)];
+                    // What Zola gives shortcodes besides their arguments.
+                    "{{ page.title }}{{ page.date }}|{{ nth }}|{{ body | default(value=\"\") }}|{{ config.title }}{{ config.feed_url }}|{{ lang }}",
+                ][usize::from(v % 5)];
                 write(&site.path("templates/shortcodes/note.html"), text);
                 site.check(&["templates/shortcodes/note.html"]);
             }

@@ -1,94 +1,84 @@
-//! The shortcode scanner: finds calls in the source (outside code), parses
-//! their arguments and replaces them by placeholders.
+//! The shortcode scanner: finds calls in the source (`{{ name(…) }}`, body
+//! calls `{% name(…) %}…{% end %}`, escaped ones `{{/* … */}}` and
+//! `{%/* … */%}`), parses their arguments and numbers them (`nth`).
+//!
+//! As Zola does, the whole source is read, code included: a call in a code
+//! block shows its output as code; an escaped call is unescaped there too.
 
-use std::borrow::Cow;
-use std::ops::Range;
+use std::collections::HashMap;
 
-use pulldown_cmark::{Event, Parser, Tag, TagEnd};
 use serde_json::{Number, Value};
 
-use super::{Extracted, Item, ItemKind, ShortcodeArgs, PH_CLOSE, PH_OPEN};
+use super::{Body, Item, ItemKind, Scanned, ShortcodeArgs};
 
-/// Byte ranges of code spans and code blocks of `src` (sorted by start).
-pub(crate) fn code_ranges(src: &str, options: pulldown_cmark::Options) -> Vec<Range<usize>> {
-    let mut ranges = Vec::new();
-    let mut in_code_block = false;
-    for (event, range) in Parser::new_ext(src, options).into_offset_iter() {
-        match event {
-            Event::Start(Tag::CodeBlock(_)) => {
-                if !in_code_block {
-                    ranges.push(range);
-                }
-                in_code_block = true;
-            }
-            Event::End(TagEnd::CodeBlock) => in_code_block = false,
-            Event::Code(_) if !in_code_block => ranges.push(range),
-            _ => {}
-        }
-    }
-    ranges.sort_by_key(|r| r.start);
-    ranges
-}
-
-/// Finds the shortcode calls of `src` outside `code` ranges (sorted) and
-/// replaces them by placeholders.
-pub(crate) fn extract<'s>(src: &'s str, code: &[Range<usize>]) -> Extracted<'s> {
-    let mut out = Extracted::default();
-    let mut text = String::with_capacity(src.len());
+/// Finds every shortcode of `src`.
+pub(crate) fn scan(src: &str) -> Scanned {
+    let mut out = Scanned::default();
+    let mut state = State::default();
     let mut scanner = Scanner::new(src);
-    let mut copied = 0; // source bytes already copied to `text`
-    let mut search_from = 0;
-    let mut code_idx = 0;
-    while let Some(rel) = src.get(search_from..).and_then(|rest| rest.find("{{")) {
-        let start = search_from + rel;
-        while code.get(code_idx).is_some_and(|r| r.end <= start) {
-            code_idx += 1;
-        }
-        if let Some(r) = code.get(code_idx).filter(|r| r.start <= start) {
-            search_from = r.end.max(start + 1);
-            continue;
-        }
-        match scanner.parse_at(start) {
-            Scan::NotShortcode => search_from = start + 1,
-            Scan::Error(message) => {
-                out.errors.push((start, message));
-                search_from = start + 2;
-            }
-            Scan::Found { end, kind } => {
-                text.push_str(&src[copied..start]);
-                let new_start = text.len();
-                text.push(PH_OPEN);
-                text.push_str(&out.items.len().to_string());
-                text.push(PH_CLOSE);
-                out.map.push(start, end, new_start, text.len());
-                out.items.push(Item {
-                    start,
-                    source: src[start..end].to_string(),
-                    kind,
-                });
-                copied = end;
-                search_from = end;
-            }
-        }
-    }
-    text.push_str(&src[copied..]);
-    out.text = Cow::Owned(text);
+    scanner.region(0, None, &mut out, &mut state);
     out
 }
 
-/// Result of looking for a shortcode at a `{{`.
+/// What the scanners of one page share.
+#[derive(Default)]
+struct State {
+    /// Calls of each shortcode so far (Zola's `nth`).
+    calls: HashMap<String, usize>,
+}
+
+impl State {
+    fn nth(&mut self, name: &str) -> usize {
+        let n = self.calls.entry(name.to_string()).or_insert(0);
+        *n += 1;
+        *n
+    }
+}
+
+/// Result of looking for a shortcode's opening at a `{{` or `{%`.
 #[derive(Debug, PartialEq)]
 enum Scan {
     /// Ordinary text (e.g. `{{ ` followed by something else than a name).
     NotShortcode,
     Found {
         end: usize,
-        kind: ItemKind,
+        name: String,
+        args: ShortcodeArgs,
     },
     Error(String),
 }
 
+/// What the scanner does at a `{`.
+enum Step {
+    /// Text: go on at the next byte.
+    Text,
+    /// An error (recorded): go on from this offset.
+    Skip(usize),
+    /// An item, the source up to `end`.
+    Item { end: usize, index: usize },
+    /// Two items (their end and index), the text between them as typed.
+    Pair {
+        open: (usize, usize),
+        close_start: usize,
+        close: (usize, usize),
+    },
+}
+
+/// A closing tag searched for once: the first one at or after some offset
+/// (each search starts where the last one ended, so searching stays linear).
+#[derive(Debug, Clone, Copy, Default)]
+enum NextTag {
+    #[default]
+    Unknown,
+    /// Its start and end.
+    At(usize, usize),
+    /// None after the offset searched from.
+    None,
+}
+
 struct Scanner<'s> {
+    /// The source up to the end of the region read (a body ends where its
+    /// `{% end %}` starts): offsets are the source's.
     src: &'s str,
     /// A string opened with this quote (`"`, `'`, `` ` ``) was found to run
     /// to the end of the source: later ones will too (keeps the scan linear).
@@ -96,6 +86,12 @@ struct Scanner<'s> {
     /// No `*/}}` closes an escaped call after some `{{/*`: none will close a
     /// later one either (keeps the scan linear).
     unclosed_literal: bool,
+    /// The same for `*/%}`.
+    unclosed_tag_literal: bool,
+    /// The next `{% end %}`.
+    next_end: NextTag,
+    /// The next `{%/* end */%}`.
+    next_escaped_end: NextTag,
 }
 
 /// Longest shortcode name, argument name or number accepted.
@@ -107,35 +103,280 @@ impl<'s> Scanner<'s> {
             src,
             unclosed_quote: [false; 3],
             unclosed_literal: false,
+            unclosed_tag_literal: false,
+            next_end: NextTag::Unknown,
+            next_escaped_end: NextTag::Unknown,
         }
     }
 
-    fn parse_at(&mut self, start: usize) -> Scan {
+    /// Reads `from..self.src.len()`: the page (`body_of` is `None`) or the
+    /// body of the call named `body_of`. Returns the region's text with its
+    /// calls as placeholders (built for bodies only).
+    fn region(
+        &mut self,
+        from: usize,
+        body_of: Option<&str>,
+        out: &mut Scanned,
+        state: &mut State,
+    ) -> String {
         let src = self.src;
-        let mut pos = start + 2;
-        if src[pos..].starts_with("/*") {
-            let body = pos + 2;
-            if self.unclosed_literal {
-                return Scan::NotShortcode;
-            }
-            return match src[body..].find("*/}}") {
-                Some(rel) => Scan::Found {
-                    end: body + rel + 4,
-                    kind: ItemKind::Literal(format!("{{{{{}}}}}", &src[body..body + rel])),
-                },
-                None => {
-                    self.unclosed_literal = true;
-                    Scan::NotShortcode
+        let mut text = String::new();
+        let mut copied = from;
+        let mut pos = from;
+        while let Some(rel) = src.get(pos..).and_then(|rest| rest.find('{')) {
+            let start = pos + rel;
+            let step = match src.as_bytes().get(start + 1) {
+                Some(b'{') => self.inline_at(start, out, state),
+                Some(b'%') => self.tag_at(start, body_of, out, state),
+                _ => Step::Text,
+            };
+            let (end, index) = match step {
+                Step::Text => {
+                    pos = start + 1;
+                    continue;
+                }
+                Step::Skip(to) => {
+                    pos = to;
+                    continue;
+                }
+                Step::Item { end, index } => (end, index),
+                Step::Pair {
+                    open,
+                    close_start,
+                    close,
+                } => {
+                    if body_of.is_some() {
+                        text.push_str(&src[copied..start]);
+                        super::push_placeholder(&mut text, open.1);
+                        text.push_str(&src[open.0..close_start]);
+                        super::push_placeholder(&mut text, close.1);
+                    }
+                    copied = close.0;
+                    pos = close.0;
+                    continue;
                 }
             };
+            if body_of.is_some() {
+                text.push_str(&src[copied..start]);
+                super::push_placeholder(&mut text, index);
+            }
+            copied = end;
+            pos = end;
         }
-        pos = self.skip_ws(pos);
+        if body_of.is_some() {
+            text.push_str(&src[copied..]);
+        }
+        text
+    }
+
+    /// A `{{` at `start`: a call or an escaped call (an item), else text.
+    fn inline_at(&mut self, start: usize, out: &mut Scanned, state: &mut State) -> Step {
+        let src = self.src;
+        if src[start + 2..].starts_with("/*") {
+            if self.unclosed_literal {
+                return Step::Text;
+            }
+            let inner = start + 4;
+            let Some(rel) = src[inner..].find("*/}}") else {
+                self.unclosed_literal = true;
+                return Step::Text;
+            };
+            let end = inner + rel + 4;
+            let text = format!("{{{{{}}}}}", &src[inner..inner + rel]);
+            let index = out.push(start, end, src, ItemKind::Literal(text));
+            return Step::Item { end, index };
+        }
+        match self.call_at(start + 2, "}}") {
+            Scan::NotShortcode => Step::Text,
+            Scan::Error(message) => {
+                out.errors.push((start, message));
+                Step::Skip(start + 2)
+            }
+            Scan::Found { end, name, args } => {
+                let nth = state.nth(&name);
+                let kind = ItemKind::Call {
+                    name,
+                    args,
+                    nth,
+                    body: None,
+                };
+                let index = out.push(start, end, src, kind);
+                Step::Item { end, index }
+            }
+        }
+    }
+
+    /// A `{%` at `start`: a body call with its body, an escaped tag, a
+    /// stray `{% end %}` (an error), else text.
+    fn tag_at(
+        &mut self,
+        start: usize,
+        body_of: Option<&str>,
+        out: &mut Scanned,
+        state: &mut State,
+    ) -> Step {
+        let src = self.src;
+        if src[start + 2..].starts_with("/*") {
+            return self.escaped_tag_at(start, out);
+        }
+        if let Some(end) = end_tag_at(src, start) {
+            out.errors.push((
+                start,
+                "« {% end %} » ne ferme aucun shortcode : retirez-le, ou ouvrez avant lui un \
+                 shortcode avec corps, {% nom() %} (pour l’écrire tel quel : {%/* end */%})"
+                    .into(),
+            ));
+            return Step::Skip(end);
+        }
+        let (tag_end, name, args) = match self.call_at(start + 2, "%}") {
+            Scan::NotShortcode => return Step::Text,
+            Scan::Error(message) => {
+                out.errors.push((start, message));
+                // Its body and `{% end %}` are no further problem.
+                let end = match body_of {
+                    None => self.end_tag_after(start + 2).map(|(_, end)| end),
+                    Some(_) => None,
+                };
+                return Step::Skip(end.unwrap_or(start + 2));
+            }
+            Scan::Found { end, name, args } => (end, name, args),
+        };
+        if let Some(outer) = body_of {
+            out.errors.push((
+                start,
+                format!(
+                    "shortcode « {name} » : un shortcode avec corps ne peut pas être placé dans \
+                     le corps de « {outer} » (le premier {{% end %}} ferme « {outer} »)"
+                ),
+            ));
+            return Step::Skip(tag_end);
+        }
+        let Some((end_start, end)) = self.end_tag_after(tag_end) else {
+            out.errors.push((
+                start,
+                format!(
+                    "shortcode « {name} » ouvert ici mais jamais fermé : ajoutez {{% end %}} \
+                     après son corps"
+                ),
+            ));
+            return Step::Skip(tag_end);
+        };
+        let nth = state.nth(&name);
+        let outer = name.clone();
+        let kind = ItemKind::Call {
+            name,
+            args,
+            nth,
+            body: None,
+        };
+        let index = out.push(start, end, src, kind);
+        // The body as Zola gives it: trimmed, its own calls replaced.
+        let raw = &src[tag_end..end_start];
+        let body_start = tag_end + (raw.len() - raw.trim_start().len());
+        let body_end = (end_start - (raw.len() - raw.trim_end().len())).max(body_start);
+        let first_inner = out.items.len();
+        out.reading_body = true;
+        let text = Scanner::new(&src[..body_end]).region(body_start, Some(&outer), out, state);
+        out.reading_body = false;
+        let body = Body {
+            text,
+            inner: first_inner..out.items.len(),
+        };
+        if let Some(Item {
+            kind: ItemKind::Call { body: slot, .. },
+            ..
+        }) = out.items.get_mut(index)
+        {
+            *slot = Some(body);
+        }
+        Step::Item { end, index }
+    }
+
+    /// `{%/* name(…) */%}` at `start`: written `{% name(…) %}`; with the
+    /// text after it as typed (nothing in it is read, as in Zola) up to its
+    /// `{%/* end */%}`, written `{% end %}`. A lone `{%/* end */%}` is
+    /// written `{% end %}` too. The tags are items, the text between them
+    /// stays the page's (Markdown around them is unchanged).
+    fn escaped_tag_at(&mut self, start: usize, out: &mut Scanned) -> Step {
+        let src = self.src;
+        if self.unclosed_tag_literal {
+            return Step::Text;
+        }
+        let inner = start + 4;
+        let Some(rel) = src[inner..].find("*/%}") else {
+            self.unclosed_tag_literal = true;
+            return Step::Text;
+        };
+        let open_end = inner + rel + 4;
+        let opening = &src[inner..inner + rel];
+        let text = format!("{{%{opening}%}}");
+        let open = out.push(start, open_end, src, ItemKind::Literal(text));
+        if opening.trim() != "end" {
+            if let Some((close_start, close_end)) = self.escaped_end_after(open_end) {
+                let closing = &src[close_start + 4..close_end - 4];
+                let text = format!("{{%{closing}%}}");
+                let close = out.push(close_start, close_end, src, ItemKind::Literal(text));
+                return Step::Pair {
+                    open: (open_end, open),
+                    close_start,
+                    close: (close_end, close),
+                };
+            }
+        }
+        Step::Item {
+            end: open_end,
+            index: open,
+        }
+    }
+
+    /// The first `{% end %}` at or after `from`: its start and end.
+    fn end_tag_after(&mut self, from: usize) -> Option<(usize, usize)> {
+        let src = self.src;
+        next_tag(&mut self.next_end, from, |from| {
+            let mut pos = from;
+            while let Some(rel) = src.get(pos..).and_then(|rest| rest.find("{%")) {
+                let start = pos + rel;
+                if let Some(end) = end_tag_at(src, start) {
+                    return Some((start, end));
+                }
+                pos = start + 2;
+            }
+            None
+        })
+    }
+
+    /// The first `{%/* end */%}` at or after `from`: its start and end.
+    fn escaped_end_after(&mut self, from: usize) -> Option<(usize, usize)> {
+        let src = self.src;
+        next_tag(&mut self.next_escaped_end, from, |from| {
+            let mut pos = from;
+            while let Some(rel) = src.get(pos..).and_then(|rest| rest.find("{%/*")) {
+                let start = pos + rel;
+                let after = skip_ws(src, start + 4);
+                if src[after..].starts_with("end") {
+                    let close = skip_ws(src, after + 3);
+                    if src[close..].starts_with("*/%}") {
+                        return Some((start, close + 4));
+                    }
+                }
+                pos = start + 4;
+            }
+            None
+        })
+    }
+
+    /// `name(key=value, …)` then `close`, from `pos` (after `{{` or `{%`).
+    fn call_at(&mut self, pos: usize, close: &str) -> Scan {
+        let src = self.src;
+        let mut pos = self.skip_ws(pos);
         let Some(name_end) = self.ident(pos) else {
             return Scan::NotShortcode;
         };
         let name = src[pos..name_end].to_string();
         pos = self.skip_ws(name_end);
-        if src[pos..].starts_with("}}") {
+        // `{{ nom }}` is a call missing its parentheses; `{% else %}`
+        // is text (as in Zola).
+        if close == "}}" && src[pos..].starts_with(close) {
             return Scan::Error(format!(
                 "appel de shortcode sans parenthèses : écrivez {{{{ {name}() }}}}"
             ));
@@ -152,7 +393,7 @@ impl<'s> Scanner<'s> {
                 break;
             }
             if pos >= src.len() {
-                return unclosed(&name);
+                return unclosed(&name, close);
             }
             let Some(key_end) = self.ident(pos) else {
                 return Scan::Error(format!(
@@ -188,7 +429,7 @@ impl<'s> Scanner<'s> {
                 pos += 1;
                 break;
             } else if pos >= src.len() {
-                return unclosed(&name);
+                return unclosed(&name, close);
             } else {
                 return Scan::Error(format!(
                     "shortcode « {name} » : « , » ou « ) » attendu après l'argument « {key} », trouvé « {} »",
@@ -197,25 +438,19 @@ impl<'s> Scanner<'s> {
             }
         }
         pos = self.skip_ws(pos);
-        if src[pos..].starts_with("}}") {
+        if src[pos..].starts_with(close) {
             Scan::Found {
-                end: pos + 2,
-                kind: ItemKind::Call { name, args },
+                end: pos + close.len(),
+                name,
+                args,
             }
         } else {
-            unclosed(&name)
+            unclosed(&name, close)
         }
     }
 
-    fn skip_ws(&self, mut pos: usize) -> usize {
-        let bytes = self.src.as_bytes();
-        while bytes
-            .get(pos)
-            .is_some_and(|b| matches!(b, b' ' | b'\t' | b'\n' | b'\r'))
-        {
-            pos += 1;
-        }
-        pos
+    fn skip_ws(&self, pos: usize) -> usize {
+        skip_ws(self.src, pos)
     }
 
     /// End of an identifier `[A-Za-z_][A-Za-z0-9_]*` starting at `pos`.
@@ -363,10 +598,51 @@ impl<'s> Scanner<'s> {
     }
 }
 
-fn unclosed(name: &str) -> Scan {
+fn unclosed(name: &str, close: &str) -> Scan {
     Scan::Error(format!(
-        "shortcode « {name} » non fermé : « ) }}}} » attendu"
+        "shortcode « {name} » non fermé : « ) {close} » attendu"
     ))
+}
+
+/// The offset after the spaces at `pos`.
+fn skip_ws(src: &str, mut pos: usize) -> usize {
+    let bytes = src.as_bytes();
+    while bytes
+        .get(pos)
+        .is_some_and(|b| matches!(b, b' ' | b'\t' | b'\n' | b'\r'))
+    {
+        pos += 1;
+    }
+    pos
+}
+
+/// The end of `{% end %}` if one starts at `start`.
+fn end_tag_at(src: &str, start: usize) -> Option<usize> {
+    let after = skip_ws(src, start + 2);
+    let word = src.get(after..)?.strip_prefix("end")?;
+    // `{% endfor %}` is no end tag.
+    if word.starts_with(|c: char| c.is_ascii_alphanumeric() || c == '_') {
+        return None;
+    }
+    let close = skip_ws(src, after + 3);
+    src[close..].starts_with("%}").then_some(close + 2)
+}
+
+/// The first tag at or after `from`, `search` finding it from an offset:
+/// searched again only past the last one found.
+fn next_tag(
+    cache: &mut NextTag,
+    from: usize,
+    search: impl FnOnce(usize) -> Option<(usize, usize)>,
+) -> Option<(usize, usize)> {
+    match *cache {
+        NextTag::At(start, end) if start >= from => return Some((start, end)),
+        NextTag::None => return None,
+        _ => {}
+    }
+    let found = search(from);
+    *cache = found.map_or(NextTag::None, |(s, e)| NextTag::At(s, e));
+    found
 }
 
 /// The value-like word at the start of `s`, for messages.
@@ -396,16 +672,9 @@ mod tests {
     use super::*;
     use serde_json::json;
 
-    fn scan(s: &str) -> Scan {
-        Scanner::new(s).parse_at(0)
-    }
-
     fn call(s: &str) -> (String, Value) {
-        match scan(s) {
-            Scan::Found {
-                kind: ItemKind::Call { name, args },
-                end,
-            } => {
+        match Scanner::new(s).call_at(2, "}}") {
+            Scan::Found { end, name, args } => {
                 assert_eq!(end, s.len(), "{s}");
                 (name, Value::Object(args))
             }
@@ -414,10 +683,37 @@ mod tests {
     }
 
     fn error(s: &str) -> String {
-        match scan(s) {
-            Scan::Error(m) => m,
+        let scanned = scan(s);
+        assert!(scanned.items.is_empty(), "{s}: {:?}", scanned.items);
+        match scanned.errors.as_slice() {
+            [(0, m)] => m.clone(),
             other => panic!("{s}: {other:?}"),
         }
+    }
+
+    /// What each item is: `name#nth`, `name#nth[body]` or `=literal`.
+    fn items(s: &str) -> Vec<String> {
+        let scanned = scan(s);
+        assert!(scanned.errors.is_empty(), "{s}: {:?}", scanned.errors);
+        scanned
+            .items
+            .iter()
+            .map(|item| match &item.kind {
+                ItemKind::Literal(text) => format!("={text}"),
+                ItemKind::Call {
+                    name,
+                    nth,
+                    body: None,
+                    ..
+                } => format!("{name}#{nth}"),
+                ItemKind::Call {
+                    name,
+                    nth,
+                    body: Some(body),
+                    ..
+                } => format!("{name}#{nth}[{}]{:?}", body.text, body.inner),
+            })
+            .collect()
     }
 
     #[test]
@@ -446,10 +742,20 @@ mod tests {
 
     #[test]
     fn not_shortcodes() {
-        assert_eq!(scan("{{ }}"), Scan::NotShortcode);
-        assert_eq!(scan("{{ 3 + 4 }}"), Scan::NotShortcode);
-        assert_eq!(scan("{{"), Scan::NotShortcode);
-        assert_eq!(scan("{{ a - b }}"), Scan::NotShortcode);
+        for s in [
+            "{{ }}",
+            "{{ 3 + 4 }}",
+            "{{",
+            "{{ a - b }}",
+            "{% if x %}",
+            "{% else %}",
+            "{% endif %}",
+            "{%",
+            "{ {a()} }",
+        ] {
+            let scanned = scan(s);
+            assert!(scanned.items.is_empty() && scanned.errors.is_empty(), "{s}");
+        }
     }
 
     #[test]
@@ -466,47 +772,101 @@ mod tests {
         assert!(error("{{ a(x=[[1]]) }}").contains("imbriquées"));
         assert!(error("{{ a(x=1.2.3) }}").contains("n'est pas un nombre"));
         assert!(error("{{ a(x=\"never closed) }}").contains("non refermé"));
-        assert!(error("{{ a(x=1) }").contains("non fermé"));
+        assert!(error("{{ a(x=1) }").contains("non fermé : « ) }} »"));
         assert!(error("{{ a(x=1").contains("non fermé"));
         assert!(error("{{ a(").contains("non fermé"));
         assert!(error("{{ a }}").contains("parenthèses"));
+        assert!(error("{% a(x=1) }}").contains("non fermé : « ) %} »"));
+        assert!(error("{% a(x=bonjour) %}x{% end %}").contains("« bonjour »"));
     }
 
     #[test]
-    fn literal_escape() {
+    fn escaped_calls() {
         assert_eq!(
-            scan("{{/* video(id=\"x\") */}}"),
-            Scan::Found {
-                end: 23,
-                kind: ItemKind::Literal("{{ video(id=\"x\") }}".into())
-            }
+            items("{{/* video(id=\"x\") */}}"),
+            ["={{ video(id=\"x\") }}"]
+        );
+        // A body escaped with its end: the text between as typed, calls
+        // included.
+        let src = "{%/* note(a=1) */%}\nUn {{ x() }} ici\n{%/*end */%} {{ y() }}";
+        assert_eq!(items(src), ["={% note(a=1) %}", "={%end %}", "y#1"]);
+        assert_eq!(
+            scan(src).text(src, None).0,
+            "\u{E000}0\u{E001}\nUn {{ x() }} ici\n\u{E000}1\u{E001} \u{E000}2\u{E001}"
+        );
+        // Alone, each tag is unescaped.
+        assert_eq!(items("{%/* note() */%}"), ["={% note() %}"]);
+        assert_eq!(items("{%/* end */%}"), ["={% end %}"]);
+        // Unclosed escapes are text.
+        assert!(items("{{/* x() */ }} {%/* y() */ %}").is_empty());
+    }
+
+    #[test]
+    fn bodies_nth_and_nesting() {
+        assert_eq!(
+            items("{% note(t=\"a\") %}\n  Un **texte** {{ x() }} et {{/* y() */}}\n{% end %}"),
+            [
+                "note#1[Un **texte** \u{E000}1\u{E001} et \u{E000}2\u{E001}]1..3",
+                "x#1",
+                "={{ y() }}"
+            ]
+        );
+        // Counted per name, in the order of the text (a call before those
+        // of its body).
+        assert_eq!(
+            items("{{ x() }}{% note() %}{{ x() }}{%end%}{% note() %}{% end %}{{ x() }}"),
+            [
+                "x#1",
+                "note#1[\u{E000}2\u{E001}]2..3",
+                "x#2",
+                "note#2[]4..4",
+                "x#3"
+            ]
+        );
+        let scanned = scan("a {% note() %}b{% end %} c");
+        let item = &scanned.items[0];
+        assert_eq!((item.start, item.end), (2, 24));
+        assert_eq!(item.source, "{% note() %}b{% end %}");
+    }
+
+    #[test]
+    fn body_errors() {
+        let m = error("{% note() %}\ntexte\n");
+        assert!(m.contains("« note » ouvert ici mais jamais fermé"), "{m}");
+        assert!(m.contains("{% end %}"), "{m}");
+        let m = error("texte {% end %}".trim_start_matches("texte "));
+        assert!(m.contains("ne ferme aucun shortcode"), "{m}");
+        // Body calls do not nest: the first end closes the outer one.
+        let s = "{% a() %}\n{% b() %}\nx\n{% end %}\n{% end %}";
+        let scanned = scan(s);
+        let messages: Vec<_> = scanned.errors.iter().map(|(at, m)| (*at, m)).collect();
+        assert_eq!(messages.len(), 2, "{messages:?}");
+        assert_eq!(messages[0].0, 10);
+        assert!(
+            messages[0].1.contains("dans le corps de « a »"),
+            "{}",
+            messages[0].1
+        );
+        assert_eq!(messages[1].0, s.len() - "{% end %}".len());
+        assert!(
+            messages[1].1.contains("ne ferme aucun"),
+            "{}",
+            messages[1].1
         );
     }
 
     #[test]
-    fn extract_skips_code() {
-        let src = "a {{ x() }} `{{ y() }}`\n\n```\n{{ z() }}\n```\n{{ w(n=1) }}";
-        let code = code_ranges(src, pulldown_cmark::Options::empty());
-        let ex = extract(src, &code);
-        let names: Vec<_> = ex
-            .items
-            .iter()
-            .map(|i| match &i.kind {
-                ItemKind::Call { name, .. } => name.as_str(),
-                ItemKind::Literal(_) => "",
-            })
-            .collect();
-        assert_eq!(names, ["x", "w"]);
+    fn text_keeps_offsets() {
+        let src = "a {{ x() }} `{{ y() }}` {% n() %}b{% end %}";
+        let scanned = scan(src);
+        let (text, map) = scanned.text(src, None);
         assert_eq!(
-            ex.text,
-            "a \u{E000}0\u{E001} `{{ y() }}`\n\n```\n{{ z() }}\n```\n\u{E000}1\u{E001}"
+            text,
+            "a \u{E000}0\u{E001} `\u{E000}1\u{E001}` \u{E000}2\u{E001}"
         );
-        assert!(ex.errors.is_empty());
-        assert_eq!(ex.items[1].start, src.len() - "{{ w(n=1) }}".len());
-        // Offsets map back to the source.
-        assert_eq!(ex.map.to_source(ex.text.len() - 1), ex.items[1].start);
+        assert_eq!(map.to_source(text.len() - 1), src.find("{%").unwrap_or(0));
         assert_eq!(
-            ex.map.to_source(ex.text.find('`').unwrap_or(0)),
+            map.to_source(text.find('`').unwrap_or(0)),
             src.find('`').unwrap_or(0)
         );
     }
@@ -514,10 +874,13 @@ mod tests {
     #[test]
     fn pathological_input_is_linear_enough() {
         let src = "{{a(x=\"".repeat(20_000);
-        let ex = extract(&src, &[]);
-        assert_eq!(ex.errors.len(), 20_000);
+        let scanned = scan(&src);
+        assert_eq!(scanned.errors.len(), 20_000);
         let src = "{{".repeat(50_000) + &"{{ a(".repeat(50_000);
-        let ex = extract(&src, &[]);
-        assert!(ex.items.is_empty());
+        assert!(scan(&src).items.is_empty());
+        let src = "{% a() %}".repeat(50_000) + &"{%/* b() */%}".repeat(50_000);
+        let scanned = scan(&src);
+        assert_eq!(scanned.errors.len(), 50_000);
+        assert_eq!(scanned.items.len(), 50_000);
     }
 }

@@ -5,28 +5,76 @@
 use calculator::format::html_escape as escape_html;
 use pulldown_cmark::{CowStr, Event, Tag, TagEnd};
 
-use super::{Item, ItemKind, Resolved, PH_CLOSE, PH_OPEN};
+use super::{Item, ItemKind, Resolved, ShortcodeCall, ShortcodeOutput, PH_CLOSE, PH_OPEN};
 use crate::markdown::RenderEnv;
 
-/// Calls `env` for every shortcode; errors are (source offset, message).
+/// Calls `env` for every shortcode, a body's calls before the body's own
+/// (its `body` holds their output), in source order otherwise; errors are
+/// (source offset, message).
 pub(crate) fn resolve_all(
     items: &[Item],
     env: &dyn RenderEnv,
     errors: &mut Vec<(usize, String)>,
 ) -> Vec<Resolved> {
-    items
-        .iter()
-        .map(|item| match &item.kind {
-            ItemKind::Literal(text) => Resolved::Text(text.clone()),
-            ItemKind::Call { name, args } => match env.shortcode(name, args) {
-                Ok(html) => Resolved::Html(html),
-                Err(message) => {
-                    errors.push((item.start, format!("shortcode « {name} » : {message}")));
-                    Resolved::Text(item.source.clone())
+    let mut resolved: Vec<Option<Resolved>> = vec![None; items.len()];
+    for (i, item) in items.iter().enumerate() {
+        if resolved[i].is_some() {
+            continue;
+        }
+        if let ItemKind::Call {
+            body: Some(body), ..
+        } = &item.kind
+        {
+            for j in body.inner.clone() {
+                if let Some(inner) = items.get(j) {
+                    resolved[j] = Some(resolve(inner, None, env, errors));
                 }
-            },
-        })
+            }
+            // The body with its calls' output as it is (HTML, text, Markdown).
+            let text = replace_in(&body.text, |j| {
+                resolved.get(j)?.as_ref().map(|r| match r {
+                    Resolved::Html(s) | Resolved::Text(s) | Resolved::Markdown(s) => s.clone(),
+                })
+            });
+            resolved[i] = Some(resolve(item, Some(&text), env, errors));
+        } else {
+            resolved[i] = Some(resolve(item, None, env, errors));
+        }
+    }
+    resolved
+        .into_iter()
+        .map(|r| r.unwrap_or(Resolved::Text(String::new())))
         .collect()
+}
+
+/// What one item becomes (`body`: its body, its calls resolved).
+fn resolve(
+    item: &Item,
+    body: Option<&str>,
+    env: &dyn RenderEnv,
+    errors: &mut Vec<(usize, String)>,
+) -> Resolved {
+    let (name, args, nth) = match &item.kind {
+        ItemKind::Literal(text) => return Resolved::Text(text.clone()),
+        ItemKind::Call {
+            name, args, nth, ..
+        } => (name, args, *nth),
+    };
+    let call = ShortcodeCall {
+        name,
+        args,
+        body,
+        nth,
+        document: env.document_path(),
+    };
+    match env.shortcode(&call) {
+        Ok(ShortcodeOutput::Html(html)) => Resolved::Html(html),
+        Ok(ShortcodeOutput::Markdown(md)) => Resolved::Markdown(md),
+        Err(message) => {
+            errors.push((item.start, format!("shortcode « {name} » : {message}")));
+            Resolved::Text(item.source.clone())
+        }
+    }
 }
 
 /// A piece of a string holding placeholders.
@@ -123,10 +171,23 @@ pub(crate) fn substitute<'a>(
     let html_of = |i: usize| -> Option<String> {
         resolved.get(i).map(|r| match r {
             Resolved::Html(h) => h.clone(),
-            Resolved::Text(t) => escape_html(t),
+            Resolved::Text(t) | Resolved::Markdown(t) => escape_html(t),
         })
     };
-    let literal_of = |i: usize| items.get(i).map(|item| item.source.clone());
+    // In code, a call shows its output as code (as in Zola).
+    let text_of = |i: usize| -> Option<String> {
+        resolved.get(i).map(|r| match r {
+            Resolved::Html(s) | Resolved::Text(s) | Resolved::Markdown(s) => s.clone(),
+        })
+    };
+    // In an attribute or a URL, a call is written as typed, an escaped
+    // one unescaped.
+    let literal_of = |i: usize| {
+        items.get(i).map(|item| match &item.kind {
+            ItemKind::Literal(text) => text.clone(),
+            ItemKind::Call { .. } => item.source.clone(),
+        })
+    };
 
     let mut out = Vec::with_capacity(events.len());
     let mut in_code_block = false;
@@ -161,7 +222,9 @@ pub(crate) fn substitute<'a>(
                 out.push(Event::Start(tag_as_typed(tag, &literal_of)))
             }
             Event::Text(t) if t.contains(PH_OPEN) => {
-                if in_code_block || image_depth > 0 {
+                if in_code_block {
+                    out.push(Event::Text(replace_in(&t, text_of).into()));
+                } else if image_depth > 0 {
                     out.push(Event::Text(replace_in(&t, literal_of).into()));
                 } else {
                     push_text(&mut out, &t, resolved);
@@ -174,7 +237,7 @@ pub(crate) fn substitute<'a>(
                 out.push(Event::InlineHtml(replace_in(&t, html_of).into()))
             }
             Event::Code(t) if t.contains(PH_OPEN) => {
-                out.push(Event::Code(replace_in(&t, literal_of).into()))
+                out.push(Event::Code(replace_in(&t, text_of).into()))
             }
             other => out.push(other),
         }
@@ -220,7 +283,9 @@ fn push_text<'a>(out: &mut Vec<Event<'a>>, t: &str, resolved: &[Resolved]) {
             Piece::Str(s) => out.push(Event::Text(s.to_string().into())),
             Piece::Placeholder(k) => match resolved.get(k) {
                 Some(Resolved::Html(h)) => out.push(Event::InlineHtml(h.clone().into())),
-                Some(Resolved::Text(s)) => out.push(Event::Text(s.clone().into())),
+                Some(Resolved::Text(s) | Resolved::Markdown(s)) => {
+                    out.push(Event::Text(s.clone().into()))
+                }
                 None => out.push(Event::Text(format!("{PH_OPEN}{k}{PH_CLOSE}").into())),
             },
         }
