@@ -16,7 +16,8 @@ use std::thread::{self, Thread};
 use yew::LocalServerRenderer;
 
 use crate::format::{self as f, html_escape};
-use crate::model::Model;
+use crate::model::{Coef, Model, Service};
+use crate::widget::list;
 use crate::widget::{Calculator, CalculatorProps};
 
 pub use crate::{MODEL_ATTR, MOUNT_CLASS, QUERY_ATTR};
@@ -47,8 +48,10 @@ fn block_on<F: Future>(fut: F) -> F::Output {
 }
 
 /// The widget's markup for a model and an initial URL query (`""`,
-/// `"parts=3"`…): what the browser renders for the same state, with the
-/// fields disabled until it runs.
+/// `"parts=3"`…): `<div class="calc">` holding what the browser renders
+/// for the same state (the fields disabled until it runs), then the parts
+/// that no input changes, the gauge and the assumptions: written here
+/// only, the browser keeps them as they are (none of them in the wasm).
 pub fn render_widget(model: &Model, query: &str) -> String {
     let props = CalculatorProps {
         model: Rc::new(model.clone()),
@@ -56,11 +59,105 @@ pub fn render_widget(model: &Model, query: &str) -> String {
         // Pre-rendered: disabled until the browser runs the widget.
         live: false,
     };
-    block_on(
+    let mut s = String::from("<div class=\"calc\">");
+    s.push_str(&block_on(
         LocalServerRenderer::<Calculator>::with_props(props)
             .hydratable(false)
             .render(),
+    ));
+    s.push_str("</div>");
+    if let Some(g) = gauge(model) {
+        s.push_str(&g);
+    }
+    s.push_str(&assumptions(model));
+    s
+}
+
+/// The gauge of subscribed parts (when the data file gives them):
+/// `9 parts sur 12 souscrites`, and what to do when the job is full.
+fn gauge(model: &Model) -> Option<String> {
+    let sub = model.subscribed()?;
+    let total = model.total_parts();
+    let rest = total - sub;
+    let label = if rest == 0 {
+        [
+            "Les ",
+            f::parts(total).as_str(),
+            " sont toutes souscrites\u{202f}: contactez-nous pour être prévenus quand une \
+             part se libère.",
+        ]
+        .concat()
+    } else {
+        [
+            f::parts(sub).as_str(),
+            " sur ",
+            &f::int(total as i64),
+            if sub < 2 {
+                " souscrite ("
+            } else {
+                " souscrites ("
+            },
+            &f::int(rest as i64),
+            if rest < 2 {
+                " disponible)."
+            } else {
+                " disponibles)."
+            },
+        ]
+        .concat()
+    };
+    Some(
+        [
+            "<div class=\"calc-gauge\"><p class=\"calc-gauge-label\" id=\"calc-jauge\">",
+            &label,
+            "</p><meter class=\"calc-gauge-meter\" min=\"0\" max=\"",
+            &total.to_string(),
+            "\" value=\"",
+            &sub.to_string(),
+            "\" aria-labelledby=\"calc-jauge\">",
+            &f::int(sub as i64),
+            " / ",
+            &f::int(total as i64),
+            "</meter></div>",
+        ]
+        .concat(),
     )
+}
+
+/// The assumptions: sentences and the table of coefficients.
+fn assumptions(model: &Model) -> String {
+    let mut s =
+        String::from("<details class=\"calc-assumptions\"><summary>Hypothèses de travail de l’association</summary>");
+    s.push_str(&list("calc-assumption-list", &model.assumptions()));
+    s.push_str(
+        "<table class=\"calc-coefs\"><caption>Temps de travail estimé par service, en \
+         jours</caption><thead><tr><th scope=\"col\">Service</th>\
+         <th scope=\"col\">Par an</th><th scope=\"col\">Par poste</th>\
+         <th scope=\"col\">Par serveur</th><th scope=\"col\">Par personne</th>\
+         <th scope=\"col\">Mise en place, la première année</th></tr></thead><tbody>",
+    );
+    for svc in Service::ALL {
+        s.push_str("<tr><th scope=\"row\">");
+        s.push_str(svc.label());
+        s.push_str("</th>");
+        let c = model.coefs(svc);
+        for k in Coef::ALL {
+            s.push_str("<td>");
+            match c.get(k) {
+                0 => s.push('—'),
+                v => s.push_str(&f::centi(v)),
+            }
+            s.push_str("</td>");
+        }
+        s.push_str("<td>");
+        match model.setup_days(svc) {
+            0 => s.push('—'),
+            v => s.push_str(&f::centi(v)),
+        }
+        s.push_str("</td></tr>");
+    }
+    s.push_str("</tbody></table></details>");
+    s
 }
 
 /// The static table of estimates for 1 to N parts (N = parts that fund the

@@ -9,17 +9,18 @@ use std::rc::Rc;
 
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
+use yew::virtual_dom::{AttributeOrProperty, Attributes, VTag};
 
 use crate::estimate::{
     parse_count, parse_money, Estimate, InputError, Profile, MAX_BUDGET, MAX_PARTS_ASKED,
     MAX_PERSONNES, MAX_POSTES, MAX_SERVEURS,
 };
 use crate::format as f;
-use crate::model::{Centi, Coef, Model, Service, ServiceSet};
+use crate::model::{Centi, Model, Service, ServiceSet};
 use crate::query::{Mode, Query};
 
 /// Properties of [`Calculator`].
-#[derive(Properties, PartialEq, Clone)]
+#[derive(Properties, Clone)]
 pub struct CalculatorProps {
     /// The pricing model.
     pub model: Rc<Model>,
@@ -31,6 +32,16 @@ pub struct CalculatorProps {
     /// JavaScript offers no field that does nothing.
     #[prop_or_default]
     pub live: bool,
+}
+
+/// The same model object (not a comparison of every field: less code in
+/// the wasm, and a model is never rebuilt equal).
+impl PartialEq for CalculatorProps {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.model, &other.model)
+            && self.query == other.query
+            && self.live == other.live
+    }
 }
 
 /// A text field of the form.
@@ -45,7 +56,7 @@ enum Text {
 
 /// The form's state: raw text as typed, so that invalid input is kept and
 /// explained rather than lost.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
 struct Form {
     model: Rc<Model>,
     mode: Mode,
@@ -82,6 +93,23 @@ fn plain_euros(cents: i64) -> String {
         }
     }
     s
+}
+
+/// What the user changed (the model and the warnings are set once).
+impl PartialEq for Form {
+    fn eq(&self, o: &Self) -> bool {
+        Rc::ptr_eq(&self.model, &o.model)
+            && Rc::ptr_eq(&self.warnings, &o.warnings)
+            && self.mode == o.mode
+            && self.parts == o.parts
+            && self.budget == o.budget
+            && self.postes == o.postes
+            && self.serveurs == o.serveurs
+            && self.personnes == o.personnes
+            && self.services == o.services
+            && self.rattrapage == o.rattrapage
+            && self.copied == o.copied
+    }
 }
 
 impl Form {
@@ -368,62 +396,58 @@ fn copy_link(url: &str, dispatch: UseReducerDispatcher<Form>) {
     done.forget();
 }
 
-const ID: &str = "calc";
+/// The ids of a number field's elements (`calc-<key>`, …), literals.
+struct FieldIds {
+    key: &'static str,
+    input: &'static str,
+    unit: &'static str,
+    error: &'static str,
+    /// `aria-describedby` when the field is invalid: the unit, the error.
+    unit_and_error: &'static str,
+}
 
-fn id(suffix: &str) -> AttrValue {
-    let mut s = String::from(ID);
-    s.push('-');
-    s.push_str(suffix);
-    AttrValue::from(s)
+macro_rules! field_ids {
+    ($key:literal) => {
+        FieldIds {
+            key: $key,
+            input: concat!("calc-", $key),
+            unit: concat!("calc-", $key, "-unite"),
+            error: concat!("calc-", $key, "-erreur"),
+            unit_and_error: concat!("calc-", $key, "-unite calc-", $key, "-erreur"),
+        }
+    };
 }
 
 struct NumberField<'a> {
-    key: &'static str,
+    ids: FieldIds,
     label: &'static str,
     unit: &'a str,
     value: &'a str,
-    min: i64,
-    max: i64,
+    /// `min` and `max` of a whole number; `None` for an amount (typed as
+    /// text: `2 000,50`).
+    bounds: Option<(u32, u32)>,
     error: Option<InputError>,
-    text: Text,
-    decimal: bool,
 }
 
-fn number_field(fd: NumberField<'_>, dispatch: &UseReducerDispatcher<Form>) -> Html {
-    let input_id = id(fd.key);
-    let unit_id = id(&[fd.key, "-unite"].concat());
-    let err_id = id(&[fd.key, "-erreur"].concat());
-    let described = if fd.error.is_some() {
-        AttrValue::from([unit_id.as_str(), " ", err_id.as_str()].concat())
-    } else {
-        unit_id.clone()
+/// A number field; what is typed reaches the form's `oninput`.
+fn number_field(fd: NumberField<'_>) -> Html {
+    let ids = fd.ids;
+    let (ty, inputmode, step) = match fd.bounds {
+        None => ("text", "decimal", None),
+        Some(_) => ("number", "numeric", Some("1")),
     };
-    let text = fd.text;
-    let oninput = {
-        let dispatch = dispatch.clone();
-        Callback::from(move |e: InputEvent| {
-            let input: HtmlInputElement = e.target_unchecked_into();
-            dispatch.dispatch(Action::Text(text, input.value()));
-        })
-    };
-    let (ty, inputmode, step) = if fd.decimal {
-        ("text", "decimal", None)
-    } else {
-        ("number", "numeric", Some("1"))
-    };
-    let (min, max) = if fd.decimal {
-        (None, None)
-    } else {
-        (Some(fd.min.to_string()), Some(fd.max.to_string()))
+    let (min, max) = match fd.bounds {
+        None => (None, None),
+        Some((min, max)) => (Some(min.to_string()), Some(max.to_string())),
     };
     html! {
         <div class="calc-field">
-            <label class="calc-label" for={input_id.clone()}>{ fd.label }</label>
+            <label class="calc-label" for={ids.input}>{ fd.label }</label>
             <span class="calc-control">
                 <input
                     class="calc-input"
-                    id={input_id}
-                    name={fd.key}
+                    id={ids.input}
+                    name={ids.key}
                     type={ty}
                     inputmode={inputmode}
                     autocomplete="off"
@@ -432,30 +456,15 @@ fn number_field(fd: NumberField<'_>, dispatch: &UseReducerDispatcher<Form>) -> H
                     step={step}
                     value={fd.value.to_string()}
                     aria-invalid={fd.error.is_some().then_some("true")}
-                    aria-describedby={described}
-                    {oninput}
+                    aria-describedby={if fd.error.is_some() { ids.unit_and_error } else { ids.unit }}
                 />
-                <span class="calc-unit" id={unit_id}>{ fd.unit }</span>
+                <span class="calc-unit" id={ids.unit}>{ fd.unit }</span>
             </span>
             if let Some(e) = &fd.error {
-                <p class="calc-error" id={err_id}>{ e.message() }</p>
+                <p class="calc-error" id={ids.error}>{ e.message() }</p>
             }
         </div>
     }
-}
-
-/// One figure of the results. A macro so that the class is a literal: a
-/// computed `class` goes through Yew's `Classes` (an ordered set), 2.5 KB
-/// more of gzipped wasm (bench/README.md).
-macro_rules! figure {
-    ($class:tt, $label:expr, $value:expr, $for_ids:expr) => {
-        html! {
-            <div class=$class>
-                <dt>{ $label }</dt>
-                <dd><output for={$for_ids.clone()}>{ $value }</output></dd>
-            </div>
-        }
-    };
 }
 
 /// Static parts are built as HTML text and inserted raw: same markup on
@@ -470,7 +479,7 @@ fn raw_static(s: &'static str) -> Html {
 }
 
 /// `<ul class="CLASS"><li>…</li>…</ul>`, items escaped.
-fn list(class: &str, items: &[String]) -> String {
+pub(crate) fn list(class: &str, items: &[String]) -> String {
     let mut s = String::from("<ul class=\"");
     s.push_str(class);
     s.push_str("\">");
@@ -480,93 +489,6 @@ fn list(class: &str, items: &[String]) -> String {
         s.push_str("</li>");
     }
     s.push_str("</ul>");
-    s
-}
-
-/// The gauge of subscribed parts (when the data file gives them):
-/// `9 parts sur 12 souscrites`, and what to do when the job is full.
-fn gauge(model: &Model) -> Option<String> {
-    let sub = model.subscribed()?;
-    let total = model.total_parts();
-    let rest = total - sub;
-    let label = if rest == 0 {
-        [
-            "Les ",
-            f::parts(total).as_str(),
-            " sont toutes souscrites\u{202f}: contactez-nous pour être prévenus quand une \
-             part se libère.",
-        ]
-        .concat()
-    } else {
-        [
-            f::parts(sub).as_str(),
-            " sur ",
-            &f::int(total as i64),
-            if sub < 2 {
-                " souscrite ("
-            } else {
-                " souscrites ("
-            },
-            &f::int(rest as i64),
-            if rest < 2 {
-                " disponible)."
-            } else {
-                " disponibles)."
-            },
-        ]
-        .concat()
-    };
-    Some(
-        [
-            "<div class=\"calc-gauge\"><p class=\"calc-gauge-label\" id=\"calc-jauge\">",
-            &label,
-            "</p><meter class=\"calc-gauge-meter\" min=\"0\" max=\"",
-            &total.to_string(),
-            "\" value=\"",
-            &sub.to_string(),
-            "\" aria-labelledby=\"calc-jauge\">",
-            &f::int(sub as i64),
-            " / ",
-            &f::int(total as i64),
-            "</meter></div>",
-        ]
-        .concat(),
-    )
-}
-
-/// The assumptions: sentences and the table of coefficients.
-fn assumptions(model: &Model) -> String {
-    let mut s =
-        String::from("<details class=\"calc-assumptions\"><summary>Hypothèses de travail de l’association</summary>");
-    s.push_str(&list("calc-assumption-list", &model.assumptions()));
-    s.push_str(
-        "<table class=\"calc-coefs\"><caption>Temps de travail estimé par service, en \
-         jours</caption><thead><tr><th scope=\"col\">Service</th>\
-         <th scope=\"col\">Par an</th><th scope=\"col\">Par poste</th>\
-         <th scope=\"col\">Par serveur</th><th scope=\"col\">Par personne</th>\
-         <th scope=\"col\">Mise en place, la première année</th></tr></thead><tbody>",
-    );
-    for svc in Service::ALL {
-        s.push_str("<tr><th scope=\"row\">");
-        s.push_str(svc.label());
-        s.push_str("</th>");
-        let c = model.coefs(svc);
-        for k in Coef::ALL {
-            s.push_str("<td>");
-            match c.get(k) {
-                0 => s.push('—'),
-                v => s.push_str(&f::centi(v)),
-            }
-            s.push_str("</td>");
-        }
-        s.push_str("<td>");
-        match model.setup_days(svc) {
-            0 => s.push('—'),
-            v => s.push_str(&f::centi(v)),
-        }
-        s.push_str("</td></tr>");
-    }
-    s.push_str("</tbody></table></details>");
     s
 }
 
@@ -586,13 +508,25 @@ pub fn calculator(props: &CalculatorProps) -> Html {
     let link = estimate_link(&query);
 
     let onsubmit = Callback::from(|e: SubmitEvent| e.prevent_default());
-    let modes = mode_choices(&form, &dispatch);
+    let oninput = on_field::<InputEvent>(&dispatch);
+    let onchange = on_field::<Event>(&dispatch);
+    let modes = mode_choices(&form);
+    // The fields, and the ids of those the results are computed from.
     let (fields, for_ids) = match form.mode {
-        Mode::Parts => (parts_field(&form, model, &dispatch), id("parts")),
-        Mode::Budget => (budget_field(&form, &dispatch), id("budget")),
-        Mode::Profil => profile_fields(&form, model, &dispatch),
+        Mode::Parts => (parts_field(&form, model), "calc-parts"),
+        Mode::Budget => (budget_field(&form), "calc-budget"),
+        Mode::Profil => (
+            profile_fields(&form, model),
+            "calc-postes calc-serveurs calc-personnes",
+        ),
     };
-    let results = results_of(model, estimate.as_ref(), &for_ids);
+    let for_ids = AttrValue::Static(for_ids);
+    let figures = estimate.as_ref().map(|e| figures(model, e));
+    let results = results_of(
+        model,
+        estimate.as_ref().zip(figures.as_ref().map(|f| &f[..])),
+        &for_ids,
+    );
     let onprint = Callback::from(|_: MouseEvent| print());
     let oncopy = {
         #[cfg(all(feature = "csr", target_arch = "wasm32"))]
@@ -615,15 +549,16 @@ pub fn calculator(props: &CalculatorProps) -> Html {
     let inputs = form.inputs();
     let mail = estimate
         .as_ref()
-        .and_then(|e| mailto(model, e, &inputs, &link));
+        .zip(figures.as_ref())
+        .and_then(|(e, figures)| mailto(model, e, figures, &inputs, &link));
 
     html! {
-        <div class="calc">
+        <>
             if !form.warnings.is_empty() {
                 { raw(list("calc-warnings", &form.warnings)) }
             }
             <div class="calc-main">
-            <form class="calc-form" id="calc-formulaire" method="get" {onsubmit}>
+            <form class="calc-form" id="calc-formulaire" method="get" {onsubmit} {oninput} {onchange}>
                 <fieldset class="calc-modes" disabled={!props.live}>
                     <legend>{ "Partir de\u{202f}:" }</legend>
                     { for modes }
@@ -671,11 +606,7 @@ pub fn calculator(props: &CalculatorProps) -> Html {
                 </div>
             }
             { raw(print_link(&link)) }
-            if let Some(g) = gauge(model) {
-                { raw(g) }
-            }
-            { raw(assumptions(model)) }
-        </div>
+        </>
     }
 }
 
@@ -719,111 +650,115 @@ fn print_link(link: &str) -> String {
 
 /// `mailto:` link to the association with the estimate in the body, or
 /// `None` when the site gives no address.
-fn mailto(model: &Model, e: &Estimate, inputs: &[String], link: &str) -> Option<String> {
+fn mailto(
+    model: &Model,
+    e: &Estimate,
+    figures: &[Figure],
+    inputs: &[String],
+    link: &str,
+) -> Option<String> {
     use crate::query::encode_component as enc;
     let to = model.contact().email.as_deref()?;
     let subject = [
         "Estimation\u{202f}: ",
-        &f::parts(e.parts),
+        &figures[0].1,
         ", ",
-        &f::money(e.cost_per_year),
+        &figures[1].1,
         " par an",
     ]
     .concat();
-    let mut body =
-        String::from("Bonjour,\n\nVoici l’estimation faite avec le calculateur du site.\n\n");
-    for line in inputs {
-        body.push_str(line);
-        body.push('\n');
+    let mut body = String::from(
+        "Bonjour,\r\n\r\nVoici l’estimation faite avec le calculateur du site.\r\n\r\n",
+    );
+    let mut line = |parts: &[&str]| {
+        for p in parts {
+            body.push_str(p);
+        }
+        body.push_str("\r\n");
+    };
+    for i in inputs {
+        line(&[i]);
     }
-    for line in [
-        ["Parts\u{202f}: ", &f::parts(e.parts)].concat(),
-        ["Coût par an\u{202f}: ", &f::money(e.cost_per_year)].concat(),
-        [
-            "Coût par mois\u{202f}: ",
-            f::about(e.cost_per_year % 12 == 0),
-            &f::money(e.cost_per_month),
-        ]
-        .concat(),
-        [
-            "Travail par an\u{202f}: ",
-            &f::days(e.days_per_year),
-            " (",
-            &f::hours(e.hours_per_year),
-            ")",
-        ]
-        .concat(),
-    ] {
-        body.push_str(&line);
-        body.push('\n');
+    // The figures as the panel shows them.
+    for (label, value) in figures {
+        line(&[label, "\u{202f}: ", value]);
     }
     if let Some(after) = e.parts_following_years {
-        body.push_str("Les années suivantes\u{202f}: ");
-        body.push_str(&f::parts(after));
-        body.push_str(", ");
-        body.push_str(&f::money(model.cost_of(after)));
-        body.push_str(" par an\n");
+        line(&[
+            "Les années suivantes\u{202f}: ",
+            &f::parts(after),
+            ", ",
+            &f::money(model.cost_of(after)),
+            " par an",
+        ]);
     }
     if let Some(r) = model.reference() {
-        body.push_str("Tarif\u{202f}: ");
-        body.push_str(r);
-        body.push('\n');
+        line(&["Tarif\u{202f}: ", r]);
     }
-    body.push_str("\nPour retrouver cette estimation\u{202f}: ");
-    body.push_str(link);
-    body.push_str("\n\nEstimation indicative, non contractuelle.\n");
+    line(&["\r\nPour retrouver cette estimation\u{202f}: ", link]);
+    line(&["\r\nEstimation indicative, non contractuelle."]);
     // The address keeps its @; everything else is percent-encoded.
+    let to: Vec<String> = to.split('@').map(enc).collect();
     Some(
         [
             "mailto:",
-            &enc(to).replace("%40", "@"),
+            &to.join("@"),
             "?subject=",
             &enc(&subject),
             "&body=",
-            &enc(&body.replace('\n', "\r\n")),
+            &enc(&body),
         ]
         .concat(),
     )
 }
 
-/// What a radio button or checkbox sets.
-#[derive(Clone, Copy)]
-enum Check {
-    Mode(Mode),
-    Service(Service),
-    Rattrapage,
+/// What a change of the form's field `input` does: one listener on the
+/// form for all fields (each listener is code of its own in the wasm).
+fn field_action(input: &HtmlInputElement) -> Option<Action> {
+    let text = |t| Some(Action::Text(t, input.value()));
+    match input.name().as_str() {
+        "mode" => Some(Action::Mode(Mode::from_key(&input.value())?)),
+        "services" => Some(Action::Service(
+            Service::from_key(&input.value())?,
+            input.checked(),
+        )),
+        "rattrapage" => Some(Action::Rattrapage(input.checked())),
+        "parts" => text(Text::Parts),
+        "budget" => text(Text::Budget),
+        "postes" => text(Text::Postes),
+        "serveurs" => text(Text::Serveurs),
+        "personnes" => text(Text::Personnes),
+        _ => None,
+    }
 }
 
-/// Their `onchange`: one closure type for all of them (each closure type
-/// is code of its own in the wasm).
-fn on_check(check: Check, dispatch: &UseReducerDispatcher<Form>) -> Callback<Event> {
+/// `oninput` and `onchange` of the form: text fields send `input` events,
+/// radio buttons and checkboxes `change` ones (some browsers send both;
+/// the second changes nothing).
+fn on_field<E: AsRef<Event>>(dispatch: &UseReducerDispatcher<Form>) -> Callback<E> {
     let dispatch = dispatch.clone();
-    Callback::from(move |e: Event| {
-        let on = e.target_unchecked_into::<HtmlInputElement>().checked();
-        dispatch.dispatch(match check {
-            Check::Mode(m) => Action::Mode(m),
-            Check::Service(s) => Action::Service(s, on),
-            Check::Rattrapage => Action::Rattrapage(on),
-        })
+    Callback::from(move |e: E| {
+        let input: HtmlInputElement = e.as_ref().target_unchecked_into();
+        if let Some(action) = field_action(&input) {
+            dispatch.dispatch(action);
+        }
     })
 }
 
 /// The radio buttons choosing what the estimate starts from.
-fn mode_choices(form: &Form, dispatch: &UseReducerDispatcher<Form>) -> Vec<Html> {
+fn mode_choices(form: &Form) -> Vec<Html> {
     Mode::ALL
         .iter()
         .map(|&m| {
-            let input_id = id(&["mode-", m.key()].concat());
-            let label = match m {
-                Mode::Profil => "les besoins de votre structure",
-                Mode::Parts => "un nombre de parts",
-                Mode::Budget => "votre budget annuel",
+            let (input_id, label) = match m {
+                Mode::Profil => ("calc-mode-profil", "les besoins de votre structure"),
+                Mode::Parts => ("calc-mode-parts", "un nombre de parts"),
+                Mode::Budget => ("calc-mode-budget", "votre budget annuel"),
             };
-            let onchange = on_check(Check::Mode(m), dispatch);
             html! {
                 <div class="calc-mode">
-                    <input type="radio" id={input_id.clone()} name="mode" value={m.key()}
-                        checked={form.mode == m} {onchange} />
+                    <input type="radio" id={input_id} name="mode" value={m.key()}
+                        checked={form.mode == m} />
                     <label for={input_id}>{ label }</label>
                 </div>
             }
@@ -832,129 +767,168 @@ fn mode_choices(form: &Form, dispatch: &UseReducerDispatcher<Form>) -> Vec<Html>
 }
 
 /// Mode « un nombre de parts ».
-fn parts_field(form: &Form, model: &Model, dispatch: &UseReducerDispatcher<Form>) -> Html {
-    number_field(
-        NumberField {
-            key: "parts",
-            label: "Nombre de parts",
-            unit: &[
-                "parts (le poste en compte ",
-                &model.total_parts().to_string(),
-                ")",
-            ]
-            .concat(),
-            value: &form.parts,
-            min: 1,
-            max: MAX_PARTS_ASKED as i64,
-            error: form.parts().err(),
-            text: Text::Parts,
-            decimal: false,
-        },
-        dispatch,
-    )
+fn parts_field(form: &Form, model: &Model) -> Html {
+    number_field(NumberField {
+        ids: field_ids!("parts"),
+        label: "Nombre de parts",
+        unit: &[
+            "parts (le poste en compte ",
+            &model.total_parts().to_string(),
+            ")",
+        ]
+        .concat(),
+        value: &form.parts,
+        bounds: Some((1, MAX_PARTS_ASKED)),
+        error: form.parts().err(),
+    })
 }
 
 /// Mode « votre budget annuel ».
-fn budget_field(form: &Form, dispatch: &UseReducerDispatcher<Form>) -> Html {
-    number_field(
-        NumberField {
-            key: "budget",
-            label: "Budget annuel",
-            unit: "€ par an",
-            value: &form.budget,
-            min: 0,
-            max: MAX_BUDGET / 100,
-            error: form.budget().err(),
-            text: Text::Budget,
-            decimal: true,
-        },
-        dispatch,
-    )
+fn budget_field(form: &Form) -> Html {
+    number_field(NumberField {
+        ids: field_ids!("budget"),
+        label: "Budget annuel",
+        unit: "€ par an",
+        value: &form.budget,
+        bounds: None,
+        error: form.budget().err(),
+    })
 }
 
-/// Mode « les besoins de votre structure »: the fields, and the ids of
-/// those the results are computed from.
-fn profile_fields(
-    form: &Form,
-    model: &Model,
-    dispatch: &UseReducerDispatcher<Form>,
-) -> (Html, AttrValue) {
+/// Mode « les besoins de votre structure ».
+fn profile_fields(form: &Form, model: &Model) -> Html {
     let services = Service::ALL.iter().map(|&s| {
-        let input_id = id(&["service-", s.key()].concat());
-        let onchange = on_check(Check::Service(s), dispatch);
+        let input_id = AttrValue::from(["calc-service-", s.key()].concat());
         html! {
             <li class="calc-service">
                 <input type="checkbox" id={input_id.clone()} name="services"
-                    value={s.key()} checked={form.services.contains(s)} {onchange} />
+                    value={s.key()} checked={form.services.contains(s)} />
                 <label for={input_id}>{ s.label() }</label>
             </li>
         }
     });
-    let onrattrapage = on_check(Check::Rattrapage, dispatch);
-    let html = html! {
+    html! {
         <>
             { number_field(NumberField {
-                key: "postes", label: "Postes de travail", unit: "ordinateurs",
-                value: &form.postes, min: 0, max: MAX_POSTES as i64,
-                error: form.postes().err(), text: Text::Postes, decimal: false,
-            }, dispatch) }
+                ids: field_ids!("postes"), label: "Postes de travail", unit: "ordinateurs",
+                value: &form.postes, bounds: Some((0, MAX_POSTES)), error: form.postes().err(),
+            }) }
             { number_field(NumberField {
-                key: "serveurs", label: "Serveurs", unit: "serveurs (0 si aucun)",
-                value: &form.serveurs, min: 0, max: MAX_SERVEURS as i64,
-                error: form.serveurs().err(), text: Text::Serveurs, decimal: false,
-            }, dispatch) }
+                ids: field_ids!("serveurs"), label: "Serveurs", unit: "serveurs (0 si aucun)",
+                value: &form.serveurs, bounds: Some((0, MAX_SERVEURS)), error: form.serveurs().err(),
+            }) }
             { number_field(NumberField {
-                key: "personnes", label: "Personnes", unit: "salariées, salariés et bénévoles",
-                value: &form.personnes, min: 0, max: MAX_PERSONNES as i64,
-                error: form.personnes().err(), text: Text::Personnes, decimal: false,
-            }, dispatch) }
+                ids: field_ids!("personnes"), label: "Personnes",
+                unit: "salariées, salariés et bénévoles", value: &form.personnes,
+                bounds: Some((0, MAX_PERSONNES)), error: form.personnes().err(),
+            }) }
             <fieldset class="calc-services">
                 <legend>{ "Services souhaités" }</legend>
                 <ul class="calc-service-list">{ for services }</ul>
             </fieldset>
             <div class="calc-field calc-field-rattrapage">
-                <input type="checkbox" id={id("rattrapage")} name="rattrapage" value="1"
-                    checked={form.rattrapage} onchange={onrattrapage} />
-                <label for={id("rattrapage")}>
+                <input type="checkbox" id="calc-rattrapage" name="rattrapage" value="1"
+                    checked={form.rattrapage} />
+                <label for="calc-rattrapage">
                     { "Notre installation a besoin d’une remise à niveau (rattrapage d’environ " }
                     { f::days(model.catch_up_days()) }
                     { ", la première année)" }
                 </label>
             </div>
         </>
-    };
-    (
-        html,
-        AttrValue::from(
-            [
-                id("postes").as_str(),
-                id("serveurs").as_str(),
-                id("personnes").as_str(),
-            ]
-            .join(" "),
-        ),
-    )
+    }
 }
+
+/// A figure of the results: its label and value.
+type Figure = (&'static str, String);
+
+/// The estimate's six figures, as the panel shows them (and the e-mail).
+fn figures(model: &Model, e: &Estimate) -> [Figure; 6] {
+    [
+        ("Parts", f::parts(e.parts)),
+        ("Coût par an", f::money(e.cost_per_year)),
+        (
+            "Coût par mois",
+            [
+                f::about(e.cost_per_year % 12 == 0),
+                &f::money(e.cost_per_month),
+            ]
+            .concat(),
+        ),
+        ("Jours de travail par an", f::days(e.days_per_year)),
+        ("Heures de travail par an", f::hours(e.hours_per_year)),
+        (
+            "Quote-part du poste",
+            [f::about(exact_share(model, e)), &f::percent(e.share)].concat(),
+        ),
+    ]
+}
+
+/// Each figure's `class`, as Yew's static attribute lists: a computed
+/// `class` in `html!` goes through Yew's `Classes` (an ordered set), and
+/// `VTag::add_attribute` through an index map, kilobytes of wasm each.
+const FIGURE_CLASSES: [&[(&str, AttributeOrProperty)]; 6] = [
+    &[(
+        "class",
+        AttributeOrProperty::Static("calc-figure calc-figure-parts"),
+    )],
+    &[(
+        "class",
+        AttributeOrProperty::Static("calc-figure calc-figure-cost-year"),
+    )],
+    &[(
+        "class",
+        AttributeOrProperty::Static("calc-figure calc-figure-cost-month"),
+    )],
+    &[(
+        "class",
+        AttributeOrProperty::Static("calc-figure calc-figure-days"),
+    )],
+    &[(
+        "class",
+        AttributeOrProperty::Static("calc-figure calc-figure-hours"),
+    )],
+    &[(
+        "class",
+        AttributeOrProperty::Static("calc-figure calc-figure-share"),
+    )],
+];
 
 /// The estimate's figures, the first year apart when it counts more and
 /// the share drawn (the explanation follows the form and the panel); or
-/// what to correct first.
-fn results_of(model: &Model, estimate: Option<&Estimate>, for_ids: &AttrValue) -> Html {
-    match estimate {
-        Some(e) => html! {
-            <>
-                <dl class="calc-figures">
-                    { figure!("calc-figure calc-figure-parts", "Parts", f::parts(e.parts), for_ids) }
-                    { figure!("calc-figure calc-figure-cost-year", "Coût par an", f::money(e.cost_per_year), for_ids) }
-                    { figure!("calc-figure calc-figure-cost-month", "Coût par mois", [f::about(e.cost_per_year % 12 == 0), &f::money(e.cost_per_month)].concat(), for_ids) }
-                    { figure!("calc-figure calc-figure-days", "Jours de travail par an", f::days(e.days_per_year), for_ids) }
-                    { figure!("calc-figure calc-figure-hours", "Heures de travail par an", f::hours(e.hours_per_year), for_ids) }
-                    { figure!("calc-figure calc-figure-share", "Quote-part du poste", [f::about(exact_share(model, e)), &f::percent(e.share)].concat(), for_ids) }
-                </dl>
-                { raw(years(model, e)) }
-                { raw(share_bar(model, e)) }
-            </>
-        },
+/// what to correct first. The figures stay elements of their own (not raw
+/// HTML): a change updates only the values that changed, and the live
+/// region reads only those.
+fn results_of(model: &Model, e: Option<(&Estimate, &[Figure])>, for_ids: &AttrValue) -> Html {
+    match e {
+        Some((e, figures)) => {
+            let figures = figures
+                .iter()
+                .zip(FIGURE_CLASSES)
+                .map(|((label, value), class)| {
+                    // What `html!` makes of `<div class="…">`, the class chosen here.
+                    Html::from(VTag::__new_other(
+                        AttrValue::Static("div"),
+                        NodeRef::default(),
+                        None,
+                        Attributes::Static(class),
+                        Default::default(),
+                        html! {
+                            <>
+                                <dt>{ *label }</dt>
+                                <dd><output for={for_ids.clone()}>{ value.clone() }</output></dd>
+                            </>
+                        },
+                    ))
+                });
+            html! {
+                <>
+                    <dl class="calc-figures">{ for figures }</dl>
+                    { raw(years(model, e)) }
+                    { raw(share_bar(model, e)) }
+                </>
+            }
+        }
         None => html! {
             <p class="calc-invalid">{ "Corrigez le champ signalé pour voir l’estimation." }</p>
         },

@@ -4,8 +4,9 @@
 //! generator (`calculator::embed::render_fragment`): decode the model, take
 //! the initial state from the page's query (or the element's
 //! `data-calculateur-query` defaults), then replace the server-rendered
-//! markup by the live Yew app (render-over, not hydration). The markup is
-//! the same as the server's for the same state, so nothing jumps.
+//! `.calc` (the element's first child) by the live Yew app (render-over,
+//! not hydration); what follows it, the same for every state, stays. The
+//! markup is the same as the server's for the same state, so nothing jumps.
 //!
 //! On a model that does not decode, the element shows a French message
 //! instead; nothing panics.
@@ -34,8 +35,10 @@ fn mount(el: Element, search: &str) {
                 query: query::initial(&defaults, search).to_string().into(),
                 live: true,
             };
-            el.set_inner_html("");
-            yew::Renderer::<Calculator>::with_root_and_props(el, props).render();
+            // Yew renders into the pre-rendered `.calc` (it clears it
+            // first); the static parts after it stay as they are.
+            let root = el.first_element_child().unwrap_or(el);
+            yew::Renderer::<Calculator>::with_root_and_props(root, props).render();
         }
         Err(e) => {
             let mut msg = String::from("Le calculateur n’a pas pu démarrer\u{202f}: ");

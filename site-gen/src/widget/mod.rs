@@ -2,7 +2,8 @@
 //!
 //! [`build`] compiles the `calculator-wasm` crate to WebAssembly, runs
 //! wasm-bindgen (`--target web`) and, when a recent binaryen is installed,
-//! `wasm-opt -Oz` and its short import names (`minify.rs`),
+//! `wasm-opt -Oz`, its functions sorted for gzip (`reorder.rs`) and its
+//! short import names (`minify.rs`),
 //! compacts the loader, then names both files after their contents:
 //! `calculateur.<hash>.wasm` and `calculateur.<hash>.js`. The JS loads the
 //! module next to it and starts the widget by itself, so a page only needs
@@ -37,6 +38,7 @@ mod minify;
 #[cfg(test)]
 mod packed_files;
 mod process;
+mod reorder;
 mod slot;
 mod sources;
 pub mod toolchain;
@@ -57,9 +59,10 @@ pub const FILE_STEM: &str = "calculateur";
 
 /// This pipeline's own code: part of the cache key, so that changing how
 /// the files are made (JS patch, wasm-opt flags, …) never reuses old ones.
-const PIPELINE_SOURCES: [&str; 7] = [
+const PIPELINE_SOURCES: [&str; 8] = [
     include_str!("mod.rs"),
     include_str!("minify.rs"),
+    include_str!("reorder.rs"),
     include_str!("sources.rs"),
     include_str!("bindgen.rs"),
     include_str!("js_patch.rs"),
@@ -283,6 +286,16 @@ pub fn build(
         Some(tool) => {
             let (wasm, note) = wasm_opt::optimize(tool, bindings.wasm, scratch.path())?;
             notes.push(note);
+            let wasm = match wasm_opt::reorder_functions(tool, &wasm, scratch.path()) {
+                Ok((sorted, note)) => {
+                    notes.push(note);
+                    sorted
+                }
+                Err(why) => {
+                    notes.push(format!("function order kept: {why}"));
+                    wasm
+                }
+            };
             match wasm_opt::minify_names(tool, &wasm, &bindings.js, scratch.path()) {
                 Ok(renamed) => {
                     notes.push("imports and exports renamed to short names".into());
@@ -299,7 +312,8 @@ pub fn build(
 
     // The JS names the wasm: hash the wasm first.
     let wasm_name = content_name(&wasm, "wasm");
-    let js = js_patch::self_starting(&js_patch::compact(&js), &wasm_name)?.into_bytes();
+    let js = js_patch::shorten(&js_patch::compact(&js));
+    let js = js_patch::self_starting(&js, &wasm_name)?.into_bytes();
     let bundle = WidgetBundle {
         js_name: content_name(&js, "js"),
         wasm_name,

@@ -223,6 +223,51 @@ fn import_module(_wasm: &[u8]) -> Result<String, String> {
     Err(super::bindgen::WITHOUT_WIDGET.into())
 }
 
+/// `wasm` with its functions sorted for gzip ([`super::reorder`]), kept
+/// only when valid and smaller once gzipped; the error says why `wasm`
+/// stays as it was.
+#[cfg(feature = "widget")]
+pub(crate) fn reorder_functions(
+    tool: &WasmOpt,
+    wasm: &[u8],
+    scratch: &Path,
+) -> Result<(Vec<u8>, String), String> {
+    let input = scratch.join("order-in.wasm");
+    let output = scratch.join("order-out.wasm");
+    let named = super::reorder::order_names(wasm)?;
+    std::fs::write(&input, named).map_err(|e| format!("{}: {e}", input.display()))?;
+    let mut cmd = Command::new(&tool.path);
+    cmd.arg("--reorder-functions-by-name")
+        .args(FEATURE_FLAGS)
+        .arg(&input)
+        .arg("-o")
+        .arg(&output);
+    let out = process::run(&mut cmd, Some(OPTIMIZE_TIMEOUT))
+        .map_err(|e| e.into_widget_error(&cmd).to_string())?;
+    if !out.status.success() {
+        return Err(format!("{} ({})", out.status, out.stderr_tail()));
+    }
+    let sorted = std::fs::read(&output).map_err(|e| format!("{}: {e}", output.display()))?;
+    validate(&sorted).map_err(|e| e.to_string())?;
+    let (before, after) = (gzipped_len(wasm), gzipped_len(&sorted));
+    if after >= before {
+        return Err(format!("no gain once gzipped ({before} → {after} bytes)"));
+    }
+    Ok((
+        sorted,
+        format!("functions sorted by body: gzipped {before} → {after} bytes"),
+    ))
+}
+
+#[cfg(not(feature = "widget"))]
+pub(crate) fn reorder_functions(
+    _tool: &WasmOpt,
+    _wasm: &[u8],
+    _scratch: &Path,
+) -> Result<(Vec<u8>, String), String> {
+    Err(super::bindgen::WITHOUT_WIDGET.into())
+}
+
 /// Renames `wasm`'s imports and exports to short names
 /// (`--minify-imports-and-exports-and-modules`) and `js`, its loader, to
 /// match ([`super::minify`]). The error says why both were left as they were.
