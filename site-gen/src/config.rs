@@ -176,6 +176,9 @@ pub struct Config {
     /// keys left aside, a `config.toml` beside `site.toml`).
     #[serde(skip)]
     pub warnings: Vec<Diagnostic>,
+    /// Read from Zola's `config.toml` (there is no `site.toml`).
+    #[serde(skip)]
+    pub from_zola: bool,
 }
 
 impl Default for Config {
@@ -204,6 +207,7 @@ impl Default for Config {
             precompress: false,
             extra: toml::Table::new(),
             warnings: Vec::new(),
+            from_zola: false,
         }
     }
 }
@@ -324,6 +328,16 @@ impl Config {
             ));
         }
         Ok(())
+    }
+
+    /// The file that holds (or would hold) this configuration, for
+    /// messages: `config.toml` for a Zola site, else `site.toml`.
+    pub fn file(&self) -> &'static str {
+        if self.from_zola {
+            ZOLA_CONFIG_FILE
+        } else {
+            CONFIG_FILE
+        }
     }
 
     /// `base_url` without a trailing slash.

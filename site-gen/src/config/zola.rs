@@ -149,6 +149,7 @@ pub fn parse(text: &str, file: &Path) -> Result<Config, Diagnostics> {
             None => d,
         }
     })?;
+    config.from_zola = true;
     if !left.is_empty() {
         let names: Vec<String> = left.iter().map(|k| format!("« {k} »")).collect();
         config.warnings.push(Diagnostic::new(
@@ -254,6 +255,7 @@ mod tests {
         assert_eq!(c.taxonomies[0].paginate_by, Some(3));
         assert_eq!(c.extra["couleur"].as_str(), Some("bleu"));
         assert!(c.warnings.is_empty(), "{:?}", c.warnings);
+        assert_eq!(c.file(), "config.toml");
         // Zola before 0.19.
         assert!(!parse("generate_feed = false").unwrap().generate_feed);
     }
