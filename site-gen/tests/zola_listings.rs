@@ -358,3 +358,20 @@ fn a_build_writing_pages_as_rendered_gives_the_same_listings() {
         assert!(written == *bytes, "{path} differs when written as rendered");
     }
 }
+
+#[test]
+fn a_zola_site_is_told_to_declare_its_taxonomy_in_config_toml() {
+    let site = Site::new(&[
+        ("config.toml", "base_url = \"https://ex.org\"\n"),
+        ("content/_index.md", "+++\ntitle = \"Accueil\"\n+++\n"),
+        (
+            "content/billet.md",
+            "+++\ntitle = \"Billet\"\n[taxonomies]\ntags = [\"a\"]\n+++\n",
+        ),
+    ]);
+    assert_error(
+        &site.errors(),
+        "content/billet.md",
+        "déclarez-la dans config.toml (taxonomies = [{ name = \"tags\" }])",
+    );
+}

@@ -14,7 +14,7 @@ use tera::Tera;
 use super::extras::{Extras, ExtrasSite};
 use super::listings::{self, folder_output, Paging};
 use super::outputs::OutputMap;
-use crate::config::{self, Config, CONFIG_FILE};
+use crate::config::{self, Config, ZOLA_CONFIG_FILE};
 use crate::content::paths::is_reserved;
 use crate::content::{Document, Kind, Loaded};
 use crate::diagnostics::{Diagnostic, Diagnostics};
@@ -26,6 +26,8 @@ use crate::urls::Urls;
 #[derive(Debug, Default)]
 pub(super) struct Taxonomies {
     pub(super) list: Vec<Taxonomy>,
+    /// The configuration file that declares them, as shown in messages.
+    pub(super) origin: String,
 }
 
 /// One taxonomy and the terms pages gave it.
@@ -69,10 +71,14 @@ impl Taxonomy {
     }
 }
 
-/// The taxonomies of `config` with the terms of `loaded`'s pages. A page
-/// naming a taxonomy the config does not declare, a term or taxonomy name
-/// without letters or digits, are reported.
-pub(super) fn collect(config: &Config, loaded: &Loaded) -> Result<Taxonomies, Diagnostics> {
+/// The taxonomies of `config` (read from the file `origin`) with the terms
+/// of `loaded`'s pages. A page naming a taxonomy the config does not
+/// declare, a term or taxonomy name without letters or digits, are reported.
+pub(super) fn collect(
+    config: &Config,
+    loaded: &Loaded,
+    origin: &str,
+) -> Result<Taxonomies, Diagnostics> {
     let mut problems = Diagnostics::default();
     let mut list: Vec<Taxonomy> = Vec::new();
     for t in &config.taxonomies {
@@ -88,13 +94,13 @@ pub(super) fn collect(config: &Config, loaded: &Loaded) -> Result<Taxonomies, Di
         };
         if let Some(why) = why {
             problems.push(Diagnostic::new(
-                CONFIG_FILE,
-                format!("[[taxonomies]] : le nom « {} » {why}", t.name),
+                origin,
+                format!("taxonomies : le nom « {} » {why}", t.name),
             ));
             continue;
         }
-        let paging = Paging::of(t.paginate_by, t.paginate_path.as_deref(), CONFIG_FILE)
-            .unwrap_or_else(|d| {
+        let paging =
+            Paging::of(t.paginate_by, t.paginate_path.as_deref(), origin).unwrap_or_else(|d| {
                 problems.push(d);
                 None
             });
@@ -114,7 +120,7 @@ pub(super) fn collect(config: &Config, loaded: &Loaded) -> Result<Taxonomies, Di
         for (name, values) in &doc.meta.taxonomies {
             let Some(t) = list.iter().position(|t| &t.config.name == name) else {
                 if !names.contains(&name.as_str()) {
-                    problems.push(unknown_taxonomy(doc, name, &names));
+                    problems.push(unknown_taxonomy(doc, name, &names, origin));
                 }
                 continue;
             };
@@ -153,17 +159,26 @@ pub(super) fn collect(config: &Config, loaded: &Loaded) -> Result<Taxonomies, Di
             sort_term_pages(&mut term.pages, &loaded.docs);
         }
     }
-    problems.into_result().map(|()| Taxonomies { list })
+    problems.into_result().map(|()| Taxonomies {
+        list,
+        origin: origin.to_string(),
+    })
 }
 
-fn unknown_taxonomy(doc: &Document, name: &str, names: &[&str]) -> Diagnostic {
+fn unknown_taxonomy(doc: &Document, name: &str, names: &[&str], origin: &str) -> Diagnostic {
     let mut message = format!("[taxonomies] : la taxonomie « {name} » n’est pas déclarée");
     match crate::suggest::closest(name, names.iter().copied()) {
         Some(close) => message.push_str(&format!(" : vouliez-vous dire « {close} » ?")),
-        None if names.is_empty() => message.push_str(&format!(
-            " : le site n’en déclare aucune ; déclarez-la dans {CONFIG_FILE} \
-             ([[taxonomies]] avec name = \"{name}\") ou dans le config.toml de Zola"
-        )),
+        None if names.is_empty() => {
+            let how = if origin == ZOLA_CONFIG_FILE {
+                format!("taxonomies = [{{ name = \"{name}\" }}]")
+            } else {
+                format!("[[taxonomies]] avec name = \"{name}\"")
+            };
+            message.push_str(&format!(
+                " : le site n’en déclare aucune ; déclarez-la dans {origin} ({how})"
+            ));
+        }
         None => message.push_str(&format!(" (taxonomies déclarées : {})", names.join(", "))),
     }
     Diagnostic::new(&doc.file, message)
@@ -251,7 +266,10 @@ pub(super) fn render_all(extras: &mut Extras, out: &mut OutputMap) {
                 }
                 let title = format!("{} : {}", t.config.name, term.name);
                 match extras.feed(&path, &pages, Some(&title), &t.term_path(term)) {
-                    Ok(bytes) => out.add(listings::folder_feed_output(&path), bytes, CONFIG_FILE),
+                    Ok(bytes) => {
+                        let output = listings::folder_feed_output(&path);
+                        out.add(output, bytes, &site.listings.taxonomies.origin);
+                    }
                     Err(d) => out.push(d),
                 }
             }
@@ -284,7 +302,7 @@ fn render_list(extras: &mut Extras, t: &Taxonomy, out: &mut OutputMap) {
         ctx
     });
     match result {
-        Ok(bytes) => out.add(output, bytes, CONFIG_FILE),
+        Ok(bytes) => out.add(output, bytes, &site.listings.taxonomies.origin),
         Err(d) => out.push(d),
     }
 }
@@ -329,13 +347,14 @@ fn render_term(extras: &mut Extras, t: &Taxonomy, term: &Term, out: &mut OutputM
             ctx
         });
         match result {
-            Ok(bytes) => out.add(output, bytes, CONFIG_FILE),
+            Ok(bytes) => out.add(output, bytes, &site.listings.taxonomies.origin),
             Err(d) => out.push(d),
         }
     }
     if let Some(paging) = &t.paging {
         let one = paging.numbered_path(&base, 1);
-        extras.redirect(&folder_output(&one), &base, &term.name, CONFIG_FILE, out);
+        let origin = &site.listings.taxonomies.origin;
+        extras.redirect(&folder_output(&one), &base, &term.name, origin, out);
     }
 }
 
@@ -529,6 +548,7 @@ fn string_arg<'a>(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::config::CONFIG_FILE;
 
     #[test]
     fn french_terms_get_clean_slugs() {
@@ -595,7 +615,7 @@ mod tests {
             page("b.md", Some("2024-03-01"), &["réseau wi-fi"]),
             page("c.md", None, &["Reseau & WI-FI", "réseau-wi-fi"]),
         ];
-        let t = collect(&config(&["tags"]), &loaded(docs)).unwrap();
+        let t = collect(&config(&["tags"]), &loaded(docs), CONFIG_FILE).unwrap();
         let terms = &t.list[0].terms;
         assert_eq!(terms.len(), 2);
         assert_eq!(terms[0].name, "Réseau & Wi-Fi");
@@ -608,26 +628,26 @@ mod tests {
     #[test]
     fn an_undeclared_taxonomy_is_named_with_a_suggestion() {
         let docs = vec![page("a.md", None, &["x"])];
-        let e = collect(&config(&["tag"]), &loaded(docs)).unwrap_err();
+        let e = collect(&config(&["tag"]), &loaded(docs), CONFIG_FILE).unwrap_err();
         let text = e.to_string();
         assert!(text.contains("content/a.md"), "{text}");
         assert!(text.contains("« tags » n’est pas déclarée"), "{text}");
         assert!(text.contains("vouliez-vous dire « tag »"), "{text}");
         let docs = vec![page("a.md", None, &["x"])];
-        let e = collect(&config(&[]), &loaded(docs)).unwrap_err();
+        let e = collect(&config(&[]), &loaded(docs), ZOLA_CONFIG_FILE).unwrap_err();
         assert!(e.to_string().contains("n’en déclare aucune"), "{e}");
     }
 
     #[test]
     fn a_term_without_letters_or_with_a_reserved_name_is_refused() {
         let docs = vec![page("a.md", None, &["!!!"])];
-        let e = collect(&config(&["tags"]), &loaded(docs)).unwrap_err();
+        let e = collect(&config(&["tags"]), &loaded(docs), CONFIG_FILE).unwrap_err();
         assert!(
             e.to_string().contains("« !!! » ne donne aucune adresse"),
             "{e}"
         );
         let docs = vec![page("a.md", None, &["NUL"])];
-        let e = collect(&config(&["tags"]), &loaded(docs)).unwrap_err();
+        let e = collect(&config(&["tags"]), &loaded(docs), CONFIG_FILE).unwrap_err();
         assert!(
             e.to_string().contains("« NUL » donne un nom réservé"),
             "{e}"
