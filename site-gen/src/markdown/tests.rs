@@ -761,3 +761,68 @@ mod words {
         }
     }
 }
+
+// Shortcode syntax in any order: never a panic, never a marker in the
+// output, every error inside the text.
+mod shortcode_soup {
+    use super::*;
+    use proptest::prelude::*;
+
+    const TOKENS: &[&str] = &[
+        "{{",
+        "}}",
+        "{%",
+        "%}",
+        "{{/*",
+        "*/}}",
+        "{%/*",
+        "*/%}",
+        " end ",
+        "note(",
+        "md(",
+        "prix(",
+        ")",
+        "x=",
+        "\"",
+        "'",
+        "`",
+        "[",
+        "]",
+        ",",
+        "1",
+        "\n",
+        "\n\n",
+        "```\n",
+        "    ",
+        "# ",
+        "> ",
+        "- ",
+        "é",
+        "\u{E000}",
+        "&#xE001;",
+        "<!-- more -->",
+        "[a](@/faq.md)",
+    ];
+
+    proptest! {
+        #[test]
+        fn never_panics_nor_leaks_markers(
+            picks in proptest::collection::vec(0..TOKENS.len(), 0..60),
+            safe in any::<bool>(),
+        ) {
+            let md: String = picks.iter().map(|&i| TOKENS[i]).collect();
+            let opts = if safe { SAFE } else { FR };
+            let (rendered, errors) = render_partial(&md, 3, &opts, &TestEnv);
+            prop_assert!(
+                !rendered.html.contains(['\u{E000}', '\u{E001}', '\u{E002}', '\u{E003}']),
+                "{md:?} gave {:?}",
+                rendered.html
+            );
+            let lines = md.split('\n').count();
+            for e in errors {
+                prop_assert!((3..3 + lines).contains(&e.line), "{md:?}: {e:?}");
+                prop_assert!(e.column >= 1, "{md:?}: {e:?}");
+            }
+        }
+    }
+}
