@@ -134,14 +134,9 @@ pub(super) struct Listings {
 impl Listings {
     /// The listings of `loaded`; every problem of their settings (a
     /// `paginate_path`, an undeclared taxonomy, a term without letters).
-    /// `config_file`: the file `config` was read from, as shown.
-    pub(super) fn of(
-        config: &Config,
-        loaded: &Loaded,
-        config_file: &str,
-    ) -> Result<Listings, Diagnostics> {
+    pub(super) fn of(config: &Config, loaded: &Loaded) -> Result<Listings, Diagnostics> {
         let sections = section_pagers(loaded);
-        let taxonomies = super::taxonomies::collect(config, loaded, config_file);
+        let taxonomies = super::taxonomies::collect(config, loaded, config.file());
         let (sections, taxonomies) = match (sections, taxonomies) {
             (Ok(s), Ok(t)) => (s, t),
             (s, t) => {
