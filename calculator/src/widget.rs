@@ -8,6 +8,7 @@
 use std::rc::Rc;
 
 use web_sys::HtmlInputElement;
+use yew::html::Scope;
 use yew::prelude::*;
 use yew::virtual_dom::{AttributeOrProperty, Attributes, VTag};
 
@@ -72,6 +73,7 @@ struct Form {
     copied: Copied,
 }
 
+/// What the visitor did.
 enum Action {
     Mode(Mode),
     Text(Text, String),
@@ -231,10 +233,12 @@ impl Form {
     }
 }
 
-impl Reducible for Form {
-    type Action = Action;
-    fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
-        let mut f = (*self).clone();
+impl Form {
+    /// Applies `action`; whether anything changed (the widget then renders
+    /// again).
+    fn apply(&mut self, action: Action) -> bool {
+        let before = self.clone();
+        let f = self;
         // « Lien copié » was about the estimate before this change.
         f.copied = Copied::Not;
         match action {
@@ -254,20 +258,20 @@ impl Reducible for Form {
             Action::Rattrapage(on) => f.rattrapage = on,
             Action::Copied(c) => f.copied = c,
         }
-        if f == *self {
-            return self;
+        if *f == before {
+            return false;
         }
         // The address bar follows the state here rather than in an effect
-        // (two hooks less: each costs kilobytes of Yew in the wasm); the
-        // first render needs none, the address already holds the state.
+        // (no hook: each costs kilobytes of Yew in the wasm); the first
+        // render needs none, the address already holds the state.
         #[cfg(all(feature = "csr", target_arch = "wasm32"))]
         {
             let q = f.query().to_query_string();
-            if q != self.query().to_query_string() {
+            if q != before.query().to_query_string() {
                 sync_url(&q);
             }
         }
-        Rc::new(f)
+        true
     }
 }
 
@@ -368,7 +372,7 @@ fn select_link() {
 /// Puts `url` on the clipboard (Clipboard API); where it is missing or
 /// refused, selects the address in its field instead.
 #[cfg(all(feature = "csr", target_arch = "wasm32"))]
-fn copy_link(url: &str, dispatch: UseReducerDispatcher<Form>) {
+fn copy_link(url: &str, scope: Scope<Calculator>) {
     use wasm_bindgen::closure::Closure;
     use wasm_bindgen::JsValue;
     let Some(window) = web_sys::window() else {
@@ -378,7 +382,7 @@ fn copy_link(url: &str, dispatch: UseReducerDispatcher<Form>) {
     // Undefined outside secure contexts: calling it would throw.
     if clipboard.is_undefined() {
         select_link();
-        return dispatch.dispatch(Action::Copied(Copied::Selected));
+        return scope.send_message(Msg(Action::Copied(Copied::Selected)));
     }
     // One closure for both outcomes: `writeText` resolves with undefined,
     // rejects with an error.
@@ -389,7 +393,7 @@ fn copy_link(url: &str, dispatch: UseReducerDispatcher<Form>) {
             select_link();
             Copied::Selected
         };
-        dispatch.dispatch(Action::Copied(c));
+        scope.send_message(Msg(Action::Copied(c)));
     });
     let _ = clipboard.write_text(url).then2(&done, &done);
     // Called once, by the page; it lives as long as the page.
@@ -492,31 +496,53 @@ pub(crate) fn list(class: &str, items: &[String]) -> String {
     s
 }
 
-/// The pricing calculator.
-#[function_component(Calculator)]
-pub fn calculator(props: &CalculatorProps) -> Html {
-    let form = {
-        let model = props.model.clone();
-        let query = props.query.clone();
-        use_reducer(move || Form::new(model, &query))
-    };
+/// A message of [`Calculator`]: what the visitor did.
+pub struct Msg(Action);
+
+/// The pricing calculator. A struct component rather than a function
+/// one: no hook, whose machinery weighs kilobytes of the wasm.
+pub struct Calculator {
+    form: Form,
+}
+
+impl Component for Calculator {
+    type Message = Msg;
+    type Properties = CalculatorProps;
+
+    fn create(ctx: &Context<Self>) -> Self {
+        let props = ctx.props();
+        Calculator {
+            form: Form::new(props.model.clone(), &props.query),
+        }
+    }
+
+    fn update(&mut self, _ctx: &Context<Self>, msg: Msg) -> bool {
+        self.form.apply(msg.0)
+    }
+
+    fn view(&self, ctx: &Context<Self>) -> Html {
+        calculator(&self.form, ctx.props(), ctx.link())
+    }
+}
+
+/// The widget's markup for `form`.
+fn calculator(form: &Form, props: &CalculatorProps, scope: &Scope<Calculator>) -> Html {
     let query = form.query().to_query_string();
 
     let model = &props.model;
-    let dispatch = form.dispatcher();
     let estimate = form.estimate();
     let link = estimate_link(&query);
 
     let onsubmit = Callback::from(|e: SubmitEvent| e.prevent_default());
-    let oninput = on_field::<InputEvent>(&dispatch);
-    let onchange = on_field::<Event>(&dispatch);
-    let modes = mode_choices(&form);
+    let oninput = on_field::<InputEvent>(scope);
+    let onchange = on_field::<Event>(scope);
+    let modes = mode_choices(form);
     // The fields, and the ids of those the results are computed from.
     let (fields, for_ids) = match form.mode {
-        Mode::Parts => (parts_field(&form, model), "calc-parts"),
-        Mode::Budget => (budget_field(&form), "calc-budget"),
+        Mode::Parts => (parts_field(form, model), "calc-parts"),
+        Mode::Budget => (budget_field(form), "calc-budget"),
         Mode::Profil => (
-            profile_fields(&form, model),
+            profile_fields(form, model),
             "calc-postes calc-serveurs calc-personnes",
         ),
     };
@@ -532,8 +558,8 @@ pub fn calculator(props: &CalculatorProps) -> Html {
         #[cfg(all(feature = "csr", target_arch = "wasm32"))]
         {
             let link = link.clone();
-            let dispatch = dispatch.clone();
-            Callback::from(move |_: MouseEvent| copy_link(&link, dispatch.clone()))
+            let scope = scope.clone();
+            Callback::from(move |_: MouseEvent| copy_link(&link, scope.clone()))
         }
         #[cfg(not(all(feature = "csr", target_arch = "wasm32")))]
         Callback::from(|_: MouseEvent| ())
@@ -735,12 +761,12 @@ fn field_action(input: &HtmlInputElement) -> Option<Action> {
 /// `oninput` and `onchange` of the form: text fields send `input` events,
 /// radio buttons and checkboxes `change` ones (some browsers send both;
 /// the second changes nothing).
-fn on_field<E: AsRef<Event>>(dispatch: &UseReducerDispatcher<Form>) -> Callback<E> {
-    let dispatch = dispatch.clone();
+fn on_field<E: AsRef<Event>>(scope: &Scope<Calculator>) -> Callback<E> {
+    let scope = scope.clone();
     Callback::from(move |e: E| {
         let input: HtmlInputElement = e.as_ref().target_unchecked_into();
         if let Some(action) = field_action(&input) {
-            dispatch.dispatch(action);
+            scope.send_message(Msg(action));
         }
     })
 }
