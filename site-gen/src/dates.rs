@@ -5,12 +5,13 @@ use jiff::civil::{Date, Weekday};
 use calculator::format::MONTHS;
 
 /// Abbreviations of the Imprimerie nationale, as CLDR uses them.
-const MONTHS_SHORT: [&str; 12] = [
+pub const MONTHS_SHORT: [&str; 12] = [
     "janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.", "nov.",
     "déc.",
 ];
 
-fn weekday(d: Weekday, short: bool) -> &'static str {
+/// The weekday's French name, or its abbreviation (`jeu.`).
+pub fn weekday(d: Weekday, short: bool) -> &'static str {
     let (long, abbr) = match d {
         Weekday::Monday => ("lundi", "lun."),
         Weekday::Tuesday => ("mardi", "mar."),

@@ -27,6 +27,7 @@ pub struct SummarySource {
     taxonomies: std::collections::BTreeMap<String, Vec<String>>,
     authors: Vec<String>,
     assets: Vec<String>,
+    source_path: String,
     extra: Map<String, Value>,
 }
 
@@ -45,6 +46,7 @@ impl SummarySource {
             taxonomies: m.taxonomies.clone(),
             authors: m.authors.clone(),
             assets: doc.assets.clone(),
+            source_path: doc.source_path.clone(),
             extra: m.extra.clone(),
         }
     }
@@ -63,6 +65,7 @@ impl SummarySource {
             && self.taxonomies == m.taxonomies
             && self.authors == m.authors
             && self.assets == doc.assets
+            && self.source_path == doc.source_path
             && self.extra == m.extra
     }
 }
@@ -117,8 +120,27 @@ pub fn summary(doc: &Document, rendered: &Rendered, urls: &Urls) -> Map<String, 
     let strings = |v: &[String]| Value::Array(v.iter().cloned().map(Value::String).collect());
     m.insert("authors".into(), strings(&doc.meta.authors));
     m.insert("assets".into(), strings(&doc.assets));
+    zola_fields(&mut m, doc);
     m.insert("extra".into(), Value::Object(doc.meta.extra.clone()));
     m
+}
+
+/// Zola's other fields of a page or section: `relative_path` (its `.md`
+/// file in `content/`, for `get_page`/`get_section`), `components` (its
+/// path split on `/`), `year`, `month`, `day` (of its date), and
+/// `translations` (always empty: one language).
+fn zola_fields(m: &mut Map<String, Value>, doc: &Document) {
+    m.insert("relative_path".into(), doc.source_path.clone().into());
+    let components = doc.path.split('/').filter(|c| !c.is_empty());
+    m.insert(
+        "components".into(),
+        Value::Array(components.map(|c| Value::String(c.to_string())).collect()),
+    );
+    let date = doc.meta.date;
+    m.insert("year".into(), date.map_or(Value::Null, |d| d.year().into()));
+    m.insert("month".into(), date.map_or(Value::Null, |d| d.month().into()));
+    m.insert("day".into(), date.map_or(Value::Null, |d| d.day().into()));
+    m.insert("translations".into(), Value::Array(Vec::new()));
 }
 
 /// A document's full view: its summary plus content (`html`, moved in)
@@ -126,11 +148,27 @@ pub fn summary(doc: &Document, rendered: &Rendered, urls: &Urls) -> Map<String, 
 pub fn full(summary: &Map<String, Value>, html: String, toc: &[Heading]) -> Map<String, Value> {
     let mut m = summary.clone();
     m.insert("content".into(), html.into());
-    m.insert(
-        "toc".into(),
-        serde_json::to_value(toc).unwrap_or(Value::Array(Vec::new())),
-    );
+    let permalink = summary.get("permalink").and_then(Value::as_str);
+    m.insert("toc".into(), toc_value(toc, permalink.unwrap_or("")));
     m
+}
+
+/// A table of contents as templates see it: Zola's `level`, `id`,
+/// `title`, `children`, and `permalink` (the page's, with `#id`).
+pub fn toc_value(toc: &[Heading], page_permalink: &str) -> Value {
+    let items = toc.iter().map(|h| {
+        let mut m = Map::new();
+        m.insert("level".into(), h.level.into());
+        m.insert("id".into(), h.id.clone().into());
+        m.insert("title".into(), h.title.clone().into());
+        m.insert(
+            "permalink".into(),
+            format!("{page_permalink}#{}", h.id).into(),
+        );
+        m.insert("children".into(), toc_value(&h.children, page_permalink));
+        Value::Object(m)
+    });
+    Value::Array(items.collect())
 }
 
 /// `aria-current` of a menu item (its final URL `item_url`) on the page at
@@ -180,6 +218,7 @@ pub fn config_value(
         "description": config.description,
         "base_url": config.base_url(),
         "language": config.language,
+        "default_language": config.language,
         "author": config.author,
         "feed_url": feed_url,
         "menu": menu,

@@ -305,11 +305,14 @@ impl Extras<'_> {
         context: impl FnOnce() -> Context,
     ) -> Result<Bytes, Diagnostic> {
         let site = self.site;
-        let key = KeyBuilder::new(template)
-            .key(&site.globals.key)
+        let mut k = KeyBuilder::new(template);
+        k.key(&site.globals.key)
             .key(&site.compiled.templates.get(template))
-            .bytes(key)
-            .finish();
+            .bytes(key);
+        if site.compiled.templates.reads_content(template) {
+            k.key(&site.globals.content_key);
+        }
+        let key = k.finish();
         self.cached(name, &key, || {
             let mut ctx = site.globals.context.clone();
             ctx.extend(context());

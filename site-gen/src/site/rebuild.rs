@@ -29,6 +29,7 @@ use crate::markdown::{Heading, MarkdownOptions, Rendered};
 use crate::render::context::{self, SummarySource};
 use crate::render::deps::{Key, KeyBuilder};
 use crate::render::env::{ShortcodeContext, SiteEnv};
+use crate::templates;
 use crate::render::{self, AnchorCheck, DocView, ListingView, MarkdownResult};
 use crate::widget::{OnProgress, WidgetSlot};
 
@@ -70,6 +71,11 @@ pub(super) struct Globals {
     pub(super) key: Key,
     pub(super) feed: Feed,
     pub(super) listings: Listings,
+    /// The key of every document's view and content, for the templates
+    /// that read other documents (`get_page`, `get_section`).
+    pub(super) content_key: Key,
+    /// Those documents, given to those functions until the rebuild is done.
+    pub(super) _catalog: Option<templates::functions::OpenCatalog>,
 }
 
 impl<'a> Rebuild<'a> {
@@ -314,12 +320,53 @@ impl<'a> Rebuild<'a> {
             .key(&self.compiled.urls_key)
             .key(&taxonomies_key)
             .finish();
+        let (content_key, _catalog) = self.content_catalog();
         Globals {
             context,
             key,
             feed,
             listings,
+            content_key,
+            _catalog,
         }
+    }
+
+    /// For the templates that read other documents (`get_page`,
+    /// `get_section`): every document's view and content, given to those
+    /// functions, and their key. Nothing when no template calls them.
+    fn content_catalog(&self) -> (Key, Option<templates::functions::OpenCatalog>) {
+        let mut key = KeyBuilder::new("documents");
+        if !self.compiled.templates.any_reads_content() {
+            return (key.finish(), None);
+        }
+        let docs = &self.loaded.docs;
+        let views = Views::of(self.docs);
+        let mut catalog = templates::functions::Catalog::default();
+        for (i, doc) in docs.iter().enumerate() {
+            let rendered = views.rendered[i];
+            key.str(&doc.source_path)
+                .u64(views.summaries[i].changed_at.number())
+                .u64(views.md[i].content_changed_at.number());
+            for list in [&doc.pages, &doc.subsections] {
+                key.u64(list.len() as u64);
+                for &p in list {
+                    key.str(&docs[p].source_path);
+                }
+            }
+            let map = &views.summaries[i].map;
+            let permalink = map.get("permalink").and_then(Value::as_str).unwrap_or("");
+            let toc = context::toc_value(&rendered.toc, permalink);
+            catalog.push(
+                &doc.source_path,
+                doc.is_section(),
+                map,
+                &rendered.html,
+                toc,
+                &doc.pages,
+                &doc.subsections,
+            );
+        }
+        (key.finish(), Some(self.compiled.content.open(catalog)))
     }
 
     /// Renders (in parallel) each document with its template when the key
@@ -464,6 +511,9 @@ impl<'a> Rebuild<'a> {
                     .str(&listings::listing_key(doc))
                     .u64(summaries[i].changed_at.number())
                     .u64(md[i].content_changed_at.number());
+                if self.compiled.templates.reads_content(template) {
+                    k.key(&globals.content_key);
+                }
                 for list in [&doc.pages, &doc.subsections] {
                     k.u64(list.len() as u64);
                     for &p in list {

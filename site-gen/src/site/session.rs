@@ -571,9 +571,13 @@ impl Session {
                         root: self.opts.root.clone(),
                         urls: Arc::clone(&urls),
                     };
-                    let mut tera = theme
-                        .parsed
-                        .bind_with_images(Arc::clone(&urls), Arc::new(functions));
+                    let readers =
+                        templates::SiteReaders::new(self.opts.root.clone(), Arc::clone(&urls));
+                    let mut tera = theme.parsed.bind_for_site(
+                        Arc::clone(&urls),
+                        Arc::new(functions),
+                        &readers,
+                    );
                     super::taxonomies::register(&mut tera, Arc::clone(&self.taxonomy_slot));
                     let md_opts = crate::markdown::MarkdownOptions {
                         french_typography: config.french_typography,
@@ -588,6 +592,7 @@ impl Session {
                         content_read_at: read_at,
                         urls_key,
                         compiled_at: self.now,
+                        content: readers.content,
                     });
                 }
             }

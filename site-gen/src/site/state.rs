@@ -143,6 +143,8 @@ pub(super) struct Compiled {
     pub(super) urls_key: Key,
     /// Theme shortcodes rendered before are stale.
     pub(super) compiled_at: Generation,
+    /// Where `get_page` and `get_section` find the documents.
+    pub(super) content: Arc<templates::functions::ContentSlot>,
 }
 
 /// What was made for one document.

@@ -519,6 +519,16 @@ const CONFIGS: [&str; 6] = [
     "base_url = \"https://exemple.org/amie/\"\n",
 ];
 
+/// The home page's template in the proptest below: what Zola's functions
+/// read of the other documents and of a data file.
+const READER: &str = concat!(
+    r#"{% set r = get_section(path="_index.md") %}"#,
+    r#"{% for s in r.subsections %}{% set sub = get_section(path=s) %}{{ sub.title }}:"#,
+    r#"{% for p in sub.pages %}{{ p.title }}/{{ p.date }};{% endfor %}{{ sub.content | length }}{% endfor %}"#,
+    r#"{% for p in r.pages %}{% set full = get_page(path=p.relative_path) %}{{ full.title }}={{ full.content | length }}{% endfor %}"#,
+    r#"{{ load_data(path="donnees.toml", required=false) | json_encode }}"#,
+);
+
 /// One random edit of the proptest below.
 #[derive(Debug, Clone)]
 enum Edit {
@@ -628,6 +638,10 @@ proptest! {
             .collect();
         files.push(("site.toml", "[[taxonomies]]\nname = \"tags\"\n".into()));
         files.push(("templates/shortcodes/note.html", NOTE.into()));
+        // A home page whose template reads the other documents and a data
+        // file (Zola's `get_section`, `get_page`, `load_data`).
+        files.push(("content/_index.md", "+++\ntitle = \"Accueil\"\ntemplate = \"lecture.html\"\n+++\n".into()));
+        files.push(("templates/lecture.html", READER.into()));
         let mut site = Site::new(&files);
         for edit in edits {
             let (page, template, config) = match edit {
@@ -663,7 +677,8 @@ proptest! {
                     "{{ page.title }}{{ page.date }}|{{ nth }}|{{ body | default(value=\"\") }}|{{ config.title }}{{ config.feed_url }}|{{ lang }}",
                 ][usize::from(v % 5)];
                 write(&site.path("templates/shortcodes/note.html"), text);
-                site.check(&["templates/shortcodes/note.html"]);
+                write(&site.path("content/donnees.toml"), &format!("n = {}\n", v % 3));
+                site.check(&["templates/shortcodes/note.html", "content/donnees.toml"]);
             }
             if let Some(v) = config {
                 let text = CONFIGS[usize::from(v) % CONFIGS.len()];

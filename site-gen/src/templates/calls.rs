@@ -1,8 +1,9 @@
-//! What a template's syntax tree calls: templates (`{% include %}`) and
-//! macros (`{{ ns::m() }}`), each marked *guarded* when it may not run
-//! (inside a `{% for %}`, a branch of an `{% if %}`, past the first
-//! condition, or the right side of `and`/`or`). One walk of the tree
-//! serves both readers: [`super::deps`] (every template a template uses)
+//! What a template's syntax tree calls: templates (`{% include %}`),
+//! macros (`{{ ns::m() }}`) and functions (`get_page(…)`), each marked
+//! *guarded* when it may not run (inside a `{% for %}`, a branch of an
+//! `{% if %}`, past the first condition, or the right side of
+//! `and`/`or`). One walk of the tree serves both readers: [`super::deps`]
+//! (every template a template uses, and whether it reads other documents)
 //! and [`super::recursion`] (cycles made of unguarded calls only).
 
 use tera::ast::{Expr, ExprVal, Node};
@@ -11,7 +12,12 @@ use tera::ast::{Expr, ExprVal, Node};
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(super) enum Target {
     Template(String),
-    Macro { namespace: String, name: String },
+    Macro {
+        namespace: String,
+        name: String,
+    },
+    /// A function (`get_page`), by name.
+    Function(String),
 }
 
 /// One call of a body.
@@ -70,28 +76,52 @@ pub(super) fn calls(nodes: &[Node]) -> Vec<Call> {
                 .iter()
                 .flat_map(|f| f.args.values().map(|a| (a, guarded))),
         );
-        match &e.val {
-            ExprVal::MacroCall(call) => {
-                calls.push(Call {
-                    target: Target::Macro {
-                        namespace: call.namespace.clone(),
-                        name: call.name.clone(),
-                    },
-                    guarded,
-                });
-                exprs.extend(call.args.values().map(|a| (a, guarded)));
-            }
-            ExprVal::FunctionCall(f) => exprs.extend(f.args.values().map(|a| (a, guarded))),
-            ExprVal::Math(m) => exprs.extend([(&*m.lhs, guarded), (&*m.rhs, guarded)]),
-            // `rhs` may be short-circuited.
-            ExprVal::Logic(l) => exprs.extend([(&*l.lhs, guarded), (&*l.rhs, true)]),
-            ExprVal::Test(t) => exprs.extend(t.args.iter().map(|a| (a, guarded))),
-            ExprVal::Array(items) => exprs.extend(items.iter().map(|a| (a, guarded))),
-            ExprVal::In(i) => exprs.extend([(&*i.lhs, guarded), (&*i.rhs, guarded)]),
-            _ => {}
-        }
+        value(&e.val, guarded, &mut exprs, &mut calls);
     }
     calls
+}
+
+/// The calls of one value; the expressions it holds are queued on `exprs`.
+fn value<'e>(
+    val: &'e ExprVal,
+    guarded: bool,
+    exprs: &mut Vec<(&'e Expr, bool)>,
+    calls: &mut Vec<Call>,
+) {
+    match val {
+        ExprVal::MacroCall(call) => {
+            calls.push(Call {
+                target: Target::Macro {
+                    namespace: call.namespace.clone(),
+                    name: call.name.clone(),
+                },
+                guarded,
+            });
+            exprs.extend(call.args.values().map(|a| (a, guarded)));
+        }
+        ExprVal::FunctionCall(f) => {
+            calls.push(Call {
+                target: Target::Function(f.name.clone()),
+                guarded,
+            });
+            exprs.extend(f.args.values().map(|a| (a, guarded)));
+        }
+        ExprVal::Math(m) => exprs.extend([(&*m.lhs, guarded), (&*m.rhs, guarded)]),
+        // `rhs` may be short-circuited.
+        ExprVal::Logic(l) => exprs.extend([(&*l.lhs, guarded), (&*l.rhs, true)]),
+        ExprVal::Test(t) => exprs.extend(t.args.iter().map(|a| (a, guarded))),
+        ExprVal::Array(items) => exprs.extend(items.iter().map(|a| (a, guarded))),
+        ExprVal::In(i) => exprs.extend([(&*i.lhs, guarded), (&*i.rhs, guarded)]),
+        // `"a" ~ f()`: the parts are values, never concatenations.
+        ExprVal::StringConcat(c) => {
+            for part in &c.values {
+                if !matches!(part, ExprVal::StringConcat(_)) {
+                    value(part, guarded, exprs, calls);
+                }
+            }
+        }
+        _ => {}
+    }
 }
 
 /// Queues `body` to be walked next, in order.
@@ -110,6 +140,7 @@ mod tests {
             .map(|c| match c.target {
                 Target::Template(t) => (t, c.guarded),
                 Target::Macro { namespace, name } => (format!("{namespace}::{name}"), c.guarded),
+                Target::Function(f) => (format!("{f}()"), c.guarded),
             })
             .collect();
         found.sort();
@@ -124,6 +155,8 @@ mod tests {
             r#"{% if m::c() %}{% include "c.html" %}{% elif m::d() %}x{% else %}{% include "d.html" %}{% endif %}"#,
             r#"{% set y = m::e() or m::h() %}{% block z %}{% include "e.html" %}{% endblock z %}"#,
             r#"{% macro own() %}{% include "never.html" %}{% endmacro own %}"#,
+            r#"{{ "a" ~ get_page(path=p) | upper(x=get_url(path="b")) }}"#,
+            r#"{% for p in get_section(path=s) %}{{ load_data(path=p) }}{% endfor %}"#,
         );
         let expected: Vec<(String, bool)> = [
             ("a.html", false),
@@ -131,6 +164,10 @@ mod tests {
             ("c.html", true),
             ("d.html", true),
             ("e.html", false),
+            ("get_page()", false),
+            ("get_section()", false),
+            ("get_url()", false),
+            ("load_data()", true),
             ("m::c", false),
             ("m::d", true),
             ("m::e", false),

@@ -2,13 +2,16 @@
 //! templates it includes and the macro files it imports, transitively. A
 //! [`TemplateKeys`] gives each template name a key that changes when any
 //! of those templates' sources change, so a theme edit re-renders only
-//! the outputs that use the edited file.
+//! the outputs that use the edited file; and tells which templates read
+//! other documents (`get_page`, `get_section`), whose outputs are rendered
+//! again whenever any document changes.
 
 use std::collections::{BTreeSet, HashMap};
 
 use tera::Tera;
 
 use super::calls::{calls, Target};
+use super::functions::READ_CONTENT;
 use crate::render::deps::{Key, KeyBuilder};
 use crate::theme::Theme;
 
@@ -16,6 +19,9 @@ use crate::theme::Theme;
 #[derive(Debug, Default)]
 pub struct TemplateKeys {
     keys: HashMap<String, Key>,
+    /// The templates that call, or use a template that calls, a function
+    /// of [`READ_CONTENT`].
+    reads_content: BTreeSet<String>,
 }
 
 impl TemplateKeys {
@@ -24,10 +30,18 @@ impl TemplateKeys {
     /// in this binary).
     pub fn new(tera: &Tera, theme: &Theme) -> Self {
         let names: Vec<String> = tera.get_template_names().map(str::to_string).collect();
+        let mut calls_readers = BTreeSet::new();
         let direct: HashMap<&str, BTreeSet<String>> = names
             .iter()
-            .map(|n| (n.as_str(), direct_deps(tera, n)))
+            .map(|n| {
+                let (deps, reads) = direct_deps(tera, n);
+                if reads {
+                    calls_readers.insert(n.clone());
+                }
+                (n.as_str(), deps)
+            })
             .collect();
+        let mut reads_content = BTreeSet::new();
         let source_key = |name: &str| -> Key {
             let mut k = KeyBuilder::new("template");
             k.str(name);
@@ -55,10 +69,27 @@ impl TemplateKeys {
                 for n in &seen {
                     k.key(&source_key(n));
                 }
+                if !seen.is_disjoint(&calls_readers) {
+                    reads_content.insert(name.clone());
+                }
                 (name.clone(), k.finish())
             })
             .collect();
-        TemplateKeys { keys }
+        TemplateKeys {
+            keys,
+            reads_content,
+        }
+    }
+
+    /// Whether template `name` reads other documents (`get_page`,
+    /// `get_section`, itself or through a template it uses).
+    pub fn reads_content(&self, name: &str) -> bool {
+        self.reads_content.contains(name)
+    }
+
+    /// Whether any template reads other documents.
+    pub fn any_reads_content(&self) -> bool {
+        !self.reads_content.is_empty()
     }
 
     /// The key of template `name` (a fixed key for an unknown template).
@@ -71,23 +102,30 @@ impl TemplateKeys {
 }
 
 /// The templates `name` names directly: parents, includes (guarded or
-/// not, in its body and its macros), macro imports.
-fn direct_deps(tera: &Tera, name: &str) -> BTreeSet<String> {
+/// not, in its body and its macros), macro imports; and whether it calls
+/// a function of [`READ_CONTENT`].
+fn direct_deps(tera: &Tera, name: &str) -> (BTreeSet<String>, bool) {
     let mut deps = BTreeSet::new();
+    let mut reads = false;
     let Ok(template) = tera.get_template(name) else {
-        return deps;
+        return (deps, reads);
     };
     deps.extend(template.parent.iter().cloned());
     deps.extend(template.parents.iter().cloned());
     deps.extend(template.imported_macro_files.iter().map(|(f, _)| f.clone()));
     let bodies = std::iter::once(&template.ast).chain(template.macros.values().map(|m| &m.body));
     for body in bodies {
-        deps.extend(calls(body).into_iter().filter_map(|c| match c.target {
-            Target::Template(t) => Some(t),
-            Target::Macro { .. } => None,
-        }));
+        for call in calls(body) {
+            match call.target {
+                Target::Template(t) => {
+                    deps.insert(t);
+                }
+                Target::Function(f) if READ_CONTENT.contains(&f.as_str()) => reads = true,
+                Target::Macro { .. } | Target::Function(_) => {}
+            }
+        }
     }
-    deps
+    (deps, reads)
 }
 
 #[cfg(test)]
@@ -144,5 +182,30 @@ mod tests {
             "through base"
         );
         assert_eq!(k1.get("nope.html"), k3.get("nope.html"));
+        assert!(!k1.any_reads_content());
+    }
+
+    #[test]
+    fn templates_reading_documents_through_what_they_use() {
+        let files = [
+            ("base.html", "{% block c %}{% endblock c %}"),
+            ("nav.html", "{% set s = get_section(path=\"_index.md\") %}"),
+            ("macros.html", "{% macro m() %}{{ get_page(path=\"a.md\") }}{% endmacro m %}"),
+            ("page.html", "{% extends \"base.html\" %}{% block c %}{% include \"nav.html\" %}{% endblock c %}"),
+            ("section.html", "{% import \"macros.html\" as m %}{{ m::m() }}"),
+            ("index.html", "{% extends \"base.html\" %}{{ get_url(path=\"@/a.md\") }}"),
+        ];
+        let (t, tera) = theme(&files);
+        let k = TemplateKeys::new(&tera, &t);
+        let reading: Vec<&str> = files
+            .iter()
+            .map(|(n, _)| *n)
+            .filter(|n| k.reads_content(n))
+            .collect();
+        assert_eq!(
+            reading,
+            ["nav.html", "macros.html", "page.html", "section.html"]
+        );
+        assert!(k.any_reads_content());
     }
 }

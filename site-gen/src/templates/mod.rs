@@ -1,7 +1,9 @@
 //! Tera, set up once per build: the theme's templates plus the built-in
 //! ones, each parsed once; what those syntax trees tell before rendering
 //! (endless recursion, which templates each one uses); the `date_fr` and
-//! `json_ld` filters and the `get_url` / `asset_url` functions.
+//! `json_ld` filters and the `get_url` / `asset_url` functions; Zola's
+//! functions and filters (`functions`: `date`, `get_page`, `get_section`,
+//! `load_data`…).
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -14,11 +16,13 @@ use crate::urls::Urls;
 
 mod calls;
 mod deps;
+pub mod functions;
 mod recursion;
 mod runtime;
 mod syntax;
 
 pub use deps::TemplateKeys;
+pub use functions::SiteReaders;
 pub use runtime::render_message;
 
 /// Templates the generator provides when the theme has none of that name.
@@ -118,6 +122,31 @@ impl Parsed {
         crate::images::functions::register(&mut tera, images);
         tera
     }
+
+    /// [`bind_with_images`](Self::bind_with_images), with the functions
+    /// that read the site's data files and documents (`load_data`,
+    /// `get_page`, `get_section`).
+    pub fn bind_for_site(
+        &self,
+        urls: Arc<Urls>,
+        images: Arc<crate::images::functions::Functions>,
+        readers: &SiteReaders,
+    ) -> Tera {
+        let mut tera = self.bind_with_images(urls, images);
+        functions::register_readers(&mut tera, readers);
+        tera
+    }
+}
+
+impl SiteReaders {
+    /// Readers of the site at `root` (its files published under `urls`),
+    /// with no documents until a rebuild opens its catalog.
+    pub fn new(root: std::path::PathBuf, urls: Arc<Urls>) -> Self {
+        SiteReaders {
+            data: Arc::new(functions::DataFiles::new(root, urls)),
+            content: Arc::new(functions::ContentSlot::default()),
+        }
+    }
 }
 
 /// [`parse`] then [`Parsed::bind`], for a theme used once.
@@ -198,25 +227,44 @@ pub fn error_chain(e: &dyn std::error::Error) -> String {
 }
 
 fn register(tera: &mut Tera, urls: Arc<Urls>) {
+    functions::register_pure(tera);
     tera.register_filter("date_fr", DateFr);
     tera.register_filter("json_ld", JsonLd);
     let u = Arc::clone(&urls);
     // `required=false` gives an empty URL for a page that does not exist,
-    // so a theme can link to optional pages (`{% if url %}`).
+    // so a theme can link to optional pages (`{% if url %}`). As in Zola,
+    // `trailing_slash=true` ends the URL with `/` and `cachebust=true`
+    // adds the file's hash (`?h=…`, a static file only).
     tera.register_function("get_url", move |args: &HashMap<String, Value>| {
-        let path = string_arg(args, "path", "get_url")?;
-        let required = args
-            .get("required")
-            .and_then(Value::as_bool)
-            .unwrap_or(true);
-        match u.resolve(path) {
+        let path = string_arg(args, "get_url", "path")?;
+        let flag = |name: &str, default: bool| match args.get(name) {
+            None => Ok(default),
+            Some(Value::Bool(b)) => Ok(*b),
+            Some(_) => Err(tera::Error::msg(format!(
+                "get_url : {name} attend true ou false"
+            ))),
+        };
+        let required = flag("required", true)?;
+        let url = if flag("cachebust", false)? && !path.starts_with("@/") {
+            u.asset(path)
+        } else {
+            u.resolve(path)
+        };
+        match url {
+            Ok(url)
+                if flag("trailing_slash", false)?
+                    && !url.ends_with('/')
+                    && !url.contains(['?', '#']) =>
+            {
+                Ok(Value::String(format!("{url}/")))
+            }
             Ok(url) => Ok(Value::String(url)),
             Err(_) if !required => Ok(Value::String(String::new())),
             Err(e) => Err(tera::Error::msg(e)),
         }
     });
     tera.register_function("asset_url", move |args: &HashMap<String, Value>| {
-        let path = string_arg(args, "path", "asset_url")?;
+        let path = string_arg(args, "asset_url", "path")?;
         urls.asset(path)
             .map(Value::String)
             .map_err(tera::Error::msg)
@@ -225,8 +273,8 @@ fn register(tera: &mut Tera, urls: Arc<Urls>) {
 
 fn string_arg<'a>(
     args: &'a HashMap<String, Value>,
-    key: &str,
     function: &str,
+    key: &str,
 ) -> tera::Result<&'a str> {
     args.get(key).and_then(Value::as_str).ok_or_else(|| {
         tera::Error::msg(format!("{function} attend un argument {key}=\"…\" (texte)"))

@@ -1,0 +1,97 @@
+//! The filters of Tera's `builtins` feature that Zola themes use and that
+//! site-gen writes itself (`slugify` with the site's French slugs,
+//! `urlencode`, `urlencode_strict`), and the functions refused because
+//! their output would change from one build to the next or leak the
+//! machine's environment (`now`, `get_random`, `get_env`).
+
+use std::collections::HashMap;
+
+use tera::{Tera, Value};
+
+pub(super) fn register(tera: &mut Tera) {
+    tera.register_filter("slugify", |v: &Value, _: &HashMap<String, Value>| {
+        let text = v
+            .as_str()
+            .ok_or_else(|| tera::Error::msg("slugify s’applique à un texte"))?;
+        Ok(Value::String(crate::slug::slugify(text)))
+    });
+    tera.register_filter("urlencode", |v: &Value, _: &HashMap<String, Value>| {
+        encode(v, "urlencode", b"/-._~%")
+    });
+    tera.register_filter(
+        "urlencode_strict",
+        |v: &Value, _: &HashMap<String, Value>| encode(v, "urlencode_strict", b""),
+    );
+    let refused: [(&str, &str); 3] = [
+        (
+            "now",
+            "now() est refusée : la page changerait à chaque construction (donnez la date dans \
+             le front matter ou dans [extra])",
+        ),
+        (
+            "get_random",
+            "get_random() est refusée : la page changerait à chaque construction",
+        ),
+        (
+            "get_env",
+            "get_env() est refusée : un gabarit ne lit pas l’environnement de la machine (il \
+             pourrait publier un secret) ; mettez la valeur dans [extra] de la configuration",
+        ),
+    ];
+    for (name, why) in refused {
+        tera.register_function(name, move |_: &HashMap<String, Value>| {
+            Err(tera::Error::msg(why))
+        });
+    }
+}
+
+/// Percent-encodes every byte of `v` but ASCII letters, digits and `keep`
+/// (Tera's two sets: `urlencode` keeps `/-._~%`, `urlencode_strict`
+/// nothing else).
+fn encode(v: &Value, filter: &str, keep: &[u8]) -> tera::Result<Value> {
+    let text = v
+        .as_str()
+        .ok_or_else(|| tera::Error::msg(format!("{filter} s’applique à un texte")))?;
+    let mut out = String::with_capacity(text.len());
+    for &b in text.as_bytes() {
+        if b.is_ascii_alphanumeric() || keep.contains(&b) {
+            out.push(char::from(b));
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    Ok(Value::String(out))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn render(template: &str) -> Result<String, String> {
+        let mut tera = Tera::default();
+        register(&mut tera);
+        tera.add_raw_template("t", template).unwrap();
+        tera.render("t", &tera::Context::new())
+            .map_err(|e| crate::templates::render_message(&e))
+    }
+
+    #[test]
+    fn filters_of_teras_builtins() {
+        assert_eq!(
+            render(r#"{{ "Été à l’Amie !" | slugify }}"#).unwrap(),
+            "ete-a-l-amie"
+        );
+        assert_eq!(
+            render(r#"{{ "/a b/é?x=1&y" | urlencode }}|{{ "/a b" | urlencode_strict }}"#).unwrap(),
+            "/a%20b/%C3%A9%3Fx%3D1%26y|%2Fa%20b"
+        );
+    }
+
+    #[test]
+    fn changing_or_secret_values_are_refused() {
+        let e = render("{{ now() }}").unwrap_err();
+        assert!(e.contains("à chaque construction"), "{e}");
+        let e = render(r#"{{ get_env(name="HOME") }}"#).unwrap_err();
+        assert!(e.contains("get_env() est refusée"), "{e}");
+    }
+}
