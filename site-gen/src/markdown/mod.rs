@@ -35,19 +35,6 @@ pub struct ShortcodeCall<'a> {
     pub document: &'a str,
 }
 
-impl<'a> ShortcodeCall<'a> {
-    /// A first call without body (tests, benchmarks).
-    pub fn new(name: &'a str, args: &'a ShortcodeArgs) -> Self {
-        ShortcodeCall {
-            name,
-            args,
-            body: None,
-            nth: 1,
-            document: "",
-        }
-    }
-}
-
 /// What a shortcode gives.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ShortcodeOutput {
