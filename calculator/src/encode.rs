@@ -37,6 +37,22 @@ pub enum DecodeError {
     Invalid(ModelError),
 }
 
+impl DecodeError {
+    /// What went wrong, without the details [`Display`](fmt::Display)
+    /// gives (the value, the data file's key): what the browser shows. The
+    /// generator validates the same figures when it builds the site and
+    /// names the key there; the widget's own message stays light (the
+    /// keys' names and the checks' wording are not in the wasm).
+    pub fn summary(&self) -> &'static str {
+        match self {
+            DecodeError::Version => "données du calculateur illisibles (version inconnue)",
+            DecodeError::Length { .. } => "données du calculateur incomplètes",
+            DecodeError::NotANumber { .. } => "données du calculateur illisibles",
+            DecodeError::Invalid(_) => "données du calculateur invalides",
+        }
+    }
+}
+
 impl fmt::Display for DecodeError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {

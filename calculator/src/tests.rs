@@ -769,6 +769,28 @@ fn encode_decode() {
     assert!(Model::decode(&huge).is_err());
 }
 
+/// The browser's message says what kind of problem, in French; the data
+/// file's keys are the generator's to name.
+#[test]
+fn decode_errors_summed_up_for_the_browser() {
+    let t = model().encode();
+    let summary = |s: &str| Model::decode(s).expect_err("refused").summary();
+    assert_eq!(
+        summary("amie1,1"),
+        "données du calculateur illisibles (version inconnue)"
+    );
+    assert_eq!(summary("amie2,1,2"), "données du calculateur incomplètes");
+    assert_eq!(
+        summary(&t.replacen("amie2,12,", "amie2,x,", 1)),
+        "données du calculateur illisibles"
+    );
+    let zero = t.replacen("amie2,12,", "amie2,0,", 1);
+    assert_eq!(summary(&zero), "données du calculateur invalides");
+    // The details stay in the generator's message.
+    let full = Model::decode(&zero).expect_err("refused").to_string();
+    assert!(full.contains("poste.parts"), "{full}");
+}
+
 // ---------------------------------------------------------------- query
 
 #[test]

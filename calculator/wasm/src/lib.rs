@@ -42,7 +42,7 @@ fn mount(el: Element, search: &str) {
         }
         Err(e) => {
             let mut msg = String::from("Le calculateur n’a pas pu démarrer\u{202f}: ");
-            msg.push_str(&e.to_string());
+            msg.push_str(e.summary());
             msg.push_str(". Le tableau des tarifs reste valable.");
             el.set_text_content(Some(&msg));
             let _ = el.set_attribute("class", "calculateur calc-failed");
