@@ -375,3 +375,14 @@ fn a_zola_site_is_told_to_declare_its_taxonomy_in_config_toml() {
         "déclarez-la dans config.toml (taxonomies = [{ name = \"tags\" }])",
     );
 }
+
+#[test]
+fn a_taxonomy_without_pages_shows_its_terms_unlinked() {
+    let site = blog("[[taxonomies]]\nname = \"tags\"\nrender = false\n", "");
+    let built = site.ok();
+    assert!(!built.files.keys().any(|p| p.starts_with("tags/")));
+    let post = page(&built, "blog/billet-1/index.html");
+    assert!(post.contains("<span>Logiciels libres</span>"), "{post}");
+    assert!(!post.contains("rel=\"tag\""));
+    assert!(!page(&built, "sitemap.xml").contains("/tags/"));
+}
