@@ -131,9 +131,36 @@ fn unclosed_and_stray_body_tags_are_french_errors_at_their_place() {
     );
     let errors = errors_of("+++\ntitle = \"Essai\"\n+++\n\n{% inconnu() %}\nx\n{% end %}\n");
     assert!(
-        errors[0].starts_with("content/essai.md:5:1: shortcode « inconnu » : shortcode inconnu « inconnu » (ni intégré, ni templates/shortcodes/inconnu.html ou .md)"),
+        errors[0].starts_with(
+            "content/essai.md:5:1: shortcode « inconnu » : aucun gabarit \
+             templates/shortcodes/inconnu.html ou inconnu.md, et ce n’est pas un shortcode intégré"
+        ),
         "{errors:?}"
     );
+}
+
+#[test]
+fn a_shortcode_template_problem_names_the_call_and_the_template() {
+    let errors = Site::new(&[
+        common::HOME,
+        (
+            "content/essai.md",
+            "+++\ntitle = \"Essai\"\n+++\n\nTexte.\n\n{% note() %}\nx\n{% end %}\n",
+        ),
+        (
+            "templates/shortcodes/note.html",
+            "<aside>{{ titre }}</aside>",
+        ),
+    ])
+    .errors();
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert!(
+        errors[0].starts_with(
+            "content/essai.md:7:1: shortcode « note » : erreur du gabarit « shortcodes/note.html » :"
+        ),
+        "{errors:?}"
+    );
+    assert!(errors[0].contains("titre"), "{errors:?}");
 }
 
 const SHORTCODE: &str = "<b>{{ page.title }}|{{ nth }}|{{ body }}|{{ config.title }}</b>";

@@ -268,7 +268,7 @@ impl<'a> SiteEnv<'a> {
             .tera
             .render(&template, &ctx)
             .map_err(|e| BuiltinError::Template {
-                name: name.to_string(),
+                template: template.clone(),
                 chain: render_message(&e),
             })?;
         Ok(if markdown {
@@ -343,11 +343,12 @@ pub enum BuiltinError {
     )]
     SecondCalculator,
     #[error(
-        "shortcode inconnu « {name} » (ni intégré, ni templates/shortcodes/{name}.html ou .md)"
+        "aucun gabarit templates/shortcodes/{name}.html ou {name}.md, et ce n’est pas un \
+         shortcode intégré"
     )]
     UnknownShortcode { name: String },
-    #[error("shortcode « {name} » : {chain}")]
-    Template { name: String, chain: String },
+    #[error("erreur du gabarit « {template} » : {chain}")]
+    Template { template: String, chain: String },
 }
 
 impl From<BuiltinError> for ShortcodeError {
