@@ -32,6 +32,7 @@ const PAGE: &str = r#"{{ config.title }}|{{ config.base_url }}|{{ config.default
 {% set info = load_data(path="content/donnees/info.json") %}{{ info.version }}|{{ load_data(path="note.txt") | trim }}
 {% set u = get_url(path="note.txt", cachebust=true) %}{{ get_url(path="@/blog/deux.md") }}|{% if u is starting_with("https://exemple.invalid/note.txt?h=") %}haché{% endif %}|{{ get_url(path="blog", trailing_slash=true) }}
 {{ "Été à l’Amie" | slugify }}
+{% if page.lower %}{{ page.lower.title }}{% endif %}|{% if page.higher %}{{ page.higher.title }}{% endif %}
 "#;
 
 fn site() -> Site {
@@ -76,6 +77,7 @@ fn a_zola_page_template_sees_zolas_context_and_functions() {
             "3|une note",
             "https://exemple.invalid/blog/deux/|haché|https://exemple.invalid/blog/",
             "ete-a-l-amie",
+            "Deuxième note|",
         ]
     );
 }
@@ -242,6 +244,29 @@ fn a_rebuild_after_a_change_to_what_templates_read_equals_a_fresh_build() {
     assert!(un.contains("Chloé;"), "{un}");
     assert!(un.contains("|autre note"), "{un}");
     assert!(un.contains("Troisième;"), "{un}");
+}
+
+#[test]
+fn previous_and_next_pages_follow_their_titles() {
+    let s = site();
+    s.write(
+        "templates/page.html",
+        "{% if page.lower %}{{ page.lower.title }}{% endif %}|{% if page.higher %}{{ page.higher.title }}{% endif %}",
+    );
+    let mut opts = BuildOptions::new(s.root());
+    opts.widget = false;
+    let mut session = Session::new(opts);
+    session.rebuild(&[]).expect("first build");
+    let deux = "content/blog/deux.md";
+    s.write(deux, &DEUX.replace("Deuxième note", "Note numéro deux"));
+    session.rebuild(&[s.path(deux)]).expect("rebuild");
+    let files = session.files().expect("built");
+    let expected = fresh(&s);
+    assert_eq!(expected["blog/un/index.html"], b"Note num\xc3\xa9ro deux|");
+    assert_eq!(expected["blog/deux/index.html"], b"|Premi\xc3\xa8re note");
+    for page in ["blog/un/index.html", "blog/deux/index.html"] {
+        assert_eq!(files[page].as_slice(), expected[page].as_slice(), "{page}");
+    }
 }
 
 /// The shared Zola fixture builds with the default theme; with a Zola

@@ -138,7 +138,10 @@ fn zola_fields(m: &mut Map<String, Value>, doc: &Document) {
     );
     let date = doc.meta.date;
     m.insert("year".into(), date.map_or(Value::Null, |d| d.year().into()));
-    m.insert("month".into(), date.map_or(Value::Null, |d| d.month().into()));
+    m.insert(
+        "month".into(),
+        date.map_or(Value::Null, |d| d.month().into()),
+    );
     m.insert("day".into(), date.map_or(Value::Null, |d| d.day().into()));
     m.insert("translations".into(), Value::Array(Vec::new()));
 }

@@ -258,6 +258,9 @@ pub struct DocView<'a> {
     /// Sections only: the summaries of their pages and sub-sections.
     pub pages: Vec<&'a Map<String, Value>>,
     pub subsections: Vec<&'a Map<String, Value>>,
+    /// Pages only: the summaries of the pages before and after it in its
+    /// section ([`siblings`]).
+    pub siblings: [Option<&'a Map<String, Value>>; 2],
     /// Sections only: the pager shown and the section's feed.
     pub listing: ListingView<'a>,
 }
@@ -306,7 +309,14 @@ pub fn template_one(
     own.insert("current_url".into(), url.into());
     let mut full = context::full(view.summary, view.html.into_owned(), view.toc);
     let name = match doc.kind {
-        Kind::Page => "page",
+        Kind::Page => {
+            let [lower, higher] = view
+                .siblings
+                .map(|s| s.map_or(Value::Null, |m| m.clone().into()));
+            full.insert("lower".into(), lower);
+            full.insert("higher".into(), higher);
+            "page"
+        }
         Kind::Section => {
             full.insert("pages".into(), listing(&view.pages));
             full.insert("subsections".into(), listing(&view.subsections));
@@ -331,6 +341,26 @@ pub fn template_one(
                 format!("erreur du gabarit « {template} » : {}", render_message(&e)),
             )
         })
+}
+
+/// Zola's `page.lower` and `page.higher` of every document: the pages
+/// before and after it in its section's order, that section being the
+/// nearest one above that is not transparent (whose list holds the pages
+/// of its transparent sub-sections, as in Zola). One pass over the lists.
+pub fn siblings(docs: &[Document]) -> Vec<[Option<usize>; 2]> {
+    let mut out = vec![[None, None]; docs.len()];
+    for section in docs.iter().filter(|d| d.kind == Kind::Section) {
+        if section.meta.transparent {
+            continue;
+        }
+        for (pos, &p) in section.pages.iter().enumerate() {
+            if let Some(slot) = out.get_mut(p) {
+                let before = pos.checked_sub(1).map(|b| section.pages[b]);
+                *slot = [before, section.pages.get(pos + 1).copied()];
+            }
+        }
+    }
+    out
 }
 
 /// A listing's summaries as one JSON array (each copied once).

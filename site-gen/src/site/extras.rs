@@ -66,6 +66,7 @@ impl ExtrasSite<'_> {
             toc: &rendered.toc,
             pages: doc.pages.iter().map(|&p| &summaries[p].map).collect(),
             subsections: doc.subsections.iter().map(|&s| &summaries[s].map).collect(),
+            siblings: [None, None],
             listing: ListingView {
                 at: Some(at),
                 paginator: Some(paginator),

@@ -29,8 +29,8 @@ use crate::markdown::{Heading, MarkdownOptions, Rendered};
 use crate::render::context::{self, SummarySource};
 use crate::render::deps::{Key, KeyBuilder};
 use crate::render::env::{ShortcodeContext, SiteEnv};
-use crate::templates;
 use crate::render::{self, AnchorCheck, DocView, ListingView, MarkdownResult};
+use crate::templates;
 use crate::widget::{OnProgress, WidgetSlot};
 
 /// One rebuild's view of the session once its sources are loaded and its
@@ -420,6 +420,8 @@ impl<'a> Rebuild<'a> {
             // view) are made once most pages' HTML is freed.
             jobs.sort_by_key(|&(i, _)| docs[i].kind == Kind::Section);
         }
+        let siblings = render::siblings(docs);
+        let templates = &self.compiled.templates;
         let results: Vec<(usize, Result<Page, Diagnostic>)> = jobs
             .into_par_iter()
             .map(|(i, own)| {
@@ -451,6 +453,11 @@ impl<'a> Rebuild<'a> {
                     toc,
                     pages: doc.pages.iter().map(|&p| &summaries[p].map).collect(),
                     subsections: doc.subsections.iter().map(|&s| &summaries[s].map).collect(),
+                    siblings: if templates.reads_siblings(render::template_for(doc)) {
+                        siblings[i].map(|p| p.map(|p| &summaries[p].map))
+                    } else {
+                        [None, None]
+                    },
                     listing,
                 };
                 let result = render::template_one(tera, &globals.context, view, urls).map(|html| {
@@ -497,6 +504,7 @@ impl<'a> Rebuild<'a> {
     fn page_keys(&self, globals: &Globals, views: &Views) -> Vec<Key> {
         let docs = &self.loaded.docs;
         let (md, summaries) = (&views.md, &views.summaries);
+        let siblings = render::siblings(docs);
         docs.iter()
             .enumerate()
             .map(|(i, doc)| {
@@ -513,6 +521,16 @@ impl<'a> Rebuild<'a> {
                     .u64(md[i].content_changed_at.number());
                 if self.compiled.templates.reads_content(template) {
                     k.key(&globals.content_key);
+                }
+                // `page.lower` and `page.higher`, for the templates naming them.
+                let siblings = if self.compiled.templates.reads_siblings(template) {
+                    siblings[i]
+                } else {
+                    [None, None]
+                };
+                for p in siblings.iter().flatten() {
+                    k.str(&docs[*p].source_path)
+                        .u64(summaries[*p].changed_at.number());
                 }
                 for list in [&doc.pages, &doc.subsections] {
                     k.u64(list.len() as u64);

@@ -18,6 +18,21 @@ pub(super) enum Target {
     },
     /// A function (`get_page`), by name.
     Function(String),
+    /// A field named [`SIBLING_FIELDS`] (`page.lower.title`,
+    /// `page["higher"]`, `get(key="lower")`, `page.lower is defined`).
+    SiblingField,
+}
+
+/// Zola's `page.lower` and `page.higher`: given to the templates that name
+/// them (their key then follows those pages).
+pub(super) const SIBLING_FIELDS: [&str; 2] = ["lower", "higher"];
+
+/// Whether identifier `ident` (`page.lower.title`, `p["higher"]`) names a
+/// field of [`SIBLING_FIELDS`].
+fn names_sibling(ident: &str) -> bool {
+    ident
+        .split(['.', '[', ']', '"', '\'', '`'])
+        .any(|part| SIBLING_FIELDS.contains(&part.trim()))
 }
 
 /// One call of a body.
@@ -109,7 +124,19 @@ fn value<'e>(
         ExprVal::Math(m) => exprs.extend([(&*m.lhs, guarded), (&*m.rhs, guarded)]),
         // `rhs` may be short-circuited.
         ExprVal::Logic(l) => exprs.extend([(&*l.lhs, guarded), (&*l.rhs, true)]),
-        ExprVal::Test(t) => exprs.extend(t.args.iter().map(|a| (a, guarded))),
+        ExprVal::Test(t) => {
+            if names_sibling(&t.ident) {
+                calls.push(Call {
+                    target: Target::SiblingField,
+                    guarded,
+                });
+            }
+            exprs.extend(t.args.iter().map(|a| (a, guarded)));
+        }
+        ExprVal::Ident(name) | ExprVal::String(name) if names_sibling(name) => calls.push(Call {
+            target: Target::SiblingField,
+            guarded,
+        }),
         ExprVal::Array(items) => exprs.extend(items.iter().map(|a| (a, guarded))),
         ExprVal::In(i) => exprs.extend([(&*i.lhs, guarded), (&*i.rhs, guarded)]),
         // `"a" ~ f()`: the parts are values, never concatenations.
@@ -141,6 +168,7 @@ mod tests {
                 Target::Template(t) => (t, c.guarded),
                 Target::Macro { namespace, name } => (format!("{namespace}::{name}"), c.guarded),
                 Target::Function(f) => (format!("{f}()"), c.guarded),
+                Target::SiblingField => ("lower/higher".to_string(), c.guarded),
             })
             .collect();
         found.sort();
@@ -157,6 +185,7 @@ mod tests {
             r#"{% macro own() %}{% include "never.html" %}{% endmacro own %}"#,
             r#"{{ "a" ~ get_page(path=p) | upper(x=get_url(path="b")) }}"#,
             r#"{% for p in get_section(path=s) %}{{ load_data(path=p) }}{% endfor %}"#,
+            r#"{% if page.lower is defined %}{{ page["higher"].title ~ x | get(key="lower") }}{% endif %}"#,
         );
         let expected: Vec<(String, bool)> = [
             ("a.html", false),
@@ -168,6 +197,9 @@ mod tests {
             ("get_section()", false),
             ("get_url()", false),
             ("load_data()", true),
+            ("lower/higher", false),
+            ("lower/higher", true),
+            ("lower/higher", true),
             ("m::c", false),
             ("m::d", true),
             ("m::e", false),

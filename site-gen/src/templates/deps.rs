@@ -22,6 +22,9 @@ pub struct TemplateKeys {
     /// The templates that call, or use a template that calls, a function
     /// of [`READ_CONTENT`].
     reads_content: BTreeSet<String>,
+    /// The templates that name, or use a template that names, Zola's
+    /// `lower` or `higher` (`calls::SIBLING_FIELDS`).
+    reads_siblings: BTreeSet<String>,
 }
 
 impl TemplateKeys {
@@ -31,17 +34,22 @@ impl TemplateKeys {
     pub fn new(tera: &Tera, theme: &Theme) -> Self {
         let names: Vec<String> = tera.get_template_names().map(str::to_string).collect();
         let mut calls_readers = BTreeSet::new();
+        let mut names_siblings = BTreeSet::new();
         let direct: HashMap<&str, BTreeSet<String>> = names
             .iter()
             .map(|n| {
                 let (deps, reads) = direct_deps(tera, n);
-                if reads {
+                if reads.content {
                     calls_readers.insert(n.clone());
+                }
+                if reads.siblings {
+                    names_siblings.insert(n.clone());
                 }
                 (n.as_str(), deps)
             })
             .collect();
         let mut reads_content = BTreeSet::new();
+        let mut reads_siblings = BTreeSet::new();
         let source_key = |name: &str| -> Key {
             let mut k = KeyBuilder::new("template");
             k.str(name);
@@ -72,13 +80,23 @@ impl TemplateKeys {
                 if !seen.is_disjoint(&calls_readers) {
                     reads_content.insert(name.clone());
                 }
+                if !seen.is_disjoint(&names_siblings) {
+                    reads_siblings.insert(name.clone());
+                }
                 (name.clone(), k.finish())
             })
             .collect();
         TemplateKeys {
             keys,
             reads_content,
+            reads_siblings,
         }
+    }
+
+    /// Whether template `name` names Zola's `page.lower` or `page.higher`
+    /// (itself or through a template it uses): only those get them.
+    pub fn reads_siblings(&self, name: &str) -> bool {
+        self.reads_siblings.contains(name)
     }
 
     /// Whether template `name` reads other documents (`get_page`,
@@ -101,12 +119,20 @@ impl TemplateKeys {
     }
 }
 
+/// What a template reads besides its own document.
+#[derive(Default)]
+struct Reads {
+    /// It calls a function of [`READ_CONTENT`].
+    content: bool,
+    /// It names `lower` or `higher`.
+    siblings: bool,
+}
+
 /// The templates `name` names directly: parents, includes (guarded or
-/// not, in its body and its macros), macro imports; and whether it calls
-/// a function of [`READ_CONTENT`].
-fn direct_deps(tera: &Tera, name: &str) -> (BTreeSet<String>, bool) {
+/// not, in its body and its macros), macro imports; and what it reads.
+fn direct_deps(tera: &Tera, name: &str) -> (BTreeSet<String>, Reads) {
     let mut deps = BTreeSet::new();
-    let mut reads = false;
+    let mut reads = Reads::default();
     let Ok(template) = tera.get_template(name) else {
         return (deps, reads);
     };
@@ -120,7 +146,10 @@ fn direct_deps(tera: &Tera, name: &str) -> (BTreeSet<String>, bool) {
                 Target::Template(t) => {
                     deps.insert(t);
                 }
-                Target::Function(f) if READ_CONTENT.contains(&f.as_str()) => reads = true,
+                Target::Function(f) if READ_CONTENT.contains(&f.as_str()) => {
+                    reads.content = true;
+                }
+                Target::SiblingField => reads.siblings = true,
                 Target::Macro { .. } | Target::Function(_) => {}
             }
         }
@@ -207,5 +236,22 @@ mod tests {
             ["nav.html", "macros.html", "page.html", "section.html"]
         );
         assert!(k.any_reads_content());
+        assert!(!k.reads_siblings("page.html"));
+        let files = [
+            (
+                "base.html",
+                "{% block c %}{% endblock c %}{% include \"nav.html\" %}",
+            ),
+            (
+                "nav.html",
+                "{% if page.higher %}{{ page.higher.permalink }}{% endif %}",
+            ),
+            ("page.html", "{% extends \"base.html\" %}"),
+            ("section.html", "{{ section.lowercase }}"),
+        ];
+        let (t, tera) = theme(&files);
+        let k = TemplateKeys::new(&tera, &t);
+        assert!(k.reads_siblings("page.html") && k.reads_siblings("base.html"));
+        assert!(!k.reads_siblings("section.html"));
     }
 }

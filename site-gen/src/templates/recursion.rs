@@ -171,7 +171,7 @@ fn resolve(templates: &HashMap<String, Template>, file: &str, targets: Vec<Targe
                     .contains_key(&name)
                     .then_some(Unit::Macro { file: target, name })
             }
-            Target::Function(_) => None,
+            Target::Function(_) | Target::SiblingField => None,
         })
         .collect()
 }
