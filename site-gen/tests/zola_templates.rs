@@ -33,6 +33,7 @@ const PAGE: &str = r#"{{ config.title }}|{{ config.base_url }}|{{ config.default
 {% set u = get_url(path="note.txt", cachebust=true) %}{{ get_url(path="@/blog/deux.md") }}|{% if u is starting_with("https://exemple.invalid/note.txt?h=") %}haché{% endif %}|{{ get_url(path="blog", trailing_slash=true) }}
 {{ "Été à l’Amie" | slugify }}
 {% if page.lower %}{{ page.lower.title }}{% endif %}|{% if page.higher %}{{ page.higher.title }}{% endif %}
+{{ page.ancestors | join(sep=",") }}|{{ page.lang }}
 "#;
 
 fn site() -> Site {
@@ -78,6 +79,7 @@ fn a_zola_page_template_sees_zolas_context_and_functions() {
             "https://exemple.invalid/blog/deux/|haché|https://exemple.invalid/blog/",
             "ete-a-l-amie",
             "Deuxième note|",
+            "_index.md,blog/_index.md|fr",
         ]
     );
 }

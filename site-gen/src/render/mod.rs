@@ -261,6 +261,9 @@ pub struct DocView<'a> {
     /// Pages only: the summaries of the pages before and after it in its
     /// section ([`siblings`]).
     pub siblings: [Option<&'a Map<String, Value>>; 2],
+    /// Zola's `ancestors`: the source paths of the sections above it, the
+    /// home page's first ([`ancestors`]).
+    pub ancestors: Vec<&'a str>,
     /// Sections only: the pager shown and the section's feed.
     pub listing: ListingView<'a>,
 }
@@ -308,6 +311,13 @@ pub fn template_one(
     own.insert("current_path".into(), path.into());
     own.insert("current_url".into(), url.into());
     let mut full = context::full(view.summary, view.html.into_owned(), view.toc);
+    let ancestors = view.ancestors.iter().map(|a| Value::String(a.to_string()));
+    full.insert("ancestors".into(), Value::Array(ancestors.collect()));
+    // Zola's `page.lang`: the site's one language.
+    full.insert(
+        "lang".into(),
+        base.get("lang").cloned().unwrap_or(Value::Null),
+    );
     let name = match doc.kind {
         Kind::Page => {
             let [lower, higher] = view
@@ -360,6 +370,20 @@ pub fn siblings(docs: &[Document]) -> Vec<[Option<usize>; 2]> {
             }
         }
     }
+    out
+}
+
+/// The source paths of the sections above document `i`, the home page's
+/// first, its own section's last (Zola's `ancestors`, for `get_section`).
+pub fn ancestors(docs: &[Document], i: usize) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut at = docs.get(i).and_then(|d| d.parent);
+    // At most one step a document: never endless, whatever the links.
+    while let Some(p) = at.filter(|&p| p < docs.len() && out.len() < docs.len()) {
+        out.push(docs[p].source_path.as_str());
+        at = docs[p].parent;
+    }
+    out.reverse();
     out
 }
 

@@ -67,6 +67,7 @@ impl ExtrasSite<'_> {
             pages: doc.pages.iter().map(|&p| &summaries[p].map).collect(),
             subsections: doc.subsections.iter().map(|&s| &summaries[s].map).collect(),
             siblings: [None, None],
+            ancestors: render::ancestors(docs, i),
             listing: ListingView {
                 at: Some(at),
                 paginator: Some(paginator),

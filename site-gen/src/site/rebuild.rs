@@ -453,6 +453,7 @@ impl<'a> Rebuild<'a> {
                     toc,
                     pages: doc.pages.iter().map(|&p| &summaries[p].map).collect(),
                     subsections: doc.subsections.iter().map(|&s| &summaries[s].map).collect(),
+                    ancestors: render::ancestors(docs, i),
                     siblings: if templates.reads_siblings(render::template_for(doc)) {
                         siblings[i].map(|p| p.map(|p| &summaries[p].map))
                     } else {
