@@ -271,6 +271,36 @@ fn previous_and_next_pages_follow_their_titles() {
     }
 }
 
+#[test]
+fn a_transparent_sections_pages_take_their_place_in_the_parents_order() {
+    let s = site();
+    s.write(
+        "content/blog/2024/_index.md",
+        "+++\ntitle = \"2024\"\ntransparent = true\n+++\n",
+    );
+    s.write(
+        "content/blog/2024/trois.md",
+        "+++\ntitle = \"Troisième\"\ndate = 2024-04-01\n+++\nTrois.\n",
+    );
+    s.write(
+        "templates/page.html",
+        "{% if page.lower %}{{ page.lower.title }}{% endif %}|{% if page.higher %}{{ page.higher.title }}{% endif %}|{{ page.ancestors | join(sep=\",\") }}",
+    );
+    let built = s.ok();
+    assert_eq!(
+        page(&built, "blog/2024/trois/index.html"),
+        "|Deuxième note|_index.md,blog/_index.md,blog/2024/_index.md"
+    );
+    assert_eq!(
+        page(&built, "blog/deux/index.html"),
+        "Troisième|Première note|_index.md,blog/_index.md"
+    );
+    assert_eq!(
+        page(&built, "blog/un/index.html"),
+        "Deuxième note||_index.md,blog/_index.md"
+    );
+}
+
 /// The shared Zola fixture builds with the default theme; with a Zola
 /// template of its own, its data files are read.
 #[test]
