@@ -249,9 +249,10 @@ fn an_undeclared_taxonomy_is_a_french_error_naming_the_file() {
         "+++\ntitle = \"Billet 2\"\n[taxonomies]\ntag = [\"x\"]\n+++\n",
     );
     let errors = site.errors();
+    // At the line that names it.
     assert_error(
         &errors,
-        "content/blog/billet-2.md",
+        "content/blog/billet-2.md:4",
         "la taxonomie « tag » n’est pas déclarée : vouliez-vous dire « tags » ?",
     );
 }
@@ -267,11 +268,11 @@ fn a_bad_paginate_path_or_a_term_without_letters_is_refused() {
     let site = blog(TAGS, "");
     site.write(
         "content/blog/billet-3.md",
-        "+++\ntitle = \"Billet 3\"\n[taxonomies]\ntags = [\"???\"]\n+++\n",
+        "---\ntitle: Billet 3\ntaxonomies:\n  tags: [\"???\"]\n---\n",
     );
     assert_error(
         &site.errors(),
-        "content/blog/billet-3.md",
+        "content/blog/billet-3.md:4",
         "« ??? » ne donne aucune adresse",
     );
 }

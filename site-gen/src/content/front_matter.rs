@@ -72,6 +72,10 @@ pub struct FrontMatter {
     /// (`tags = ["réseau"]`).
     #[serde(default)]
     pub taxonomies: std::collections::BTreeMap<String, Vec<String>>,
+    /// The line of the file where each taxonomy of `taxonomies` is named
+    /// (for the errors about it, found once the config is known).
+    #[serde(skip)]
+    pub taxonomy_lines: std::collections::BTreeMap<String, usize>,
     /// Sections only: how pages are ordered.
     pub sort_by: Option<SortBy>,
     /// Sections only: the template of their pages.
@@ -114,6 +118,7 @@ impl Default for FrontMatter {
             render: true,
             in_search_index: true,
             taxonomies: Default::default(),
+            taxonomy_lines: Default::default(),
             sort_by: None,
             page_template: None,
             paginate_by: None,
@@ -293,7 +298,56 @@ fn parse_toml(raw: &str) -> Result<FrontMatter, FrontMatterError> {
     if let Some(e) = FrontMatterError::all(unknown) {
         return Err(e);
     }
-    FrontMatter::deserialize(toml::de::Deserializer::from(doc)).map_err(toml_error)
+    let taxonomy_lines = toml_taxonomy_lines(raw, &doc);
+    let mut front_matter =
+        FrontMatter::deserialize(toml::de::Deserializer::from(doc)).map_err(toml_error)?;
+    front_matter.taxonomy_lines = taxonomy_lines;
+    Ok(front_matter)
+}
+
+/// The file line of each key of `[taxonomies]` (a table or an inline table).
+fn toml_taxonomy_lines(
+    raw: &str,
+    doc: &toml::Spanned<toml::de::DeTable<'_>>,
+) -> std::collections::BTreeMap<String, usize> {
+    let line = |at: usize| crate::diagnostics::line_col(raw, at).0 + FIRST_LINE - 1;
+    let mut lines = std::collections::BTreeMap::new();
+    for (key, value) in doc.get_ref() {
+        if key.get_ref().as_ref() != "taxonomies" {
+            continue;
+        }
+        if let toml::de::DeValue::Table(table) = value.get_ref() {
+            for (name, _) in table {
+                lines.insert(name.get_ref().to_string(), line(name.span().start));
+            }
+        }
+    }
+    lines
+}
+
+/// The same for YAML, from the text: each key indented under a top-level
+/// `taxonomies:` line.
+fn yaml_taxonomy_lines(raw: &str) -> std::collections::BTreeMap<String, usize> {
+    let mut lines = std::collections::BTreeMap::new();
+    let mut inside = false;
+    for (n, text) in raw.lines().enumerate() {
+        let indented = text.starts_with([' ', '\t']);
+        if !indented {
+            inside = text
+                .trim_end()
+                .strip_prefix("taxonomies:")
+                .is_some_and(|rest| rest.trim().is_empty());
+            continue;
+        }
+        let Some((key, _)) = text.trim().split_once(':') else {
+            continue;
+        };
+        if inside && !key.is_empty() {
+            let key = key.trim().trim_matches(['"', '\'']);
+            lines.entry(key.to_string()).or_insert(n + FIRST_LINE);
+        }
+    }
+    lines
 }
 
 /// A TOML message in French, the line's own message when the parser went
@@ -392,18 +446,24 @@ fn parse_yaml(raw: &str) -> Result<FrontMatter, FrontMatterError> {
     if let Some(e) = FrontMatterError::all(unknown) {
         return Err(e);
     }
-    serde_saphyr::from_str_with_options(raw, yaml_options()).map_err(|e| {
-        let located = e.location().filter(|l| l.line() > 0);
-        let line = located.map(|l| usize::try_from(l.line()).unwrap_or(usize::MAX));
-        let written = line.and_then(|n| yaml_written(raw, n));
-        let err = FrontMatterError::new(yaml_message(&e, written));
-        match (line, located) {
-            (Some(line), Some(loc)) => {
-                err.at(line, usize::try_from(loc.column()).ok().filter(|&c| c > 0))
+    let parsed: Result<FrontMatter, _> = serde_saphyr::from_str_with_options(raw, yaml_options());
+    parsed
+        .map(|mut front_matter| {
+            front_matter.taxonomy_lines = yaml_taxonomy_lines(raw);
+            front_matter
+        })
+        .map_err(|e| {
+            let located = e.location().filter(|l| l.line() > 0);
+            let line = located.map(|l| usize::try_from(l.line()).unwrap_or(usize::MAX));
+            let written = line.and_then(|n| yaml_written(raw, n));
+            let err = FrontMatterError::new(yaml_message(&e, written));
+            match (line, located) {
+                (Some(line), Some(loc)) => {
+                    err.at(line, usize::try_from(loc.column()).ok().filter(|&c| c > 0))
+                }
+                _ => err,
             }
-            _ => err,
-        }
-    })
+        })
 }
 
 /// Every top-level key of a YAML front matter that is not a known key
@@ -770,5 +830,28 @@ mod tests {
         );
         assert!(parse_date("2025-02-30").is_err());
         assert!(parse_date("19/03/2025").is_err());
+    }
+
+    #[test]
+    fn each_taxonomy_is_found_at_its_line_of_the_file() {
+        let toml = "+++\ntitle = \"A\"\n[taxonomies]\ntags = [\"x\"]\ncategories = [\"y\"]\n+++\n";
+        let lines = split(toml).unwrap().front_matter.taxonomy_lines;
+        assert_eq!(lines.get("tags"), Some(&4));
+        assert_eq!(lines.get("categories"), Some(&5));
+        let inline = "+++\ntaxonomies = { tags = [\"x\"] }\n+++\n";
+        assert_eq!(
+            split(inline)
+                .unwrap()
+                .front_matter
+                .taxonomy_lines
+                .get("tags"),
+            Some(&2)
+        );
+        let yaml =
+            "---\ntitle: A\ntaxonomies:\n  tags: [x]\n  \"categories\": [y]\nweight: 1\n---\n";
+        let lines = split(yaml).unwrap().front_matter.taxonomy_lines;
+        assert_eq!(lines.get("tags"), Some(&4));
+        assert_eq!(lines.get("categories"), Some(&5));
+        assert_eq!(lines.len(), 2);
     }
 }

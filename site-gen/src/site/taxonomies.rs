@@ -135,9 +135,13 @@ pub(super) fn collect(
                     ""
                 };
                 if !why.is_empty() {
-                    problems.push(Diagnostic::new(
-                        &doc.file,
-                        format!("[taxonomies] {name} : le terme « {value} » {why}"),
+                    problems.push(at_taxonomy(
+                        Diagnostic::new(
+                            &doc.file,
+                            format!("[taxonomies] {name} : le terme « {value} » {why}"),
+                        ),
+                        doc,
+                        name,
                     ));
                     continue;
                 }
@@ -181,7 +185,15 @@ fn unknown_taxonomy(doc: &Document, name: &str, names: &[&str], origin: &str) ->
         }
         None => message.push_str(&format!(" (taxonomies déclarées : {})", names.join(", "))),
     }
-    Diagnostic::new(&doc.file, message)
+    at_taxonomy(Diagnostic::new(&doc.file, message), doc, name)
+}
+
+/// At the line where the page names taxonomy `name`, when known.
+fn at_taxonomy(d: Diagnostic, doc: &Document, name: &str) -> Diagnostic {
+    match doc.meta.taxonomy_lines.get(name) {
+        Some(&line) => d.at_line(line),
+        None => d,
+    }
 }
 
 /// Newest first, then undated pages by title; the source path breaks ties.
