@@ -1,4 +1,4 @@
-//! `load_data(path=…)`: a TOML, JSON, CSV or text file of the site, for
+//! `load_data(path=…)`: a TOML, JSON, YAML, CSV or text file of the site, for
 //! templates, as Zola reads it (`literal=` too); never a download.
 //!
 //! Only the files the site publishes are read: those `content/` copies
@@ -25,6 +25,7 @@ const FOLDERS: [&str; 2] = ["static", "content"];
 enum Format {
     Toml,
     Json,
+    Yaml,
     Csv,
     Plain,
 }
@@ -34,11 +35,13 @@ impl Format {
         Ok(match name {
             "toml" => Format::Toml,
             "json" => Format::Json,
+            "yaml" | "yml" => Format::Yaml,
             "csv" => Format::Csv,
             "plain" | "txt" => Format::Plain,
             other => {
                 return Err(format!(
-                    "load_data : format « {other} » non pris en charge (toml, json, csv ou plain)"
+                    "load_data : format « {other} » non pris en charge (toml, json, yaml, csv ou \
+                     plain)"
                 ))
             }
         })
@@ -50,10 +53,11 @@ impl Format {
         match ext.to_ascii_lowercase().as_str() {
             "toml" => Ok(Format::Toml),
             "json" => Ok(Format::Json),
+            "yaml" | "yml" => Ok(Format::Yaml),
             "csv" => Ok(Format::Csv),
-            e @ ("yaml" | "yml" | "xml" | "bib") => Err(format!(
-                "load_data : les fichiers .{e} ne sont pas pris en charge (toml, json, csv ou \
-                 texte ; format=\"plain\" pour le lire comme texte)"
+            e @ ("xml" | "bib") => Err(format!(
+                "load_data : les fichiers .{e} ne sont pas pris en charge (toml, json, yaml, csv \
+                 ou texte ; format=\"plain\" pour le lire comme texte)"
             )),
             _ => Ok(Format::Plain),
         }
@@ -214,6 +218,17 @@ fn parse(text: &str, format: Format, file: &str) -> Result<Value, String> {
                 })
             }
         },
+        Format::Yaml => {
+            // Aliases are bounded by the parser's budget (no « billion
+            // laughs »); errors without an excerpt: the line is given.
+            let options = serde_saphyr::options! { with_snippet: false };
+            serde_saphyr::from_str_with_options::<Value>(text, options).map_err(|e| {
+                match e.location().filter(|l| l.line() > 0) {
+                    Some(l) => format!("load_data : {file}, ligne {} : YAML invalide", l.line()),
+                    None => format!("load_data : {file} : YAML invalide"),
+                }
+            })
+        }
         Format::Csv => {
             csv(text).map_err(|(line, why)| format!("load_data : {file}, ligne {line} : {why}"))
         }
@@ -335,6 +350,19 @@ mod tests {
         let path = root.join(file);
         std::fs::create_dir_all(path.parent().unwrap()).unwrap();
         std::fs::write(path, text).unwrap();
+    }
+
+    #[test]
+    fn yaml_as_zola_reads_it() {
+        assert_eq!(
+            parse("gens:\n  - nom: Léa\n    age: 3\n", Format::Yaml, "a.yaml").unwrap(),
+            json!({"gens": [{"nom": "Léa", "age": 3}]})
+        );
+        assert_eq!(
+            parse("a: 1\nb: [\n", Format::Yaml, "content/a.yaml").unwrap_err(),
+            "load_data : content/a.yaml, ligne 2 : YAML invalide"
+        );
+        assert_eq!(Format::of("x.yml"), Ok(Format::Yaml));
     }
 
     #[test]

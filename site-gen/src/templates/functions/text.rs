@@ -1,6 +1,7 @@
 //! The filters of Tera's `builtins` feature that Zola themes use and that
 //! site-gen writes itself (`slugify` with the site's French slugs,
-//! `urlencode`, `urlencode_strict`), and the functions refused because
+//! `urlencode`, `urlencode_strict`), Zola's `num_format` (in French, the
+//! site's one language), and the functions refused because
 //! their output would change from one build to the next or leak the
 //! machine's environment (`now`, `get_random`, `get_env`).
 
@@ -22,6 +23,7 @@ pub(super) fn register(tera: &mut Tera) {
         "urlencode_strict",
         |v: &Value, _: &HashMap<String, Value>| encode(v, "urlencode_strict", b""),
     );
+    tera.register_filter("num_format", num_format);
     let refused: [(&str, &str); 3] = [
         (
             "now",
@@ -43,6 +45,26 @@ pub(super) fn register(tera: &mut Tera) {
             Err(tera::Error::msg(why))
         });
     }
+}
+
+/// `{{ 1234567 | num_format }}`: `1 234 567` (narrow no-break spaces, as
+/// every figure of the site); `locale` may only name French.
+fn num_format(v: &Value, args: &HashMap<String, Value>) -> tera::Result<Value> {
+    match args.get("locale") {
+        None => {}
+        Some(Value::String(l)) if l.split(['_', '-']).next() == Some("fr") => {}
+        Some(other) => {
+            return Err(tera::Error::msg(format!(
+                "num_format : locale {other} non prise en charge (le site est en français)"
+            )))
+        }
+    }
+    let n = v.as_i64().ok_or_else(|| {
+        tera::Error::msg(format!(
+            "num_format s’applique à un nombre entier, pas à {v}"
+        ))
+    })?;
+    Ok(Value::String(calculator::format::int(n)))
 }
 
 /// Percent-encodes every byte of `v` but ASCII letters, digits and `keep`
@@ -85,6 +107,13 @@ mod tests {
             render(r#"{{ "/a b/é?x=1&y" | urlencode }}|{{ "/a b" | urlencode_strict }}"#).unwrap(),
             "/a%20b/%C3%A9%3Fx%3D1%26y|%2Fa%20b"
         );
+        assert_eq!(
+            render(r#"{{ 1234567 | num_format }}|{{ -1000 | num_format(locale="fr-FR") }}"#)
+                .unwrap(),
+            "1\u{202f}234\u{202f}567|-1\u{202f}000"
+        );
+        let e = render(r#"{{ 1.5 | num_format }}"#).unwrap_err();
+        assert!(e.contains("nombre entier"), "{e}");
     }
 
     #[test]
