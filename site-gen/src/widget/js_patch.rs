@@ -136,10 +136,44 @@ fn rename_adapters(js: &str) -> String {
 pub(crate) const INIT_DEFINITION: &str = "async function __wbg_init(module_or_path";
 /// The loader's exports, as wasm-bindgen 0.2.130 writes them.
 pub(crate) const EXPORTS: &str = "export { initSync, __wbg_init as default };";
+/// The end of its export line, with or without `initSync`.
+pub(crate) const DEFAULT_EXPORT: &str = "__wbg_init as default };";
+/// The first line of `initSync` (instantiates a module already fetched:
+/// the widget never calls it).
+const INIT_SYNC: &str = "function initSync(module) {";
+
+/// `js` (wasm-bindgen's loader, not yet compacted) without `initSync`, the
+/// synchronous variant of its init function that nothing calls, nor its
+/// export; unchanged unless the function and the export are found once
+/// each, the function ending with a `}` alone on its line.
+pub(crate) fn without_init_sync(js: &str) -> String {
+    if js.matches(INIT_SYNC).count() != 1 || js.matches(EXPORTS).count() != 1 {
+        return js.to_owned();
+    }
+    let mut out = String::with_capacity(js.len());
+    let mut inside = false;
+    let mut removed = false;
+    for line in js.split_inclusive('\n') {
+        if inside {
+            inside = line.trim_end() != "}";
+            removed |= !inside;
+            continue;
+        }
+        if !removed && line.trim_end() == INIT_SYNC {
+            inside = true;
+            continue;
+        }
+        out.push_str(line);
+    }
+    if !removed {
+        return js.to_owned();
+    }
+    out.replace(EXPORTS, "export { __wbg_init as default };")
+}
 
 /// `js` followed by a call of its init function with `./{wasm_file_name}`.
 pub(crate) fn self_starting(js: &str, wasm_file_name: &str) -> Result<String, WidgetError> {
-    for pattern in [INIT_DEFINITION, EXPORTS] {
+    for pattern in [INIT_DEFINITION, DEFAULT_EXPORT] {
         let count = js.matches(pattern).count();
         if count != 1 {
             return Err(WidgetError::JsPatternMissing { pattern, count });
@@ -242,6 +276,33 @@ mod tests {
         assert!(js.len() < compact(SAMPLE).len());
         assert!(!js.contains("return ret;"));
         assert!(self_starting(&js, "x.wasm").is_ok());
+    }
+
+    #[test]
+    fn init_sync_is_removed_and_no_longer_exported() {
+        let js = without_init_sync(SAMPLE);
+        assert!(!js.contains("initSync"));
+        assert!(js.contains("\nexport { __wbg_init as default };"));
+        // Everything else is kept, in order.
+        let (before, rest) = SAMPLE.split_once(INIT_SYNC).expect("in the sample");
+        let after = &rest[rest.find("\n}\n").expect("its end") + 3..];
+        assert_eq!(
+            js,
+            [
+                before,
+                &after.replace(EXPORTS, "export { __wbg_init as default };")
+            ]
+            .concat()
+        );
+        assert!(self_starting(&shorten(&compact(&js)), "x.wasm").is_ok());
+        // Not found as expected: unchanged.
+        for odd in [
+            SAMPLE.replace(INIT_SYNC, "function initSync(m) {"),
+            format!("{SAMPLE}\n{INIT_SYNC}\n}}\n"),
+            SAMPLE.replace("\n}\n", "\n} \n}").replace(EXPORTS, ""),
+        ] {
+            assert_eq!(without_init_sync(&odd), odd);
+        }
     }
 
     #[test]

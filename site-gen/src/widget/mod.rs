@@ -312,7 +312,7 @@ pub fn build(
 
     // The JS names the wasm: hash the wasm first.
     let wasm_name = content_name(&wasm, "wasm");
-    let js = js_patch::shorten(&js_patch::compact(&js));
+    let js = js_patch::shorten(&js_patch::compact(&js_patch::without_init_sync(&js)));
     let js = js_patch::self_starting(&js, &wasm_name)?.into_bytes();
     let bundle = WidgetBundle {
         js_name: content_name(&js, "js"),

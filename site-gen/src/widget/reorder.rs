@@ -2,17 +2,17 @@
 //!
 //! gzip finds repeats within 32 KB only: functions that look alike
 //! compress better side by side. The linker orders them by crate and
-//! module; sorting them by the bytes of their bodies puts the similar ones
-//! together (the same locals, the same first instructions): about 0.7 KB
-//! less of the gzipped widget, nothing else changed (bench/README.md).
+//! module; sorting them by size class (powers of two), then by the bytes
+//! of their bodies, puts the similar ones together (the same size, the same
+//! locals, the same first instructions): about 0.9 KB less of the gzipped
+//! widget, nothing else changed (bench/README.md).
 //!
 //! binaryen does the renumbering (calls, table, exports): [`order_names`]
 //! names each function after its rank, `wasm-opt
 //! --reorder-functions-by-name` sorts them, and its output has no names.
 
 /// `wasm` with a `name` section naming each defined function after its
-/// rank once sorted by body bytes (`f00000`, `f00001`, …; ties keep the
-/// linker's order), or why the module could not be read. `wasm` must have
+/// rank once sorted ([`ranks`]: `f00000`, `f00001`, …), or why the module could not be read. `wasm` must have
 /// no `name` section of its own (the shipped module's is removed).
 #[cfg(feature = "widget")]
 pub(crate) fn order_names(wasm: &[u8]) -> Result<Vec<u8>, String> {
@@ -38,10 +38,12 @@ pub(crate) fn order_names(wasm: &[u8]) -> Result<Vec<u8>, String> {
     Ok(with_names(wasm, imported, &ranks(&bodies)))
 }
 
-/// Each body's rank once sorted by bytes (a stable sort: deterministic).
+/// Each body's rank once sorted by size class (⌊log2(length + 1)⌋), then
+/// by bytes; ties keep the linker's order (a stable sort: deterministic).
+/// The size classes first: measured 0.2 KB smaller than the bytes alone.
 fn ranks(bodies: &[&[u8]]) -> Vec<u32> {
     let mut order: Vec<usize> = (0..bodies.len()).collect();
-    order.sort_by_key(|&i| bodies[i]);
+    order.sort_by_key(|&i| ((bodies[i].len() + 1).ilog2(), bodies[i]));
     let mut ranks = vec![0u32; bodies.len()];
     for (rank, &i) in order.iter().enumerate() {
         ranks[i] = rank as u32;
@@ -93,9 +95,10 @@ mod tests {
     use super::*;
 
     #[test]
-    fn bodies_are_ranked_by_their_bytes_ties_in_order() {
-        let bodies: [&[u8]; 4] = [b"\x02b", b"\x01z", b"\x02a", b"\x01z"];
-        assert_eq!(ranks(&bodies), [3, 0, 2, 1]);
+    fn bodies_are_ranked_by_size_class_then_bytes_ties_in_order() {
+        let bodies: [&[u8]; 5] = [b"\x02bc", b"\x01z", b"\x02ab", b"\x01z", b"\x00abcdefg"];
+        // By bytes alone the last body (0x00…) would come first.
+        assert_eq!(ranks(&bodies), [3, 0, 2, 1, 4]);
     }
 
     #[test]
