@@ -1,12 +1,15 @@
 //! The filters of Tera's `builtins` feature that Zola themes use and that
 //! site-gen writes itself (`slugify` with the site's French slugs,
 //! `urlencode`, `urlencode_strict`), Zola's `num_format` (in French, the
-//! site's one language), and the functions refused because
+//! site's one language), `base64_encode` and `base64_decode`, and the
+//! functions refused because
 //! their output would change from one build to the next or leak the
 //! machine's environment (`now`, `get_random`, `get_env`).
 
 use std::collections::HashMap;
 
+use base64::engine::general_purpose::STANDARD as BASE64;
+use base64::Engine as _;
 use tera::{Tera, Value};
 
 pub(super) fn register(tera: &mut Tera) {
@@ -24,6 +27,25 @@ pub(super) fn register(tera: &mut Tera) {
         |v: &Value, _: &HashMap<String, Value>| encode(v, "urlencode_strict", b""),
     );
     tera.register_filter("num_format", num_format);
+    tera.register_filter("base64_encode", |v: &Value, _: &HashMap<String, Value>| {
+        let text = v
+            .as_str()
+            .ok_or_else(|| tera::Error::msg("base64_encode s’applique à un texte"))?;
+        Ok(Value::String(BASE64.encode(text)))
+    });
+    tera.register_filter("base64_decode", |v: &Value, _: &HashMap<String, Value>| {
+        let text = v
+            .as_str()
+            .ok_or_else(|| tera::Error::msg("base64_decode s’applique à un texte"))?;
+        BASE64
+            .decode(text.trim())
+            .ok()
+            .and_then(|bytes| String::from_utf8(bytes).ok())
+            .map(Value::String)
+            .ok_or_else(|| {
+                tera::Error::msg("base64_decode : ce n’est pas le base64 d’un texte UTF-8")
+            })
+    });
     let refused: [(&str, &str); 3] = [
         (
             "now",
@@ -112,6 +134,13 @@ mod tests {
                 .unwrap(),
             "1\u{202f}234\u{202f}567|-1\u{202f}000"
         );
+        assert_eq!(
+            render(r#"{{ "Amie é" | base64_encode }}|{{ "QW1pZSDDqQ==" | base64_decode }}"#)
+                .unwrap(),
+            "QW1pZSDDqQ==|Amie é"
+        );
+        let e = render(r#"{{ "//8=" | base64_decode }}"#).unwrap_err();
+        assert!(e.contains("UTF-8"), "{e}");
         let e = render(r#"{{ 1.5 | num_format }}"#).unwrap_err();
         assert!(e.contains("nombre entier"), "{e}");
     }
