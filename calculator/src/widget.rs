@@ -57,7 +57,7 @@ enum Text {
 
 /// The form's state: raw text as typed, so that invalid input is kept and
 /// explained rather than lost.
-#[derive(Clone, Debug)]
+#[derive(Debug)]
 struct Form {
     model: Rc<Model>,
     mode: Mode,
@@ -95,23 +95,6 @@ fn plain_euros(cents: i64) -> String {
         }
     }
     s
-}
-
-/// What the user changed (the model and the warnings are set once).
-impl PartialEq for Form {
-    fn eq(&self, o: &Self) -> bool {
-        Rc::ptr_eq(&self.model, &o.model)
-            && Rc::ptr_eq(&self.warnings, &o.warnings)
-            && self.mode == o.mode
-            && self.parts == o.parts
-            && self.budget == o.budget
-            && self.postes == o.postes
-            && self.serveurs == o.serveurs
-            && self.personnes == o.personnes
-            && self.services == o.services
-            && self.rattrapage == o.rattrapage
-            && self.copied == o.copied
-    }
 }
 
 impl Form {
@@ -237,41 +220,46 @@ impl Form {
     /// Applies `action`; whether anything changed (the widget then renders
     /// again).
     fn apply(&mut self, action: Action) -> bool {
-        let before = self.clone();
-        let f = self;
         // « Lien copié » was about the estimate before this change.
-        f.copied = Copied::Not;
-        match action {
-            Action::Mode(m) => f.mode = m,
-            Action::Text(t, v) => {
+        let copied = std::mem::replace(&mut self.copied, Copied::Not);
+        let changed = match action {
+            Action::Mode(m) => std::mem::replace(&mut self.mode, m) != m,
+            Action::Text(t, mut v) => {
                 // Bound what is kept from a pasted novel.
-                let v: String = v.chars().take(40).collect();
-                match t {
-                    Text::Parts => f.parts = v,
-                    Text::Budget => f.budget = v,
-                    Text::Postes => f.postes = v,
-                    Text::Serveurs => f.serveurs = v,
-                    Text::Personnes => f.personnes = v,
+                if let Some((end, _)) = v.char_indices().nth(40) {
+                    v.truncate(end);
+                }
+                let field = match t {
+                    Text::Parts => &mut self.parts,
+                    Text::Budget => &mut self.budget,
+                    Text::Postes => &mut self.postes,
+                    Text::Serveurs => &mut self.serveurs,
+                    Text::Personnes => &mut self.personnes,
+                };
+                *field != v && {
+                    *field = v;
+                    true
                 }
             }
-            Action::Service(s, on) => f.services.set(s, on),
-            Action::Rattrapage(on) => f.rattrapage = on,
-            Action::Copied(c) => f.copied = c,
-        }
-        if *f == before {
-            return false;
-        }
+            Action::Service(s, on) => {
+                let before = self.services;
+                self.services.set(s, on);
+                self.services != before
+            }
+            Action::Rattrapage(on) => std::mem::replace(&mut self.rattrapage, on) != on,
+            Action::Copied(c) => {
+                self.copied = c;
+                return c != copied;
+            }
+        };
         // The address bar follows the state here rather than in an effect
         // (no hook: each costs kilobytes of Yew in the wasm); the first
         // render needs none, the address already holds the state.
         #[cfg(all(feature = "csr", target_arch = "wasm32"))]
-        {
-            let q = f.query().to_query_string();
-            if q != before.query().to_query_string() {
-                sync_url(&q);
-            }
+        if changed {
+            sync_url(&self.query().to_query_string());
         }
-        true
+        changed || copied != Copied::Not
     }
 }
 

@@ -269,8 +269,9 @@ pub(crate) fn reorder_functions(
 }
 
 /// Renames `wasm`'s imports and exports to short names
-/// (`--minify-imports-and-exports-and-modules`) and `js`, its loader, to
-/// match ([`super::minify`]). The error says why both were left as they were.
+/// (`--minify-imports-and-exports-and-modules`, and drops its
+/// `target_features` section) and `js`, its loader, to match
+/// ([`super::minify`]). The error says why both were left as they were.
 pub(crate) fn minify_names(
     tool: &WasmOpt,
     wasm: &[u8],
@@ -281,7 +282,10 @@ pub(crate) fn minify_names(
     let output = scratch.join("names-out.wasm");
     std::fs::write(&input, wasm).map_err(|e| format!("{}: {e}", input.display()))?;
     let mut cmd = Command::new(&tool.path);
+    // The last pass: it also drops the `target_features` section (tools'
+    // information, 0.1 KB once gzipped; browsers never read it).
     cmd.arg("--minify-imports-and-exports-and-modules")
+        .arg("--strip-target-features")
         .args(FEATURE_FLAGS)
         .arg(&input)
         .arg("-o")
