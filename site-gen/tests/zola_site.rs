@@ -680,3 +680,40 @@ fn zolas_sort_by_values_order_the_section() {
     );
     assert_eq!(page(&site.ok(), "blog/index.html"), "Un,Deux,Trois,");
 }
+
+#[test]
+fn a_dated_file_name_gives_the_date_and_the_slug_as_zola_does() {
+    let section = "{% for p in section.pages %}{{ p.slug }}={{ p.date }}@{{ p.path }},{% endfor %}";
+    let site = Site::new(&[
+        HOME,
+        ("content/blog/_index.md", &md("title = \"Blog\"", "")),
+        (
+            "content/blog/2024-03-14-atelier.md",
+            &md("title = \"A\"", ""),
+        ),
+        // The front matter's date wins; `_` separates too.
+        (
+            "content/blog/2023-01-02_assemblee.md",
+            &md("title = \"B\"\ndate = 2023-05-06", ""),
+        ),
+        // A bundle's folder name is read the same way.
+        (
+            "content/blog/2022-07-21-stand/index.md",
+            &md("title = \"C\"", ""),
+        ),
+        // Not a date, or nothing after it: the name stays whole.
+        (
+            "content/blog/2015-07-rencontres.md",
+            &md("title = \"D\"", ""),
+        ),
+        ("content/blog/2024-02-30-x.md", &md("title = \"E\"", "")),
+        ("templates/section.html", section),
+    ]);
+    let built = site.ok();
+    assert_eq!(
+        page(&built, "blog/index.html"),
+        "atelier=2024-03-14@/blog/atelier/,assemblee=2023-05-06@/blog/assemblee/,\
+         stand=2022-07-21@/blog/stand/,2015-07-rencontres=@/blog/2015-07-rencontres/,\
+         2024-02-30-x=@/blog/2024-02-30-x/,"
+    );
+}

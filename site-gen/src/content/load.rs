@@ -441,7 +441,7 @@ impl Folders {
 /// its address is refused (reported).
 fn place_one(
     s: Source,
-    (fm, body, body_line): Parsed,
+    (mut fm, body, body_line): Parsed,
     folders: &Folders,
     opts: &LoadOptions,
     diags: &mut Diagnostics,
@@ -459,6 +459,15 @@ fn place_one(
     if bundle.is_some() {
         dirs.pop();
     }
+    // Zola's dated file names: `2024-03-14-atelier.md` is the page
+    // `atelier`, of that date unless its front matter gives one.
+    let stem = match date_prefix(stem).filter(|_| !is_section) {
+        Some((date, rest)) => {
+            fm.date.get_or_insert(date);
+            rest
+        }
+        None => stem,
+    };
     let title = fm
         .title
         .clone()
@@ -555,6 +564,20 @@ fn section_only_keys(fm: &FrontMatter) -> Vec<&'static str> {
 
 /// A page's slug: its `slug`, else its file name; `None` when it gives no
 /// usable address (reported).
+/// `2024-03-14-atelier` (or `_atelier`): the date and the rest, as Zola
+/// reads a page's file or folder name; `None` without a valid date or a rest.
+fn date_prefix(stem: &str) -> Option<(jiff::civil::Date, &str)> {
+    let (day, rest) = (stem.get(..10)?, stem.get(11..)?);
+    let separator = stem.as_bytes()[10];
+    let digits = |r: std::ops::Range<usize>| day[r].bytes().all(|b| b.is_ascii_digit());
+    let shaped =
+        digits(0..4) && digits(5..7) && digits(8..10) && &day[4..5] == "-" && &day[7..8] == "-";
+    if !shaped || !matches!(separator, b'-' | b'_') || rest.is_empty() {
+        return None;
+    }
+    Some((day.parse().ok()?, rest))
+}
+
 fn page_slug(s: &Source, fm: &FrontMatter, stem: &str, diags: &mut Diagnostics) -> Option<String> {
     let slug = match fm.slug.as_deref().map(crate::slug::from_front_matter) {
         Some(Ok(slug)) => slug,
