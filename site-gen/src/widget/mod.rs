@@ -38,6 +38,7 @@ mod minify;
 #[cfg(test)]
 mod packed_files;
 mod process;
+#[cfg(feature = "widget")]
 mod reorder;
 mod slot;
 mod sources;

@@ -14,7 +14,6 @@
 /// `wasm` with a `name` section naming each defined function after its
 /// rank once sorted ([`ranks`]: `f00000`, `f00001`, …), or why the module could not be read. `wasm` must have
 /// no `name` section of its own (the shipped module's is removed).
-#[cfg(feature = "widget")]
 pub(crate) fn order_names(wasm: &[u8]) -> Result<Vec<u8>, String> {
     use wasmparser::{Parser, Payload, TypeRef};
     let mut imported = 0u32;

@@ -223,21 +223,21 @@ fn import_module(_wasm: &[u8]) -> Result<String, String> {
     Err(super::bindgen::WITHOUT_WIDGET.into())
 }
 
-/// `wasm` with its functions sorted for gzip ([`super::reorder`]), kept
-/// only when valid and smaller once gzipped; the error says why `wasm`
-/// stays as it was.
-#[cfg(feature = "widget")]
-pub(crate) fn reorder_functions(
+/// One wasm-opt pass with `flags` over `wasm` (files `<name>-in.wasm`
+/// and `<name>-out.wasm` in `scratch`): its output, validated, and what
+/// the tool printed; the error says why there is none.
+fn pass(
     tool: &WasmOpt,
+    flags: &[&str],
     wasm: &[u8],
     scratch: &Path,
-) -> Result<(Vec<u8>, String), String> {
-    let input = scratch.join("order-in.wasm");
-    let output = scratch.join("order-out.wasm");
-    let named = super::reorder::order_names(wasm)?;
-    std::fs::write(&input, named).map_err(|e| format!("{}: {e}", input.display()))?;
+    name: &str,
+) -> Result<(Vec<u8>, process::Captured), String> {
+    let input = scratch.join(format!("{name}-in.wasm"));
+    let output = scratch.join(format!("{name}-out.wasm"));
+    std::fs::write(&input, wasm).map_err(|e| format!("{}: {e}", input.display()))?;
     let mut cmd = Command::new(&tool.path);
-    cmd.arg("--reorder-functions-by-name")
+    cmd.args(flags)
         .args(FEATURE_FLAGS)
         .arg(&input)
         .arg("-o")
@@ -247,8 +247,28 @@ pub(crate) fn reorder_functions(
     if !out.status.success() {
         return Err(format!("{} ({})", out.status, out.stderr_tail()));
     }
-    let sorted = std::fs::read(&output).map_err(|e| format!("{}: {e}", output.display()))?;
-    validate(&sorted).map_err(|e| e.to_string())?;
+    let module = std::fs::read(&output).map_err(|e| format!("{}: {e}", output.display()))?;
+    validate(&module).map_err(|e| e.to_string())?;
+    Ok((module, out))
+}
+
+/// `wasm` with its functions sorted for gzip ([`super::reorder`]), kept
+/// only when valid and smaller once gzipped; the error says why `wasm`
+/// stays as it was.
+#[cfg(feature = "widget")]
+pub(crate) fn reorder_functions(
+    tool: &WasmOpt,
+    wasm: &[u8],
+    scratch: &Path,
+) -> Result<(Vec<u8>, String), String> {
+    let named = super::reorder::order_names(wasm)?;
+    let (sorted, _) = pass(
+        tool,
+        &["--reorder-functions-by-name"],
+        &named,
+        scratch,
+        "order",
+    )?;
     let (before, after) = (gzipped_len(wasm), gzipped_len(&sorted));
     if after >= before {
         return Err(format!("no gain once gzipped ({before} → {after} bytes)"));
@@ -278,25 +298,13 @@ pub(crate) fn minify_names(
     js: &str,
     scratch: &Path,
 ) -> Result<(Vec<u8>, String), String> {
-    let input = scratch.join("names-in.wasm");
-    let output = scratch.join("names-out.wasm");
-    std::fs::write(&input, wasm).map_err(|e| format!("{}: {e}", input.display()))?;
-    let mut cmd = Command::new(&tool.path);
     // The last pass: it also drops the `target_features` section (tools'
     // information, 0.1 KB once gzipped; browsers never read it).
-    cmd.arg("--minify-imports-and-exports-and-modules")
-        .arg("--strip-target-features")
-        .args(FEATURE_FLAGS)
-        .arg(&input)
-        .arg("-o")
-        .arg(&output);
-    let out = process::run(&mut cmd, Some(OPTIMIZE_TIMEOUT))
-        .map_err(|e| e.into_widget_error(&cmd).to_string())?;
-    if !out.status.success() {
-        return Err(format!("{} ({})", out.status, out.stderr_tail()));
-    }
-    let renamed = std::fs::read(&output).map_err(|e| format!("{}: {e}", output.display()))?;
-    validate(&renamed).map_err(|e| e.to_string())?;
+    let flags = [
+        "--minify-imports-and-exports-and-modules",
+        "--strip-target-features",
+    ];
+    let (renamed, out) = pass(tool, &flags, wasm, scratch, "names")?;
     let renames = super::minify::parse_report(&out.stdout_text(), &import_module(&renamed)?)?;
     let js = super::minify::rename_js(js, &renames)?;
     Ok((renamed, js))
