@@ -513,17 +513,42 @@ fn count_words(events: &[Event<'_>]) -> usize {
     count
 }
 
-/// Words of `text`: runs of non-spaces holding a letter or a digit (one
-/// pass, no searcher).
+/// Words of `text`: runs of non-spaces holding a letter or a digit, as
+/// `char::is_whitespace`/`is_alphanumeric` see them. One pass over the
+/// bytes: ASCII is classified byte by byte; inside a counted word only a
+/// space matters, and every non-ASCII space starts with one of four bytes,
+/// so the other characters (`é`, `à`…) are skipped without being decoded.
 fn words(text: &str) -> usize {
+    let bytes = text.as_bytes();
     let mut count = 0;
     let mut counted = false; // the current run is already counted
-    for c in text.chars() {
-        if c.is_whitespace() {
-            counted = false;
-        } else if !counted && c.is_alphanumeric() {
-            count += 1;
-            counted = true;
+    let mut i = 0;
+    while let Some(&b) = bytes.get(i) {
+        if b.is_ascii() {
+            // char::is_whitespace's ASCII: tab, LF, VT, FF, CR, space.
+            if matches!(b, b'\t' | b'\n' | b'\x0B' | b'\x0C' | b'\r' | b' ') {
+                counted = false;
+            } else if !counted && b.is_ascii_alphanumeric() {
+                count += 1;
+                counted = true;
+            }
+            i += 1;
+        } else if counted && !matches!(b, 0xC2 | 0xE1 | 0xE2 | 0xE3) {
+            // Not the first byte of U+0085, U+00A0, U+1680, U+2000–U+205F
+            // or U+3000 (continuation bytes never are).
+            i += 1;
+        } else {
+            // `i` is a character boundary here: decode the character.
+            let Some(c) = text.get(i..).and_then(|rest| rest.chars().next()) else {
+                break;
+            };
+            if c.is_whitespace() {
+                counted = false;
+            } else if !counted && c.is_alphanumeric() {
+                count += 1;
+                counted = true;
+            }
+            i += c.len_utf8();
         }
     }
     count

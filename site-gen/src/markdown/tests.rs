@@ -752,7 +752,9 @@ mod words {
 
     proptest! {
         #[test]
-        fn same_as_splitting_on_spaces(s in "[a-zé0-9 \\t\\n\u{A0}\u{202F}.,;:!?«»'*-]*") {
+        fn same_as_splitting_on_spaces(
+            s in "[a-zé0-9 \\t\\n\\r\u{B}\u{C}\u{85}\u{A0}\u{2028}\u{202F}\u{3000}.,;:!?«»'*ß中٣\u{301}😀-]*"
+        ) {
             let by_split = s
                 .split(char::is_whitespace)
                 .filter(|w| w.chars().any(char::is_alphanumeric))
