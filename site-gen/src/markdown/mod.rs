@@ -515,25 +515,23 @@ fn count_words(events: &[Event<'_>]) -> usize {
 
 /// Words of `text`: runs of non-spaces holding a letter or a digit, as
 /// `char::is_whitespace`/`is_alphanumeric` see them. One pass over the
-/// bytes: ASCII is classified byte by byte; inside a counted word only a
-/// space matters, and every non-ASCII space starts with one of four bytes,
-/// so the other characters (`é`, `à`…) are skipped without being decoded.
+/// bytes: an ASCII byte is classified by a table, without a branch; inside
+/// a counted word only a space matters, and every non-ASCII space starts
+/// with one of four bytes, so the other characters (`é`, `à`…) are skipped
+/// without being decoded.
 fn words(text: &str) -> usize {
     let bytes = text.as_bytes();
     let mut count = 0;
-    let mut counted = false; // the current run is already counted
+    let mut counted = 0; // 1: the current run is already counted
     let mut i = 0;
     while let Some(&b) = bytes.get(i) {
-        if b.is_ascii() {
-            // char::is_whitespace's ASCII: tab, LF, VT, FF, CR, space.
-            if matches!(b, b'\t' | b'\n' | b'\x0B' | b'\x0C' | b'\r' | b' ') {
-                counted = false;
-            } else if !counted && b.is_ascii_alphanumeric() {
-                count += 1;
-                counted = true;
-            }
+        let class = BYTE_CLASS[usize::from(b)];
+        if class != NON_ASCII {
+            let (space, alnum) = (usize::from(class == SPACE), usize::from(class == ALNUM));
+            count += alnum & !counted & 1;
+            counted = (counted | alnum) & !space & 1;
             i += 1;
-        } else if counted && !matches!(b, 0xC2 | 0xE1 | 0xE2 | 0xE3) {
+        } else if counted == 1 && !matches!(b, 0xC2 | 0xE1 | 0xE2 | 0xE3) {
             // Not the first byte of U+0085, U+00A0, U+1680, U+2000–U+205F
             // or U+3000 (continuation bytes never are).
             i += 1;
@@ -543,16 +541,42 @@ fn words(text: &str) -> usize {
                 break;
             };
             if c.is_whitespace() {
-                counted = false;
-            } else if !counted && c.is_alphanumeric() {
+                counted = 0;
+            } else if counted == 0 && c.is_alphanumeric() {
                 count += 1;
-                counted = true;
+                counted = 1;
             }
             i += c.len_utf8();
         }
     }
     count
 }
+
+const OTHER: u8 = 0;
+const SPACE: u8 = 1;
+const ALNUM: u8 = 2;
+const NON_ASCII: u8 = 3;
+
+/// Each byte's class for [`words`]: ASCII spaces as `char::is_whitespace`
+/// sees them (tab, LF, VT, FF, CR, space), ASCII letters and digits.
+const BYTE_CLASS: [u8; 256] = {
+    let mut table = [OTHER; 256];
+    let mut b = 0;
+    while b < 256 {
+        let byte = b as u8;
+        table[b] = if byte >= 0x80 {
+            NON_ASCII
+        } else if matches!(byte, b'\t' | b'\n' | b'\x0B' | b'\x0C' | b'\r' | b' ') {
+            SPACE
+        } else if byte.is_ascii_alphanumeric() {
+            ALNUM
+        } else {
+            OTHER
+        };
+        b += 1;
+    }
+    table
+};
 
 /// Plain text of the first (non-empty) heading, to title a page without
 /// front matter. Shortcode calls are left out.
