@@ -46,8 +46,15 @@ fn marker_entities(s: &str) -> Vec<(std::ops::Range<usize>, bool)> {
     let b = s.as_bytes();
     let mut found = Vec::new();
     let mut i = 0;
-    while let Some(rel) = s.get(i..).and_then(|rest| rest.find("&#")) {
-        let start = i + rel + 2;
+    // `&` found by memchr (a `char` pattern), then `#` checked: a search for
+    // the two-byte pattern builds a two-way searcher for each call.
+    while let Some(rel) = s.get(i..).and_then(|rest| rest.find('&')) {
+        let amp = i + rel;
+        if b.get(amp + 1) != Some(&b'#') {
+            i = amp + 1;
+            continue;
+        }
+        let start = amp + 2;
         let hex = matches!(b.get(start), Some(b'x' | b'X'));
         let from = start + usize::from(hex);
         let len = b[from..]
@@ -94,6 +101,12 @@ mod tests {
             "a \u{FFFD} &#xFFFD; &#XFFFD; &#65533; &#x0000FFFD; &#xFFFD; b"
         );
         assert_eq!(out.len(), src.len(), "offsets are kept");
+    }
+
+    #[test]
+    fn a_marker_entity_right_after_an_ampersand_is_replaced() {
+        let out = neutralize("&&#xE002; &#&#57346; &#;&#xE001;");
+        assert_eq!(out, "&&#xFFFD; &#&#65533; &#;&#xFFFD;");
     }
 
     #[test]
