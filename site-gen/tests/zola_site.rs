@@ -7,10 +7,10 @@
 mod common;
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
-use common::{assert_error, page, Site};
-use site_gen::{BuildOptions, BuiltSite, Session};
+use common::{assert_error, page, Rebuilds, Site};
+use site_gen::{BuildOptions, BuiltSite};
 
 /// The shared Zola-style fixture site, built without the widget.
 fn fixture() -> BuiltSite {
@@ -497,75 +497,12 @@ fn config_toml_beside_site_toml_is_ignored_with_a_warning_and_its_errors_have_li
     assert!(page(&site.ok(), "index.html").contains("<title>Zola</title>"));
 }
 
-/// A session over a temporary site: each edit rebuilt, then compared with
-/// a fresh build of the same sources (files byte for byte).
-struct Edited {
-    dir: tempfile::TempDir,
-    opts: BuildOptions,
-    session: Session,
-}
-
-impl Edited {
-    fn new(files: &[(&str, &str)]) -> Edited {
-        let dir = tempfile::tempdir().unwrap();
-        let opts = BuildOptions {
-            widget: false,
-            ..BuildOptions::new(dir.path())
-        };
-        let session = Session::new(opts.clone());
-        let mut site = Edited { dir, opts, session };
-        for (rel, text) in files {
-            site.put(rel, text);
-        }
-        site.check(&[]);
-        site
-    }
-
-    fn put(&self, rel: &str, text: &str) {
-        let path = self.dir.path().join(rel);
-        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-        std::fs::write(path, text).unwrap();
-    }
-
-    #[track_caller]
-    fn write(&mut self, rel: &str, text: &str) -> BTreeMap<String, Vec<u8>> {
-        self.put(rel, text);
-        self.check(&[rel])
-    }
-
-    #[track_caller]
-    fn check(&mut self, changed: &[&str]) -> BTreeMap<String, Vec<u8>> {
-        let changed: Vec<PathBuf> = changed.iter().map(|r| self.dir.path().join(r)).collect();
-        self.session
-            .rebuild(&changed)
-            .unwrap_or_else(|d| panic!("rebuilds:\n{d}"));
-        let fresh = site_gen::build(&self.opts).unwrap_or_else(|d| panic!("builds:\n{d}"));
-        let files = self.session.files().expect("built");
-        let got: BTreeMap<String, Vec<u8>> =
-            files.iter().map(|(k, v)| (k.clone(), v.to_vec())).collect();
-        assert_eq!(
-            got.keys().collect::<Vec<_>>(),
-            fresh.files.keys().collect::<Vec<_>>(),
-            "same files after {changed:?}"
-        );
-        for (path, bytes) in &fresh.files {
-            assert!(
-                got[path] == *bytes,
-                "{path} differs after {changed:?}:\n--- rebuild\n{}\n--- fresh\n{}",
-                String::from_utf8_lossy(&got[path]),
-                String::from_utf8_lossy(bytes)
-            );
-        }
-        got
-    }
-}
-
 #[test]
 fn a_rebuild_after_each_zola_edit_matches_a_fresh_build() {
     let text = |files: &BTreeMap<String, Vec<u8>>, path: &str| {
         String::from_utf8(files[path].clone()).unwrap()
     };
-    let mut site = Edited::new(&[
+    let sources = Site::new(&[
         HOME,
         ("content/blog/_index.md", &md("title = \"Blog\"", "")),
         (
@@ -575,6 +512,7 @@ fn a_rebuild_after_each_zola_edit_matches_a_fresh_build() {
         ("content/blog/post/a.txt", "a"),
         ("config.toml", "title = \"Zola\"\n"),
     ]);
+    let mut site = Rebuilds::new(&sources);
     // The section's anchor links reach its pages' Markdown.
     let files = site.write(
         "content/blog/_index.md",

@@ -6,8 +6,8 @@
 
 mod common;
 
-use common::{assert_error, page, Site};
-use site_gen::{BuildOptions, Session};
+use common::{assert_error, page, Rebuilds, Site};
+use site_gen::BuildOptions;
 
 const SITE_TOML: &str = "title = \"Essai\"\nbase_url = \"https://exemple.invalid\"\n";
 
@@ -198,10 +198,7 @@ fn fresh(site: &Site) -> std::collections::BTreeMap<String, Vec<u8>> {
 #[test]
 fn a_rebuild_after_a_change_to_what_templates_read_equals_a_fresh_build() {
     let s = site();
-    let mut opts = BuildOptions::new(s.root());
-    opts.widget = false;
-    let mut session = Session::new(opts);
-    session.rebuild(&[]).expect("first build");
+    let mut rebuilds = Rebuilds::new(&s);
     let edits: [(&str, String); 5] = [
         // The page that `get_page` reads: its title only.
         (
@@ -227,19 +224,7 @@ fn a_rebuild_after_a_change_to_what_templates_read_equals_a_fresh_build() {
         ),
     ];
     for (file, text) in edits {
-        s.write(file, &text);
-        session.rebuild(&[s.path(file)]).expect("rebuild");
-        let files = session.files().expect("built");
-        let rebuilt: std::collections::BTreeMap<String, Vec<u8>> =
-            files.iter().map(|(k, v)| (k.clone(), v.to_vec())).collect();
-        let expected = fresh(&s);
-        let un = "blog/un/index.html";
-        assert_eq!(
-            String::from_utf8_lossy(&rebuilt[un]),
-            String::from_utf8_lossy(&expected[un]),
-            "after editing {file}"
-        );
-        assert_eq!(rebuilt, expected, "after editing {file}");
+        rebuilds.write(file, &text);
     }
     let un = String::from_utf8(fresh(&s)["blog/un/index.html"].clone()).unwrap();
     assert!(un.contains("Note numéro deux|"), "{un}");
@@ -255,20 +240,11 @@ fn previous_and_next_pages_follow_their_titles() {
         "templates/page.html",
         "{% if page.lower %}{{ page.lower.title }}{% endif %}|{% if page.higher %}{{ page.higher.title }}{% endif %}",
     );
-    let mut opts = BuildOptions::new(s.root());
-    opts.widget = false;
-    let mut session = Session::new(opts);
-    session.rebuild(&[]).expect("first build");
+    let mut rebuilds = Rebuilds::new(&s);
     let deux = "content/blog/deux.md";
-    s.write(deux, &DEUX.replace("Deuxième note", "Note numéro deux"));
-    session.rebuild(&[s.path(deux)]).expect("rebuild");
-    let files = session.files().expect("built");
-    let expected = fresh(&s);
-    assert_eq!(expected["blog/un/index.html"], b"Note num\xc3\xa9ro deux|");
-    assert_eq!(expected["blog/deux/index.html"], b"|Premi\xc3\xa8re note");
-    for page in ["blog/un/index.html", "blog/deux/index.html"] {
-        assert_eq!(files[page].as_slice(), expected[page].as_slice(), "{page}");
-    }
+    let files = rebuilds.write(deux, &DEUX.replace("Deuxième note", "Note numéro deux"));
+    assert_eq!(files["blog/un/index.html"], "Note numéro deux|".as_bytes());
+    assert_eq!(files["blog/deux/index.html"], "|Première note".as_bytes());
 }
 
 #[test]

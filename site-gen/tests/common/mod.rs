@@ -15,7 +15,7 @@ use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 use site_gen::check::{check, CheckOptions, CheckReport};
-use site_gen::{BuildOptions, BuiltSite, Diagnostics};
+use site_gen::{BuildOptions, BuiltSite, Diagnostics, Session};
 
 pub const BIN: &str = env!("CARGO_BIN_EXE_site-gen");
 
@@ -27,6 +27,52 @@ pub const HOME: (&str, &str) = (
 
 /// The shipped pricing data: a valid file to break or to link to.
 pub const TARIFS: &str = include_str!("../../../content/tarifs.toml");
+
+/// A session kept over edits of a [`Site`]: after each edit, what it
+/// rebuilt must be what a fresh build of the same files gives (the
+/// incremental invariant), file for file.
+pub struct Rebuilds<'a> {
+    site: &'a Site,
+    session: Session,
+}
+
+impl<'a> Rebuilds<'a> {
+    /// The session's first build of `site` (no widget).
+    pub fn new(site: &'a Site) -> Rebuilds<'a> {
+        let mut opts = BuildOptions::new(site.root());
+        opts.widget = false;
+        let mut session = Session::new(opts);
+        session
+            .rebuild(&[])
+            .unwrap_or_else(|d| panic!("first build:\n{d}"));
+        Rebuilds { site, session }
+    }
+
+    /// Writes `text` to `rel`, rebuilds, checks the rebuild against a fresh
+    /// build and returns the files.
+    #[track_caller]
+    pub fn write(&mut self, rel: &str, text: &str) -> BTreeMap<String, Vec<u8>> {
+        self.site.write(rel, text);
+        self.session
+            .rebuild(&[self.site.path(rel)])
+            .unwrap_or_else(|d| panic!("rebuild after editing {rel}:\n{d}"));
+        let files = self.session.files().expect("the rebuild's files");
+        let rebuilt: BTreeMap<String, Vec<u8>> =
+            files.iter().map(|(k, v)| (k.clone(), v.to_vec())).collect();
+        let fresh: BTreeMap<String, Vec<u8>> = self.site.ok().files.into_iter().collect();
+        // A differing file first, as text, so that a failure shows where.
+        for (path, bytes) in &fresh {
+            let got = rebuilt.get(path).map(|b| String::from_utf8_lossy(b));
+            assert_eq!(
+                got,
+                Some(String::from_utf8_lossy(bytes)),
+                "{path} after editing {rel}"
+            );
+        }
+        assert_eq!(rebuilt, fresh, "after editing {rel}");
+        rebuilt
+    }
+}
 
 /// `site-gen build` without the WebAssembly widget.
 pub const BUILD: &[&str] = &["build", "--no-widget"];
