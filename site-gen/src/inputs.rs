@@ -179,6 +179,24 @@ impl Inputs {
             .ok_or_else(|| self.error(path, Refusal::Io(io::Error::from(io::ErrorKind::NotFound))))
     }
 
+    /// Like [`read_found`](Self::read_found), for a path given by
+    /// [`walk`](Self::walk), which checked it: no folder of it below the
+    /// walked one is a link (a walk never enters a linked folder), so only
+    /// its last name needs checking again, and opening without following
+    /// a link does that. A link there (one the walk checked, or one put in
+    /// place since) takes the full check of `read_found`. Four system
+    /// calls where `read_found` makes one for each folder of the path.
+    pub fn read_walked(&self, path: &Path) -> Result<Vec<u8>, InputError> {
+        #[cfg(unix)]
+        match open_no_follow(path) {
+            Ok(file) => read_open(file).map_err(|r| self.error(path, r)),
+            Err(e) if e.raw_os_error() == Some(libc::ELOOP) => self.read_found(path),
+            Err(e) => Err(self.error(path, Refusal::Io(e))),
+        }
+        #[cfg(not(unix))]
+        self.read_found(path)
+    }
+
     /// Like [`read`](Self::read), for a text file.
     pub fn read_to_string(&self, path: &Path) -> Result<Option<String>, InputError> {
         match self.read(path)? {
@@ -271,10 +289,23 @@ fn regular(meta: &Metadata) -> Result<(), Refusal> {
 pub fn read_regular(path: &Path) -> Result<Vec<u8>, Refusal> {
     // Checked before opening too: opening a device may do something.
     regular(&std::fs::metadata(path).map_err(Refusal::Io)?)?;
-    let mut file = open(path).map_err(Refusal::Io)?;
-    regular(&file.metadata().map_err(Refusal::Io)?)?;
-    let mut bytes = Vec::new();
-    file.read_to_end(&mut bytes).map_err(Refusal::Io)?;
+    read_open(open(path).map_err(Refusal::Io)?)
+}
+
+/// Reads the opened `file` if it is a regular file: the type is checked
+/// on the handle, so a file swapped for a pipe since any earlier check
+/// is still refused.
+fn read_open(file: File) -> Result<Vec<u8>, Refusal> {
+    let meta = file.metadata().map_err(Refusal::Io)?;
+    regular(&meta)?;
+    // Sized from the handle's length (one more byte to see the end at
+    // once): `File::read_to_end` would ask the length again, and the
+    // position.
+    let mut bytes = Vec::with_capacity(usize::try_from(meta.len()).unwrap_or(0) + 1);
+    (&file)
+        .take(u64::MAX)
+        .read_to_end(&mut bytes)
+        .map_err(Refusal::Io)?;
     Ok(bytes)
 }
 
@@ -292,6 +323,16 @@ fn open(path: &Path) -> io::Result<File> {
 #[cfg(not(unix))]
 fn open(path: &Path) -> io::Result<File> {
     File::open(path)
+}
+
+/// Like [`open`], refusing a link in the last name (`ELOOP`).
+#[cfg(unix)]
+fn open_no_follow(path: &Path) -> io::Result<File> {
+    use std::os::unix::fs::OpenOptionsExt;
+    std::fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_NONBLOCK | libc::O_NOFOLLOW)
+        .open(path)
 }
 
 #[cfg(all(test, unix))]
@@ -453,6 +494,48 @@ mod tests {
             read_regular(&f.root.join("content")),
             Err(Refusal::Folder)
         ));
+    }
+
+    #[test]
+    fn walked_files_are_checked_again_as_they_are_read() {
+        let f = fixture();
+        let inputs = Inputs::new(&f.root);
+        let content = f.root.join("content");
+        std::fs::write(f.root.join("site.toml"), "title = \"x\"").unwrap();
+        symlink("../site.toml", content.join("lien.md")).unwrap();
+        std::fs::write(content.join("tube.md"), "x").unwrap();
+        std::fs::write(content.join("secret.md"), "x").unwrap();
+        let folder = inputs.folder(&content).unwrap().unwrap();
+        let walked: Vec<PathBuf> = inputs
+            .walk(&folder, LinksTo::Site)
+            .into_iter()
+            .map(Result::unwrap)
+            .collect();
+        assert_eq!(walked.len(), 4, "{walked:?}");
+        // Read as walked: a file, and a link inside the site.
+        assert_eq!(
+            inputs.read_walked(&content.join("page.md")).unwrap(),
+            b"# Page\n"
+        );
+        assert_eq!(
+            inputs.read_walked(&content.join("lien.md")).unwrap(),
+            b"title = \"x\""
+        );
+        // Swapped since the walk: for a pipe, for a link out of the site.
+        std::fs::remove_file(content.join("tube.md")).unwrap();
+        mkfifo(&content.join("tube.md"));
+        std::fs::remove_file(content.join("secret.md")).unwrap();
+        symlink(&f.secret, content.join("secret.md")).unwrap();
+        let root = f.root.clone();
+        let [tube, secret] = within(move || {
+            let inputs = Inputs::new(&root);
+            ["tube.md", "secret.md"].map(|n| inputs.read_walked(&root.join("content").join(n)))
+        });
+        let (file, why) = refusal(tube);
+        assert_eq!(file, Path::new("content/tube.md"));
+        assert!(matches!(why, Refusal::NotRegular), "{why:?}");
+        let (_, why) = refusal(secret);
+        assert!(matches!(why, Refusal::OutsideSite), "{why:?}");
     }
 
     #[test]

@@ -137,7 +137,7 @@ impl Reader<'_> {
                 });
                 continue;
             }
-            match inputs.read_found(&path) {
+            match inputs.read_walked(&path) {
                 Ok(bytes) => {
                     into.insert(
                         rel,

@@ -101,12 +101,21 @@ impl SourceCache {
 
 /// Loads `root/content`, reporting every problem found.
 pub fn load(opts: &LoadOptions) -> Result<Loaded, Diagnostics> {
-    load_cached(opts, &mut SourceCache::default())
+    load_with(opts, None)
 }
 
 /// Like [`load`], reading only the Markdown files `cache` does not hold;
 /// `cache` then holds this load's files.
 pub fn load_cached(opts: &LoadOptions, cache: &mut SourceCache) -> Result<Loaded, Diagnostics> {
+    load_with(opts, Some(cache))
+}
+
+/// [`load`] with a cache to read from and fill, or none (a one-shot
+/// build keeps no copy of its sources).
+fn load_with(opts: &LoadOptions, cache: Option<&mut SourceCache>) -> Result<Loaded, Diagnostics> {
+    let mut no_cache = SourceCache::default();
+    let keep = cache.is_some();
+    let cache = cache.unwrap_or(&mut no_cache);
     let content = opts.root.join("content");
     let inputs = Inputs::new(opts.root);
     let mut diags = Diagnostics::default();
@@ -154,6 +163,7 @@ pub fn load_cached(opts: &LoadOptions, cache: &mut SourceCache) -> Result<Loaded
             Ok(p) => {
                 match hit.and_then(|i| old[i].take()) {
                     Some(entry) => cache.parsed.push(entry),
+                    None if !keep => {}
                     // A symbolic link changes with its target: never kept.
                     None if path.symlink_metadata().is_ok_and(|m| m.is_symlink()) => {}
                     None => cache.parsed.push((path, p.clone())),
@@ -291,7 +301,7 @@ fn read_source(inputs: &Inputs, rel: String, path: &Path) -> Result<Source, Diag
     let file = inputs.shown(path);
     // Checked again as it is read: the walk's check may be stale (a file
     // replaced by a named pipe would block the whole build).
-    let bytes = inputs.read_found(path)?;
+    let bytes = inputs.read_walked(path)?;
     if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
         return Err(Diagnostic::new(
             &file,

@@ -44,6 +44,7 @@ use super::{BuildOptions, BuiltSite, Timings};
 use crate::config::{Config, CONFIG_FILE, HOME_FILE, ZOLA_CONFIG_FILE};
 use crate::content::{self, Loaded, UrlPaths};
 use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::junk::Skipped;
 use crate::render::deps::{Key, KeyBuilder};
 use crate::templates;
 use crate::templates::TemplateKeys;
@@ -86,7 +87,7 @@ pub struct Session {
     theme: Option<Result<ThemeState, Diagnostics>>,
     /// The theme's and site's files the last theme load left out (kept
     /// apart: a theme read again unchanged keeps its old state).
-    theme_skipped: Vec<crate::junk::Skipped>,
+    theme_skipped: Vec<Skipped>,
     /// The content, with the rebuild that read it.
     loaded: Option<Result<(Loaded, Generation), Diagnostics>>,
     /// The Markdown files read, until they change.
@@ -396,11 +397,22 @@ impl Session {
         if self.dirty.pricing {
             self.load_pricing(&pricing_path);
         }
-        if self.dirty.theme {
-            self.load_theme(config);
+        // The theme and the content are independent: read side by side.
+        let (opts, now, old_theme) = (&self.opts, self.now, &self.theme);
+        let one_shot = self.sink.is_some();
+        let sources = &mut self.sources;
+        let (theme, content) = rayon::join(
+            || (self.dirty.theme).then(|| read_theme(&opts.root, config, old_theme, now)),
+            || {
+                (self.dirty.content)
+                    .then(|| read_content(opts, config, pricing_path, one_shot, sources))
+            },
+        );
+        if let Some(theme) = theme {
+            self.set_theme(theme);
         }
-        if self.dirty.content {
-            self.load_content(config, pricing_path);
+        if let Some(loaded) = content {
+            self.set_content(loaded);
         }
         let mut problems = Diagnostics::default();
         if let Some(Err(d)) = &self.pricing {
@@ -432,44 +444,17 @@ impl Session {
         self.dirty.pricing = false;
     }
 
-    fn load_theme(&mut self, config: &Config) {
-        let theme = Theme::load(&self.opts.root, config);
-        if let Ok(t) = &theme {
-            self.theme_skipped = t.skipped.clone();
+    fn set_theme(&mut self, (skipped, state): ThemeRead) {
+        if let Some(skipped) = skipped {
+            self.theme_skipped = skipped;
         }
-        // Saved without a change: nothing to parse or render again.
-        let same = matches!((&self.theme, &theme), (Some(Ok(old)), Ok(new)) if old.same_as(new));
-        if !same {
-            // Parsed here, so template errors are reported with the
-            // content's, in the same build.
-            let state = theme.and_then(|t| {
-                let parsed = templates::parse(&t)?;
-                Ok(ThemeState::new(t, parsed, self.now))
-            });
+        if let Some(state) = state {
             self.theme = Some(state);
         }
         self.dirty.theme = false;
     }
 
-    fn load_content(&mut self, config: &Config, pricing_path: PathBuf) {
-        let junk = config.junk();
-        let options = content::LoadOptions {
-            root: &self.opts.root,
-            include_drafts: self.opts.include_drafts,
-            urls: UrlPaths {
-                style: config.url_style,
-            },
-            skip: vec![pricing_path],
-            site_title: &config.title,
-            french_typography: config.french_typography,
-            junk: &junk,
-        };
-        // A one-shot build reads each file once: nothing to keep for later.
-        let loaded = if self.sink.is_some() {
-            content::load(&options)
-        } else {
-            content::load_cached(&options, &mut self.sources)
-        };
+    fn set_content(&mut self, loaded: Result<Loaded, Diagnostics>) {
         if let Ok(loaded) = &loaded {
             self.align(loaded);
         }
@@ -671,6 +656,62 @@ impl Session {
 }
 
 /// The theme and the content, once both are loaded.
+/// What [`read_theme`] gives: the files left out, and the theme parsed
+/// (`None`: the same files as `old`, nothing to parse or render again).
+type ThemeRead = (
+    Option<Vec<Skipped>>,
+    Option<Result<ThemeState, Diagnostics>>,
+);
+
+/// The theme's files, parsed unless they are those of `old`.
+fn read_theme(
+    root: &Path,
+    config: &Config,
+    old: &Option<Result<ThemeState, Diagnostics>>,
+    now: Generation,
+) -> ThemeRead {
+    let theme = Theme::load(root, config);
+    let skipped = theme.as_ref().ok().map(|t| t.skipped.clone());
+    let same = matches!((old, &theme), (Some(Ok(old)), Ok(new)) if old.same_as(new));
+    // Parsed here, so template errors are reported with the content's, in
+    // the same build.
+    let state = (!same).then(|| {
+        theme.and_then(|t| {
+            let parsed = templates::parse(&t)?;
+            Ok(ThemeState::new(t, parsed, now))
+        })
+    });
+    (skipped, state)
+}
+
+/// The content; a one-shot build reads each file once, with nothing to
+/// keep for later, a session only the files `sources` does not hold.
+fn read_content(
+    opts: &BuildOptions,
+    config: &Config,
+    pricing_path: PathBuf,
+    one_shot: bool,
+    sources: &mut content::SourceCache,
+) -> Result<Loaded, Diagnostics> {
+    let junk = config.junk();
+    let options = content::LoadOptions {
+        root: &opts.root,
+        include_drafts: opts.include_drafts,
+        urls: UrlPaths {
+            style: config.url_style,
+        },
+        skip: vec![pricing_path],
+        site_title: &config.title,
+        french_typography: config.french_typography,
+        junk: &junk,
+    };
+    if one_shot {
+        content::load(&options)
+    } else {
+        content::load_cached(&options, sources)
+    }
+}
+
 fn ready<'a>(
     theme: &'a Option<Result<ThemeState, Diagnostics>>,
     loaded: &'a Option<Result<(Loaded, Generation), Diagnostics>>,
