@@ -148,12 +148,12 @@ fn zola_fields(m: &mut Map<String, Value>, doc: &Document) {
 
 /// A document's full view: its summary plus content (`html`, moved in)
 /// and table of contents.
-pub fn full(summary: &Map<String, Value>, html: String, toc: &[Heading]) -> Map<String, Value> {
-    let mut m = summary.clone();
-    m.insert("content".into(), html.into());
+pub fn full(mut summary: Map<String, Value>, html: String, toc: &[Heading]) -> Map<String, Value> {
     let permalink = summary.get("permalink").and_then(Value::as_str);
-    m.insert("toc".into(), toc_value(toc, permalink.unwrap_or("")));
-    m
+    let toc = toc_value(toc, permalink.unwrap_or(""));
+    summary.insert("content".into(), html.into());
+    summary.insert("toc".into(), toc);
+    summary
 }
 
 /// A table of contents as templates see it: Zola's `level`, `id`,

@@ -32,6 +32,15 @@ impl KeyBuilder {
         self
     }
 
+    /// `value` as JSON (maps in key order: the same value, the same bytes).
+    pub fn json(&mut self, value: &impl serde::Serialize) -> &mut Self {
+        // Writing into a hasher cannot fail, nor can serialising a value
+        // that is already JSON.
+        let _ = serde_json::to_writer(&mut self.0, value);
+        self.0.update(b"\0");
+        self
+    }
+
     pub fn key(&mut self, key: &Key) -> &mut Self {
         self.0.update(key);
         self

@@ -250,17 +250,17 @@ pub fn template_for(doc: &Document) -> &str {
 /// What a document's template sees of it and of the documents it lists.
 pub struct DocView<'a> {
     pub doc: &'a Document,
-    pub summary: &'a Map<String, Value>,
+    pub summary: Map<String, Value>,
     /// Its rendered Markdown: owned when this page is its last user (a
     /// one-shot build moves it here and frees it with the page).
     pub html: Cow<'a, str>,
     pub toc: &'a [Heading],
     /// Sections only: the summaries of their pages and sub-sections.
-    pub pages: Vec<&'a Map<String, Value>>,
-    pub subsections: Vec<&'a Map<String, Value>>,
+    pub pages: Vec<Map<String, Value>>,
+    pub subsections: Vec<Map<String, Value>>,
     /// Pages only: the summaries of the pages before and after it in its
     /// section ([`siblings`]).
-    pub siblings: [Option<&'a Map<String, Value>>; 2],
+    pub siblings: [Option<Map<String, Value>>; 2],
     /// Zola's `ancestors`: the source paths of the sections above it, the
     /// home page's first ([`ancestors`]).
     pub ancestors: Vec<&'a str>,
@@ -320,16 +320,14 @@ pub fn template_one(
     );
     let name = match doc.kind {
         Kind::Page => {
-            let [lower, higher] = view
-                .siblings
-                .map(|s| s.map_or(Value::Null, |m| m.clone().into()));
+            let [lower, higher] = view.siblings.map(|s| s.map_or(Value::Null, Value::Object));
             full.insert("lower".into(), lower);
             full.insert("higher".into(), higher);
             "page"
         }
         Kind::Section => {
-            full.insert("pages".into(), listing(&view.pages));
-            full.insert("subsections".into(), listing(&view.subsections));
+            full.insert("pages".into(), listing(view.pages));
+            full.insert("subsections".into(), listing(view.subsections));
             full.insert("generate_feeds".into(), doc.meta.generate_feeds.into());
             let feed = view.listing.feed_url.map_or(Value::Null, Value::String);
             full.insert("feed_url".into(), feed);
@@ -388,11 +386,6 @@ pub fn ancestors(docs: &[Document], i: usize) -> Vec<&str> {
 }
 
 /// A listing's summaries as one JSON array (each copied once).
-fn listing(summaries: &[&Map<String, Value>]) -> Value {
-    Value::Array(
-        summaries
-            .iter()
-            .map(|&m| Value::Object(m.clone()))
-            .collect(),
-    )
+fn listing(summaries: Vec<Map<String, Value>>) -> Value {
+    Value::Array(summaries.into_iter().map(Value::Object).collect())
 }

@@ -57,15 +57,14 @@ impl ExtrasSite<'_> {
     ) -> Result<Vec<u8>, Diagnostic> {
         let (docs, views) = (&self.loaded.docs, self.views);
         let doc = &docs[i];
-        let summaries = &views.summaries;
         let rendered = views.rendered[i];
         let view = DocView {
             doc,
-            summary: &summaries[i].map,
+            summary: views.summary(i),
             html: std::borrow::Cow::Borrowed(rendered.html.as_str()),
             toc: &rendered.toc,
-            pages: doc.pages.iter().map(|&p| &summaries[p].map).collect(),
-            subsections: doc.subsections.iter().map(|&s| &summaries[s].map).collect(),
+            pages: doc.pages.iter().map(|&p| views.summary(p)).collect(),
+            subsections: doc.subsections.iter().map(|&s| views.summary(s)).collect(),
             siblings: [None, None],
             ancestors: render::ancestors(docs, i),
             listing: ListingView {
@@ -251,8 +250,8 @@ impl Extras<'_> {
             let pages: Vec<Value> = pages
                 .iter()
                 .map(|&i| {
-                    let (map, r) = (&views.summaries[i].map, views.rendered[i]);
-                    Value::Object(context::full(map, r.html.clone(), &r.toc))
+                    let r = views.rendered[i];
+                    Value::Object(context::full(views.summary(i), r.html.clone(), &r.toc))
                 })
                 .collect();
             fields(json!({

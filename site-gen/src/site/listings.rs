@@ -323,7 +323,7 @@ pub(super) fn section_paginator(
     index: usize,
 ) -> Value {
     section_paginator_with(site.urls(), &site.loaded.docs, sp, index, |p| {
-        Value::Object(site.views.summaries[p].map.clone())
+        Value::Object(site.views.summary(p))
     })
 }
 

@@ -251,8 +251,11 @@ impl<'a> Rebuild<'a> {
         problems
     }
 
-    /// Makes again (in parallel) the views for listings whose document or
-    /// Markdown changed; a view that changed gets this rebuild's generation.
+    /// Dates the views for listings whose document or Markdown changed: a
+    /// view that changed gets this rebuild's generation. The views are
+    /// made where used (`Views::summary`); a session makes each changed one
+    /// here once more, to keep its key. A one-shot build, where every view
+    /// is new, makes none.
     pub(super) fn build_views(&mut self) {
         let docs = &self.loaded.docs;
         let urls = &*self.compiled.urls;
@@ -260,27 +263,36 @@ impl<'a> Rebuild<'a> {
         let todo: Vec<usize> = (0..docs.len())
             .filter(|&i| {
                 !caches[i].summary.as_ref().is_some_and(|s| {
-                    s.md_rendered_at == caches[i].md().rendered_at && s.source.matches(&docs[i])
+                    s.md_rendered_at == caches[i].md().rendered_at
+                        && s.seen
+                            .as_ref()
+                            .is_some_and(|(source, _)| source.matches(&docs[i]))
                 })
             })
             .collect();
-        let maps: Vec<(usize, Map<String, Value>)> = todo
+        let one_shot = self.sink.is_some();
+        let seen: Vec<(usize, Option<(SummarySource, Key)>)> = todo
             .par_iter()
             .map(|&i| {
-                let rendered = &caches[i].md().result.rendered;
-                (i, context::summary(&docs[i], rendered, urls))
+                let seen = (!one_shot).then(|| {
+                    let rendered = &caches[i].md().result.rendered;
+                    let view = context::summary(&docs[i], rendered, urls);
+                    let key = KeyBuilder::new("summary").json(&view).finish();
+                    (SummarySource::of(&docs[i]), key)
+                });
+                (i, seen)
             })
             .collect();
-        for (i, map) in maps {
+        for (i, seen) in seen {
             let cache = &mut self.docs[i];
+            let key = |s: &Option<(SummarySource, Key)>| s.as_ref().map(|(_, key)| *key);
             let changed_at = match &cache.summary {
-                Some(old) if old.map == map => old.changed_at,
+                Some(old) if seen.is_some() && key(&old.seen) == key(&seen) => old.changed_at,
                 _ => self.now,
             };
             cache.summary = Some(Summary {
-                source: SummarySource::of(&docs[i]),
+                seen,
                 md_rendered_at: cache.md().rendered_at,
-                map,
                 changed_at,
             });
         }
@@ -299,8 +311,15 @@ impl<'a> Rebuild<'a> {
         let mut context = Context::new();
         context.insert("config", &config_value);
         context.insert("lang", &config.language);
-        let views = Views::of(self.docs);
-        let maps: Vec<&Map<String, Value>> = views.summaries.iter().map(|s| &s.map).collect();
+        let views = Views::of(self.docs, &self.loaded.docs, &self.compiled.urls);
+        // Every view, for `get_taxonomy` only.
+        let maps: Vec<Map<String, Value>> = if taxonomies::full_asked(&self.theme.theme) {
+            (0..views.summaries.len())
+                .map(|i| views.summary(i))
+                .collect()
+        } else {
+            Vec::new()
+        };
         let full = taxonomies::full_asked(&self.theme.theme).then_some(maps.as_slice());
         let changed_at = |p: usize| views.summaries[p].changed_at.number();
         let (for_templates, taxonomies_key) = listings.taxonomies.for_templates(
@@ -340,7 +359,7 @@ impl<'a> Rebuild<'a> {
             return (key.finish(), None);
         }
         let docs = &self.loaded.docs;
-        let views = Views::of(self.docs);
+        let views = Views::of(self.docs, &self.loaded.docs, &self.compiled.urls);
         let mut catalog = templates::functions::Catalog::default();
         for (i, doc) in docs.iter().enumerate() {
             let rendered = views.rendered[i];
@@ -353,7 +372,7 @@ impl<'a> Rebuild<'a> {
                     key.str(&docs[p].source_path);
                 }
             }
-            let map = &views.summaries[i].map;
+            let map = views.summary(i);
             let permalink = map.get("permalink").and_then(Value::as_str).unwrap_or("");
             let toc = context::toc_value(&rendered.toc, permalink);
             catalog.push(
@@ -379,7 +398,7 @@ impl<'a> Rebuild<'a> {
     ) -> Result<(usize, OutputMap), Diagnostics> {
         let (docs, config) = (&self.loaded.docs, self.config);
         let (tera, urls) = (&self.compiled.tera, &*self.compiled.urls);
-        let views = Views::of(self.docs);
+        let views = Views::of(self.docs, &self.loaded.docs, &self.compiled.urls);
         let keys = self.page_keys(globals, &views);
         let todo: Vec<usize> = (0..docs.len())
             // `render = false`: no output (Zola's meaning).
@@ -411,7 +430,7 @@ impl<'a> Rebuild<'a> {
                 }
             }
         }
-        let views = Views::of(self.docs);
+        let views = Views::of(self.docs, &self.loaded.docs, &self.compiled.urls);
         let mut jobs: Vec<(usize, Option<Content>)> =
             todo.iter().map(|&i| (i, moved[i].take())).collect();
         drop(moved);
@@ -426,7 +445,6 @@ impl<'a> Rebuild<'a> {
             .into_par_iter()
             .map(|(i, own)| {
                 let doc = &docs[i];
-                let summaries = &views.summaries;
                 let rendered = views.rendered[i];
                 let (html, own_toc) = match own {
                     Some((html, toc)) => (Cow::Owned(html), Some(toc)),
@@ -438,7 +456,7 @@ impl<'a> Rebuild<'a> {
                     at: None,
                     paginator: listings.pagers_of(i).map(|sp| {
                         listings::section_paginator_with(urls, docs, sp, 1, |p| {
-                            Value::Object(summaries[p].map.clone())
+                            Value::Object(views.summary(p))
                         })
                     }),
                     feed_url: listings
@@ -448,14 +466,14 @@ impl<'a> Rebuild<'a> {
                 };
                 let view = DocView {
                     doc,
-                    summary: &summaries[i].map,
+                    summary: views.summary(i),
                     html,
                     toc,
-                    pages: doc.pages.iter().map(|&p| &summaries[p].map).collect(),
-                    subsections: doc.subsections.iter().map(|&s| &summaries[s].map).collect(),
+                    pages: doc.pages.iter().map(|&p| views.summary(p)).collect(),
+                    subsections: doc.subsections.iter().map(|&s| views.summary(s)).collect(),
                     ancestors: render::ancestors(docs, i),
                     siblings: if templates.reads_siblings(render::template_for(doc)) {
-                        siblings[i].map(|p| p.map(|p| &summaries[p].map))
+                        siblings[i].map(|p| p.map(|p| views.summary(p)))
                     } else {
                         [None, None]
                     },
@@ -548,7 +566,7 @@ impl<'a> Rebuild<'a> {
     /// Renders the 404 page, sitemap, robots.txt, feed and alias redirects
     /// into `out` (see `extras`). Returns how many were rendered.
     pub(super) fn render_extras(&mut self, globals: &Globals, out: &mut OutputMap) -> usize {
-        let views = Views::of(self.docs);
+        let views = Views::of(self.docs, &self.loaded.docs, &self.compiled.urls);
         let section_keys: HashMap<usize, Key> = globals
             .listings
             .sections
@@ -694,7 +712,7 @@ impl<'a> Rebuild<'a> {
     /// and what the build warns about.
     pub(super) fn assemble(&mut self, files: SiteFiles) -> RebuildReport {
         let loaded = self.loaded;
-        let views = Views::of(self.docs);
+        let views = Views::of(self.docs, &self.loaded.docs, &self.compiled.urls);
         let uses = views.md.iter().map(|e| &e.result.uses);
         let calculator_pages = loaded
             .docs

@@ -17,7 +17,7 @@ use super::Timings;
 use crate::content::Document;
 use crate::diagnostics::Diagnostic;
 use crate::markdown::Rendered;
-use crate::render::context::SummarySource;
+use crate::render::context::{self, SummarySource};
 use crate::render::deps::Key;
 use crate::render::{AnchorCheck, MarkdownResult};
 use crate::templates::{self, TemplateKeys};
@@ -185,13 +185,15 @@ pub(super) struct Views<'a> {
     pub(super) md: Vec<&'a MdEntry>,
     pub(super) rendered: Vec<&'a Rendered>,
     pub(super) summaries: Vec<&'a Summary>,
+    docs: &'a [Document],
+    urls: &'a Urls,
 }
 
 impl<'a> Views<'a> {
-    pub(super) fn of(docs: &'a [DocCache]) -> Self {
-        let md: Vec<&MdEntry> = docs.iter().map(DocCache::md).collect();
+    pub(super) fn of(caches: &'a [DocCache], docs: &'a [Document], urls: &'a Urls) -> Self {
+        let md: Vec<&MdEntry> = caches.iter().map(DocCache::md).collect();
         let rendered = md.iter().map(|e| &e.result.rendered).collect();
-        let summaries = docs
+        let summaries = caches
             .iter()
             .map(|c| c.summary.as_ref().expect("views are made before use"))
             .collect();
@@ -199,7 +201,17 @@ impl<'a> Views<'a> {
             md,
             rendered,
             summaries,
+            docs,
+            urls,
         }
+    }
+
+    /// Document `i`'s view for listings, made for each use: twenty-odd
+    /// keys and values a document, too many to keep for every document of
+    /// a large site while its pages are rendered (each use copied them
+    /// anyway).
+    pub(super) fn summary(&self, i: usize) -> Map<String, Value> {
+        context::summary(&self.docs[i], self.rendered[i], self.urls)
     }
 }
 
@@ -270,9 +282,11 @@ pub(super) struct Lookups {
 /// A document's view for listings, what it was made from, and the rebuild
 /// that last changed it.
 pub(super) struct Summary {
-    pub(super) source: SummarySource,
+    /// What the view was made from, and the key of the view: a session
+    /// compares them at its next rebuild; a one-shot build, which has
+    /// none, neither makes nor keeps them (`None`).
+    pub(super) seen: Option<(SummarySource, Key)>,
     pub(super) md_rendered_at: Generation,
-    pub(super) map: Map<String, Value>,
     pub(super) changed_at: Generation,
 }
 

@@ -240,7 +240,7 @@ fn term_value(
 fn views(site: &ExtrasSite<'_>, pages: &[usize]) -> Vec<Value> {
     pages
         .iter()
-        .map(|&p| Value::Object(site.views.summaries[p].map.clone()))
+        .map(|&p| Value::Object(site.views.summary(p)))
         .collect()
 }
 
@@ -432,7 +432,7 @@ impl Taxonomies {
         &self,
         lang: &str,
         urls: &Urls,
-        full: Option<&[&Map<String, Value>]>,
+        full: Option<&[Map<String, Value>]>,
         changed_at: &dyn Fn(usize) -> u64,
         docs: &[Document],
     ) -> (ForTemplates, Key) {

@@ -40,7 +40,7 @@ impl Catalog {
         &mut self,
         source_path: &str,
         section: bool,
-        summary: &Map<String, Value>,
+        summary: Map<String, Value>,
         content: &str,
         toc: Value,
         pages: &[usize],
@@ -50,7 +50,7 @@ impl Catalog {
             .insert(source_path.to_string(), self.entries.len());
         self.entries.push(Entry {
             section,
-            summary: summary.clone(),
+            summary,
             content: content.to_string(),
             toc,
             pages: pages.to_vec(),
@@ -218,7 +218,7 @@ mod tests {
         c.push(
             "blog/_index.md",
             true,
-            &summary("Blog", "blog/_index.md"),
+            summary("Blog", "blog/_index.md"),
             "<p>liste</p>",
             json!([]),
             &[1],
@@ -227,7 +227,7 @@ mod tests {
         c.push(
             "blog/un.md",
             false,
-            &summary("Un", "blog/un.md"),
+            summary("Un", "blog/un.md"),
             "<p>un</p>",
             json!([]),
             &[],
