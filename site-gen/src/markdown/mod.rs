@@ -514,42 +514,60 @@ fn count_words(events: &[Event<'_>]) -> usize {
 }
 
 /// Words of `text`: runs of non-spaces holding a letter or a digit, as
-/// `char::is_whitespace`/`is_alphanumeric` see them. One pass over the
-/// bytes: an ASCII byte is classified by a table, without a branch; inside
-/// a counted word only a space matters, and every non-ASCII space starts
-/// with one of four bytes, so the other characters (`é`, `à`…) are skipped
-/// without being decoded.
+/// `char::is_whitespace`/`is_alphanumeric` see them. Two scans in turn:
+/// outside a word, up to its first letter or digit (the word is counted
+/// there); inside, up to the next space, a scan that stops only at ASCII
+/// spaces and the four first bytes of non-ASCII spaces, so letters,
+/// punctuation and the other characters (`é`, `à`…) pass without being
+/// decoded or classified one by one.
 fn words(text: &str) -> usize {
     let bytes = text.as_bytes();
+    let decode = |i: usize| text.get(i..).and_then(|rest| rest.chars().next());
     let mut count = 0;
-    let mut counted = 0; // 1: the current run is already counted
     let mut i = 0;
-    while let Some(&b) = bytes.get(i) {
-        let class = BYTE_CLASS[usize::from(b)];
-        if class != NON_ASCII {
-            let (space, alnum) = (usize::from(class == SPACE), usize::from(class == ALNUM));
-            count += alnum & !counted & 1;
-            counted = (counted | alnum) & !space & 1;
-            i += 1;
-        } else if counted == 1 && !matches!(b, 0xC2 | 0xE1 | 0xE2 | 0xE3) {
-            // Not the first byte of U+0085, U+00A0, U+1680, U+2000–U+205F
-            // or U+3000 (continuation bytes never are).
-            i += 1;
-        } else {
-            // `i` is a character boundary here: decode the character.
-            let Some(c) = text.get(i..).and_then(|rest| rest.chars().next()) else {
-                break;
+    loop {
+        // Outside a word.
+        loop {
+            let Some(&b) = bytes.get(i) else {
+                return count;
             };
-            if c.is_whitespace() {
-                counted = 0;
-            } else if counted == 0 && c.is_alphanumeric() {
-                count += 1;
-                counted = 1;
+            match BYTE_CLASS[usize::from(b)] {
+                ALNUM => {
+                    i += 1;
+                    break;
+                }
+                NON_ASCII => {
+                    let Some(c) = decode(i) else {
+                        return count;
+                    };
+                    i += c.len_utf8();
+                    if !c.is_whitespace() && c.is_alphanumeric() {
+                        break;
+                    }
+                }
+                _ => i += 1,
             }
+        }
+        count += 1;
+        // Inside a counted word.
+        loop {
+            let Some(stop) = bytes[i..].iter().position(|&b| WORD_END[usize::from(b)]) else {
+                return count;
+            };
+            i += stop;
+            if BYTE_CLASS[usize::from(bytes[i])] == SPACE {
+                i += 1;
+                break;
+            }
+            let Some(c) = decode(i) else {
+                return count;
+            };
             i += c.len_utf8();
+            if c.is_whitespace() {
+                break;
+            }
         }
     }
-    count
 }
 
 const OTHER: u8 = 0;
@@ -573,6 +591,19 @@ const BYTE_CLASS: [u8; 256] = {
         } else {
             OTHER
         };
+        b += 1;
+    }
+    table
+};
+
+/// The bytes that may end a word: ASCII spaces, and the first bytes of
+/// U+0085, U+00A0, U+1680, U+2000–U+205F and U+3000 (the other spaces
+/// `char::is_whitespace` knows; continuation bytes never start one).
+const WORD_END: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        table[b] = BYTE_CLASS[b] == SPACE || matches!(b, 0xC2 | 0xE1 | 0xE2 | 0xE3);
         b += 1;
     }
     table

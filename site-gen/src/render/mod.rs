@@ -292,7 +292,7 @@ pub fn template_one(
     }
     let path = view.listing.at.unwrap_or(&doc.path);
     let template = template_for(doc);
-    if !tera.get_template_names().any(|t| t == template) {
+    if tera.get_template(template).is_err() {
         return Err(Diagnostic::new(
             &doc.file,
             format!("gabarit « {template} » introuvable dans le thème"),
@@ -310,6 +310,10 @@ pub fn template_one(
     }
     own.insert("current_path".into(), path.into());
     own.insert("current_url".into(), url.into());
+    // The page holds its content and about 5 KB of theme: written once
+    // into a buffer of that size, never grown nor checked again as UTF-8
+    // (`Tera::render` starts at 2 KB and checks its output).
+    let mut out = Vec::with_capacity(view.html.len() + 8 * 1024);
     let mut full = context::full(view.summary, view.html.into_owned(), view.toc);
     let ancestors = view.ancestors.iter().map(|a| Value::String(a.to_string()));
     full.insert("ancestors".into(), Value::Array(ancestors.collect()));
@@ -341,8 +345,8 @@ pub fn template_one(
     let mut ctx = base.clone();
     // An object always makes a context.
     ctx.extend(Context::from_value(Value::Object(own)).unwrap_or_default());
-    tera.render(template, &ctx)
-        .map(String::into_bytes)
+    tera.render_to(template, &ctx, &mut out)
+        .map(|()| out)
         .map_err(|e| {
             Diagnostic::new(
                 &doc.file,

@@ -229,9 +229,10 @@ impl<'a> Rebuild<'a> {
             })
             .collect();
         let rendered: Vec<&Rendered> = caches.iter().map(|c| &c.md().result.rendered).collect();
+        let loaded = self.loaded;
         let checked: Vec<(usize, AnchorCheck)> = stale
-            .into_iter()
-            .map(|i| (i, render::anchors_of(self.loaded, &rendered, i)))
+            .into_par_iter()
+            .map(|i| (i, render::anchors_of(loaded, &rendered, i)))
             .collect();
         for (i, check) in checked {
             self.docs[i].anchors = Some(Anchors {
