@@ -184,13 +184,17 @@ impl Inputs {
     /// walked one is a link (a walk never enters a linked folder), so only
     /// its last name needs checking again, and opening without following
     /// a link does that. A link there (one the walk checked, or one put in
-    /// place since) takes the full check of `read_found`. Four system
-    /// calls where `read_found` makes one for each folder of the path.
+    /// place since) takes the full check of `read_found`. Open, `fstat`,
+    /// read and close: `read_found` adds a `readlink` for each folder of
+    /// the path and two more `stat`s.
     pub fn read_walked(&self, path: &Path) -> Result<Vec<u8>, InputError> {
         #[cfg(unix)]
         match open_no_follow(path) {
             Ok(file) => read_open(file).map_err(|r| self.error(path, r)),
-            Err(e) if e.raw_os_error() == Some(libc::ELOOP) => self.read_found(path),
+            // A link: `ELOOP` (Linux, macOS), `EMLINK` (FreeBSD).
+            Err(e) if matches!(e.raw_os_error(), Some(libc::ELOOP | libc::EMLINK)) => {
+                self.read_found(path)
+            }
             Err(e) => Err(self.error(path, Refusal::Io(e))),
         }
         #[cfg(not(unix))]

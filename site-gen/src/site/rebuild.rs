@@ -314,14 +314,14 @@ impl<'a> Rebuild<'a> {
         context.insert("lang", &config.language);
         let views = Views::of(self.docs, &self.loaded.docs, &self.compiled.urls);
         // Every view, for `get_taxonomy` only.
-        let maps: Vec<Map<String, Value>> = if taxonomies::full_asked(&self.theme.theme) {
-            (0..views.summaries.len())
+        let full_asked = taxonomies::full_asked(&self.theme.theme);
+        let maps: Vec<Map<String, Value>> = match full_asked {
+            true => (0..views.summaries.len())
                 .map(|i| views.summary(i))
-                .collect()
-        } else {
-            Vec::new()
+                .collect(),
+            false => Vec::new(),
         };
-        let full = taxonomies::full_asked(&self.theme.theme).then_some(maps.as_slice());
+        let full = full_asked.then_some(maps.as_slice());
         let changed_at = |p: usize| views.summaries[p].changed_at.number();
         let (for_templates, taxonomies_key) = listings.taxonomies.for_templates(
             &config.language,

@@ -655,7 +655,6 @@ impl Session {
     }
 }
 
-/// The theme and the content, once both are loaded.
 /// What [`read_theme`] gives: the files left out, and the theme parsed
 /// (`None`: the same files as `old`, nothing to parse or render again).
 type ThemeRead = (
@@ -712,6 +711,7 @@ fn read_content(
     }
 }
 
+/// The theme and the content, once both are loaded.
 fn ready<'a>(
     theme: &'a Option<Result<ThemeState, Diagnostics>>,
     loaded: &'a Option<Result<(Loaded, Generation), Diagnostics>>,
