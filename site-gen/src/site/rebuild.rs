@@ -17,8 +17,8 @@ use super::listings::{self, Listings};
 use super::outputs::{Origins, OutputMap};
 use super::session::RebuildReport;
 use super::state::{
-    Anchors, Assets, Bytes, Compiled, DocCache, Generation, Lookups, MdEntry, Output, SiteFiles,
-    SiteState, Summary, ThemeState, Views,
+    Anchors, Assets, Bytes, Compiled, DocCache, Generation, Lookups, MdEntry, Output, Seen,
+    SiteFiles, SiteState, Summary, ThemeState, Views,
 };
 use super::taxonomies;
 use super::{warnings, BuildOptions};
@@ -178,7 +178,7 @@ impl<'a> Rebuild<'a> {
                 rendered_at: self.now,
                 content_changed_at,
                 shortcodes_saw: (uses.theme_shortcodes)
-                    .then(|| (shortcodes_key.copied(), SummarySource::of(&docs[i]))),
+                    .then(|| Box::new((shortcodes_key.copied(), SummarySource::of(&docs[i])))),
                 result,
             });
         }
@@ -265,28 +265,26 @@ impl<'a> Rebuild<'a> {
             .filter(|&i| {
                 !caches[i].summary.as_ref().is_some_and(|s| {
                     s.md_rendered_at == caches[i].md().rendered_at
-                        && s.seen
-                            .as_ref()
-                            .is_some_and(|(source, _)| source.matches(&docs[i]))
+                        && s.seen.as_ref().is_some_and(|seen| seen.0.matches(&docs[i]))
                 })
             })
             .collect();
         let one_shot = self.sink.is_some();
-        let seen: Vec<(usize, Option<(SummarySource, Key)>)> = todo
+        let seen: Vec<(usize, Option<Seen>)> = todo
             .par_iter()
             .map(|&i| {
                 let seen = (!one_shot).then(|| {
                     let rendered = &caches[i].md().result.rendered;
                     let view = context::summary(&docs[i], rendered, urls);
                     let key = KeyBuilder::new("summary").json(&view).finish();
-                    (SummarySource::of(&docs[i]), key)
+                    Box::new((SummarySource::of(&docs[i]), key))
                 });
                 (i, seen)
             })
             .collect();
         for (i, seen) in seen {
             let cache = &mut self.docs[i];
-            let key = |s: &Option<(SummarySource, Key)>| s.as_ref().map(|(_, key)| *key);
+            let key = |s: &Option<Seen>| s.as_ref().map(|seen| seen.1);
             let changed_at = match &cache.summary {
                 Some(old) if seen.is_some() && key(&old.seen) == key(&seen) => old.changed_at,
                 _ => self.now,

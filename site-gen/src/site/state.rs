@@ -229,8 +229,9 @@ pub(super) struct MdEntry {
     pub(super) content_changed_at: Generation,
     /// When it called a theme shortcode: the key of the `config` and `lang`
     /// shortcodes saw, and the fields of the document they saw (`page` or
-    /// `section`).
-    pub(super) shortcodes_saw: Option<(Option<Key>, SummarySource)>,
+    /// `section`). Boxed: most documents call none, and a `DocCache` per
+    /// document is alive for the whole build.
+    pub(super) shortcodes_saw: Option<Box<(Option<Key>, SummarySource)>>,
 }
 
 impl MdEntry {
@@ -239,7 +240,7 @@ impl MdEntry {
     pub(super) fn shortcodes_still_see(&self, doc: &Document, shortcodes: Option<&Key>) -> bool {
         self.shortcodes_saw
             .as_ref()
-            .is_none_or(|(key, fields)| key.as_ref() == shortcodes && fields.matches(doc))
+            .is_none_or(|saw| saw.0.as_ref() == shortcodes && saw.1.matches(doc))
     }
 
     /// Still what rendering `doc` would give; brings its URLs' generation
@@ -281,11 +282,15 @@ pub(super) struct Lookups {
 
 /// A document's view for listings, what it was made from, and the rebuild
 /// that last changed it.
+/// What a view was made from, and its key.
+pub(super) type Seen = Box<(SummarySource, Key)>;
+
 pub(super) struct Summary {
     /// What the view was made from, and the key of the view: a session
     /// compares them at its next rebuild; a one-shot build, which has
-    /// none, neither makes nor keeps them (`None`).
-    pub(super) seen: Option<(SummarySource, Key)>,
+    /// none, neither makes nor keeps them (`None`; boxed, so that its
+    /// `DocCache`s stay small).
+    pub(super) seen: Option<Seen>,
     pub(super) md_rendered_at: Generation,
     pub(super) changed_at: Generation,
 }
