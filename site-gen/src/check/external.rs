@@ -3,8 +3,10 @@
 /// Why a link to another site is broken.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub(super) enum Broken {
+    #[cfg(feature = "external-links")]
     #[error("HTTP {0}")]
     Status(u16),
+    #[cfg(feature = "external-links")]
     #[error("injoignable : {0}")]
     Unreachable(String),
     #[cfg(not(feature = "external-links"))]

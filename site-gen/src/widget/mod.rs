@@ -35,7 +35,7 @@ mod inputs;
 mod js_patch;
 mod minify;
 /// Only `build.rs` packs: the tests check what it packed.
-#[cfg(test)]
+#[cfg(all(test, feature = "widget"))]
 mod packed_files;
 mod process;
 #[cfg(feature = "widget")]
@@ -385,7 +385,9 @@ mod tests {
     }
 
     /// The `wasm-bindgen` crate and the library running its post-processing
-    /// must be the exact same version, or the generated glue is wrong.
+    /// must be the exact same version, or the generated glue is wrong
+    /// (the lock file is packed with the widget's sources, by the feature).
+    #[cfg(feature = "widget")]
     #[test]
     fn wasm_bindgen_and_its_cli_support_are_locked_together() {
         let lock = sources::files()
