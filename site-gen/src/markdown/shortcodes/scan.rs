@@ -173,16 +173,11 @@ impl<'s> Scanner<'s> {
     fn inline_at(&mut self, start: usize, out: &mut Scanned, state: &mut State) -> Step {
         let src = self.src;
         if src[start + 2..].starts_with("/*") {
-            if self.unclosed_literal {
-                return Step::Text;
-            }
-            let inner = start + 4;
-            let Some(rel) = src[inner..].find("*/}}") else {
-                self.unclosed_literal = true;
+            let Some((inner, end)) = escaped_at(src, start, "*/}}", &mut self.unclosed_literal)
+            else {
                 return Step::Text;
             };
-            let end = inner + rel + 4;
-            let text = format!("{{{{{}}}}}", &src[inner..inner + rel]);
+            let text = format!("{{{{{inner}}}}}");
             let index = out.push(start, end, src, ItemKind::Literal(text));
             return Step::Item { end, index };
         }
@@ -299,16 +294,11 @@ impl<'s> Scanner<'s> {
     /// stays the page's (Markdown around them is unchanged).
     fn escaped_tag_at(&mut self, start: usize, out: &mut Scanned) -> Step {
         let src = self.src;
-        if self.unclosed_tag_literal {
-            return Step::Text;
-        }
-        let inner = start + 4;
-        let Some(rel) = src[inner..].find("*/%}") else {
-            self.unclosed_tag_literal = true;
+        let Some((opening, open_end)) =
+            escaped_at(src, start, "*/%}", &mut self.unclosed_tag_literal)
+        else {
             return Step::Text;
         };
-        let open_end = inner + rel + 4;
-        let opening = &src[inner..inner + rel];
         let text = format!("{{%{opening}%}}");
         let open = out.push(start, open_end, src, ItemKind::Literal(text));
         if opening.trim() != "end" {
@@ -596,6 +586,27 @@ impl<'s> Scanner<'s> {
         self.unclosed_quote[slot] = true;
         Err(unclosed())
     }
+}
+
+/// The escaped tag opening at `start` (`{{/*` or `{%/*`) up to `close`
+/// (`*/}}` or `*/%}`): what it holds and where it ends. `None` when no
+/// `close` follows; `unclosed` then remembers it, so the next escaped tags
+/// of that kind are not searched to the end again (the scan stays linear).
+fn escaped_at<'s>(
+    src: &'s str,
+    start: usize,
+    close: &str,
+    unclosed: &mut bool,
+) -> Option<(&'s str, usize)> {
+    if *unclosed {
+        return None;
+    }
+    let inner = start + "{{/*".len();
+    let Some(rel) = src[inner..].find(close) else {
+        *unclosed = true;
+        return None;
+    };
+    Some((&src[inner..inner + rel], inner + rel + close.len()))
 }
 
 fn unclosed(name: &str, close: &str) -> Scan {
