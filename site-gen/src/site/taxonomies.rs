@@ -297,26 +297,22 @@ fn render_list(extras: &mut Extras, t: &Taxonomy, out: &mut OutputMap) {
     for term in &t.terms {
         term_key(&mut key, site, term);
     }
-    let output = folder_output(&path);
-    let name = format!("taxonomy:{output}");
-    let result = extras.render_page(&name, Some(&output), LIST_TEMPLATE, &key.finish(), || {
-        let urls = site.urls();
-        let terms: Vec<Value> = t
-            .terms
-            .iter()
-            .map(|term| term_value(t, term, &site.loaded.docs, urls, views(site, &term.pages)))
-            .collect();
-        let mut ctx = tera::Context::new();
-        ctx.insert("taxonomy", &config_value(t, &site.config.language, urls));
-        ctx.insert("terms", &terms);
-        ctx.insert("current_path", &path);
-        ctx.insert("current_url", &urls.permalink(&path));
-        ctx
-    });
-    match result {
-        Ok(bytes) => out.add(output, bytes, &site.listings.taxonomies.origin),
-        Err(d) => out.push(d),
-    }
+    render_at(
+        extras,
+        t,
+        &path,
+        LIST_TEMPLATE,
+        &key.finish(),
+        out,
+        |ctx, urls| {
+            let terms: Vec<Value> = t
+                .terms
+                .iter()
+                .map(|term| term_value(t, term, &site.loaded.docs, urls, views(site, &term.pages)))
+                .collect();
+            ctx.insert("terms", &terms);
+        },
+    );
 }
 
 fn render_term(extras: &mut Extras, t: &Taxonomy, term: &Term, out: &mut OutputMap) {
@@ -333,40 +329,66 @@ fn render_term(extras: &mut Extras, t: &Taxonomy, term: &Term, out: &mut OutputM
             Some(p) => p.pager_path(&base, index),
             None => base.clone(),
         };
-        let output = folder_output(&path);
-        let name = format!("taxonomy:{output}");
         let pager_key = KeyBuilder::new("pager")
             .key(&key)
             .u64(index as u64)
             .finish();
-        let result = extras.render_page(&name, Some(&output), SINGLE_TEMPLATE, &pager_key, || {
-            let urls = site.urls();
-            let term_pages = views(site, &term.pages);
-            let mut ctx = tera::Context::new();
-            ctx.insert("taxonomy", &config_value(t, &site.config.language, urls));
-            ctx.insert(
-                "term",
-                &term_value(t, term, &site.loaded.docs, urls, term_pages),
-            );
-            if let Some(paging) = &t.paging {
-                let counts = (index, pagers.len(), term.pages.len());
-                let pages = views(site, pager);
-                let paginator = listings::paginator(urls, &base, paging, counts, pages);
-                ctx.insert("paginator", &paginator);
-            }
-            ctx.insert("current_path", &path);
-            ctx.insert("current_url", &urls.permalink(&path));
-            ctx
-        });
-        match result {
-            Ok(bytes) => out.add(output, bytes, &site.listings.taxonomies.origin),
-            Err(d) => out.push(d),
-        }
+        render_at(
+            extras,
+            t,
+            &path,
+            SINGLE_TEMPLATE,
+            &pager_key,
+            out,
+            |ctx, urls| {
+                let term_pages = views(site, &term.pages);
+                ctx.insert(
+                    "term",
+                    &term_value(t, term, &site.loaded.docs, urls, term_pages),
+                );
+                if let Some(paging) = &t.paging {
+                    let counts = (index, pagers.len(), term.pages.len());
+                    let pages = views(site, pager);
+                    let paginator = listings::paginator(urls, &base, paging, counts, pages);
+                    ctx.insert("paginator", &paginator);
+                }
+            },
+        );
     }
     if let Some(paging) = &t.paging {
         let one = paging.numbered_path(&base, 1);
         let origin = &site.listings.taxonomies.origin;
         extras.redirect(&folder_output(&one), &base, &term.name, origin, out);
+    }
+}
+
+/// Renders a page of taxonomy `t` at URL path `path` with `template` into
+/// `out`: what every taxonomy page sees (`taxonomy`, `current_path`,
+/// `current_url`), and what `fill` adds.
+fn render_at(
+    extras: &mut Extras,
+    t: &Taxonomy,
+    path: &str,
+    template: &str,
+    key: &Key,
+    out: &mut OutputMap,
+    fill: impl FnOnce(&mut tera::Context, &Urls),
+) {
+    let site = extras.site;
+    let output = folder_output(path);
+    let name = format!("taxonomy:{output}");
+    let result = extras.render_page(&name, Some(&output), template, key, || {
+        let urls = site.urls();
+        let mut ctx = tera::Context::new();
+        ctx.insert("taxonomy", &config_value(t, &site.config.language, urls));
+        fill(&mut ctx, urls);
+        ctx.insert("current_path", path);
+        ctx.insert("current_url", &urls.permalink(path));
+        ctx
+    });
+    match result {
+        Ok(bytes) => out.add(output, bytes, &site.listings.taxonomies.origin),
+        Err(d) => out.push(d),
     }
 }
 
