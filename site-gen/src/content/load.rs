@@ -157,7 +157,7 @@ fn load_with(opts: &LoadOptions, cache: Option<&mut SourceCache>) -> Result<Load
             },
         )
         .collect();
-    let mut parsed = Vec::new();
+    let mut parsed = Vec::with_capacity(read.len());
     for (((_, path), r), hit) in markdown_files.into_iter().zip(read).zip(hits) {
         match r {
             Ok(p) => {
@@ -327,13 +327,14 @@ fn read_source(inputs: &Inputs, rel: String, path: &Path) -> Result<Source, Diag
     Ok(Source { rel, file, text })
 }
 
-/// Creates the documents, computes their URLs and links sections to pages.
+/// Creates the documents (in parallel: each one's place depends only on
+/// the section folders), computes their URLs and links sections to pages.
 fn place(
     parsed: Vec<(Source, Result<Parsed, Diagnostics>)>,
     opts: &LoadOptions,
     diags: &mut Diagnostics,
 ) -> Loaded {
-    let mut ok: Vec<(Source, Parsed)> = Vec::new();
+    let mut ok: Vec<(Source, Parsed)> = Vec::with_capacity(parsed.len());
     for (s, r) in parsed {
         match r {
             Ok(parsed) => ok.push((s, parsed)),
@@ -342,19 +343,32 @@ fn place(
     }
     // Section folders first: their slugs shape the URLs of what they hold.
     let folders = Folders::of(&ok, opts, diags);
-    let mut loaded = Loaded::default();
-    for (s, parsed) in ok {
-        if (parsed.0.draft && !opts.include_drafts) || folders.in_draft(&s.rel) {
-            continue;
-        }
-        if let Some(doc) = place_one(s, parsed, &folders, opts, diags) {
-            loaded
-                .by_source
-                .insert(doc.source_path.clone(), loaded.docs.len());
-            loaded.docs.push(doc);
-        }
+    let placed: Vec<(Option<Document>, Diagnostics)> = ok
+        .into_par_iter()
+        .map(|(s, parsed)| {
+            let mut found = Diagnostics::default();
+            let left_out = (parsed.0.draft && !opts.include_drafts) || folders.in_draft(&s.rel);
+            let doc = if left_out {
+                None
+            } else {
+                place_one(s, parsed, &folders, opts, &mut found)
+            };
+            (doc, found)
+        })
+        .collect();
+    let mut docs = Vec::with_capacity(placed.len() + 1);
+    for (doc, found) in placed {
+        diags.extend(found);
+        docs.extend(doc);
     }
-    ensure_home_first(&mut loaded, opts);
+    let mut loaded = Loaded {
+        docs: home_first(docs, opts),
+        ..Loaded::default()
+    };
+    loaded.by_source.reserve(loaded.docs.len());
+    for (i, doc) in loaded.docs.iter().enumerate() {
+        loaded.by_source.insert(doc.source_path.clone(), i);
+    }
     link_sections(&mut loaded);
     collect_aliases(&mut loaded, diags);
     loaded
@@ -618,11 +632,13 @@ fn reserved_message(slug: &str) -> String {
     )
 }
 
-/// The home section exists (an empty one when `content/_index.md` is
-/// missing) and comes first.
-fn ensure_home_first(loaded: &mut Loaded, opts: &LoadOptions) {
-    let home = match loaded.by_source.get("_index.md") {
-        Some(&i) => loaded.docs.remove(i),
+/// `docs` with the home section first: `content/_index.md`, or an empty
+/// section when it is missing.
+fn home_first(mut docs: Vec<Document>, opts: &LoadOptions) -> Vec<Document> {
+    let home = match docs.iter().position(|d| d.source_path == "_index.md") {
+        // Already first when the walk met it first: nothing moves.
+        Some(0) => return docs,
+        Some(i) => docs.remove(i),
         None => {
             let (path, output) = opts.urls.section(&[]);
             Document {
@@ -645,13 +661,8 @@ fn ensure_home_first(loaded: &mut Loaded, opts: &LoadOptions) {
             }
         }
     };
-    loaded.docs.insert(0, home);
-    loaded.by_source = loaded
-        .docs
-        .iter()
-        .enumerate()
-        .map(|(i, d)| (d.source_path.clone(), i))
-        .collect();
+    docs.insert(0, home);
+    docs
 }
 
 /// Each document's parent is the nearest enclosing folder with `_index.md`.

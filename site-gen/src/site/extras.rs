@@ -92,25 +92,65 @@ impl ExtrasSite<'_> {
     }
 }
 
-/// Renders every extra output into `out`, in this order (a file claimed
-/// twice is reported for the second one), and keeps in `cache` only the
-/// outputs still made. Returns how many were rendered (not taken from the
-/// cache).
-pub(super) fn render_all(
+/// The sitemap, robots.txt and the site's feed, made before the other
+/// extra outputs: they read documents, views and URLs, never a page's
+/// output, so they are rendered beside the pages. [`render_all`] adds them
+/// to the output map in their place.
+pub(super) struct SiteWide {
+    outputs: Vec<(&'static str, Result<Bytes, Diagnostic>)>,
+    used: HashSet<String>,
+    rendered: usize,
+}
+
+/// Renders the [`SiteWide`] outputs (`site.section_keys` is not read).
+pub(super) fn render_site_wide(
     cache: &mut HashMap<String, Output>,
     site: &ExtrasSite<'_>,
-    out: &mut OutputMap,
-) -> usize {
+) -> SiteWide {
     let mut extras = Extras {
         cache,
         used: HashSet::new(),
         rendered: 0,
         site,
     };
+    let mut outputs = vec![
+        ("sitemap.xml", sitemap(&mut extras)),
+        ("robots.txt", robots(&mut extras)),
+    ];
+    outputs.extend(feed(&mut extras).map(|result| ("atom.xml", result)));
+    let Extras { used, rendered, .. } = extras;
+    SiteWide {
+        outputs,
+        used,
+        rendered,
+    }
+}
+
+/// Renders every other extra output into `out`, in this order (a file
+/// claimed twice is reported for the second one), the [`SiteWide`] ones
+/// added after the 404 page, and keeps in `cache` only the outputs still
+/// made. Returns how many were rendered (not taken from the cache).
+pub(super) fn render_all(
+    cache: &mut HashMap<String, Output>,
+    site: &ExtrasSite<'_>,
+    site_wide: SiteWide,
+    out: &mut OutputMap,
+) -> usize {
+    let SiteWide {
+        outputs,
+        used,
+        rendered,
+    } = site_wide;
+    let mut extras = Extras {
+        cache,
+        used,
+        rendered,
+        site,
+    };
     page_404(&mut extras, out);
-    sitemap(&mut extras, out);
-    robots(&mut extras, out);
-    feed(&mut extras, out);
+    for (name, result) in outputs {
+        out.insert_result(name, result);
+    }
     listings::render_section_pagers(&mut extras, out);
     listings::render_section_feeds(&mut extras, out);
     super::taxonomies::render_all(&mut extras, out);
@@ -139,7 +179,7 @@ fn page_404(extras: &mut Extras, out: &mut OutputMap) {
     }
 }
 
-fn sitemap(extras: &mut Extras, out: &mut OutputMap) {
+fn sitemap(extras: &mut Extras) -> Result<Bytes, Diagnostic> {
     let (loaded, urls) = (extras.site.loaded, extras.site.urls());
     let listed = extras.site.listings.sitemap_paths(&loaded.docs);
     let mut key = KeyBuilder::new("sitemap");
@@ -153,27 +193,23 @@ fn sitemap(extras: &mut Extras, out: &mut OutputMap) {
     for path in &listed {
         key.str(path);
     }
-    let sitemap = extras.render("sitemap.xml", "sitemap.xml", &key.finish(), || {
+    extras.render("sitemap.xml", "sitemap.xml", &key.finish(), || {
         fields(json!({ "entries": sitemap_entries(loaded, urls, listed) }))
-    });
-    out.insert_result("sitemap.xml", sitemap);
+    })
 }
 
-fn robots(extras: &mut Extras, out: &mut OutputMap) {
+fn robots(extras: &mut Extras) -> Result<Bytes, Diagnostic> {
     let urls = extras.site.urls();
-    let robots = extras.render("robots.txt", "robots.txt", &[], || {
+    extras.render("robots.txt", "robots.txt", &[], || {
         fields(json!({ "sitemap_url": urls.permalink("/sitemap.xml") }))
-    });
-    out.insert_result("robots.txt", robots);
+    })
 }
 
-fn feed(extras: &mut Extras, out: &mut OutputMap) {
+/// The site's feed, when it has one.
+fn feed(extras: &mut Extras) -> Option<Result<Bytes, Diagnostic>> {
     let site = extras.site;
-    if site.globals.feed.url.is_none() {
-        return;
-    }
-    let result = extras.feed("/atom.xml", &site.globals.feed.pages, None, "/");
-    out.insert_result("atom.xml", result);
+    site.globals.feed.url.as_ref()?;
+    Some(extras.feed("/atom.xml", &site.globals.feed.pages, None, "/"))
 }
 
 fn aliases(extras: &mut Extras, out: &mut OutputMap) {
@@ -365,11 +401,16 @@ fn feed_pages(config: &Config, loaded: &Loaded) -> Vec<usize> {
     let mut dated: Vec<usize> = (0..loaded.docs.len())
         .filter(|&i| loaded.docs[i].kind == Kind::Page && loaded.docs[i].date().is_some())
         .collect();
-    dated.sort_by(|&a, &b| {
+    let newest_first = |&a: &usize, &b: &usize| {
         let (a, b) = (&loaded.docs[a], &loaded.docs[b]);
         b.date().cmp(&a.date()).then_with(|| a.path.cmp(&b.path))
-    });
-    dated.truncate(config.feed_limit);
+    };
+    // Only the newest are sorted: a selection first, in linear time.
+    if dated.len() > config.feed_limit {
+        dated.select_nth_unstable_by(config.feed_limit, newest_first);
+        dated.truncate(config.feed_limit);
+    }
+    dated.sort_by(newest_first);
     dated
 }
 

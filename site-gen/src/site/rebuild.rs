@@ -12,7 +12,7 @@ use rayon::prelude::*;
 use serde_json::{Map, Value};
 use tera::Context;
 
-use super::extras::{self, ExtrasSite, Feed};
+use super::extras::{self, ExtrasSite, Feed, SiteWide};
 use super::listings::{self, Listings};
 use super::outputs::{Origins, OutputMap};
 use super::session::RebuildReport;
@@ -394,7 +394,7 @@ impl<'a> Rebuild<'a> {
     pub(super) fn render_pages(
         &mut self,
         globals: &Globals,
-    ) -> Result<(usize, OutputMap), Diagnostics> {
+    ) -> Result<(usize, OutputMap, SiteWide), Diagnostics> {
         let (docs, config) = (&self.loaded.docs, self.config);
         let (tera, urls) = (&self.compiled.tera, &*self.compiled.urls);
         let views = Views::of(self.docs, &self.loaded.docs, &self.compiled.urls);
@@ -433,65 +433,88 @@ impl<'a> Rebuild<'a> {
         let mut jobs: Vec<(usize, Option<Content>)> =
             todo.iter().map(|&i| (i, moved[i].take())).collect();
         drop(moved);
-        if sink.is_some() {
-            // Sections last: their listings (a copy of each listed page's
-            // view) are made once most pages' HTML is freed.
-            jobs.sort_by_key(|&(i, _)| docs[i].kind == Kind::Section);
-        }
+        // The longest jobs first, the sections by their listings' length:
+        // a long one last would leave the other threads idle at the end.
+        jobs.sort_by_key(|&(i, _)| std::cmp::Reverse(docs[i].pages.len()));
         let siblings = render::siblings(docs);
         let templates = &self.compiled.templates;
-        let results: Vec<(usize, Result<Page, Diagnostic>)> = jobs
-            .into_par_iter()
-            .map(|(i, own)| {
-                let doc = &docs[i];
-                let rendered = views.rendered[i];
-                let (html, own_toc) = match own {
-                    Some((html, toc)) => (Cow::Owned(html), Some(toc)),
-                    None => (Cow::Borrowed(rendered.html.as_str()), None),
-                };
-                let toc = own_toc.as_deref().unwrap_or(&rendered.toc);
-                let listings = &globals.listings;
-                let listing = ListingView {
-                    at: None,
-                    paginator: listings.pagers_of(i).map(|sp| {
-                        listings::section_paginator_with(urls, docs, sp, 1, |p| {
-                            Value::Object(views.summary(p))
-                        })
-                    }),
-                    feed_url: listings
-                        .section_feeds
-                        .contains_key(&i)
-                        .then(|| urls.permalink(&listings::feed_path(&doc.path))),
-                };
-                let view = DocView {
-                    doc,
-                    summary: views.summary(i),
-                    html,
-                    toc,
-                    pages: doc.pages.iter().map(|&p| views.summary(p)).collect(),
-                    subsections: doc.subsections.iter().map(|&s| views.summary(s)).collect(),
-                    ancestors: render::ancestors(docs, i),
-                    siblings: if templates.reads_siblings(render::template_for(doc)) {
-                        siblings[i].map(|p| p.map(|p| views.summary(p)))
-                    } else {
-                        [None, None]
-                    },
-                    listing,
-                };
-                let result = render::template_one(tera, &globals.context, view, urls).map(|html| {
-                    let bytes = crate::relative::rewrite_page(&doc.output, html, config);
-                    let size = bytes.len();
-                    match sink {
-                        Some(sink) => {
-                            sink.page(&doc.output, &bytes, config.precompress);
-                            (Arc::clone(&given), size)
-                        }
-                        None => (Arc::new(bytes), size),
+        let site = ExtrasSite {
+            config,
+            theme: &self.theme.theme,
+            loaded: self.loaded,
+            compiled: self.compiled,
+            globals,
+            views: &views,
+            listings: &globals.listings,
+            // Not read by the site-wide outputs.
+            section_keys: &HashMap::new(),
+        };
+        let extras_cache = &mut *self.extras;
+        let render_one = |(i, own): (usize, Option<Content>)| {
+            let doc = &docs[i];
+            let rendered = views.rendered[i];
+            let (html, own_toc) = match own {
+                Some((html, toc)) => (Cow::Owned(html), Some(toc)),
+                None => (Cow::Borrowed(rendered.html.as_str()), None),
+            };
+            let toc = own_toc.as_deref().unwrap_or(&rendered.toc);
+            let listings = &globals.listings;
+            let listing = ListingView {
+                at: None,
+                paginator: listings.pagers_of(i).map(|sp| {
+                    listings::section_paginator_with(urls, docs, sp, 1, |p| {
+                        Value::Object(views.summary(p))
+                    })
+                }),
+                feed_url: listings
+                    .section_feeds
+                    .contains_key(&i)
+                    .then(|| urls.permalink(&listings::feed_path(&doc.path))),
+            };
+            let view = DocView {
+                doc,
+                summary: views.summary(i),
+                html,
+                toc,
+                pages: doc.pages.iter().map(|&p| views.summary(p)).collect(),
+                subsections: doc.subsections.iter().map(|&s| views.summary(s)).collect(),
+                ancestors: render::ancestors(docs, i),
+                siblings: if templates.reads_siblings(render::template_for(doc)) {
+                    siblings[i].map(|p| p.map(|p| views.summary(p)))
+                } else {
+                    [None, None]
+                },
+                listing,
+            };
+            let result = render::template_one(tera, &globals.context, view, urls).map(|html| {
+                let bytes = crate::relative::rewrite_page(&doc.output, html, config);
+                let size = bytes.len();
+                match sink {
+                    Some(sink) => {
+                        sink.page(&doc.output, &bytes, config.precompress);
+                        (Arc::clone(&given), size)
                     }
-                });
-                (i, result)
-            })
-            .collect();
+                    None => (Arc::new(bytes), size),
+                }
+            });
+            (i, result)
+        };
+        // The site-wide outputs are rendered beside the second half of the
+        // pages, once the first half's HTML is freed: their contexts (one
+        // entry a page in the sitemap) do not add to the peak of memory.
+        let second_half = jobs.split_off(jobs.len() / 2);
+        let mut results: Vec<(usize, Result<Page, Diagnostic>)> =
+            jobs.into_par_iter().map(render_one).collect();
+        let (rest, site_wide) = rayon::join(
+            || {
+                second_half
+                    .into_par_iter()
+                    .map(render_one)
+                    .collect::<Vec<_>>()
+            },
+            || extras::render_site_wide(extras_cache, &site),
+        );
+        results.extend(rest);
         let rendered = results.len();
         for (i, result) in results {
             if sink.is_some() {
@@ -514,7 +537,7 @@ impl<'a> Rebuild<'a> {
                 Err(d) => out.push(d.clone()),
             }
         }
-        Ok((rendered, out.checked()?))
+        Ok((rendered, out.checked()?, site_wide))
     }
 
     /// Each document's key: what its template sees (the globals, the
@@ -523,7 +546,7 @@ impl<'a> Rebuild<'a> {
         let docs = &self.loaded.docs;
         let (md, summaries) = (&views.md, &views.summaries);
         let siblings = render::siblings(docs);
-        docs.iter()
+        docs.par_iter()
             .enumerate()
             .map(|(i, doc)| {
                 let template = render::template_for(doc);
@@ -562,9 +585,15 @@ impl<'a> Rebuild<'a> {
             .collect()
     }
 
-    /// Renders the 404 page, sitemap, robots.txt, feed and alias redirects
-    /// into `out` (see `extras`). Returns how many were rendered.
-    pub(super) fn render_extras(&mut self, globals: &Globals, out: &mut OutputMap) -> usize {
+    /// Renders the 404 page, listings and alias redirects into `out`, with
+    /// `site_wide` (the sitemap, robots.txt and feed rendered beside the
+    /// pages; see `extras`). Returns how many were rendered.
+    pub(super) fn render_extras(
+        &mut self,
+        globals: &Globals,
+        site_wide: SiteWide,
+        out: &mut OutputMap,
+    ) -> usize {
         let views = Views::of(self.docs, &self.loaded.docs, &self.compiled.urls);
         let section_keys: HashMap<usize, Key> = globals
             .listings
@@ -582,7 +611,7 @@ impl<'a> Rebuild<'a> {
             listings: &globals.listings,
             section_keys: &section_keys,
         };
-        extras::render_all(self.extras, &site, out)
+        extras::render_all(self.extras, &site, site_wide, out)
     }
 
     /// The JPEG, PNG and WebP files of `content/`, by source path.

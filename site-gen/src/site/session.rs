@@ -344,9 +344,9 @@ impl Session {
         build.build_views();
         let globals = build.template_globals(menu, listings);
         timer.lap("vues");
-        let (pages, mut outputs) = build.render_pages(&globals)?;
+        let (pages, mut outputs, site_wide) = build.render_pages(&globals)?;
         timer.lap("pages");
-        let others = build.render_extras(&globals, &mut outputs);
+        let others = build.render_extras(&globals, site_wide, &mut outputs);
         build.add_static_files(&mut outputs);
         let files = build.check_outputs(outputs)?;
         timer.lap("autres fichiers");
@@ -763,10 +763,8 @@ fn url_inputs(
         }
     }
     // `render = false`: no page, so no address to link to.
-    let by_source: HashMap<String, String> = loaded
-        .docs
-        .iter()
-        .filter(|d| d.is_rendered())
+    let rendered = || loaded.docs.iter().filter(|d| d.is_rendered());
+    let by_source: HashMap<String, String> = rendered()
         .map(|d| (d.source_path.clone(), d.path.clone()))
         .collect();
     let files: HashMap<String, String> = loaded
@@ -781,7 +779,13 @@ fn url_inputs(
         .collect();
     let mut key = KeyBuilder::new("urls");
     key.str(config.base_url());
-    for map in [&by_source, &hashes, &files] {
+    // The documents in their load order (the walk's, sorted): no sort of
+    // the whole map.
+    key.u64(by_source.len() as u64);
+    for d in rendered() {
+        key.str(&d.source_path).str(&d.path);
+    }
+    for map in [&hashes, &files] {
         let mut sorted: Vec<(&String, &String)> = map.iter().collect();
         sorted.sort();
         key.u64(sorted.len() as u64);
