@@ -90,7 +90,8 @@ pub struct BuiltSite {
     /// The `base_url` the pages were built with (no trailing slash).
     pub base_url: String,
     /// Each page made from Markdown, by output path: what `check` needs to
-    /// point a problem of the output at the Markdown.
+    /// point a problem of the output at the Markdown (none when the pages
+    /// were given to a [`PageSink`]: `check` builds in memory).
     pub markdown: BTreeMap<String, MarkdownPage>,
     /// Files left out as junk or by `ignore` (`--verbose` lists them).
     pub skipped: Vec<crate::junk::Skipped>,

@@ -1,6 +1,7 @@
 //! Reading `content/`: walk the folder, parse every file in parallel, then
 //! place each document (URL, section) and check that no two collide.
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -150,6 +151,7 @@ fn load_with(opts: &LoadOptions, cache: Option<&mut SourceCache>) -> Result<Load
     let read: Vec<Result<ParsedSource, Diagnostic>> = markdown_files
         .par_iter()
         .zip(hits.par_iter())
+        .with_max_len(crate::DOCS_PER_TASK)
         .map(
             |((rel, path), hit)| match hit.and_then(|i| old[i].as_ref()) {
                 Some((_, parsed)) => Ok(parsed.clone()),
@@ -667,22 +669,22 @@ fn home_first(mut docs: Vec<Document>, opts: &LoadOptions) -> Vec<Document> {
 
 /// Each document's parent is the nearest enclosing folder with `_index.md`.
 fn link_sections(loaded: &mut Loaded) {
+    // The documents of a folder come together (the walk's order): the
+    // section found for one is the next one's.
+    let mut last: Option<(String, usize)> = None;
     for i in 1..loaded.docs.len() {
         let rel = &loaded.docs[i].source_path;
-        let mut dir = match rel.strip_suffix("/_index.md") {
-            Some(section_dir) => parent_dir(section_dir),
-            None => parent_dir(rel),
+        let dir = match rel.strip_suffix("/_index.md") {
+            Some(section_dir) => parent_of(section_dir),
+            None => parent_of(rel),
         };
-        let parent = loop {
-            let index = if dir.is_empty() {
-                "_index.md".to_string()
-            } else {
-                format!("{dir}/_index.md")
-            };
-            if let Some(&p) = loaded.by_source.get(&index) {
-                break p;
+        let parent = match &last {
+            Some((seen, parent)) if seen == dir => *parent,
+            _ => {
+                let parent = section_above(&loaded.by_source, dir);
+                last = Some((dir.to_string(), parent));
+                parent
             }
-            dir = parent_dir(&dir);
         };
         loaded.docs[i].parent = Some(parent);
         if loaded.docs[i].kind == Kind::Section {
@@ -755,8 +757,28 @@ fn inherit_from_sections(loaded: &mut Loaded) {
 }
 
 fn parent_dir(rel: &str) -> String {
-    rel.rfind('/')
-        .map_or(String::new(), |i| rel[..i].to_string())
+    parent_of(rel).to_string()
+}
+
+fn parent_of(rel: &str) -> &str {
+    rel.rfind('/').map_or("", |i| &rel[..i])
+}
+
+/// The section of folder `dir` (relative to `content/`), or the nearest
+/// one above it: the home page at last, always there.
+fn section_above(by_source: &HashMap<String, usize>, mut dir: &str) -> usize {
+    loop {
+        let index = if dir.is_empty() {
+            "_index.md".to_string()
+        } else {
+            format!("{dir}/_index.md")
+        };
+        match by_source.get(&index) {
+            Some(&section) => return section,
+            None if dir.is_empty() => return 0,
+            None => dir = parent_of(dir),
+        }
+    }
 }
 
 /// Newest first when every page is dated (or `sort_by = "date"`), else by
@@ -905,24 +927,25 @@ fn output_folder(output: &str) -> String {
 
 /// Two documents, aliases or files may not produce the same output file.
 fn check_collisions(root: &Path, loaded: &Loaded, diags: &mut Diagnostics) {
-    let mut owners: HashMap<&str, PathBuf> = HashMap::new();
+    let mut owners: HashMap<&str, Cow<Path>> = HashMap::with_capacity(loaded.docs.len());
     let outputs = loaded
         .docs
         .iter()
         .filter(|d| d.is_rendered())
-        .map(|d| (d.output.as_str(), d.file.clone(), "la page"))
-        .chain(
-            loaded
-                .aliases
-                .iter()
-                .map(|(o, i)| (o.as_str(), loaded.docs[*i].file.clone(), "l’alias")),
-        )
-        .chain(loaded.assets.iter().map(|a| {
+        .map(|d| {
             (
-                a.output.as_str(),
-                crate::diagnostics::display_path(root, &a.source),
-                "le fichier",
+                d.output.as_str(),
+                Cow::Borrowed(d.file.as_path()),
+                "la page",
             )
+        })
+        .chain(loaded.aliases.iter().map(|(o, i)| {
+            let file = Cow::Borrowed(loaded.docs[*i].file.as_path());
+            (o.as_str(), file, "l’alias")
+        }))
+        .chain(loaded.assets.iter().map(|a| {
+            let shown = crate::diagnostics::display_path(root, &a.source);
+            (a.output.as_str(), Cow::Owned(shown), "le fichier")
         }));
     for (output, file, what) in outputs {
         if let Some(first) = owners.insert(output, file.clone()) {

@@ -4,7 +4,8 @@
 //! long", two names one disk sees as one) is a diagnostic naming the
 //! sources that claim the paths.
 
-use std::collections::{BTreeMap, HashMap};
+use std::borrow::Cow;
+use std::collections::HashMap;
 
 use super::state::{Bytes, SiteFiles};
 use crate::diagnostics::{Diagnostic, Diagnostics};
@@ -104,7 +105,7 @@ pub fn clashes<'a>(paths: impl IntoIterator<Item = &'a str>) -> Vec<Clash> {
     let paths: Vec<&str> = paths.into_iter().collect();
     let set: std::collections::HashSet<&str> = paths.iter().copied().collect();
     let mut out = Vec::new();
-    let mut folded: BTreeMap<String, &str> = BTreeMap::new();
+    let mut folded: HashMap<Cow<str>, &str> = HashMap::with_capacity(paths.len());
     for &path in &paths {
         // A file where another output needs a folder.
         for (i, _) in path.match_indices('/') {
@@ -144,7 +145,15 @@ pub fn clashes<'a>(paths: impl IntoIterator<Item = &'a str>) -> Vec<Clash> {
             }
         }
         // Windows and macOS disks ignore case by default.
-        match folded.get(&path.to_lowercase()) {
+        let lower = if path
+            .bytes()
+            .any(|b| b.is_ascii_uppercase() || !b.is_ascii())
+        {
+            Cow::Owned(path.to_lowercase())
+        } else {
+            Cow::Borrowed(path)
+        };
+        match folded.get(&lower) {
             Some(&first) => out.push(Clash {
                 path: path.to_string(),
                 other: Some(first.to_string()),
@@ -154,7 +163,7 @@ pub fn clashes<'a>(paths: impl IntoIterator<Item = &'a str>) -> Vec<Clash> {
                 ),
             }),
             None => {
-                folded.insert(path.to_lowercase(), path);
+                folded.insert(lower, path);
             }
         }
     }

@@ -141,6 +141,7 @@ impl<'a> Rebuild<'a> {
             .collect();
         let results: Vec<(usize, MarkdownResult)> = jobs
             .into_par_iter()
+            .with_max_len(crate::DOCS_PER_TASK)
             .map(|(i, body)| {
                 let mut result = render::markdown_one(&docs[i], &body, &md_opts, &env);
                 // Its buffer was sized for the text: kept until the page
@@ -503,12 +504,16 @@ impl<'a> Rebuild<'a> {
         // pages, once the first half's HTML is freed: their contexts (one
         // entry a page in the sitemap) do not add to the peak of memory.
         let second_half = jobs.split_off(jobs.len() / 2);
-        let mut results: Vec<(usize, Result<Page, Diagnostic>)> =
-            jobs.into_par_iter().map(render_one).collect();
+        let mut results: Vec<(usize, Result<Page, Diagnostic>)> = jobs
+            .into_par_iter()
+            .with_max_len(crate::DOCS_PER_TASK)
+            .map(render_one)
+            .collect();
         let (rest, site_wide) = rayon::join(
             || {
                 second_half
                     .into_par_iter()
+                    .with_max_len(crate::DOCS_PER_TASK)
                     .map(render_one)
                     .collect::<Vec<_>>()
             },
@@ -738,6 +743,39 @@ impl<'a> Rebuild<'a> {
 
     /// Keeps `files` as the session's site; reports which files changed
     /// and what the build warns about.
+    /// The source of each of `outputs`, as shown (an image's derivatives
+    /// are named by their source, made already: found again in the
+    /// store's memory).
+    fn origins_of<'o, V>(&self, outputs: &BTreeMap<&'o str, V>) -> HashMap<&'o str, String> {
+        let loaded = self.loaded;
+        let key = |path: &str| outputs.get_key_value(path).map(|(&key, _)| key);
+        let mut origins: HashMap<&str, String> = HashMap::new();
+        for asset in &loaded.assets {
+            if let Some(output) = key(&asset.output) {
+                let shown = display_path(&self.opts.root, &asset.source);
+                origins.insert(output, shown.display().to_string());
+            }
+        }
+        for doc in &loaded.docs {
+            if let Some(output) = key(&doc.output) {
+                origins.insert(output, doc.file.display().to_string());
+            }
+        }
+        let catalog = self.image_catalog();
+        for source in catalog.0.values() {
+            if let Ok(files) = crate::images::publish(self.images, source, &self.config.images) {
+                for (path, _) in files {
+                    if let Some(output) = key(&path) {
+                        origins
+                            .entry(output)
+                            .or_insert_with(|| source.shown.clone());
+                    }
+                }
+            }
+        }
+        origins
+    }
+
     pub(super) fn assemble(&mut self, files: SiteFiles) -> RebuildReport {
         let loaded = self.loaded;
         let views = Views::of(self.docs, &self.loaded.docs, &self.compiled.urls);
@@ -748,39 +786,28 @@ impl<'a> Rebuild<'a> {
             .zip(self.docs.iter())
             .filter(|(_, c)| c.md().result.uses.calculator)
             .map(|(d, _)| d.file.as_path());
-        let mut origins: HashMap<&str, String> = HashMap::new();
-        for asset in &loaded.assets {
-            let shown = display_path(&self.opts.root, &asset.source);
-            origins.insert(&asset.output, shown.display().to_string());
-        }
-        for doc in &loaded.docs {
-            origins.insert(&doc.output, doc.file.display().to_string());
-        }
-        // An image's derivatives are named by their source (made already:
-        // found again in the store's memory).
-        let catalog = self.image_catalog();
-        let mut derivatives: Vec<(String, String)> = Vec::new();
-        for source in catalog.0.values() {
-            if let Ok(files) = crate::images::publish(self.images, source, &self.config.images) {
-                derivatives.extend(
-                    files
-                        .into_iter()
-                        .map(|(path, _)| (path, source.shown.clone())),
-                );
-            }
-        }
-        for (path, shown) in &derivatives {
-            origins.entry(path).or_insert_with(|| shown.clone());
-        }
+        let sizes = files
+            .iter()
+            .map(|(path, bytes)| (path.as_str(), bytes.len()))
+            .chain(
+                self.written
+                    .iter()
+                    .map(|(path, &size)| (path.as_str(), size)),
+            );
+        let heavy = warnings::heavy_files(
+            sizes.map(|(path, size)| (path, size as u64)),
+            &self.config.images,
+        );
+        let origins = if heavy.is_empty() {
+            HashMap::new()
+        } else {
+            self.origins_of(&heavy)
+        };
         let warnings = warnings::missing_organisation(self.config, uses)
             .into_iter()
             .chain(self.config.warnings.iter().cloned())
             .chain(warnings::widget_unavailable(self.widget, calculator_pages))
-            .chain(warnings::over_budget(
-                &sizes(&files, self.written),
-                &self.config.images,
-                &origins,
-            ))
+            .chain(warnings::over_budget(&heavy, &self.config.images, &origins))
             .collect();
         let typed_figures = self
             .pricing
@@ -821,19 +848,6 @@ type Content = (String, Vec<Heading>);
 
 /// A rendered page: its bytes (none once given to the sink) and its size.
 type Page = (Bytes, usize);
-
-/// Every output's size by path: `files` and the pages `written` already.
-fn sizes<'f>(files: &'f SiteFiles, written: &'f BTreeMap<String, usize>) -> BTreeMap<&'f str, u64> {
-    files
-        .iter()
-        .map(|(path, bytes)| (path.as_str(), bytes.len() as u64))
-        .chain(
-            written
-                .iter()
-                .map(|(path, &size)| (path.as_str(), size as u64)),
-        )
-        .collect()
-}
 
 /// Output paths whose file was added, changed or removed.
 fn changed_files(old: Option<&SiteFiles>, new: &SiteFiles) -> Vec<String> {

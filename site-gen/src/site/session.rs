@@ -216,10 +216,16 @@ impl Session {
         let docs = std::mem::take(&mut self.docs).into_iter();
         let places = docs.map(|d| d.md.map(|m| m.result.rendered.places).unwrap_or_default());
         let mut skipped = std::mem::take(&mut self.theme_skipped);
+        let one_shot = self.sink.is_some();
         let markdown = match self.loaded.take() {
             Some(Ok((loaded, _))) => {
                 skipped.extend(loaded.skipped);
-                super::MarkdownPage::by_output(loaded.docs, places)
+                if one_shot {
+                    // Only `check` reads them, and it builds in memory.
+                    Default::default()
+                } else {
+                    super::MarkdownPage::by_output(loaded.docs, places)
+                }
             }
             _ => Default::default(),
         };

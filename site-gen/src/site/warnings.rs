@@ -115,20 +115,34 @@ fn is_zero(v: &Value) -> bool {
     matches!(v, Value::Money(0) | Value::Days(0))
 }
 
-/// One warning for each published file heavier than the budget of
-/// `config` (`origins`: the source of an output path, as shown; a file
-/// made by the build is named by its output path), sorted by path.
+/// The published files heavier than the budget of `config` (`sizes`: each
+/// file's path and size), by path.
+pub fn heavy_files<'p>(
+    sizes: impl IntoIterator<Item = (&'p str, u64)>,
+    config: &ImagesConfig,
+) -> BTreeMap<&'p str, u64> {
+    let Some(budget) = config.size_budget() else {
+        return BTreeMap::new();
+    };
+    sizes
+        .into_iter()
+        .filter(|&(_, size)| size > budget)
+        .collect()
+}
+
+/// One warning for each of the [`heavy_files`] (`origins`: the source of an
+/// output path, as shown; a file made by the build is named by its output
+/// path), sorted by path.
 pub fn over_budget(
-    sizes: &BTreeMap<&str, u64>,
+    heavy: &BTreeMap<&str, u64>,
     config: &ImagesConfig,
     origins: &HashMap<&str, String>,
 ) -> Vec<Diagnostic> {
     let Some(budget) = config.size_budget() else {
         return Vec::new();
     };
-    sizes
+    heavy
         .iter()
-        .filter(|(_, &size)| size > budget)
         .map(|(&path, &size)| {
             let origin = origins
                 .get(path)
