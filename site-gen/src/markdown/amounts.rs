@@ -26,7 +26,12 @@ pub(crate) fn find(
                 let Some(raw) = text.get(range.clone()) else {
                     continue;
                 };
-                if !(raw.contains('€') || raw.contains("euro") || raw.contains("jour")) {
+                // An amount has a digit: most texts are passed over by one
+                // scan, before any search for a unit.
+                let has_digit = raw.bytes().any(|b| b.is_ascii_digit());
+                if !has_digit
+                    || !(raw.contains('€') || raw.contains("euro") || raw.contains("jour"))
+                {
                     continue;
                 }
                 for (at, len, value, unit) in scan(raw) {
