@@ -199,6 +199,72 @@ fn page(site: &Site, output: &str) -> String {
     String::from_utf8(files[output].to_vec()).unwrap()
 }
 
+#[test]
+fn the_feed_holds_the_newest_pages_up_to_its_limit() {
+    let dated = |title: &str, date: &str| {
+        format!("+++\ntitle = \"{title}\"\ndate = {date}\n+++\n\nTexte.\n")
+    };
+    // More dated pages than the limit, two of them on the newest kept day
+    // (their paths decide), and the oldest first in the walk.
+    let pages = [
+        ("content/a.md", "Plus ancienne", "2024-01-01"),
+        ("content/b.md", "Mars", "2024-03-01"),
+        ("content/c.md", "Juin C", "2024-06-01"),
+        ("content/d.md", "Avril", "2024-04-01"),
+        ("content/e.md", "Juillet", "2024-07-01"),
+        ("content/f.md", "Juin F", "2024-06-01"),
+    ];
+    let mut files = vec![
+        ("site.toml", "feed_limit = 3\n".to_string()),
+        (
+            "content/_index.md",
+            "+++\ntitle = \"Accueil\"\n+++\n".to_string(),
+        ),
+    ];
+    files.extend(pages.map(|(path, title, date)| (path, dated(title, date))));
+    let site = Site::new(&files);
+    let feed = page(&site, "atom.xml");
+    let titles: Vec<&str> = feed
+        .split("<title>")
+        .skip(2)
+        .filter_map(|t| t.split("</title>").next())
+        .collect();
+    assert_eq!(titles, ["Juillet", "Juin C", "Juin F"], "{feed}");
+}
+
+#[test]
+fn the_home_page_comes_first_even_when_a_file_sorts_before_it() {
+    let files = [
+        // `0` sorts before `_`: the walk meets this page first.
+        (
+            "content/0-intro.md",
+            "+++\ntitle = \"Intro\"\n+++\n\nTexte.\n".to_string(),
+        ),
+        (
+            "content/_index.md",
+            "+++\ntitle = \"Accueil\"\n+++\n\nBienvenue.\n".to_string(),
+        ),
+        (
+            "content/zz/_index.md",
+            "+++\ntitle = \"Rubrique\"\n+++\n".to_string(),
+        ),
+        (
+            "content/zz/p.md",
+            "+++\ntitle = \"Page\"\n+++\n\nTexte.\n".to_string(),
+        ),
+    ];
+    let site = Site::new(&files);
+    let home = page(&site, "index.html");
+    assert!(home.contains("<title>Accueil</title>"), "{home}");
+    // The home page lists its page and its section, the section its page.
+    assert!(
+        home.contains("/0-intro/") && home.contains("/zz/"),
+        "{home}"
+    );
+    assert!(page(&site, "zz/index.html").contains("/zz/p/"));
+    assert!(page(&site, "0-intro/index.html").contains("<h1>Intro"));
+}
+
 // One scenario of edits read top to bottom (longer than the house limit
 // on purpose): each step depends on the session the steps before left.
 #[test]
