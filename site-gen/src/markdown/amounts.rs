@@ -27,8 +27,9 @@ pub(crate) fn find(
                     continue;
                 };
                 // An amount has a digit: most texts are passed over by one
-                // scan, before any search for a unit.
-                let has_digit = raw.bytes().any(|b| b.is_ascii_digit());
+                // scan (without an early exit, so it runs many bytes at a
+                // time), before any search for a unit.
+                let has_digit = raw.bytes().fold(false, |seen, b| seen | b.is_ascii_digit());
                 if !has_digit
                     || !(raw.contains('€') || raw.contains("euro") || raw.contains("jour"))
                 {
