@@ -103,19 +103,22 @@ pub struct BuiltSite {
 impl BuiltSite {
     /// Every output file's path and size, sorted by path, written ones included.
     pub fn file_sizes(&self) -> Vec<(&str, usize)> {
-        let mut sizes: Vec<(&str, usize)> = self
-            .files
-            .iter()
-            .map(|(path, bytes)| (path.as_str(), bytes.len()))
-            .chain(
-                self.written
-                    .iter()
-                    .map(|(path, &size)| (path.as_str(), size)),
-            )
-            .collect();
+        let mut sizes: Vec<(&str, usize)> = output_sizes(&self.files, &self.written).collect();
         sizes.sort_unstable();
         sizes
     }
+}
+
+/// Every output file's path and size: those of `files`, then the pages
+/// `written` as they were rendered.
+fn output_sizes<'f, B: AsRef<Vec<u8>>>(
+    files: &'f BTreeMap<String, B>,
+    written: &'f BTreeMap<String, usize>,
+) -> impl Iterator<Item = (&'f str, usize)> {
+    let files = files
+        .iter()
+        .map(|(path, bytes)| (path.as_str(), bytes.as_ref().len()));
+    files.chain(written.iter().map(|(path, &size)| (path.as_str(), size)))
 }
 
 /// A page made from Markdown, as the build read and rendered it.

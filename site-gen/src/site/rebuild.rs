@@ -439,18 +439,11 @@ impl<'a> Rebuild<'a> {
         jobs.sort_by_key(|&(i, _)| std::cmp::Reverse(docs[i].pages.len()));
         let siblings = render::siblings(docs);
         let templates = &self.compiled.templates;
-        let site = ExtrasSite {
-            config,
-            theme: &self.theme.theme,
-            loaded: self.loaded,
-            compiled: self.compiled,
-            globals,
-            views: &views,
-            listings: &globals.listings,
-            // Not read by the site-wide outputs.
-            section_keys: &HashMap::new(),
-        };
-        let extras_cache = &mut *self.extras;
+        // Out of `self` while `site` reads it; put back once rendered.
+        let mut extras_cache = std::mem::take(&mut *self.extras);
+        // Not read by the site-wide outputs.
+        let no_keys = HashMap::new();
+        let site = self.extras_site(globals, &views, &no_keys);
         let render_one = |(i, own): (usize, Option<Content>)| {
             let doc = &docs[i];
             let rendered = views.rendered[i];
@@ -517,8 +510,9 @@ impl<'a> Rebuild<'a> {
                     .map(render_one)
                     .collect::<Vec<_>>()
             },
-            || extras::render_site_wide(extras_cache, &site),
+            || extras::render_site_wide(&mut extras_cache, &site),
         );
+        *self.extras = extras_cache;
         results.extend(rest);
         let rendered = results.len();
         for (i, result) in results {
@@ -606,17 +600,30 @@ impl<'a> Rebuild<'a> {
             .iter()
             .filter_map(|sp| Some((sp.section, self.docs[sp.section].output.as_ref()?.key)))
             .collect();
-        let site = ExtrasSite {
+        let mut cache = std::mem::take(&mut *self.extras);
+        let site = self.extras_site(globals, &views, &section_keys);
+        let rendered = extras::render_all(&mut cache, &site, site_wide, out);
+        *self.extras = cache;
+        rendered
+    }
+
+    /// What the extra outputs are made from, for this rebuild.
+    fn extras_site<'s>(
+        &'s self,
+        globals: &'s Globals,
+        views: &'s Views<'s>,
+        section_keys: &'s HashMap<usize, Key>,
+    ) -> ExtrasSite<'s> {
+        ExtrasSite {
             config: self.config,
             theme: &self.theme.theme,
             loaded: self.loaded,
             compiled: self.compiled,
             globals,
-            views: &views,
+            views,
             listings: &globals.listings,
-            section_keys: &section_keys,
-        };
-        extras::render_all(self.extras, &site, site_wide, out)
+            section_keys,
+        }
     }
 
     /// The JPEG, PNG and WebP files of `content/`, by source path.
@@ -786,14 +793,7 @@ impl<'a> Rebuild<'a> {
             .zip(self.docs.iter())
             .filter(|(_, c)| c.md().result.uses.calculator)
             .map(|(d, _)| d.file.as_path());
-        let sizes = files
-            .iter()
-            .map(|(path, bytes)| (path.as_str(), bytes.len()))
-            .chain(
-                self.written
-                    .iter()
-                    .map(|(path, &size)| (path.as_str(), size)),
-            );
+        let sizes = super::output_sizes(&files, self.written);
         let heavy = warnings::heavy_files(
             sizes.map(|(path, size)| (path, size as u64)),
             &self.config.images,
