@@ -28,13 +28,13 @@ pub mod urls;
 pub mod widget;
 
 pub use diagnostics::{Diagnostic, Diagnostics};
+pub use site::{
+    build, build_into, build_with_progress, BuildOptions, BuiltSite, PageSink, RebuildReport,
+    Session,
+};
 
 /// The most documents one task of a parallel stage takes (`with_max_len`):
 /// rayon splits a range into as many parts as threads, and further only
 /// when work is stolen, so a stage could end with one thread alone on a
 /// long run of documents while the others wait.
 pub(crate) const DOCS_PER_TASK: usize = 64;
-pub use site::{
-    build, build_into, build_with_progress, BuildOptions, BuiltSite, PageSink, RebuildReport,
-    Session,
-};

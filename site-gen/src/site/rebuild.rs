@@ -314,11 +314,12 @@ impl<'a> Rebuild<'a> {
         let views = Views::of(self.docs, &self.loaded.docs, &self.compiled.urls);
         // Every view, for `get_taxonomy` only.
         let full_asked = taxonomies::full_asked(&self.theme.theme);
-        let maps: Vec<Map<String, Value>> = match full_asked {
-            true => (0..views.summaries.len())
+        let maps: Vec<Map<String, Value>> = if full_asked {
+            (0..views.summaries.len())
                 .map(|i| views.summary(i))
-                .collect(),
-            false => Vec::new(),
+                .collect()
+        } else {
+            Vec::new()
         };
         let full = full_asked.then_some(maps.as_slice());
         let changed_at = |p: usize| views.summaries[p].changed_at.number();
@@ -748,8 +749,6 @@ impl<'a> Rebuild<'a> {
         origins
     }
 
-    /// Keeps `files` as the session's site; reports which files changed
-    /// and what the build warns about.
     /// The source of each of `outputs`, as shown (an image's derivatives
     /// are named by their source, made already: found again in the
     /// store's memory).
@@ -783,6 +782,8 @@ impl<'a> Rebuild<'a> {
         origins
     }
 
+    /// Keeps `files` as the session's site; reports which files changed
+    /// and what the build warns about.
     pub(super) fn assemble(&mut self, files: SiteFiles) -> RebuildReport {
         let loaded = self.loaded;
         let views = Views::of(self.docs, &self.loaded.docs, &self.compiled.urls);

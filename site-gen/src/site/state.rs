@@ -280,11 +280,11 @@ pub(super) struct Lookups {
     pub(super) templates_compiled_at: Generation,
 }
 
-/// A document's view for listings, what it was made from, and the rebuild
-/// that last changed it.
 /// What a view was made from, and its key.
 pub(super) type Seen = Box<(SummarySource, Key)>;
 
+/// A document's view for listings, what it was made from, and the rebuild
+/// that last changed it.
 pub(super) struct Summary {
     /// What the view was made from, and the key of the view: a session
     /// compares them at its next rebuild; a one-shot build, which has
