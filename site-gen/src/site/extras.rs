@@ -398,20 +398,10 @@ fn feed_pages(config: &Config, loaded: &Loaded) -> Vec<usize> {
     if !config.generate_feed {
         return Vec::new();
     }
-    let mut dated: Vec<usize> = (0..loaded.docs.len())
-        .filter(|&i| loaded.docs[i].kind == Kind::Page && loaded.docs[i].date().is_some())
+    let pages: Vec<usize> = (0..loaded.docs.len())
+        .filter(|&i| loaded.docs[i].kind == Kind::Page)
         .collect();
-    let newest_first = |&a: &usize, &b: &usize| {
-        let (a, b) = (&loaded.docs[a], &loaded.docs[b]);
-        b.date().cmp(&a.date()).then_with(|| a.path.cmp(&b.path))
-    };
-    // Only the newest are sorted: a selection first, in linear time.
-    if dated.len() > config.feed_limit {
-        dated.select_nth_unstable_by(config.feed_limit, newest_first);
-        dated.truncate(config.feed_limit);
-    }
-    dated.sort_by(newest_first);
-    dated
+    listings::newest_dated(&loaded.docs, &pages, config.feed_limit)
 }
 
 /// Every document and generated listing page (`listed`), by path.
