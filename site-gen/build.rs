@@ -95,9 +95,12 @@ fn embed_widget_sources(workspace: &Path, out: &Path, widget: bool) {
 
 /// The workspace's `Cargo.toml` with only the calculator's crates as
 /// members (no `default-members`, no `exclude`), without the workspace
-/// dependencies that are paths to other crates.
+/// dependencies that are paths to other crates, and without `[patch]`:
+/// its paths (`vendor/`) are not packed, and patch no crate of the
+/// calculator's.
 fn reduce_manifest(text: &str) -> String {
     let mut doc: toml::Table = text.parse().expect("the workspace's Cargo.toml is TOML");
+    doc.remove("patch");
     let ws = doc
         .get_mut("workspace")
         .and_then(toml::Value::as_table_mut)
