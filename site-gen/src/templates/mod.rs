@@ -378,6 +378,24 @@ mod tests {
         tera
     }
 
+    /// Tera is patched (vendor/tera/PATCH.md) to unescape `~1` and `~0`
+    /// only in names holding a `~`: both kinds still resolve.
+    #[test]
+    fn dotted_names_resolve_with_and_without_pointer_escapes() {
+        let mut t = tera();
+        t.add_raw_template(
+            "d.html",
+            r#"{{ page.extra.colour }} {{ pages | map(attribute="extra.a~1b") | join(sep=",") }} {{ pages | map(attribute="extra.t~0") | join(sep=",") }}"#,
+        )
+        .unwrap();
+        let ctx = tera::Context::from_value(serde_json::json!({
+            "page": {"extra": {"colour": "vert"}},
+            "pages": [{"extra": {"a/b": 1, "t~": "x"}}, {"extra": {"a/b": 2, "t~": "y"}}],
+        }))
+        .unwrap();
+        assert_eq!(t.render("d.html", &ctx).unwrap(), "vert 1,2 x,y");
+    }
+
     #[test]
     fn json_ld_cannot_close_the_script_element() {
         let mut t = tera();

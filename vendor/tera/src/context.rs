@@ -251,7 +251,7 @@ struct PointerMachina<'a> {
 }
 
 impl PointerMachina<'_> {
-    fn new(pointer: &str) -> PointerMachina {
+    fn new(pointer: &str) -> PointerMachina<'_> {
         PointerMachina {
             pointer,
             single_quoted: false,
@@ -357,14 +357,24 @@ pub fn dotted_pointer<'a>(value: &'a Value, pointer: &str) -> Option<&'a Value> 
         return Some(value);
     }
 
-    PointerMachina::new(pointer).map(|mat| mat.replace("~1", "/").replace("~0", "~")).try_fold(
+    PointerMachina::new(pointer).map(unescape_pointer_token).try_fold(
         value,
         |target, token| match target {
-            Value::Object(map) => map.get(&token),
+            Value::Object(map) => map.get(&*token),
             Value::Array(list) => parse_index(&token).and_then(|x| list.get(x)),
             _ => None,
         },
     )
+}
+
+/// `~1` and `~0` unescaped, without a copy when there is no `~`
+#[inline]
+pub(crate) fn unescape_pointer_token(token: &str) -> std::borrow::Cow<'_, str> {
+    if token.as_bytes().contains(&b'~') {
+        std::borrow::Cow::Owned(token.replace("~1", "/").replace("~0", "~"))
+    } else {
+        std::borrow::Cow::Borrowed(token)
+    }
 }
 
 /// serde jsons parse_index
@@ -382,6 +392,16 @@ mod tests {
 
     use serde_json::json;
     use std::collections::HashMap;
+
+    #[test]
+    fn dotted_pointer_unescapes_only_names_with_a_tilde() {
+        let data = json!({"a/b": {"t~": 1, "x~1": 3}, "plain": {"name": 2}});
+        assert_eq!(dotted_pointer(&data, "a~1b.t~0"), Some(&json!(1)));
+        assert_eq!(dotted_pointer(&data, "a~1b.x~01"), Some(&json!(3)));
+        assert_eq!(dotted_pointer(&data, "plain.name"), Some(&json!(2)));
+        assert_eq!(dotted_pointer(&data, "a/b.t~"), Some(&json!(1)));
+        assert!(matches!(unescape_pointer_token("plain"), std::borrow::Cow::Borrowed("plain")));
+    }
 
     #[test]
     fn test_dotted_pointer() {
