@@ -22,8 +22,9 @@ pub struct Urls {
     base: String,
     /// URL path by source path (`services/_index.md` → `/services/`).
     by_source: HashMap<String, String>,
-    /// Content hash (short hex) by static asset path (`style.css`).
-    asset_hashes: HashMap<String, String>,
+    /// URL with its content hash (`…/style.css?h=…`) by static asset path
+    /// (`style.css`): made once, asked for by every page.
+    asset_urls: HashMap<String, String>,
     /// Output file by source path of the files `content/` copies
     /// (`actualites/photo.png` → `actualites/photo.png`).
     files: HashMap<String, String>,
@@ -35,12 +36,19 @@ impl Urls {
         by_source: HashMap<String, String>,
         asset_hashes: HashMap<String, String>,
     ) -> Self {
-        Urls {
+        let mut urls = Urls {
             base: base_url.trim_end_matches('/').to_string(),
             by_source,
-            asset_hashes,
-            files: HashMap::new(),
-        }
+            ..Urls::default()
+        };
+        urls.asset_urls = asset_hashes
+            .into_iter()
+            .map(|(path, hash)| {
+                let url = format!("{}?h={hash}", urls.permalink(&path));
+                (path, url)
+            })
+            .collect();
+        urls
     }
 
     /// The same URLs, with the files `content/` copies (output file by
@@ -53,7 +61,12 @@ impl Urls {
     /// The absolute URL of a site path (`/faq/`).
     pub fn permalink(&self, path: &str) -> String {
         let path = path.trim_start_matches('/');
-        format!("{}/{path}", self.base)
+        // Not `format!`: called for every page and every listing entry.
+        let mut url = String::with_capacity(self.base.len() + 1 + path.len());
+        url.push_str(&self.base);
+        url.push('/');
+        url.push_str(path);
+        url
     }
 
     /// The URL of the page whose source path is `source` (`faq.md`).
@@ -94,11 +107,10 @@ impl Urls {
     /// forever; an unknown asset is an error (a typo in a template).
     pub fn asset(&self, path: &str) -> Result<String, UrlError> {
         let path = path.trim_start_matches('/');
-        let hash = self
-            .asset_hashes
+        self.asset_urls
             .get(path)
-            .ok_or_else(|| UrlError::NoSuchAsset(path.to_string()))?;
-        Ok(format!("{}?h={hash}", self.permalink(path)))
+            .cloned()
+            .ok_or_else(|| UrlError::NoSuchAsset(path.to_string()))
     }
 }
 

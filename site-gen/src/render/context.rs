@@ -72,78 +72,54 @@ impl SummarySource {
 
 /// A document's fields without its content (for listings).
 pub fn summary(doc: &Document, rendered: &Rendered, urls: &Urls) -> Map<String, Value> {
-    let date = |d: Option<jiff::civil::Date>| d.map(|d| d.to_string());
-    let mut m = Map::new();
-    m.insert("title".into(), doc.title.clone().into());
-    m.insert(
-        "description".into(),
-        doc.meta
-            .description
-            .clone()
-            .map_or(Value::Null, Value::String),
-    );
-    m.insert(
-        "date".into(),
-        date(doc.meta.date).map_or(Value::Null, Value::String),
-    );
-    m.insert(
-        "updated".into(),
-        date(doc.meta.updated).map_or(Value::Null, Value::String),
-    );
-    m.insert("slug".into(), doc.slug.clone().into());
-    m.insert("path".into(), doc.path.clone().into());
-    m.insert("permalink".into(), urls.permalink(&doc.path).into());
-    m.insert(
-        "summary".into(),
-        rendered.summary.clone().map_or(Value::Null, Value::String),
-    );
-    m.insert("word_count".into(), rendered.word_count.into());
-    m.insert(
-        "reading_time".into(),
-        rendered.word_count.div_ceil(WORDS_PER_MINUTE).max(1).into(),
-    );
-    m.insert("draft".into(), doc.meta.draft.into());
-    m.insert(
-        "weight".into(),
-        doc.meta.weight.map_or(Value::Null, Value::from),
-    );
-    // Zola's `page.taxonomies`: the terms of each taxonomy, as written.
-    let taxonomies = doc.meta.taxonomies.iter().map(|(name, terms)| {
-        let terms = terms.iter().cloned().map(Value::String).collect();
-        (name.clone(), Value::Array(terms))
-    });
-    m.insert(
-        "taxonomies".into(),
-        Value::Object(taxonomies.collect::<Map<String, Value>>()),
-    );
-    // Zola's `page.authors` and `page.assets` (`/a-propos/photo.png`).
+    let m = &doc.meta;
+    let date = |d: Option<jiff::civil::Date>| d.map_or(Value::Null, |d| d.to_string().into());
+    let or_null = |v: Option<String>| v.map_or(Value::Null, Value::String);
     let strings = |v: &[String]| Value::Array(v.iter().cloned().map(Value::String).collect());
-    m.insert("authors".into(), strings(&doc.meta.authors));
-    m.insert("assets".into(), strings(&doc.assets));
-    zola_fields(&mut m, doc);
-    m.insert("extra".into(), Value::Object(doc.meta.extra.clone()));
-    m
-}
-
-/// Zola's other fields of a page or section: `relative_path` (its `.md`
-/// file in `content/`, for `get_page`/`get_section`), `components` (its
-/// path split on `/`), `year`, `month`, `day` (of its date), and
-/// `translations` (always empty: one language).
-fn zola_fields(m: &mut Map<String, Value>, doc: &Document) {
-    m.insert("relative_path".into(), doc.source_path.clone().into());
+    // Zola's `page.taxonomies`: the terms of each taxonomy, as written.
+    let taxonomies = m
+        .taxonomies
+        .iter()
+        .map(|(name, terms)| (name.clone(), strings(terms)));
+    // Zola's `relative_path` (its `.md` file in `content/`, for
+    // `get_page`/`get_section`), `components` (its path split on `/`),
+    // `year`, `month`, `day` (of its date), `translations` (always empty:
+    // one language), `authors` and `assets` (`/a-propos/photo.png`).
     let components = doc.path.split('/').filter(|c| !c.is_empty());
-    m.insert(
-        "components".into(),
-        Value::Array(components.map(|c| Value::String(c.to_string())).collect()),
-    );
-    let date = doc.meta.date;
-    m.insert("year".into(), date.map_or(Value::Null, |d| d.year().into()));
-    m.insert(
-        "month".into(),
-        date.map_or(Value::Null, |d| d.month().into()),
-    );
-    m.insert("day".into(), date.map_or(Value::Null, |d| d.day().into()));
-    m.insert("translations".into(), Value::Array(Vec::new()));
+    let part = |f: fn(jiff::civil::Date) -> i16| m.date.map_or(Value::Null, |d| f(d).into());
+    // In key order: the map is built in one pass, without a search a key
+    // (a listing makes the summaries of all its documents).
+    let fields: [(&str, Value); 22] = [
+        ("assets", strings(&doc.assets)),
+        ("authors", strings(&m.authors)),
+        (
+            "components",
+            Value::Array(components.map(|c| Value::String(c.to_string())).collect()),
+        ),
+        ("date", date(m.date)),
+        ("day", part(|d| d.day().into())),
+        ("description", or_null(m.description.clone())),
+        ("draft", m.draft.into()),
+        ("extra", Value::Object(m.extra.clone())),
+        ("month", part(|d| d.month().into())),
+        ("path", doc.path.clone().into()),
+        ("permalink", urls.permalink(&doc.path).into()),
+        (
+            "reading_time",
+            rendered.word_count.div_ceil(WORDS_PER_MINUTE).max(1).into(),
+        ),
+        ("relative_path", doc.source_path.clone().into()),
+        ("slug", doc.slug.clone().into()),
+        ("summary", or_null(rendered.summary.clone())),
+        ("taxonomies", Value::Object(taxonomies.collect())),
+        ("title", doc.title.clone().into()),
+        ("translations", Value::Array(Vec::new())),
+        ("updated", date(m.updated)),
+        ("weight", m.weight.map_or(Value::Null, Value::from)),
+        ("word_count", rendered.word_count.into()),
+        ("year", part(|d| d.year())),
+    ];
+    fields.into_iter().map(|(k, v)| (k.to_owned(), v)).collect()
 }
 
 /// A document's full view: its summary plus content (`html`, moved in)
