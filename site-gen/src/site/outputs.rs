@@ -5,6 +5,7 @@
 //! sources that claim the paths.
 
 use std::borrow::Cow;
+use std::collections::hash_map::Entry;
 use std::collections::HashMap;
 
 use super::state::{Bytes, SiteFiles};
@@ -34,6 +35,12 @@ impl OutputMap {
     /// generator's own), replacing what is there.
     pub(super) fn insert(&mut self, name: String, bytes: Bytes) {
         self.files.insert(name, bytes);
+    }
+
+    /// [`insert`](Self::insert)s each of `files`, the map built from them in
+    /// one pass rather than by a search a file.
+    pub(super) fn insert_all(&mut self, files: Vec<(String, Bytes)>) {
+        self.files.append(&mut files.into_iter().collect());
     }
 
     /// [`insert`](Self::insert)s a rendered file, or reports why it was not.
@@ -103,9 +110,12 @@ pub struct Clash {
 /// Every clash of `paths` (sorted, as the output map's keys are).
 pub fn clashes<'a>(paths: impl IntoIterator<Item = &'a str>) -> Vec<Clash> {
     let paths: Vec<&str> = paths.into_iter().collect();
-    let set: std::collections::HashSet<&str> = paths.iter().copied().collect();
+    // FxHash: a site's own paths, hashed twice each on the build's last
+    // serial step (SipHash's defence against chosen keys buys nothing).
+    let set: rustc_hash::FxHashSet<&str> = paths.iter().copied().collect();
     let mut out = Vec::new();
-    let mut folded: HashMap<Cow<str>, &str> = HashMap::with_capacity(paths.len());
+    let mut folded: rustc_hash::FxHashMap<Cow<str>, &str> =
+        HashMap::with_capacity_and_hasher(paths.len(), Default::default());
     for &path in &paths {
         // A file where another output needs a folder.
         for (i, _) in path.match_indices('/') {
@@ -153,17 +163,20 @@ pub fn clashes<'a>(paths: impl IntoIterator<Item = &'a str>) -> Vec<Clash> {
         } else {
             Cow::Borrowed(path)
         };
-        match folded.get(&lower) {
-            Some(&first) => out.push(Clash {
-                path: path.to_string(),
-                other: Some(first.to_string()),
-                message: format!(
-                    "« {path} » et « {first} » ne diffèrent que par les majuscules : sur \
-                     Windows et macOS, l’un écraserait l’autre ; renommez l’un des deux"
-                ),
-            }),
-            None => {
-                folded.insert(lower, path);
+        match folded.entry(lower) {
+            Entry::Occupied(first) => {
+                let first = *first.get();
+                out.push(Clash {
+                    path: path.to_string(),
+                    other: Some(first.to_string()),
+                    message: format!(
+                        "« {path} » et « {first} » ne diffèrent que par les majuscules : sur \
+                         Windows et macOS, l’un écraserait l’autre ; renommez l’un des deux"
+                    ),
+                })
+            }
+            Entry::Vacant(slot) => {
+                slot.insert(path);
             }
         }
     }

@@ -516,10 +516,11 @@ impl<'a> Rebuild<'a> {
         *self.extras = extras_cache;
         results.extend(rest);
         let rendered = results.len();
+        let mut written = Vec::new();
         for (i, result) in results {
             if sink.is_some() {
                 if let Ok((_, size)) = &result {
-                    self.written.insert(docs[i].output.clone(), *size);
+                    written.push((docs[i].output.clone(), *size));
                 }
             }
             self.docs[i].output = Some(Output {
@@ -527,16 +528,21 @@ impl<'a> Rebuild<'a> {
                 result: result.map(|(bytes, _)| bytes),
             });
         }
+        // Maps built from lists (sorted once) rather than by a search a
+        // page: this runs on one thread once every page is written.
+        self.written.append(&mut written.into_iter().collect());
         let mut out = OutputMap::default();
+        let mut pages = Vec::with_capacity(docs.len());
         for (doc, cache) in docs.iter().zip(self.docs.iter()) {
             if !doc.is_rendered() {
                 continue;
             }
             match &cache.output.as_ref().expect("rendered above").result {
-                Ok(bytes) => out.insert(doc.output.clone(), Arc::clone(bytes)),
+                Ok(bytes) => pages.push((doc.output.clone(), Arc::clone(bytes))),
                 Err(d) => out.push(d.clone()),
             }
         }
+        out.insert_all(pages);
         Ok((rendered, out.checked()?, site_wide))
     }
 
