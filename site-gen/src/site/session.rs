@@ -770,9 +770,9 @@ fn url_inputs(
     }
     // `render = false`: no page, so no address to link to.
     let rendered = || loaded.docs.iter().filter(|d| d.is_rendered());
-    let by_source: HashMap<String, String> = rendered()
-        .map(|d| (d.source_path.clone(), d.path.clone()))
-        .collect();
+    // Sized once: a filtered iterator gives no size hint.
+    let mut by_source = HashMap::with_capacity(loaded.docs.len());
+    by_source.extend(rendered().map(|d| (d.source_path.clone(), d.path.clone())));
     let files: HashMap<String, String> = loaded
         .assets
         .iter()
