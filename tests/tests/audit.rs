@@ -289,7 +289,10 @@ fn every_page_passes_axe_in_headless_chromium() {
     // and throws while it loads, then loads fine.
     std::fs::write(
         site.out.join("e2e-erreur-au-chargement.html"),
+        // An icon of its own: without one, Chromium asks for /favicon.ico,
+        // and that 404 may be logged after the next page has opened.
         "<!DOCTYPE html><html lang=\"fr\"><head><title>t</title>\
+         <link rel=\"icon\" href=\"data:,\">\
          <script>console.error('erreur-plantee-au-chargement');</script>\
          <script>null.plantee;</script></head><body><main><h1>t</h1></main></body></html>",
     )
