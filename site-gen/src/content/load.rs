@@ -756,24 +756,25 @@ fn inherit_from_sections(loaded: &mut Loaded) {
     }
 }
 
-fn parent_dir(rel: &str) -> String {
-    parent_of(rel).to_string()
-}
-
 fn parent_of(rel: &str) -> &str {
     rel.rfind('/').map_or("", |i| &rel[..i])
+}
+
+/// The source path of the section of folder `dir` (relative to
+/// `content/`, `""` for `content/` itself).
+fn section_index(dir: &str) -> String {
+    if dir.is_empty() {
+        "_index.md".to_string()
+    } else {
+        format!("{dir}/_index.md")
+    }
 }
 
 /// The section of folder `dir` (relative to `content/`), or the nearest
 /// one above it: the home page at last, always there.
 fn section_above(by_source: &HashMap<String, usize>, mut dir: &str) -> usize {
     loop {
-        let index = if dir.is_empty() {
-            "_index.md".to_string()
-        } else {
-            format!("{dir}/_index.md")
-        };
-        match by_source.get(&index) {
+        match by_source.get(&section_index(dir)) {
             Some(&section) => return section,
             None if dir.is_empty() => return 0,
             None => dir = parent_of(dir),
@@ -830,7 +831,7 @@ fn place_assets(
 ) {
     let mut assets = Vec::new();
     for (rel, source) in files {
-        let dir = parent_dir(&rel);
+        let dir = parent_of(&rel);
         let name = rel.rsplit('/').next().unwrap_or(&rel);
         let (url_dir, below, owner) = match bundle_above(&rel, bundles, loaded) {
             Some((folder, Some(page))) => {
@@ -840,12 +841,7 @@ fn place_assets(
             // A draft bundle's files stay unpublished with it.
             Some((_, None)) => continue,
             None => {
-                let index = if dir.is_empty() {
-                    "_index.md".to_string()
-                } else {
-                    format!("{dir}/_index.md")
-                };
-                let section = loaded.by_source.get(&index).copied();
+                let section = loaded.by_source.get(&section_index(dir)).copied();
                 let url_dir = match section {
                     Some(s) => loaded.docs[s].path.trim_matches('/').to_string(),
                     None => dir
