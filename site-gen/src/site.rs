@@ -74,9 +74,6 @@ pub struct BuiltSite {
     /// The pages given to a [`PageSink`] as they were rendered, with their
     /// size in bytes (none without a sink).
     pub written: BTreeMap<String, usize>,
-    /// The Markdown file each page was made from, by output path (for
-    /// messages about the output that point at the source).
-    pub sources: BTreeMap<String, PathBuf>,
     pub pages: usize,
     pub sections: usize,
     /// True when the widget's WebAssembly was compiled (not taken from cache).

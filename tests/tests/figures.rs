@@ -33,8 +33,9 @@ fn pages_with(edit: impl Fn(&str) -> String) -> (Model, BTreeMap<String, String>
     })
     .unwrap_or_else(|e| panic!("{e:#}"));
     let news: BTreeSet<&str> = built
-        .sources
+        .markdown
         .iter()
+        .map(|(out, page)| (out, &page.file))
         .filter(|(_, src)| src.starts_with("content/actualites") && !src.ends_with("_index.md"))
         .map(|(out, _)| out.as_str())
         .collect();

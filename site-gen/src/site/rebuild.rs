@@ -400,7 +400,11 @@ impl<'a> Rebuild<'a> {
         let (docs, config) = (&self.loaded.docs, self.config);
         let (tera, urls) = (&self.compiled.tera, &*self.compiled.urls);
         let views = Views::of(self.docs, &self.loaded.docs, &self.compiled.urls);
-        let keys = self.page_keys(globals, &views);
+        // A one-shot build is never rebuilt: its keys would never be compared.
+        let keys = match self.sink {
+            Some(_) => vec![Key::default(); docs.len()],
+            None => self.page_keys(globals, &views),
+        };
         let todo: Vec<usize> = (0..docs.len())
             // `render = false`: no output (Zola's meaning).
             .filter(|&i| docs[i].is_rendered())
@@ -823,11 +827,6 @@ impl<'a> Rebuild<'a> {
         let changed = changed_files(self.site.as_ref().map(|s| &*s.files), &files);
         *self.site = Some(SiteState {
             files: Arc::new(files),
-            sources: loaded
-                .docs
-                .iter()
-                .map(|d| (d.output.clone(), d.file.clone()))
-                .collect(),
             pages: loaded.pages().count(),
             sections: loaded.sections().count(),
         });

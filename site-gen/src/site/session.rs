@@ -222,6 +222,9 @@ impl Session {
                 skipped.extend(loaded.skipped);
                 if one_shot {
                     // Only `check` reads them, and it builds in memory.
+                    // Freed beside the writing of the other files and the
+                    // summary: 100 000 documents take 15 ms.
+                    rayon::spawn(move || drop(loaded.docs));
                     Default::default()
                 } else {
                     super::MarkdownPage::by_output(loaded.docs, places)
@@ -238,7 +241,6 @@ impl Session {
                 .map(|(k, v)| (k, Arc::try_unwrap(v).unwrap_or_else(|b| (*b).clone())))
                 .collect(),
             written,
-            sources: site.sources,
             pages: site.pages,
             sections: site.sections,
             widget_compiled: report.widget_compiled,

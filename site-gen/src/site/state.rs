@@ -304,7 +304,6 @@ pub(super) struct Output {
 /// The last site built without error.
 pub(super) struct SiteState {
     pub(super) files: Arc<SiteFiles>,
-    pub(super) sources: BTreeMap<String, PathBuf>,
     pub(super) pages: usize,
     pub(super) sections: usize,
 }
