@@ -17,7 +17,8 @@ fn is_marker(c: char) -> bool {
 /// `markdown` with every marker, literal or as an entity, made harmless.
 pub(crate) fn neutralize(markdown: &str) -> Cow<'_, str> {
     // Every marker is encoded EE 80 8x: most texts have no 0xEE byte at all.
-    let has_char = markdown.as_bytes().contains(&0xEE) && markdown.contains(is_marker);
+    let has_char =
+        memchr::memchr(0xEE, markdown.as_bytes()).is_some() && markdown.contains(is_marker);
     let entities = marker_entities(markdown);
     if !has_char && entities.is_empty() {
         return Cow::Borrowed(markdown);
@@ -46,9 +47,9 @@ fn marker_entities(s: &str) -> Vec<(std::ops::Range<usize>, bool)> {
     let b = s.as_bytes();
     let mut found = Vec::new();
     let mut i = 0;
-    // `&` found by memchr (a `char` pattern), then `#` checked: a search for
-    // the two-byte pattern builds a two-way searcher for each call.
-    while let Some(rel) = s.get(i..).and_then(|rest| rest.find('&')) {
+    // `&` found by memchr, then `#` checked: a search for the two-byte
+    // pattern builds a two-way searcher for each call.
+    while let Some(rel) = b.get(i..).and_then(|rest| memchr::memchr(b'&', rest)) {
         let amp = i + rel;
         if b.get(amp + 1) != Some(&b'#') {
             i = amp + 1;

@@ -152,7 +152,9 @@ pub(crate) enum Resolved {
 /// Finds the shortcodes of `src` (parsed with `options`). Without `{{` or
 /// `{%` there is none, and nothing is read.
 pub(crate) fn scan(src: &str, options: pulldown_cmark::Options) -> Scanned {
-    if !src.contains("{{") && !src.contains("{%") {
+    let bytes = src.as_bytes();
+    let opens = |i: usize| matches!(bytes.get(i + 1), Some(b'{' | b'%'));
+    if !memchr::memchr_iter(b'{', bytes).any(opens) {
         return Scanned::default();
     }
     let mut scanned = scan::scan(src);

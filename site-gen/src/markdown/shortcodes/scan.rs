@@ -123,7 +123,11 @@ impl<'s> Scanner<'s> {
         let mut text = String::new();
         let mut copied = from;
         let mut pos = from;
-        while let Some(rel) = src.get(pos..).and_then(|rest| rest.find('{')) {
+        while let Some(rel) = src
+            .as_bytes()
+            .get(pos..)
+            .and_then(|rest| memchr::memchr(b'{', rest))
+        {
             let start = pos + rel;
             let step = match src.as_bytes().get(start + 1) {
                 Some(b'{') => self.inline_at(start, out, state),
