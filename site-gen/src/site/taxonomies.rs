@@ -603,7 +603,7 @@ mod tests {
             kind: Kind::Page,
             file: format!("content/{source}").into(),
             source_path: source.into(),
-            meta,
+            meta: Box::new(meta),
             title: source.into(),
             slug: source.trim_end_matches(".md").into(),
             path: format!("/{}/", source.trim_end_matches(".md")),
