@@ -37,8 +37,8 @@ impl OutputMap {
         self.files.insert(name, bytes);
     }
 
-    /// [`insert`](Self::insert)s each of `files`, the map built from them in
-    /// one pass rather than by a search a file.
+    /// [`insert`](Self::insert)s each of `files` (best sorted by path: the
+    /// map is then built in one pass rather than by a search a file).
     pub(super) fn insert_all(&mut self, files: Vec<(String, Bytes)>) {
         self.files.append(&mut files.into_iter().collect());
     }

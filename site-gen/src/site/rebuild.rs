@@ -532,8 +532,10 @@ impl<'a> Rebuild<'a> {
                 result: result.map(|(bytes, _)| bytes),
             });
         }
-        // Maps built from lists (sorted once) rather than by a search a
-        // page: this runs on one thread once every page is written.
+        // Maps built from lists sorted in parallel (a map made from a
+        // sorted list is built in one pass) rather than by a search a page:
+        // this runs once every page is written.
+        written.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));
         self.written.append(&mut written.into_iter().collect());
         let mut out = OutputMap::default();
         let mut pages = Vec::with_capacity(docs.len());
@@ -546,6 +548,7 @@ impl<'a> Rebuild<'a> {
                 Err(d) => out.push(d.clone()),
             }
         }
+        pages.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));
         out.insert_all(pages);
         Ok((rendered, out.checked()?, site_wide))
     }
@@ -733,7 +736,13 @@ impl<'a> Rebuild<'a> {
         out.check_clashes(|| self.origins());
         let mut files = out.finish()?;
         if self.sink.is_some() {
-            files.retain(|path, bytes| !(bytes.is_empty() && self.written.contains_key(path)));
+            // Both maps in key order: each path of `files` is compared with
+            // the next written one, not searched for.
+            let mut written = self.written.keys().peekable();
+            files.retain(|path, bytes| {
+                while written.next_if(|w| *w < path).is_some() {}
+                !(bytes.is_empty() && written.peek() == Some(&path))
+            });
         }
         Ok(files)
     }
