@@ -225,8 +225,9 @@ impl Session {
                 if one_shot {
                     // Only `check` reads them, and it builds in memory.
                     // Freed beside the writing of the other files and the
-                    // summary, with the documents' caches: 100 000 take
-                    // 30 ms, mostly memory other threads allocated.
+                    // summary, with the documents' caches: tens of
+                    // milliseconds for 100 000, mostly memory other threads
+                    // allocated.
                     rayon::spawn(move || drop((loaded.docs, places)));
                     Default::default()
                 } else {
@@ -563,8 +564,8 @@ impl Session {
         if !fresh {
             let content = self.opts.root.join("content");
             let (by_source, hashes, files) = url_inputs(theme, loaded, &self.assets, &content);
-            // A one-shot build is not rebuilt: its key would never be
-            // compared (100 000 pages: 30 ms on one thread).
+            // A one-shot build is not rebuilt: its key (a hash over every
+            // page's source and path, on one thread) would never be compared.
             let urls_key = match self.sink {
                 Some(_) => Key::default(),
                 None => urls_key(config, loaded, &hashes, &files),
