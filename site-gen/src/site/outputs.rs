@@ -8,6 +8,8 @@ use std::borrow::Cow;
 use std::collections::hash_map::Entry;
 use std::collections::HashMap;
 
+use rayon::prelude::*;
+
 use super::state::{Bytes, SiteFiles};
 use crate::diagnostics::{Diagnostic, Diagnostics};
 
@@ -37,9 +39,11 @@ impl OutputMap {
         self.files.insert(name, bytes);
     }
 
-    /// [`insert`](Self::insert)s each of `files` (best sorted by path: the
-    /// map is then built in one pass rather than by a search a file).
-    pub(super) fn insert_all(&mut self, files: Vec<(String, Bytes)>) {
+    /// [`insert`](Self::insert)s each of `files` (the last of a path wins):
+    /// sorted by path in parallel, stably, then the map built from them in
+    /// one pass rather than by a search a file.
+    pub(super) fn insert_all(&mut self, mut files: Vec<(String, Bytes)>) {
+        files.par_sort_by(|a, b| a.0.cmp(&b.0));
         self.files.append(&mut files.into_iter().collect());
     }
 

@@ -548,7 +548,6 @@ impl<'a> Rebuild<'a> {
                 Err(d) => out.push(d.clone()),
             }
         }
-        pages.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));
         out.insert_all(pages);
         Ok((rendered, out.checked()?, site_wide))
     }

@@ -515,32 +515,33 @@ impl Session {
                 .iter()
                 .zip(&loaded.docs)
                 .all(|(c, d)| c.source_path == d.source_path);
-        if !same && self.docs.is_empty() {
-            // A first build: nothing to keep, each made in parallel
-            // (100 000 documents: 30 ms on one thread).
+        if !same {
             self.doc_list_changed_at = self.now;
-            self.docs = loaded
-                .docs
-                .par_iter()
-                .map(|d| DocCache::new(&d.source_path))
-                .collect();
-        } else if !same {
-            self.doc_list_changed_at = self.now;
-            // FxHash: the site's own paths, 100 000 looked up on one thread
-            // for a large site.
-            let mut old: FxHashMap<String, DocCache> = self
-                .docs
-                .drain(..)
-                .map(|c| (c.source_path.clone(), c))
-                .collect();
-            self.docs = loaded
-                .docs
-                .iter()
-                .map(|d| {
-                    old.remove(&d.source_path)
-                        .unwrap_or_else(|| DocCache::new(&d.source_path))
-                })
-                .collect();
+            self.docs = if self.docs.is_empty() {
+                // A first build: nothing to keep, each made in parallel
+                // (100 000 documents: 30 ms on one thread).
+                loaded
+                    .docs
+                    .par_iter()
+                    .map(|d| DocCache::new(&d.source_path))
+                    .collect()
+            } else {
+                // FxHash: the site's own paths, 100 000 looked up on one
+                // thread for a large site.
+                let mut old: FxHashMap<String, DocCache> = self
+                    .docs
+                    .drain(..)
+                    .map(|c| (c.source_path.clone(), c))
+                    .collect();
+                loaded
+                    .docs
+                    .iter()
+                    .map(|d| {
+                        old.remove(&d.source_path)
+                            .unwrap_or_else(|| DocCache::new(&d.source_path))
+                    })
+                    .collect()
+            };
         }
         let assets: HashSet<&Path> = loaded.assets.iter().map(|a| a.source.as_path()).collect();
         self.assets.retain(|s, _| assets.contains(s.as_path()));
